@@ -11,8 +11,6 @@ import os
 import platform
 import struct
 
-import numpy as np
-
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -23,6 +21,7 @@ def default_data_root():
 
 def read_idx_images(path):
     """Reads an IDX3 gzip file (magic 0x00000803) as float32 rows in [0, 1], shape [N, rows*cols]."""
+    import numpy as np  # here, not at the top: callers set BLAS thread variables before numpy loads
     with gzip.open(path, "rb") as f:
         magic, n, rows, cols = struct.unpack(">IIII", f.read(16))
         if magic != 0x00000803:
