@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""Runs vaelab and eager PyTorch on the same workload in one go, alternating, and compares them.
+
+The workload is the classic PyTorch examples/vae on MNIST (bench/mnist-vae-bench.yaml for vaelab,
+bench/pytorch_mnist_vae.py --drop-last for PyTorch): both train on the same 55000 images (the last
+5000 held out), drop the last partial batch, and use the same threads.
+
+Two modes:
+  speed (default)  R repeats of A B (vaelab run, then PyTorch run) of E epochs each; prints the median
+                   seconds per epoch of each, the ratio PyTorch/vaelab (> 1: vaelab is faster), the
+                   peak RSS of each process tree, the test loss each reaches, and the distance of each
+                   from the FLOP floor (bench/flops_floor.py, measured at the start of the same run).
+  --quality        10 epochs x 3 seeds for each, alternating; prints each seed's final test loss, the
+                   means and their difference; the target is |vaelab mean - PyTorch mean| <= 1 nat.
+
+Peak RSS comes from os.wait4 on each child, i.e. the kernel's maximum resident set size over the
+process and the children it waited for (the vaelab launcher and its JVM); no `time` package needed.
+
+If vaelab is not built or fails, the harness says so and still runs the PyTorch side. Raw logs,
+the configs it ran and report.json go to results/bench/<UTC timestamp>-<mode>/; --out copies the
+report elsewhere (bench/reference/ holds the committed PyTorch reference).
+
+  bench/harness.py                        # speed: 3 repeats x 3 epochs each
+  bench/harness.py --quality              # quality: 3 seeds x 10 epochs each
+  bench/harness.py --quality --only pytorch --out bench/reference/pytorch-mnist-vae-quality.json
+"""
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import benchlib
+
+ROOT = benchlib.REPO_ROOT
+BENCH_CONFIG = os.path.join(ROOT, "bench", "mnist-vae-bench.yaml")
+EXPERIMENT = "mnist-vae-bench"  # tracking.experiment in BENCH_CONFIG: vaelab writes results/<experiment>/<run>/
+VAELAB = os.environ.get("VAELAB_BENCH_LAUNCHER", "./vaelab")  # override to try a differently built CLI
+PYTHON = os.environ.get("VAELAB_BENCH_PYTHON", "/usr/bin/python3")  # Debian's python3-torch lives here
+OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp"  # the BLAS that plays well with torch's OpenMP
+QUALITY_TARGET_NATS = 1.0
+
+
+def vaelab_command(config, data_root, threads):
+    """The one place that knows vaelab's command line: train the workload in `config` once."""
+    return [VAELAB, "run", config, "--data-dir", data_root, "--threads", str(threads)]
+
+
+def vaelab_metrics(run_dir):
+    """vaelab's numbers for one run, from the files it wrote (see bench/README.md, "vaelab's side").
+
+    Seconds per epoch: the metric `train/epoch_seconds`, one value per epoch. Test loss: `test/loss`,
+    else minus `test/elbo`, from summary.json, else the last value in metrics.csv.
+    """
+    series = {}
+    with open(os.path.join(run_dir, "metrics.csv"), newline="") as f:
+        for row in csv.reader(f):
+            if row and row[0] != "key":
+                series.setdefault(row[0], []).append(float(row[1]))
+    summary_path = os.path.join(run_dir, "summary.json")
+    summary = {}
+    if os.path.exists(summary_path):
+        with open(summary_path) as f:
+            summary = json.load(f)
+        summary = summary.get("metrics", summary)  # flat, or final metrics nested under "metrics"
+
+    def final(key):
+        value = summary.get(key)
+        return float(value) if value is not None else (series[key][-1] if key in series else None)
+
+    test_loss = final("test/loss")
+    if test_loss is None and final("test/elbo") is not None:
+        test_loss = -final("test/elbo")
+    return {"epoch_seconds": series.get("train/epoch_seconds", []), "test_loss": test_loss}
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    p.add_argument("--quality", action="store_true", help="quality mode: final test loss over several seeds")
+    p.add_argument("--repeats", type=int, default=3, help="speed mode: A B pairs")
+    p.add_argument("--epochs", type=int, help="epochs per run (default: 3 for speed, 10 for quality)")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="quality mode: seeds")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--validation", type=int, default=5000, help="last training images held out by both sides")
+    p.add_argument("--data-dir", default=benchlib.default_data_root(),
+                   help="data root holding mnist/ (default $VAELAB_DATA or ../shared/data)")
+    p.add_argument("--only", choices=["vaelab", "pytorch"], help="run one side only")
+    p.add_argument("--out", help="also write the report JSON here")
+    args = p.parse_args()
+    args.epochs = args.epochs or (10 if args.quality else 3)
+    args.data_dir = os.path.abspath(args.data_dir)
+    return args
+
+
+def log(message=""):
+    print(message, file=sys.stderr, flush=True)
+
+
+def child_env(threads):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    if os.path.isdir(OPENBLAS_OPENMP):
+        env["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [OPENBLAS_OPENMP, env.get("LD_LIBRARY_PATH")]))
+    env.pop("MLFLOW_TRACKING_URI", None)  # a benchmark run must not log to a tracking server
+    return env
+
+
+def measure(argv, env, log_prefix):
+    """Runs argv from the repo root; returns exit code, wall seconds, peak RSS (MiB) and its stdout."""
+    with open(log_prefix + ".stdout", "w") as out, open(log_prefix + ".stderr", "w") as err:
+        began = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - began
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    with open(log_prefix + ".stdout") as f:
+        stdout = f.read()
+    return proc.returncode, wall, usage.ru_maxrss / 1024, stdout
+
+
+def tail(path, lines=15):
+    with open(path) as f:
+        return "".join(f.readlines()[-lines:])
+
+
+class Runner:
+    """Runs one side of one A/B pair and records it; remembers why vaelab cannot run, if it cannot."""
+
+    def __init__(self, args, out_dir):
+        self.args, self.out_dir, self.env = args, out_dir, child_env(args.threads)
+        self.runs, self.vaelab_unavailable = [], None
+
+    def check_vaelab(self):
+        """Builds vaelab through its launcher (outside any measurement); None when it is ready, else why not."""
+        if not os.access(os.path.join(ROOT, VAELAB), os.X_OK):
+            return f"{VAELAB} does not exist yet (or is not executable)"
+        log(f"building vaelab through its launcher ({VAELAB} --help), not measured ...")
+        prefix = os.path.join(self.out_dir, "vaelab-build")
+        rc, wall, _, _ = measure([VAELAB, "--help"], self.env, prefix)
+        if rc != 0:
+            log(tail(prefix + ".stderr"))
+            return f"{VAELAB} --help exited with {rc} after {wall:.0f} s (log: {os.path.relpath(prefix, ROOT)}.stderr)"
+        return None
+
+    def config_for(self, seed, epochs):
+        """A copy of the bench config with this seed and epoch count, kept with the run's logs."""
+        with open(BENCH_CONFIG) as f:
+            text = f.read()
+        text = re.sub(r"(?m)^seed: .*$", f"seed: {seed}", text)
+        text = re.sub(r"(?m)^  epochs: .*$", f"  epochs: {epochs}", text)
+        folder = os.path.join(self.out_dir, f"config-seed{seed}-epochs{epochs}")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, os.path.basename(BENCH_CONFIG))
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def run_vaelab(self, seed, epochs):
+        if self.vaelab_unavailable:
+            return
+        argv = vaelab_command(self.config_for(seed, epochs), self.args.data_dir, self.args.threads)
+        prefix = os.path.join(self.out_dir, f"vaelab-seed{seed}-run{len(self.runs)}")
+        started = time.time()
+        rc, wall, rss, _ = measure(argv, self.env, prefix)
+        record = {"impl": "vaelab", "seed": seed, "epochs": epochs, "command": argv, "rc": rc, "wall_s": wall,
+                  "peak_rss_mib": rss, "log": os.path.relpath(prefix, ROOT)}
+        run_dir = newest_run_dir(started)
+        if rc != 0 or run_dir is None:
+            why = f"exited with {rc}" if rc != 0 else f"wrote no results/{EXPERIMENT}/<run>/metrics.csv"
+            log(tail(prefix + ".stderr"))
+            self.vaelab_unavailable = f"vaelab {why} (log: {record['log']}.stderr)"
+            log(f"{self.vaelab_unavailable}; skipping its remaining runs")
+        else:
+            record.update(vaelab_metrics(run_dir), run_dir=os.path.relpath(run_dir, ROOT))
+            if len(record["epoch_seconds"]) != epochs:
+                log(f"vaelab reported {len(record['epoch_seconds'])} values of train/epoch_seconds for {epochs} "
+                    "epochs; using wall-clock seconds / epochs instead (includes JVM start, graph build, eval)")
+                record["epoch_seconds"], record["epoch_seconds_from_wall"] = [wall / epochs] * epochs, True
+            report_run(record)
+        self.runs.append(record)
+
+    def run_pytorch(self, seed, epochs):
+        argv = [PYTHON, "bench/pytorch_mnist_vae.py", "--epochs", str(epochs), "--seed", str(seed),
+                "--threads", str(self.args.threads), "--validation", str(self.args.validation), "--drop-last",
+                "--data-dir", self.args.data_dir]
+        prefix = os.path.join(self.out_dir, f"pytorch-seed{seed}-run{len(self.runs)}")
+        rc, wall, rss, stdout = measure(argv, self.env, prefix)
+        record = {"impl": "pytorch", "seed": seed, "epochs": epochs, "command": argv, "rc": rc, "wall_s": wall,
+                  "peak_rss_mib": rss, "log": os.path.relpath(prefix, ROOT)}
+        if rc != 0:
+            raise SystemExit(f"the PyTorch run failed ({rc}):\n{tail(prefix + '.stderr')}")
+        lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+        final = lines[-1]
+        record.update(epoch_seconds=[r["seconds"] for r in lines if r["event"] == "epoch"],
+                      train_loss=[r["train_loss"] for r in lines if r["event"] == "epoch"],
+                      test_loss=final["test_loss"], self_reported_rss_mib=final["peak_rss_mib"],
+                      torch=final["torch"], blas=final["blas"])
+        report_run(record)
+        self.runs.append(record)
+
+    def side(self, impl):
+        return [r for r in self.runs if r["impl"] == impl and r.get("test_loss") is not None]
+
+
+def newest_run_dir(since):
+    """The run folder of results/<experiment>/ whose metrics.csv vaelab wrote last, if written after `since`."""
+    base = os.path.join(ROOT, "results", EXPERIMENT)
+    candidates = []
+    for name in os.listdir(base) if os.path.isdir(base) else []:
+        metrics = os.path.join(base, name, "metrics.csv")
+        if os.path.exists(metrics) and os.path.getmtime(metrics) >= since:
+            candidates.append((os.path.getmtime(metrics), os.path.join(base, name)))
+    return max(candidates)[1] if candidates else None
+
+
+def report_run(r):
+    seconds = r["epoch_seconds"]
+    log(f"  {r['impl']:<7} seed {r['seed']}: {statistics.median(seconds):.3f} s/epoch (median of {len(seconds)}), "
+        f"test loss {r['test_loss']:.3f}, peak RSS {r['peak_rss_mib']:.0f} MiB, wall {r['wall_s']:.1f} s")
+
+
+def flops_floor(runner):
+    argv = [PYTHON, "bench/flops_floor.py", "--threads", str(runner.args.threads),
+            "--train-size", str(60000 - runner.args.validation)]
+    rc, _, _, stdout = measure(argv, runner.env, os.path.join(runner.out_dir, "flops-floor"))
+    if rc != 0:
+        raise SystemExit(f"bench/flops_floor.py failed ({rc})")
+    floor = json.loads(stdout)
+    log(f"FLOP floor: {floor['epoch_gflop']:.2f} GFLOP per epoch at {floor['workload_sgemm_gflops_per_s']:.1f} "
+        f"GFLOP/s = {floor['floor_seconds_per_epoch']:.3f} s per epoch")
+    return floor
+
+
+def speed_summary(runner, floor):
+    rows, summary = [], {}
+    for impl in ("vaelab", "pytorch"):
+        runs = runner.side(impl)
+        if not runs:
+            continue
+        seconds = [s for r in runs for s in r["epoch_seconds"]]
+        median = statistics.median(seconds)
+        summary[impl] = {"median_s_per_epoch": median, "min_s_per_epoch": min(seconds),
+                         "max_s_per_epoch": max(seconds), "epochs_measured": len(seconds),
+                         "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+                         "mean_test_loss": statistics.mean(r["test_loss"] for r in runs),
+                         "times_floor": median / floor["floor_seconds_per_epoch"],
+                         "seconds_from_wall": any(r.get("epoch_seconds_from_wall") for r in runs)}
+    cols = list(summary)
+    table = [("", cols),
+             ("s/epoch, median", [f"{summary[c]['median_s_per_epoch']:.3f}" for c in cols]),
+             ("s/epoch, min-max", [f"{summary[c]['min_s_per_epoch']:.2f}-{summary[c]['max_s_per_epoch']:.2f}"
+                                   for c in cols]),
+             ("epochs measured", [str(summary[c]["epochs_measured"]) for c in cols]),
+             ("x FLOP floor", [f"{summary[c]['times_floor']:.2f}" for c in cols]),
+             ("peak RSS, MiB", [f"{summary[c]['peak_rss_mib']:.0f}" for c in cols]),
+             (f"test loss, {runner.args.epochs} ep", [f"{summary[c]['mean_test_loss']:.3f}" for c in cols])]
+    for label, values in table:
+        rows.append(f"{label:<20}" + "".join(f"{v:>14}" for v in values))
+    rows.append(f"FLOP floor: {floor['epoch_gflop']:.2f} GFLOP/epoch / {floor['workload_sgemm_gflops_per_s']:.1f} "
+                f"GFLOP/s sgemm = {floor['floor_seconds_per_epoch']:.3f} s/epoch")
+    if len(cols) == 2:
+        summary["ratio_pytorch_over_vaelab"] = (summary["pytorch"]["median_s_per_epoch"]
+                                                / summary["vaelab"]["median_s_per_epoch"])
+        rows.append(f"ratio PyTorch/vaelab: {summary['ratio_pytorch_over_vaelab']:.2f} (> 1: vaelab is faster)")
+    if summary.get("vaelab", {}).get("seconds_from_wall"):
+        rows.append("vaelab's seconds are wall-clock/epochs (no train/epoch_seconds metric): an upper bound")
+    return rows, summary
+
+
+def quality_summary(runner):
+    rows, summary = [], {}
+    by_seed = {impl: {r["seed"]: r["test_loss"] for r in runner.side(impl)} for impl in ("vaelab", "pytorch")}
+    rows.append(f"{'seed':<8}{'vaelab':>12}{'pytorch':>12}   final test loss per example after epochs: {runner.args.epochs}")
+    for seed in runner.args.seeds:
+        cells = [f"{by_seed[i][seed]:.3f}" if seed in by_seed[i] else "-" for i in ("vaelab", "pytorch")]
+        rows.append(f"{seed:<8}" + "".join(f"{c:>12}" for c in cells))
+    for impl, losses in by_seed.items():
+        if losses:
+            summary[impl] = {"test_loss_by_seed": losses, "mean_test_loss": statistics.mean(losses.values()),
+                             "stdev_test_loss": statistics.stdev(losses.values()) if len(losses) > 1 else 0.0,
+                             "median_s_per_epoch": statistics.median(
+                                 s for r in runner.side(impl) for s in r["epoch_seconds"])}
+    rows.append(f"{'mean':<8}" + "".join(f"{summary[i]['mean_test_loss']:>12.3f}" if i in summary else f"{'-':>12}"
+                                         for i in ("vaelab", "pytorch")))
+    if "vaelab" in summary and "pytorch" in summary:
+        diff = summary["vaelab"]["mean_test_loss"] - summary["pytorch"]["mean_test_loss"]
+        summary["difference_vaelab_minus_pytorch"] = diff
+        summary["within_target"] = abs(diff) <= QUALITY_TARGET_NATS
+        rows.append(f"vaelab - pytorch: {diff:+.3f} nats; target |difference| <= {QUALITY_TARGET_NATS} nat: "
+                    + ("MET" if summary["within_target"] else "NOT MET"))
+    return rows, summary
+
+
+def main():
+    args = parse_args()
+    mode = "quality" if args.quality else "speed"
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out_dir = os.path.join(ROOT, "results", "bench", f"{stamp}-{mode}")
+    os.makedirs(out_dir)
+    runner = Runner(args, out_dir)
+    log(f"vaelab bench, {mode} mode, {args.threads} threads, data {args.data_dir}, logs in {os.path.relpath(out_dir, ROOT)}")
+    if args.only != "pytorch":
+        runner.vaelab_unavailable = runner.check_vaelab()
+        if runner.vaelab_unavailable:
+            log(f"vaelab is not available, running the PyTorch side only: {runner.vaelab_unavailable}")
+    if args.only == "vaelab" and runner.vaelab_unavailable:
+        raise SystemExit(1)
+
+    floor = None if args.quality else flops_floor(runner)
+    pairs = [(seed, args.epochs) for seed in args.seeds] if args.quality else [(r, args.epochs) for r in range(args.repeats)]
+    for seed, epochs in pairs:  # alternate A B A B, so slow drifts of the machine hit both sides alike
+        if args.only != "pytorch":
+            runner.run_vaelab(seed, epochs)
+        if args.only != "vaelab":
+            runner.run_pytorch(seed, epochs)
+
+    rows, summary = quality_summary(runner) if args.quality else speed_summary(runner, floor)
+    print("\n".join(rows), flush=True)
+    if runner.vaelab_unavailable and args.only != "pytorch":
+        print(f"vaelab: not measured: {runner.vaelab_unavailable}", flush=True)
+    pytorch_runs = runner.side("pytorch")
+    report = {"mode": mode, "threads": args.threads, "epochs": args.epochs, "validation": args.validation,
+              "drop_last": True, "batch_size": 128, "data_dir": args.data_dir,
+              "torch": pytorch_runs[0]["torch"] if pytorch_runs else None,
+              "blas": pytorch_runs[0]["blas"] if pytorch_runs else None,
+              "machine": benchlib.machine_info(), "vaelab_unavailable": runner.vaelab_unavailable,
+              "summary": summary, "flops_floor": floor, "runs": runner.runs, "table": rows}
+    with open(os.path.join(out_dir, "report.json"), "w") as f:
+        json.dump(report, f, indent=2)
+    if args.out:
+        shutil.copyfile(os.path.join(out_dir, "report.json"), args.out)
+    log(f"report: {os.path.relpath(os.path.join(out_dir, 'report.json'), ROOT)}" + (f" and {args.out}" if args.out else ""))
+
+
+if __name__ == "__main__":
+    main()
