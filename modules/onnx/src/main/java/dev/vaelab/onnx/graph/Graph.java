@@ -1,0 +1,501 @@
+package dev.vaelab.onnx.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A builder for one ONNX graph (or a subgraph such as a {@code Loop} body) that tracks static
+ * shapes. Each operator method checks its operands, infers the output shape and appends a
+ * {@link Node}; nodes are kept in creation order, which is a topological order.
+ *
+ * <p>Constants created by {@link #scalar(double)} and friends take the graph's floating type, so the
+ * same model code builds float32 training graphs and float64 graphs for gradient checks.
+ */
+public final class Graph {
+    private final DType floatType;
+    private final Graph parent;
+    private final AtomicLong names;
+    private final List<Tensor> inputs = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Tensor> outputs = new LinkedHashMap<>();
+
+    public Graph(DType floatType) {
+        this(floatType, null, new AtomicLong());
+    }
+
+    private Graph(DType floatType, Graph parent, AtomicLong names) {
+        if (!floatType.isFloating()) {
+            throw new IllegalArgumentException("a graph's float type must be FLOAT or DOUBLE");
+        }
+        this.floatType = floatType;
+        this.parent = parent;
+        this.names = names;
+    }
+
+    /** A subgraph (e.g. a Loop body) whose nodes may read this graph's values by name. */
+    public Graph subgraph() {
+        return new Graph(floatType, this, names);
+    }
+
+    public DType floatType() {
+        return floatType;
+    }
+
+    public Graph parent() {
+        return parent;
+    }
+
+    public List<Tensor> inputs() {
+        return Collections.unmodifiableList(inputs);
+    }
+
+    public List<Node> nodes() {
+        return Collections.unmodifiableList(nodes);
+    }
+
+    /** Graph outputs by name, in declaration order. */
+    public Map<String, Tensor> outputs() {
+        return Collections.unmodifiableMap(outputs);
+    }
+
+    /** Whether {@code t} belongs to this graph or one of its ancestors (visible from here). */
+    public boolean sees(Tensor t) {
+        for (Graph g = this; g != null; g = g.parent) {
+            if (t.graph() == g) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- graph interface -------------------------------------------------------------------
+
+    public Tensor input(String name, DType dtype, Shape shape) {
+        Tensor t = new Tensor(this, name, dtype, shape);
+        inputs.add(t);
+        return t;
+    }
+
+    /** Declares {@code t} as a graph output called {@code name} (through an Identity node). */
+    public Tensor output(String name, Tensor t) {
+        if (outputs.containsKey(name)) {
+            throw new IllegalArgumentException("duplicate graph output " + name);
+        }
+        Tensor out = new Tensor(this, name, t.dtype(), t.shape());
+        nodes.add(new Node("Identity", List.of(check(t)), List.of(out), Map.of()));
+        outputs.put(name, out);
+        return out;
+    }
+
+    // ---- constants --------------------------------------------------------------------------
+
+    /** A scalar of the graph's float type. */
+    public Tensor scalar(double value) {
+        return constant(new ConstantValue(floatType, new long[0], new double[] {value}, null));
+    }
+
+    /** A float constant of the graph's float type with the given shape. */
+    public Tensor constant(double[] values, long... shape) {
+        if (Arrays.stream(shape).reduce(1, (a, b) -> a * b) != values.length) {
+            throw new IllegalArgumentException("constant of " + values.length + " values for shape " + Arrays.toString(shape));
+        }
+        return constant(new ConstantValue(floatType, shape, values, null));
+    }
+
+    /** A 1-D int64 constant, as shape, axes and index operands take. */
+    public Tensor longs(long... values) {
+        return constant(new ConstantValue(DType.INT64, new long[] {values.length}, null, values));
+    }
+
+    public Tensor longScalar(long value) {
+        return constant(new ConstantValue(DType.INT64, new long[0], null, new long[] {value}));
+    }
+
+    private Tensor constant(ConstantValue value) {
+        return add("Constant", List.of(), value.dtype(), Shape.of(value.shape()), Map.of("value", value));
+    }
+
+    // ---- element-wise -----------------------------------------------------------------------
+
+    public Tensor add(Tensor a, Tensor b) {
+        return binary("Add", a, b);
+    }
+
+    public Tensor sub(Tensor a, Tensor b) {
+        return binary("Sub", a, b);
+    }
+
+    public Tensor mul(Tensor a, Tensor b) {
+        return binary("Mul", a, b);
+    }
+
+    public Tensor div(Tensor a, Tensor b) {
+        return binary("Div", a, b);
+    }
+
+    public Tensor add(Tensor a, double b) {
+        return add(a, scalar(b));
+    }
+
+    public Tensor mul(Tensor a, double b) {
+        return mul(a, scalar(b));
+    }
+
+    public Tensor pow(Tensor a, Tensor b) {
+        return add("Pow", List.of(a, b), a.dtype(), Shape.broadcast(a.shape(), b.shape()), Map.of());
+    }
+
+    public Tensor max(Tensor a, Tensor b) {
+        return binary("Max", a, b);
+    }
+
+    public Tensor min(Tensor a, Tensor b) {
+        return binary("Min", a, b);
+    }
+
+    public Tensor neg(Tensor x) {
+        return unary("Neg", x);
+    }
+
+    public Tensor exp(Tensor x) {
+        return unary("Exp", x);
+    }
+
+    public Tensor log(Tensor x) {
+        return unary("Log", x);
+    }
+
+    public Tensor sqrt(Tensor x) {
+        return unary("Sqrt", x);
+    }
+
+    public Tensor abs(Tensor x) {
+        return unary("Abs", x);
+    }
+
+    public Tensor sign(Tensor x) {
+        return unary("Sign", x);
+    }
+
+    public Tensor square(Tensor x) {
+        return mul(x, x);
+    }
+
+    public Tensor reciprocal(Tensor x) {
+        return unary("Reciprocal", x);
+    }
+
+    public Tensor relu(Tensor x) {
+        return unary("Relu", x);
+    }
+
+    public Tensor leakyRelu(Tensor x, double alpha) {
+        return add("LeakyRelu", List.of(x), x.dtype(), x.shape(), Map.of("alpha", alpha));
+    }
+
+    public Tensor elu(Tensor x, double alpha) {
+        return add("Elu", List.of(x), x.dtype(), x.shape(), Map.of("alpha", alpha));
+    }
+
+    public Tensor tanh(Tensor x) {
+        return unary("Tanh", x);
+    }
+
+    public Tensor sigmoid(Tensor x) {
+        return unary("Sigmoid", x);
+    }
+
+    /**
+     * log(1 + e^x), computed stably as {@code relu(x) - log(sigmoid(|x|))}: ORT's Softplus kernel
+     * is slow, and this form never overflows. Differentiated as a whole (d/dx = sigmoid(x)).
+     */
+    public Tensor softplus(Tensor x) {
+        return unary(Composites.SOFTPLUS, x);
+    }
+
+    /** log(sigmoid(x)) = -softplus(-x), stable for every x. */
+    public Tensor logSigmoid(Tensor x) {
+        return neg(softplus(neg(x)));
+    }
+
+    /** {@code cond ? a : b}; cond is boolean; not differentiated with respect to cond. */
+    public Tensor where(Tensor cond, Tensor a, Tensor b) {
+        Shape s = Shape.broadcast(cond.shape(), Shape.broadcast(a.shape(), b.shape()));
+        return add("Where", List.of(cond, a, b), a.dtype(), s, Map.of());
+    }
+
+    public Tensor greater(Tensor a, Tensor b) {
+        return add("Greater", List.of(a, b), DType.BOOL, Shape.broadcast(a.shape(), b.shape()), Map.of());
+    }
+
+    public Tensor cast(Tensor x, DType to) {
+        return add("Cast", List.of(x), to, x.shape(), Map.of("to", (long) to.onnxCode()));
+    }
+
+    // ---- linear algebra ---------------------------------------------------------------------
+
+    /** 2-D matrix product {@code a · b}. */
+    public Tensor matmul(Tensor a, Tensor b) {
+        require(a.rank() == 2 && b.rank() == 2, "MatMul takes 2-D operands, got %s and %s", a, b);
+        requireSame(a.shape().dim(1), b.shape().dim(0), "MatMul inner dimensions", a, b);
+        return add("MatMul", List.of(a, b), a.dtype(), Shape.of(a.shape().dim(0), b.shape().dim(1)), Map.of());
+    }
+
+    /** {@code alpha · op(a) · op(b) + beta · c}, where op transposes when asked; c may be null. */
+    public Tensor gemm(Tensor a, Tensor b, Tensor c, boolean transA, boolean transB, double alpha, double beta) {
+        require(a.rank() == 2 && b.rank() == 2, "Gemm takes 2-D operands, got %s and %s", a, b);
+        long m = a.shape().dim(transA ? 1 : 0);
+        long k = a.shape().dim(transA ? 0 : 1);
+        long k2 = b.shape().dim(transB ? 1 : 0);
+        long n = b.shape().dim(transB ? 0 : 1);
+        requireSame(k, k2, "Gemm inner dimensions", a, b);
+        Shape out = Shape.of(m, n);
+        List<Tensor> ins = new ArrayList<>(List.of(a, b));
+        if (c != null) {
+            Shape.broadcast(out, c.shape()); // validates unidirectional broadcast
+            ins.add(c);
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("transA", transA ? 1L : 0L);
+        attrs.put("transB", transB ? 1L : 0L);
+        attrs.put("alpha", alpha);
+        attrs.put("beta", beta);
+        return add("Gemm", ins, a.dtype(), out, attrs);
+    }
+
+    /** A dense layer {@code x · w + b} as one Gemm. */
+    public Tensor linear(Tensor x, Tensor w, Tensor b) {
+        return gemm(x, w, b, false, false, 1.0, 1.0);
+    }
+
+    // ---- reductions and shape ---------------------------------------------------------------
+
+    public Tensor reduceSum(Tensor x, boolean keepDims, long... axes) {
+        long[] norm = normalizeAxes(axes, x.rank());
+        return add("ReduceSum", List.of(x, longs(norm)), x.dtype(), reducedShape(x.shape(), norm, keepDims),
+                Map.of("keepdims", keepDims ? 1L : 0L));
+    }
+
+    /** Sum over every axis, to a scalar. */
+    public Tensor sumAll(Tensor x) {
+        long[] all = new long[x.rank()];
+        Arrays.setAll(all, i -> i);
+        return x.rank() == 0 ? x : reduceSum(x, false, all);
+    }
+
+    public Tensor reduceMean(Tensor x, boolean keepDims, long... axes) {
+        long[] norm = normalizeAxes(axes, x.rank());
+        return add("ReduceMean", List.of(x), x.dtype(), reducedShape(x.shape(), norm, keepDims),
+                Map.of("axes", norm, "keepdims", keepDims ? 1L : 0L));
+    }
+
+    public Tensor concat(long axis, Tensor... xs) {
+        require(xs.length > 0, "Concat needs operands");
+        int rank = xs[0].rank();
+        int ax = (int) (axis < 0 ? axis + rank : axis);
+        long[] dims = xs[0].shape().dims();
+        long total = 0;
+        for (Tensor t : xs) {
+            require(t.rank() == rank, "Concat operands differ in rank: %s", Arrays.toString(xs));
+            long d = t.shape().dim(ax);
+            require(d >= 0, "Concat along a symbolic axis is not supported: %s", t);
+            total += d;
+        }
+        dims[ax] = total;
+        return add("Concat", List.of(xs), xs[0].dtype(), Shape.of(dims), Map.of("axis", (long) ax));
+    }
+
+    /** Elements {@code [start, end)} along {@code axis} (static bounds, step 1). */
+    public Tensor slice(Tensor x, long axis, long start, long end) {
+        int ax = (int) (axis < 0 ? axis + x.rank() : axis);
+        long size = x.shape().dim(ax);
+        require(size >= 0 && 0 <= start && start < end && end <= size,
+                "Slice [%d, %d) out of range for axis %d of %s", start, end, ax, x);
+        long[] dims = x.shape().dims();
+        dims[ax] = end - start;
+        return add("Slice", List.of(x, longs(start), longs(end), longs(ax)), x.dtype(), Shape.of(dims), Map.of());
+    }
+
+    /** Reshape to a static target where {@link Shape#BATCH} copies the batch axis (ONNX 0). */
+    public Tensor reshape(Tensor x, Shape to) {
+        long[] spec = to.dims();
+        for (int i = 0; i < spec.length; i++) {
+            if (Shape.isSymbolic(spec[i])) {
+                require(i < x.rank() && x.shape().dim(i) == spec[i],
+                        "Reshape keeps a symbolic axis only in place: %s to %s", x, to);
+                spec[i] = 0;
+            }
+        }
+        if (x.shape().isStatic() && to.isStatic()) {
+            require(x.shape().size() == to.size(), "Reshape %s to %s changes the element count", x, to);
+        }
+        return add("Reshape", List.of(x, longs(spec)), x.dtype(), to, Map.of());
+    }
+
+    /** Reshape to the runtime shape of {@code like} (used by gradients of reshapes). */
+    public Tensor reshapeLike(Tensor x, Tensor like) {
+        return add("Reshape", List.of(x, shapeOf(like)), x.dtype(), like.shape(), Map.of());
+    }
+
+    public Tensor transpose(Tensor x, long... perm) {
+        require(perm.length == x.rank(), "Transpose perm %s for %s", Arrays.toString(perm), x);
+        long[] dims = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            dims[i] = x.shape().dim((int) perm[i]);
+        }
+        return add("Transpose", List.of(x), x.dtype(), Shape.of(dims), Map.of("perm", perm.clone()));
+    }
+
+    public Tensor identity(Tensor x) {
+        return unary("Identity", x);
+    }
+
+    /** Rows of {@code data} at {@code index} along axis 0; a scalar index drops the axis. */
+    public Tensor gather(Tensor data, Tensor index) {
+        Shape s = index.rank() == 0 ? data.shape().dropFirst() : null;
+        require(s != null, "gather takes a scalar index");
+        return add("Gather", List.of(data, index), data.dtype(), s, Map.of("axis", 0L));
+    }
+
+    public Tensor shapeOf(Tensor x) {
+        return add("Shape", List.of(x), DType.INT64, Shape.of(x.rank()), Map.of());
+    }
+
+    /** Broadcasts {@code x} to the runtime shape of {@code like}. */
+    public Tensor expandLike(Tensor x, Tensor like) {
+        return add("Expand", List.of(x, shapeOf(like)), x.dtype(), like.shape(), Map.of());
+    }
+
+    public Tensor unsqueeze(Tensor x, long... axes) {
+        int rank = x.rank() + axes.length;
+        long[] norm = normalizeAxes(axes, rank);
+        long[] dims = new long[rank];
+        for (int i = 0, j = 0; i < rank; i++) {
+            final int axis = i;
+            dims[i] = Arrays.stream(norm).anyMatch(a -> a == axis) ? 1 : x.shape().dim(j++);
+        }
+        return add("Unsqueeze", List.of(x, longs(norm)), x.dtype(), Shape.of(dims), Map.of());
+    }
+
+    /** Zero-pads {@code x}: {@code before[i]} and {@code after[i]} elements on axis i. */
+    public Tensor pad(Tensor x, long[] before, long[] after) {
+        long[] dims = x.shape().dims();
+        long[] pads = new long[2 * dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            if (before[i] != 0 || after[i] != 0) {
+                require(dims[i] >= 0, "Pad along a symbolic axis: %s", x);
+                dims[i] += before[i] + after[i];
+            }
+            pads[i] = before[i];
+            pads[i + dims.length] = after[i];
+        }
+        return add("Pad", List.of(x, longs(pads)), x.dtype(), Shape.of(dims), Map.of("mode", "constant"));
+    }
+
+    // ---- control flow -----------------------------------------------------------------------
+
+    /**
+     * An ONNX Loop running {@code body} up to {@code tripCount} times. The body's inputs are
+     * (iteration, condition, carried...) and its outputs (condition, carried..., scanned...);
+     * returns the final carried values followed by the scanned outputs stacked on a new axis
+     * of {@link Shape#STEPS} length.
+     */
+    public List<Tensor> loop(Tensor tripCount, Graph body, List<Tensor> carriedInitial) {
+        List<Tensor> bodyOuts = List.copyOf(body.outputs().values());
+        int carried = carriedInitial.size();
+        require(body.inputs().size() == carried + 2 && bodyOuts.size() >= carried + 1,
+                "Loop body signature does not match %d carried values", carried);
+        List<Tensor> ins = new ArrayList<>();
+        ins.add(tripCount);
+        ins.add(null); // no condition input: run tripCount iterations
+        ins.addAll(carriedInitial);
+        List<Tensor> outs = new ArrayList<>();
+        for (int i = 0; i < carried; i++) {
+            Tensor init = carriedInitial.get(i);
+            outs.add(new Tensor(this, fresh(), init.dtype(), init.shape()));
+        }
+        for (Tensor scanned : bodyOuts.subList(carried + 1, bodyOuts.size())) {
+            outs.add(new Tensor(this, fresh(), scanned.dtype(), scanned.shape().prepend(Shape.STEPS)));
+        }
+        Node node = new Node("Loop", nullsAllowed(ins), outs, Map.of("body", body));
+        nodes.add(node);
+        return outs;
+    }
+
+    private static List<Tensor> nullsAllowed(List<Tensor> ins) {
+        return Collections.unmodifiableList(new ArrayList<>(ins));
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------
+
+    private Tensor unary(String op, Tensor x) {
+        return add(op, List.of(x), x.dtype(), x.shape(), Map.of());
+    }
+
+    private Tensor binary(String op, Tensor a, Tensor b) {
+        require(a.dtype() == b.dtype(), "%s of %s and %s: element types differ", op, a, b);
+        return add(op, List.of(a, b), a.dtype(), Shape.broadcast(a.shape(), b.shape()), Map.of());
+    }
+
+    /** Appends a node with one output; the entry point for every operator above. */
+    public Tensor add(String op, List<Tensor> ins, DType outType, Shape outShape, Map<String, Object> attrs) {
+        for (Tensor t : ins) {
+            check(t);
+        }
+        Tensor out = new Tensor(this, fresh(), outType, outShape);
+        nodes.add(new Node(op, ins, List.of(out), attrs));
+        return out;
+    }
+
+    private Tensor check(Tensor t) {
+        if (!sees(t)) {
+            throw new IllegalArgumentException(t + " belongs to another graph");
+        }
+        return t;
+    }
+
+    private String fresh() {
+        return "t" + names.incrementAndGet();
+    }
+
+    private static long[] normalizeAxes(long[] axes, int rank) {
+        long[] out = new long[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = axes[i] < 0 ? axes[i] + rank : axes[i];
+            if (out[i] < 0 || out[i] >= rank) {
+                throw new IllegalArgumentException("axis " + axes[i] + " out of range for rank " + rank);
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static Shape reducedShape(Shape s, long[] axes, boolean keepDims) {
+        List<Long> dims = new ArrayList<>();
+        for (int i = 0; i < s.rank(); i++) {
+            final int axis = i;
+            boolean reduced = Arrays.stream(axes).anyMatch(a -> a == axis);
+            if (!reduced) {
+                dims.add(s.dim(i));
+            } else if (keepDims) {
+                dims.add(1L);
+            }
+        }
+        return Shape.of(dims.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static void require(boolean ok, String format, Object... args) {
+        if (!ok) {
+            throw new IllegalArgumentException(String.format(format, args));
+        }
+    }
+
+    private static void requireSame(long a, long b, String what, Tensor x, Tensor y) {
+        require(a == b, "%s differ: %s and %s", what, x, y);
+    }
+}

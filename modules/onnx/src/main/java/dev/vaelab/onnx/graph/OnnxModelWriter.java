@@ -1,0 +1,179 @@
+package dev.vaelab.onnx.graph;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serializes a {@link Graph} to an ONNX {@code ModelProto}: opset 17 (the widest support across
+ * runtimes) and IR version 8, the newest that opset needs. Composite operators are lowered here.
+ */
+public final class OnnxModelWriter {
+    public static final int OPSET = 17;
+    public static final long IR_VERSION = 8;
+
+    /** What to put in the model beyond the graph: initializers, metadata, doc strings. */
+    public record Options(String graphName, Map<String, float[]> initializers, Map<String, String> metadata,
+                          Map<String, String> docStrings, String producerVersion) {
+        public Options {
+            initializers = Map.copyOf(initializers);
+            metadata = Map.copyOf(metadata);
+            docStrings = Map.copyOf(docStrings);
+        }
+
+        public static Options named(String graphName) {
+            return new Options(graphName, Map.of(), Map.of(), Map.of(), "dev");
+        }
+    }
+
+    private OnnxModelWriter() {
+    }
+
+    public static ModelProto write(Graph graph, Options options) {
+        ModelProto.Builder model = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("vaelab")
+                .setProducerVersion(options.producerVersion())
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(graphProto(graph, options));
+        options.metadata().forEach((k, v) ->
+                model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        if (options.docStrings().containsKey("")) {
+            model.setDocString(options.docStrings().get(""));
+        }
+        return model.build();
+    }
+
+    public static byte[] toBytes(Graph graph, Options options) {
+        return write(graph, options).toByteArray();
+    }
+
+    private static GraphProto graphProto(Graph graph, Options options) {
+        GraphProto.Builder gp = GraphProto.newBuilder().setName(options.graphName());
+        for (Tensor in : graph.inputs()) {
+            float[] init = options.initializers().get(in.name());
+            if (init != null) {
+                gp.addInitializer(floatTensor(in.name(), in.shape().dims(), init));
+            } else {
+                gp.addInput(valueInfo(in, options.docStrings().get(in.name())));
+            }
+        }
+        for (Node n : graph.nodes()) {
+            lower(n, gp, options);
+        }
+        for (Map.Entry<String, Tensor> out : graph.outputs().entrySet()) {
+            gp.addOutput(valueInfo(out.getValue(), options.docStrings().get(out.getKey())));
+        }
+        return gp.build();
+    }
+
+    private static void lower(Node n, GraphProto.Builder gp, Options options) {
+        if (n.opType().equals(Composites.SOFTPLUS)) {
+            // softplus(x) = relu(x) - log(sigmoid(|x|)); never overflows, and avoids ORT's slow Softplus
+            String x = n.input(0).name();
+            String y = n.output().name();
+            gp.addNode(simple("Relu", y + "_relu", x));
+            gp.addNode(simple("Abs", y + "_abs", x));
+            gp.addNode(simple("Sigmoid", y + "_sig", y + "_abs"));
+            gp.addNode(simple("Log", y + "_logsig", y + "_sig"));
+            gp.addNode(simple("Sub", y, y + "_relu", y + "_logsig"));
+            return;
+        }
+        NodeProto.Builder np = NodeProto.newBuilder().setOpType(n.opType()).setName(n.output().name());
+        for (Tensor in : n.inputs()) {
+            np.addInput(in == null ? "" : in.name());
+        }
+        n.outputs().forEach(t -> np.addOutput(t.name()));
+        n.attributes().forEach((name, value) -> np.addAttribute(attribute(name, value, options)));
+        gp.addNode(np);
+    }
+
+    private static NodeProto.Builder simple(String op, String out, String... ins) {
+        NodeProto.Builder np = NodeProto.newBuilder().setOpType(op).setName(out).addOutput(out);
+        Arrays.stream(ins).forEach(np::addInput);
+        return np;
+    }
+
+    private static AttributeProto attribute(String name, Object value, Options options) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
+        if (value instanceof Long l) {
+            a.setType(AttributeProto.AttributeType.INT).setI(l);
+        } else if (value instanceof Double d) {
+            a.setType(AttributeProto.AttributeType.FLOAT).setF(d.floatValue());
+        } else if (value instanceof String s) {
+            a.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
+        } else if (value instanceof long[] ls) {
+            a.setType(AttributeProto.AttributeType.INTS);
+            Arrays.stream(ls).forEach(a::addInts);
+        } else if (value instanceof Graph g) {
+            a.setType(AttributeProto.AttributeType.GRAPH).setG(graphProto(g, Options.named(name)));
+        } else if (value instanceof ConstantValue c) {
+            a.setType(AttributeProto.AttributeType.TENSOR).setT(constantTensor(c));
+        } else {
+            throw new IllegalArgumentException("unsupported attribute " + name + " = " + value);
+        }
+        return a.build();
+    }
+
+    private static TensorProto constantTensor(ConstantValue c) {
+        TensorProto.Builder t = TensorProto.newBuilder().setDataType(c.dtype().onnxCode());
+        Arrays.stream(c.shape()).forEach(t::addDims);
+        switch (c.dtype()) {
+            case FLOAT -> Arrays.stream(c.doubles()).forEach(v -> t.addFloatData((float) v));
+            case DOUBLE -> Arrays.stream(c.doubles()).forEach(t::addDoubleData);
+            case INT64 -> Arrays.stream(c.longs()).forEach(t::addInt64Data);
+            default -> throw new IllegalArgumentException("unsupported constant type " + c.dtype());
+        }
+        return t.build();
+    }
+
+    /** A float initializer in raw little-endian form (compact for large parameter tensors). */
+    public static TensorProto floatTensor(String name, long[] dims, float[] values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(values);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DType.FLOAT.onnxCode())
+                .setRawData(ByteString.copyFrom(raw.array()));
+        Arrays.stream(dims).forEach(t::addDims);
+        return t.build();
+    }
+
+    private static ValueInfoProto valueInfo(Tensor t, String doc) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : t.shape().dims()) {
+            TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+            if (d == Shape.BATCH) {
+                dim.setDimParam("N");
+            } else if (d == Shape.STEPS) {
+                dim.setDimParam("S");
+            } else {
+                dim.setDimValue(d);
+            }
+            shape.addDim(dim);
+        }
+        TypeProto type = TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(t.dtype().onnxCode()).setShape(shape)).build();
+        ValueInfoProto.Builder vi = ValueInfoProto.newBuilder().setName(t.name()).setType(type);
+        if (doc != null) {
+            vi.setDocString(doc);
+        }
+        return vi.build();
+    }
+
+    /** Names used by a graph, for diagnostics. */
+    public static List<String> inputNames(Graph g) {
+        return g.inputs().stream().map(Tensor::name).toList();
+    }
+}

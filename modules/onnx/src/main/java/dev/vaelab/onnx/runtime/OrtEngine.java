@@ -1,0 +1,90 @@
+package dev.vaelab.onnx.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * ONNX Runtime as this engine's executor: creates sessions with the run's thread budget (intra-op
+ * threads = the cores given to the run, so parallel runs of a sweep do not fight) and tensors.
+ */
+public final class OrtEngine {
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
+    private final int threads;
+    private final boolean optimize;
+
+    /**
+     * @param threads intra-op threads, 0 for all available processors
+     * @param optimize whether ORT graph optimizations are on (always, except in parity tests)
+     */
+    public OrtEngine(int threads, boolean optimize) {
+        this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.optimize = optimize;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public OrtEnvironment environment() {
+        return env;
+    }
+
+    /** A session for a serialized model. */
+    public OrtSession session(byte[] model) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(optimize
+                    ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+                    : OrtSession.SessionOptions.OptLevel.NO_OPT);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            return env.createSession(model, options);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime rejected a graph: " + e.getMessage(), e);
+        }
+    }
+
+    /** A direct, native-order float buffer, which ORT reads in place without copying. */
+    public static FloatBuffer directFloats(long count) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(count * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** A float tensor over a direct buffer: refilling the buffer changes the tensor's values. */
+    public OnnxTensor tensor(FloatBuffer direct, long... shape) {
+        try {
+            return OnnxTensor.createTensor(env, direct, shape);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A float tensor holding a copy of {@code values}. */
+    public OnnxTensor tensor(float[] values, long... shape) {
+        FloatBuffer b = directFloats(values.length);
+        b.put(values).rewind();
+        return tensor(b, shape);
+    }
+
+    public OnnxTensor scalar(long value) {
+        try {
+            return OnnxTensor.createTensor(env, value);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public OnnxTensor scalar(float value) {
+        try {
+            return OnnxTensor.createTensor(env, value);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.vaelab.onnx.runtime;
+
+import dev.vaelab.onnx.autodiff.Autodiff;
+import dev.vaelab.onnx.graph.DType;
+import dev.vaelab.onnx.graph.Graph;
+import dev.vaelab.onnx.graph.GraphInputParameters;
+import dev.vaelab.onnx.graph.OnnxModelWriter;
+import dev.vaelab.onnx.graph.ParameterSource;
+import dev.vaelab.onnx.graph.ParameterSpec;
+import dev.vaelab.onnx.graph.Shape;
+import dev.vaelab.onnx.graph.Tensor;
+import dev.vaelab.onnx.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Builds a {@link TrainingProgram} from a step function: the forward pass and loss of one step,
+ * then its backward pass by {@link Autodiff} and the optimizer's update, all inside a Loop body.
+ */
+public final class TrainingProgramBuilder {
+    /** What a step function sees: the body graph, its parameters and its per-step inputs. */
+    public interface StepContext {
+        Graph graph();
+
+        ParameterSource parameters();
+
+        /** This step's slice of a chunked input fed as [S, perStepShape...]. */
+        Tensor stepInput(String name, DType dtype, Shape perStepShape);
+    }
+
+    /** The scalar loss to minimise and the scalar metrics to report at every step. */
+    public record StepOutputs(Tensor loss, Map<String, Tensor> metrics) {
+        public StepOutputs {
+            metrics = new LinkedHashMap<>(metrics);
+        }
+    }
+
+    /** Builds one training step's forward pass. */
+    @FunctionalInterface
+    public interface StepFunction {
+        StepOutputs build(StepContext context);
+    }
+
+    private TrainingProgramBuilder() {
+    }
+
+    public static TrainingProgram build(StepFunction step, Optimizer optimizer) {
+        Graph outer = new Graph(DType.FLOAT);
+        Tensor tripCount = outer.input("trip_count", DType.INT64, Shape.scalar());
+        Tensor t0 = outer.input("t0", DType.FLOAT, Shape.scalar());
+        Tensor lrChunk = outer.input("lr", DType.FLOAT, Shape.of(Shape.STEPS));
+
+        Graph body = outer.subgraph();
+        Tensor iter = body.input("iter", DType.INT64, Shape.scalar());
+        Tensor cond = body.input("cond", DType.BOOL, Shape.scalar());
+        GraphInputParameters params = new GraphInputParameters(body, "loop/");
+        List<TrainingProgram.StepInput> stepInputs = new ArrayList<>();
+        Map<String, Tensor> stepTensors = new HashMap<>();
+
+        StepOutputs out = step.build(new StepContext() {
+            @Override
+            public Graph graph() {
+                return body;
+            }
+
+            @Override
+            public ParameterSource parameters() {
+                return params;
+            }
+
+            @Override
+            public Tensor stepInput(String name, DType dtype, Shape perStepShape) {
+                return stepTensors.computeIfAbsent(name, n -> {
+                    if (List.of("trip_count", "t0", "lr").contains(n)) {
+                        throw new IllegalArgumentException("step input name " + n + " is reserved");
+                    }
+                    stepInputs.add(new TrainingProgram.StepInput(n, dtype, perStepShape));
+                    return body.gather(outer.input(n, dtype, perStepShape.prepend(Shape.STEPS)), iter);
+                });
+            }
+        });
+        if (out.metrics().containsKey("loss")) {
+            throw new IllegalArgumentException("the metric name 'loss' is reserved for the loss");
+        }
+
+        List<Tensor> paramTensors = params.tensors();
+        List<ParameterSpec> specs = params.specs();
+        Map<Tensor, Tensor> grads = Autodiff.gradients(body, out.loss(), paramTensors);
+
+        Tensor lr = body.gather(lrChunk, iter);
+        Tensor t = body.add(body.cast(iter, DType.FLOAT), body.add(t0, body.scalar(1)));
+        Map<String, Tensor> shared = new HashMap<>();
+        Optimizer.StepScalars scalars = new Optimizer.StepScalars() {
+            @Override
+            public Tensor lr() {
+                return lr;
+            }
+
+            @Override
+            public Tensor t() {
+                return t;
+            }
+
+            @Override
+            public Tensor shared(String name, Supplier<Tensor> compute) {
+                Tensor v = shared.get(name);
+                if (v == null) {
+                    v = compute.get();
+                    shared.put(name, v);
+                }
+                return v;
+            }
+        };
+
+        List<String> slots = optimizer.slots();
+        List<List<Tensor>> slotInputs = new ArrayList<>();
+        for (ParameterSpec p : specs) {
+            List<Tensor> s = new ArrayList<>();
+            for (String slot : slots) {
+                s.add(body.input("loop/" + TrainingProgram.slotName(p.name(), slot), DType.FLOAT, p.shape()));
+            }
+            slotInputs.add(s);
+        }
+        List<Tensor> nextParams = new ArrayList<>();
+        List<Tensor> nextSlots = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            Tensor p = paramTensors.get(i);
+            List<Tensor> updated = optimizer.update(body, p, grads.get(p), slotInputs.get(i), scalars);
+            nextParams.add(updated.get(0));
+            nextSlots.addAll(updated.subList(1, updated.size()));
+        }
+
+        // carried values: every parameter, then every parameter's optimizer slots
+        Map<String, Shape> carried = new LinkedHashMap<>();
+        specs.forEach(p -> carried.put(p.name(), p.shape()));
+        for (ParameterSpec p : specs) {
+            slots.forEach(s -> carried.put(TrainingProgram.slotName(p.name(), s), p.shape()));
+        }
+        List<String> carriedNames = new ArrayList<>(carried.keySet());
+        List<Tensor> carriedNext = new ArrayList<>(nextParams);
+        carriedNext.addAll(nextSlots);
+        body.output("loop/cond_out", cond);
+        for (int i = 0; i < carriedNames.size(); i++) {
+            body.output("loop/" + TrainingProgram.nextName(carriedNames.get(i)), carriedNext.get(i));
+        }
+        Map<String, Tensor> metrics = new LinkedHashMap<>();
+        metrics.put("loss", out.loss());
+        metrics.putAll(out.metrics());
+        metrics.forEach((name, value) -> {
+            if (value.rank() != 0) {
+                throw new IllegalArgumentException("metric " + name + " must be a scalar, got " + value);
+            }
+            body.output("loop/metric/" + name, value);
+        });
+
+        List<Tensor> carriedInitial = new ArrayList<>();
+        carried.forEach((name, shape) -> carriedInitial.add(outer.input(name, DType.FLOAT, shape)));
+        List<Tensor> loopOut = outer.loop(tripCount, body, carriedInitial);
+        for (int i = 0; i < carriedNames.size(); i++) {
+            outer.output(TrainingProgram.nextName(carriedNames.get(i)), loopOut.get(i));
+        }
+        List<String> metricNames = new ArrayList<>(metrics.keySet());
+        for (int i = 0; i < metricNames.size(); i++) {
+            outer.output("metric/" + metricNames.get(i), loopOut.get(carriedNames.size() + i));
+        }
+        byte[] model = OnnxModelWriter.toBytes(outer, OnnxModelWriter.Options.named("vaelab_train"));
+        return new TrainingProgram(model, specs, slots, stepInputs, metricNames);
+    }
+}
