@@ -1,0 +1,78 @@
+package dev.vaelab.tracking;
+
+import dev.vaelab.core.error.VaelabException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes whole files so that a reader, or a crash, never sees a partly written one: the content goes
+ * to a temporary file in the target's directory, is forced to disk, and is then renamed over the
+ * target in one atomic step. The rename must stay within one directory (one file system), which is
+ * why the temporary file is created next to the target rather than in the system temp folder.
+ */
+public final class AtomicFiles {
+    /** Prefix of the temporary files; readers of a run directory can skip names that start with it. */
+    public static final String TEMP_PREFIX = ".vaelab-tmp-";
+
+    private AtomicFiles() {}
+
+    /** Replaces {@code target} with {@code content} atomically; creates missing parent directories. */
+    public static void write(Path target, byte[] content) {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, TEMP_PREFIX + absolute.getFileName() + ".", ".tmp");
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                // Force before the rename: otherwise a power loss can leave the new name on empty data.
+                channel.force(true);
+            }
+            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
+            syncDirectory(dir);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new VaelabException("cannot replace " + absolute + " atomically: the file system of "
+                    + dir + " does not support atomic renames; choose a results folder on a local disk", e);
+        } catch (IOException e) {
+            throw new VaelabException("cannot write " + absolute + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                deleteQuietly(temp);
+            }
+        }
+    }
+
+    /** Replaces {@code target} with {@code content} encoded as UTF-8, atomically. */
+    public static void writeString(Path target, String content) {
+        write(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Makes the rename itself durable; POSIX systems allow this, others (Windows) refuse and need not. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // The file itself is complete and renamed; only durability of the rename across power loss is weaker.
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // The original failure is what the caller needs to see; a stray temp file is harmless.
+        }
+    }
+}
