@@ -1,0 +1,275 @@
+package dev.vaelab.tracking;
+
+import dev.vaelab.core.error.DataException;
+import dev.vaelab.core.error.VaelabException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One run's directory, {@code <root>/<experiment>/<run-name>/}, laid out as DESIGN.md ("Results on
+ * disk") fixes it:
+ *
+ * <pre>
+ *   config.yaml    the resolved config, as the caller gave it
+ *   run.json       {@link RunRecord}: status, ids, timings, error
+ *   metrics.csv    {@link MetricsCsv}: key,value,step,timestamp, append-only
+ *   grids/         {@code <kind>_eNNN.png}
+ *   model/         written by other modules
+ *   summary.json   {@link SummaryJson}: final metrics
+ * </pre>
+ *
+ * Every file but {@code metrics.csv} is replaced whole through {@link AtomicFiles}, so a crash
+ * leaves either the old or the new version. The metrics file is opened for appending on the first
+ * row, so a store opened only to read it back changes nothing. Thread-safe.
+ */
+public final class RunStore implements Closeable {
+    public static final String CONFIG_FILE = "config.yaml";
+    public static final String RUN_FILE = "run.json";
+    public static final String METRICS_FILE = "metrics.csv";
+    public static final String GRIDS_DIR = "grids";
+    public static final String MODEL_DIR = "model";
+    public static final String SUMMARY_FILE = "summary.json";
+
+    private static final Pattern GRID_KIND = Pattern.compile("[a-z][a-z0-9_]*");
+    // Characters that are path separators or are refused by some file system (Windows).
+    private static final Pattern UNSAFE_NAME = Pattern.compile("[/\\\\:*?\"<>|\\p{Cntrl}]");
+
+    private final Path directory;
+    private final Clock clock;
+    private RunRecord record;
+    private MetricsCsvWriter metrics;
+    private boolean closed;
+
+    private RunStore(Path directory, RunRecord record, Clock clock) {
+        this.directory = directory;
+        this.record = record;
+        this.clock = clock;
+    }
+
+    /** The directory a run of this experiment and name has under {@code root}. */
+    public static Path directoryOf(Path root, String experiment, String runName) {
+        return root.resolve(requireSafeName("experiment", experiment)).resolve(requireSafeName("run name", runName));
+    }
+
+    /** Creates a new running run under {@code root}, timed by the system clock, on this machine. */
+    public static RunStore create(Path root, String experiment, String runName, String configYaml) {
+        return create(root, experiment, runName, configYaml, Clock.systemUTC(), RunEnvironment.detect());
+    }
+
+    /**
+     * Creates a new running run under {@code root}: the directory with {@code grids/} and
+     * {@code model/}, {@code config.yaml} and, last, {@code run.json}, whose presence marks a run.
+     *
+     * @throws VaelabException when a run of that name already exists there
+     */
+    public static RunStore create(Path root, String experiment, String runName, String configYaml, Clock clock,
+            RunEnvironment environment) {
+        Objects.requireNonNull(configYaml, "configYaml");
+        Path directory = directoryOf(root, experiment, runName);
+        if (Files.exists(directory.resolve(RUN_FILE))) {
+            throw new VaelabException("run directory " + directory + " already holds a run (" + RUN_FILE
+                    + " exists); open it to resume, or choose another run name");
+        }
+        try {
+            Files.createDirectories(directory.resolve(GRIDS_DIR));
+            Files.createDirectories(directory.resolve(MODEL_DIR));
+        } catch (IOException e) {
+            throw new VaelabException("cannot create run directory " + directory + ": " + e.getMessage(), e);
+        }
+        AtomicFiles.writeString(directory.resolve(CONFIG_FILE), configYaml);
+        RunRecord record = RunRecord.start(experiment, runName, now(clock), environment);
+        AtomicFiles.writeString(directory.resolve(RUN_FILE), RunRecordJson.toJson(record));
+        return new RunStore(directory, record, clock);
+    }
+
+    /** Opens an existing run directory, timed by the system clock. */
+    public static RunStore open(Path directory) {
+        return open(directory, Clock.systemUTC());
+    }
+
+    /**
+     * Opens an existing run directory to read it back or to resume it; nothing is written until the
+     * caller writes.
+     *
+     * @throws DataException when the directory holds no readable {@code run.json}
+     */
+    public static RunStore open(Path directory, Clock clock) {
+        Path runFile = directory.resolve(RUN_FILE);
+        if (!Files.isRegularFile(runFile)) {
+            throw new DataException(directory + " is not a run directory: it has no " + RUN_FILE);
+        }
+        return new RunStore(directory, RunRecordJson.read(runFile), clock);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public Path configFile() {
+        return directory.resolve(CONFIG_FILE);
+    }
+
+    public Path runFile() {
+        return directory.resolve(RUN_FILE);
+    }
+
+    public Path metricsFile() {
+        return directory.resolve(METRICS_FILE);
+    }
+
+    public Path gridsDirectory() {
+        return directory.resolve(GRIDS_DIR);
+    }
+
+    /** Where other modules write the exported model and checkpoints; created with the run. */
+    public Path modelDirectory() {
+        return directory.resolve(MODEL_DIR);
+    }
+
+    public Path summaryFile() {
+        return directory.resolve(SUMMARY_FILE);
+    }
+
+    /** The grid file of this kind and epoch: {@code grids/<kind>_e<epoch, 3 digits or more>.png}. */
+    public Path gridFile(String kind, int epoch) {
+        if (kind == null || !GRID_KIND.matcher(kind).matches()) {
+            throw new VaelabException("invalid grid kind '" + kind + "': use lower-case letters, digits and "
+                    + "underscores, such as samples, reconstructions, traversals or classes");
+        }
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must not be negative, was " + epoch);
+        }
+        return gridsDirectory().resolve(String.format("%s_e%03d.png", kind, epoch));
+    }
+
+    /** The run's record as last written to {@code run.json}. */
+    public synchronized RunRecord record() {
+        return record;
+    }
+
+    /** The resolved config the run was created with. */
+    public String readConfig() {
+        try {
+            return Files.readString(configFile(), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new DataException("run directory " + directory + " has no " + CONFIG_FILE, e);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + configFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records a new status in {@code run.json}: a terminal one with the end time and {@code error},
+     * {@link RunStatus#RUNNING} (for a resume) clearing both.
+     */
+    public synchronized void setStatus(RunStatus status, String error) {
+        writeRecord(record.withStatus(status, error, now(clock)));
+    }
+
+    /** Sets one free-form field of {@code run.json}, such as the MLflow run id. */
+    public synchronized void putExtra(String key, String value) {
+        writeRecord(record.withExtra(key, value));
+    }
+
+    /**
+     * Appends rows to {@code metrics.csv}; they reach the file at the next flush. All keys are
+     * checked first, so a bad key appends none of the rows.
+     */
+    public synchronized void appendMetrics(Collection<MetricRow> rows) {
+        rows.forEach(row -> MetricKeys.requireValid(row.key()));
+        MetricsCsvWriter writer = metricsWriter();
+        for (MetricRow row : rows) {
+            writer.append(row);
+        }
+    }
+
+    /** Hands appended rows to the operating system, so that they survive a crash of this process. */
+    public synchronized void flushMetrics() {
+        if (metrics != null) {
+            metrics.flush();
+        }
+    }
+
+    /** Forces appended rows to disk, so that they survive a crash of the machine. */
+    public synchronized void syncMetrics() {
+        if (metrics != null) {
+            metrics.sync();
+        }
+    }
+
+    /** Every complete row of {@code metrics.csv}, including rows this store appended; none when there is no file. */
+    public synchronized List<MetricRow> readMetrics() {
+        flushMetrics();
+        return Files.exists(metricsFile()) ? MetricsCsv.read(metricsFile()) : List.of();
+    }
+
+    /** Writes a PNG grid atomically and returns its path. */
+    public Path writeGrid(String kind, int epoch, byte[] png) {
+        Path file = gridFile(kind, epoch);
+        AtomicFiles.write(file, png);
+        return file;
+    }
+
+    /** Replaces {@code summary.json} with these final metrics. */
+    public void writeSummary(Map<String, Double> metrics) {
+        AtomicFiles.writeString(summaryFile(), SummaryJson.toJson(metrics));
+    }
+
+    /** The final metrics of {@code summary.json}. */
+    public Map<String, Double> readSummary() {
+        return SummaryJson.read(summaryFile());
+    }
+
+    /** Flushes, syncs and closes {@code metrics.csv}; the status in {@code run.json} is left as it is. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (metrics != null) {
+            MetricsCsvWriter writer = metrics;
+            metrics = null;
+            writer.close();
+        }
+    }
+
+    private MetricsCsvWriter metricsWriter() {
+        if (closed) {
+            throw new IllegalStateException("run store " + directory + " is closed");
+        }
+        if (metrics == null) {
+            metrics = MetricsCsvWriter.open(metricsFile());
+        }
+        return metrics;
+    }
+
+    private void writeRecord(RunRecord updated) {
+        AtomicFiles.writeString(runFile(), RunRecordJson.toJson(updated));
+        record = updated;
+    }
+
+    // run.json stores milliseconds beside the ISO text; truncating keeps the two equal.
+    private static Instant now(Clock clock) {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static String requireSafeName(String what, String name) {
+        if (name == null || name.isBlank() || name.equals(".") || name.equals("..")
+                || UNSAFE_NAME.matcher(name).find() || !name.strip().equals(name) || name.endsWith(".")) {
+            throw new VaelabException("invalid " + what + " '" + name + "': it names a folder, so it must be "
+                    + "non-empty, must not be '.' or '..', start or end with a space or end with a period, and "
+                    + "must not contain / \\ : * ? \" < > | or control characters");
+        }
+        return name;
+    }
+}
