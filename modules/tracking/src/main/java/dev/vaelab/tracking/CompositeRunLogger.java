@@ -1,0 +1,75 @@
+package dev.vaelab.tracking;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Sends every call to several loggers in order, such as the local store and MLflow. Each logger
+ * gets each call even when an earlier one fails, so an unreachable server cannot stop the local
+ * store from recording; the first failure is then rethrown with the others attached as suppressed.
+ * Metric keys are checked once up front, so a bad key reaches no logger at all.
+ */
+public final class CompositeRunLogger implements RunLogger {
+    private final List<RunLogger> loggers;
+
+    public CompositeRunLogger(List<RunLogger> loggers) {
+        this.loggers = List.copyOf(loggers);
+    }
+
+    @Override
+    public void logMetric(String key, double value, long step) {
+        MetricKeys.requireValid(key);
+        forEach(logger -> logger.logMetric(key, value, step));
+    }
+
+    @Override
+    public void logMetrics(Map<String, Double> metrics, long step) {
+        metrics.keySet().forEach(MetricKeys::requireValid);
+        forEach(logger -> logger.logMetrics(metrics, step));
+    }
+
+    @Override
+    public void logImage(String kind, int epoch, long step, byte[] png) {
+        forEach(logger -> logger.logImage(kind, epoch, step, png));
+    }
+
+    @Override
+    public void logSummary(Map<String, Double> metrics) {
+        metrics.keySet().forEach(MetricKeys::requireValid);
+        forEach(logger -> logger.logSummary(metrics));
+    }
+
+    @Override
+    public void flush() {
+        forEach(RunLogger::flush);
+    }
+
+    @Override
+    public void finish(RunStatus status, String error) {
+        forEach(logger -> logger.finish(status, error));
+    }
+
+    @Override
+    public void close() {
+        forEach(RunLogger::close);
+    }
+
+    private void forEach(Consumer<RunLogger> call) {
+        RuntimeException first = null;
+        for (RunLogger logger : loggers) {
+            try {
+                call.accept(logger);
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

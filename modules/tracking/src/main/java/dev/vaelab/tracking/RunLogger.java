@@ -1,0 +1,49 @@
+package dev.vaelab.tracking;
+
+import java.awt.image.BufferedImage;
+import java.util.Map;
+
+/**
+ * Where a run reports what it measures and produces: the seam between training and the places
+ * results go. {@link LocalRunLogger} writes the run directory; an MLflow logger plugs in beside it
+ * through {@link CompositeRunLogger}. Metric keys follow DESIGN.md ("Metrics") and must pass
+ * {@link MetricKeys#requireValid}; every value, NaN included, is recorded as given.
+ *
+ * <p>A run calls {@link #finish} once with its outcome, then {@link #close}. Implementations are
+ * thread-safe.
+ */
+public interface RunLogger extends AutoCloseable {
+
+    /** Records one value of {@code key} at the global {@code step}. */
+    void logMetric(String key, double value, long step);
+
+    /** Records several values at one global {@code step}; all keys are checked before any is recorded. */
+    void logMetrics(Map<String, Double> metrics, long step);
+
+    /**
+     * Records an image grid of {@code kind} (such as {@code samples}, {@code reconstructions},
+     * {@code traversals}, {@code classes}) for {@code epoch}, taken at the global {@code step}.
+     */
+    void logImage(String kind, int epoch, long step, byte[] png);
+
+    /** As {@link #logImage(String, int, long, byte[])}, encoding {@code image} as PNG first. */
+    default void logImage(String kind, int epoch, long step, BufferedImage image) {
+        logImage(kind, epoch, step, Png.encode(image));
+    }
+
+    /** Records the run's final metrics, replacing earlier ones. */
+    void logSummary(Map<String, Double> metrics);
+
+    /** Makes everything logged so far durable; a crash after this loses none of it. */
+    void flush();
+
+    /**
+     * Ends the run in a terminal {@code status} with {@code error} (a message, or null) describing
+     * what went wrong for {@link RunStatus#FAILED} or {@link RunStatus#KILLED}.
+     */
+    void finish(RunStatus status, String error);
+
+    /** Flushes and releases everything; a run closed without {@link #finish} is recorded as failed. */
+    @Override
+    void close();
+}
