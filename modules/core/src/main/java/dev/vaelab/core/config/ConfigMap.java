@@ -232,12 +232,12 @@ public final class ConfigMap implements ConfigNode {
 
     /** A required list of integers, e.g. {@code [400, 200]}. */
     public List<Integer> intList(String key) {
-        return list(key, required(key), "a list of integers", (n, s) -> (int) ValueReader.integer(n, s, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        return list(key, required(key), "a list of integers", ConfigMap::intElement);
     }
 
     public List<Integer> intList(String key, List<Integer> defaultValue) {
         ConfigNode node = orDefault(key, () -> plainList(key, defaultValue, String::valueOf));
-        return list(key, node, "a list of integers", (n, s) -> (int) ValueReader.integer(n, s, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        return list(key, node, "a list of integers", ConfigMap::intElement);
     }
 
     public List<Double> doubleList(String key) {
@@ -374,7 +374,11 @@ public final class ConfigMap implements ConfigNode {
     }
 
     private int toInt(String key, ConfigNode node) {
-        return (int) ValueReader.integer(node, subject(key), Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return intElement(node, subject(key));
+    }
+
+    private static int intElement(ConfigNode node, String subject) {
+        return (int) ValueReader.integer(node, subject, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
     private int atLeast(String key, int value, int min) {
@@ -432,7 +436,8 @@ public final class ConfigMap implements ConfigNode {
         String listPath = ConfigPath.child(path, key);
         List<ConfigNode> elements = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
-            elements.add(new ConfigScalar(format.apply(values.get(i)), true, location, ConfigPath.element(listPath, i)));
+            String text = format.apply(values.get(i));
+            elements.add(new ConfigScalar(text, true, location, ConfigPath.element(listPath, i)));
         }
         return new ConfigList(elements, location, listPath);
     }
@@ -461,7 +466,8 @@ public final class ConfigMap implements ConfigNode {
     /** Structural equality: same path, location and entries; what was read is not compared. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ConfigMap m && m.path.equals(path) && m.location.equals(location) && m.entries.equals(entries);
+        return o instanceof ConfigMap m
+                && m.path.equals(path) && m.location.equals(location) && m.entries.equals(entries);
     }
 
     @Override

@@ -1,0 +1,87 @@
+package dev.vaelab.core.spec;
+
+import dev.vaelab.core.config.ConfigLoader;
+import dev.vaelab.core.config.ConfigMap;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One experiment file, validated: the fixed sections as records, the sections whose keys depend on a
+ * chosen {@code type} as {@link ComponentSpec}s for their factories to finish, and the tree itself
+ * (for the resolved config and the flattened run parameters).
+ *
+ * @param name names the results directory: letters, digits, {@code -}, {@code _} and {@code .}
+ * @param seed the seed of every random stream of the run (default 0)
+ * @param data the dataset
+ * @param model the model ({@code vae}, {@code beta-vae}, ...) with its encoder and decoder
+ * @param likelihood the likelihood head
+ * @param beta the β schedule (default {@code {type: constant, value: 1.0}}, the plain ELBO)
+ * @param train the training loop and optimizer
+ * @param eval evaluation settings
+ * @param log logging cadence
+ * @param export export settings
+ * @param tracking tracking settings
+ * @param sweep the {@code sweep:} section, not yet validated here
+ * @param root the whole tree; {@code root.resolved()} is the config as used once factories have read it
+ */
+public record ExperimentSpec(
+        String name,
+        long seed,
+        DataSpec data,
+        ComponentSpec model,
+        ComponentSpec likelihood,
+        ComponentSpec beta,
+        TrainSpec train,
+        EvalSpec eval,
+        LogSpec log,
+        ExportSpec export,
+        TrackingSpec tracking,
+        Optional<ConfigMap> sweep,
+        ConfigMap root) {
+
+    /** The β schedule when the file names none: β = 1 throughout. */
+    public static final String DEFAULT_BETA = "{type: constant, value: 1.0}";
+
+    private static final List<String> KEYS = List.of("name", "seed", "data", "model", "likelihood", "beta",
+            "train", "eval", "log", "export", "tracking", "sweep");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+    /** Reads and validates {@code file}. */
+    public static ExperimentSpec load(Path file) {
+        return parse(ConfigLoader.load(file));
+    }
+
+    /**
+     * Validates the top level and the fixed sections. Unknown top-level keys are reported first, so a
+     * misspelt section reads as a typo rather than as a missing section.
+     */
+    public static ExperimentSpec parse(ConfigMap root) {
+        root.allowOnly(KEYS);
+        return new ExperimentSpec(
+                name(root),
+                root.longValue("seed", 0),
+                DataSpec.parse(root.map("data")),
+                ComponentSpec.read(root, "model"),
+                ComponentSpec.read(root, "likelihood"),
+                ComponentSpec.read(root, "beta", DEFAULT_BETA),
+                TrainSpec.parse(root.map("train")),
+                EvalSpec.parse(root.map("eval", "{}")),
+                LogSpec.parse(root.map("log", "{}")),
+                ExportSpec.parse(root.map("export", "{}")),
+                TrackingSpec.parse(root.map("tracking", "{}")),
+                root.optionalMap("sweep"),
+                root);
+    }
+
+    private static String name(ConfigMap root) {
+        String name = root.string("name");
+        // It becomes a directory name, so no separators and no "." or "..".
+        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw root.invalid("name", "must be letters, digits, '-', '_' and '.' (it names a directory), got '"
+                    + name + "'");
+        }
+        return name;
+    }
+}
