@@ -54,6 +54,7 @@ public final class LocalRunLogger implements RunLogger {
 
     @Override
     public void logImage(String kind, int epoch, long step, byte[] png) {
+        // The file name carries the epoch; the step matters only to trackers with a step slider.
         store.writeGrid(kind, epoch, png);
     }
 

@@ -63,6 +63,9 @@ public final class TrainingProgress {
 
     /** Reports one finished step: its global number, how many examples it trained on and its loss. */
     public void step(long globalStep, long batchExamples, double loss) {
+        if (bar == null) {
+            throw new IllegalStateException("step reported before startEpoch");
+        }
         this.globalStep = globalStep;
         stepsDone++;
         examples += batchExamples;
