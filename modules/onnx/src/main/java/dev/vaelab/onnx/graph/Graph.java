@@ -81,15 +81,17 @@ public final class Graph {
         return t;
     }
 
-    /** Declares {@code t} as a graph output called {@code name} (through an Identity node). */
+    /**
+     * Declares {@code t} as a graph output called {@code name}. No node is added: the serializer
+     * names the producing node's output after the graph output (an Identity node would copy the
+     * tensor, which for a training step's parameters and moments costs a pass over all of them).
+     */
     public Tensor output(String name, Tensor t) {
         if (outputs.containsKey(name)) {
             throw new IllegalArgumentException("duplicate graph output " + name);
         }
-        Tensor out = new Tensor(this, name, t.dtype(), t.shape());
-        nodes.add(new Node("Identity", List.of(check(t)), List.of(out), Map.of()));
-        outputs.put(name, out);
-        return out;
+        outputs.put(name, check(t));
+        return t;
     }
 
     // ---- constants --------------------------------------------------------------------------

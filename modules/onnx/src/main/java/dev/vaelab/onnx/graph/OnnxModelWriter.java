@@ -48,7 +48,7 @@ public final class OnnxModelWriter {
                 .setProducerName("vaelab")
                 .setProducerVersion(options.producerVersion())
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setGraph(graphProto(graph, options));
+                .setGraph(graphProto(graph, options, Map.of()));
         options.metadata().forEach((k, v) ->
                 model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         if (options.docStrings().containsKey("")) {
@@ -61,30 +61,53 @@ public final class OnnxModelWriter {
         return write(graph, options).toByteArray();
     }
 
-    private static GraphProto graphProto(Graph graph, Options options) {
+    private static GraphProto graphProto(Graph graph, Options options, Map<Tensor, String> outerNames) {
         GraphProto.Builder gp = GraphProto.newBuilder().setName(options.graphName());
+        Map<Tensor, String> names = outputNames(graph, outerNames);
         for (Tensor in : graph.inputs()) {
             float[] init = options.initializers().get(in.name());
             if (init != null) {
                 gp.addInitializer(floatTensor(in.name(), in.shape().dims(), init));
             } else {
-                gp.addInput(valueInfo(in, options.docStrings().get(in.name())));
+                gp.addInput(valueInfo(in.name(), in, options.docStrings().get(in.name())));
             }
         }
         for (Node n : graph.nodes()) {
-            lower(n, gp, options);
+            lower(n, gp, options, names);
         }
         for (Map.Entry<String, Tensor> out : graph.outputs().entrySet()) {
-            gp.addOutput(valueInfo(out.getValue(), options.docStrings().get(out.getKey())));
+            Tensor t = out.getValue();
+            if (!out.getKey().equals(names.getOrDefault(t, t.name()))) {
+                // an input, or a tensor already exported under another name: copy it
+                gp.addNode(simple("Identity", out.getKey(), names.getOrDefault(t, t.name())));
+            }
+            gp.addOutput(valueInfo(out.getKey(), t, options.docStrings().get(out.getKey())));
         }
         return gp.build();
     }
 
-    private static void lower(Node n, GraphProto.Builder gp, Options options) {
+    /** Node outputs of this graph that are graph outputs take the graph output's name. */
+    private static Map<Tensor, String> outputNames(Graph graph, Map<Tensor, String> outerNames) {
+        java.util.Set<Tensor> produced = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        graph.nodes().forEach(n -> produced.addAll(n.outputs()));
+        Map<Tensor, String> names = new java.util.IdentityHashMap<>(outerNames); // a subgraph reads outer names
+        graph.outputs().forEach((name, t) -> {
+            if (produced.contains(t) && !names.containsKey(t)) {
+                names.put(t, name);
+            }
+        });
+        return names;
+    }
+
+    private static String nameOf(Tensor t, Map<Tensor, String> names) {
+        return names.getOrDefault(t, t.name());
+    }
+
+    private static void lower(Node n, GraphProto.Builder gp, Options options, Map<Tensor, String> names) {
         if (n.opType().equals(Composites.SOFTPLUS)) {
             // softplus(x) = relu(x) - log(sigmoid(|x|)); never overflows, and avoids ORT's slow Softplus
-            String x = n.input(0).name();
-            String y = n.output().name();
+            String x = nameOf(n.input(0), names);
+            String y = nameOf(n.output(), names);
             gp.addNode(simple("Relu", y + "_relu", x));
             gp.addNode(simple("Abs", y + "_abs", x));
             gp.addNode(simple("Sigmoid", y + "_sig", y + "_abs"));
@@ -94,10 +117,10 @@ public final class OnnxModelWriter {
         }
         NodeProto.Builder np = NodeProto.newBuilder().setOpType(n.opType()).setName(n.output().name());
         for (Tensor in : n.inputs()) {
-            np.addInput(in == null ? "" : in.name());
+            np.addInput(in == null ? "" : nameOf(in, names));
         }
-        n.outputs().forEach(t -> np.addOutput(t.name()));
-        n.attributes().forEach((name, value) -> np.addAttribute(attribute(name, value, options)));
+        n.outputs().forEach(t -> np.addOutput(nameOf(t, names)));
+        n.attributes().forEach((name, value) -> np.addAttribute(attribute(name, value, names)));
         gp.addNode(np);
     }
 
@@ -107,7 +130,7 @@ public final class OnnxModelWriter {
         return np;
     }
 
-    private static AttributeProto attribute(String name, Object value, Options options) {
+    private static AttributeProto attribute(String name, Object value, Map<Tensor, String> names) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
         if (value instanceof Long l) {
             a.setType(AttributeProto.AttributeType.INT).setI(l);
@@ -119,7 +142,7 @@ public final class OnnxModelWriter {
             a.setType(AttributeProto.AttributeType.INTS);
             Arrays.stream(ls).forEach(a::addInts);
         } else if (value instanceof Graph g) {
-            a.setType(AttributeProto.AttributeType.GRAPH).setG(graphProto(g, Options.named(name)));
+            a.setType(AttributeProto.AttributeType.GRAPH).setG(graphProto(g, Options.named(name), names));
         } else if (value instanceof ConstantValue c) {
             a.setType(AttributeProto.AttributeType.TENSOR).setT(constantTensor(c));
         } else {
@@ -150,7 +173,7 @@ public final class OnnxModelWriter {
         return t.build();
     }
 
-    private static ValueInfoProto valueInfo(Tensor t, String doc) {
+    private static ValueInfoProto valueInfo(String name, Tensor t, String doc) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : t.shape().dims()) {
             TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
@@ -165,7 +188,7 @@ public final class OnnxModelWriter {
         }
         TypeProto type = TypeProto.newBuilder().setTensorType(
                 TypeProto.Tensor.newBuilder().setElemType(t.dtype().onnxCode()).setShape(shape)).build();
-        ValueInfoProto.Builder vi = ValueInfoProto.newBuilder().setName(t.name()).setType(type);
+        ValueInfoProto.Builder vi = ValueInfoProto.newBuilder().setName(name).setType(type);
         if (doc != null) {
             vi.setDocString(doc);
         }

@@ -17,14 +17,21 @@ public final class OrtEngine {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
     private final int threads;
     private final boolean optimize;
+    private final String profilePrefix;
 
     /**
      * @param threads intra-op threads, 0 for all available processors
      * @param optimize whether ORT graph optimizations are on (always, except in parity tests)
      */
     public OrtEngine(int threads, boolean optimize) {
+        this(threads, optimize, null);
+    }
+
+    /** As above, writing ORT's per-operator profile (Chrome trace JSON) under {@code profilePrefix}. */
+    public OrtEngine(int threads, boolean optimize, String profilePrefix) {
         this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.optimize = optimize;
+        this.profilePrefix = profilePrefix;
     }
 
     public int threads() {
@@ -45,6 +52,9 @@ public final class OrtEngine {
                     ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.NO_OPT);
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            if (profilePrefix != null) {
+                options.enableProfiling(profilePrefix);
+            }
             return env.createSession(model, options);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime rejected a graph: " + e.getMessage(), e);

@@ -1,0 +1,13 @@
+package dev.vaelab.heads;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+
+/** Binds the built-in likelihood heads by their YAML {@code likelihood.type}. */
+public final class HeadsModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        MapBinder<String, HeadFactory> heads = MapBinder.newMapBinder(binder(), String.class, HeadFactory.class);
+        heads.addBinding(BernoulliHead.TYPE).to(BernoulliHead.Factory.class);
+    }
+}

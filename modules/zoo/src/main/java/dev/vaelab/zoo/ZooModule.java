@@ -1,0 +1,28 @@
+package dev.vaelab.zoo;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import dev.vaelab.zoo.model.GaussianVae;
+import dev.vaelab.zoo.model.ModelFactory;
+import dev.vaelab.zoo.network.Mlp;
+import dev.vaelab.zoo.network.NetworkFactory;
+import dev.vaelab.zoo.schedule.ConstantSchedule;
+import dev.vaelab.zoo.schedule.LinearSchedule;
+import dev.vaelab.zoo.schedule.ScheduleFactory;
+
+/** Binds the built-in models, networks and β schedules by their YAML types. */
+public final class ZooModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        MapBinder<String, ModelFactory> models = MapBinder.newMapBinder(binder(), String.class, ModelFactory.class);
+        models.addBinding(GaussianVae.VAE).to(GaussianVae.VaeFactory.class);
+        models.addBinding(GaussianVae.BETA_VAE).to(GaussianVae.BetaVaeFactory.class);
+
+        MapBinder<String, NetworkFactory> networks = MapBinder.newMapBinder(binder(), String.class, NetworkFactory.class);
+        networks.addBinding(Mlp.TYPE).to(Mlp.Factory.class);
+
+        MapBinder<String, ScheduleFactory> schedules = MapBinder.newMapBinder(binder(), String.class, ScheduleFactory.class);
+        schedules.addBinding(ConstantSchedule.TYPE).to(ConstantSchedule.Factory.class);
+        schedules.addBinding(LinearSchedule.TYPE).to(LinearSchedule.Factory.class);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.vaelab.zoo.objective;
+
+import dev.vaelab.heads.LikelihoodHead;
+import dev.vaelab.onnx.graph.DType;
+import dev.vaelab.onnx.graph.Graph;
+import dev.vaelab.onnx.graph.GraphInputParameters;
+import dev.vaelab.onnx.graph.ParameterSource;
+import dev.vaelab.onnx.graph.Shape;
+import dev.vaelab.onnx.graph.Tensor;
+import dev.vaelab.onnx.runtime.TrainingProgramBuilder;
+import dev.vaelab.zoo.model.Posterior;
+import dev.vaelab.zoo.model.VaeModel;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The graphs of one model and head: the training step's negative ELBO, and the inference graphs
+ * for evaluation, encoding and decoding. All are built by the same model code, so the exported
+ * encoder and decoder compute exactly what was trained.
+ *
+ * <p>Per example, in nats: {@code recon_ll = log p(x|z)} with one reparameterised sample
+ * {@code z = mu + exp(logvar/2)·eps}, {@code kl = KL(q(z|x) || N(0, I))} in closed form, and
+ * {@code elbo = recon_ll - kl}. The training loss is the batch mean of {@code β·kl - recon_ll}.
+ */
+public final class VaeGraphs {
+    private final VaeModel model;
+    private final LikelihoodHead head;
+    private final int imageSize;
+    private final int numClasses;
+
+    public VaeGraphs(VaeModel model, LikelihoodHead head, int imageSize, int numClasses) {
+        this.model = model;
+        this.head = head;
+        this.imageSize = imageSize;
+        this.numClasses = numClasses;
+    }
+
+    public VaeModel model() {
+        return model;
+    }
+
+    public LikelihoodHead head() {
+        return head;
+    }
+
+    /** The ELBO terms of a batch, per example. */
+    public record Terms(Posterior posterior, Tensor reconLl, Tensor klPerDim, Tensor kl) {
+    }
+
+    /** Encodes, samples z with the given standard-normal noise, decodes and scores x. */
+    public Terms terms(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y, Tensor eps) {
+        Posterior q = model.encode(g, params, x, y);
+        Tensor std = g.exp(g.mul(q.logvar(), 0.5));
+        Tensor z = g.add(q.mu(), g.mul(std, eps));
+        Tensor reconLl = head.logLikelihood(g, params, model.decode(g, params, z, y), x);
+        // KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - 1 - log s^2) / 2 per dimension
+        Tensor klPerDim = g.mul(g.sub(g.add(g.square(q.mu()), g.square(std)), g.add(q.logvar(), g.scalar(1))), 0.5);
+        return new Terms(q, reconLl, klPerDim, g.reduceSum(klPerDim, false, 1));
+    }
+
+    /** The training step for batches of {@code batchSize}: step inputs x, eps, beta (and y). */
+    public TrainingProgramBuilder.StepFunction trainingStep(int batchSize) {
+        return ctx -> {
+            Graph g = ctx.graph();
+            Tensor x = ctx.stepInput("x", DType.FLOAT, Shape.of(batchSize, imageSize));
+            Optional<Tensor> y = model.conditional()
+                    ? Optional.of(ctx.stepInput("y", DType.FLOAT, Shape.of(batchSize, numClasses)))
+                    : Optional.empty();
+            Tensor eps = ctx.stepInput("eps", DType.FLOAT, Shape.of(batchSize, model.latentDim()));
+            Tensor beta = ctx.stepInput("beta", DType.FLOAT, Shape.scalar());
+            Terms t = terms(g, ctx.parameters(), x, y, eps);
+            Tensor recon = g.reduceMean(t.reconLl(), false, 0);
+            Tensor kl = g.reduceMean(t.kl(), false, 0);
+            Tensor loss = g.sub(g.mul(beta, kl), recon);
+            return new TrainingProgramBuilder.StepOutputs(loss, Map.of(
+                    "elbo", g.sub(recon, kl), "recon_ll", recon, "kl", kl));
+        };
+    }
+
+    /** Inputs x [N, D], eps [N, L] (and y): outputs recon_ll [N], kl_dim [N, L], mu and logvar [N, L]. */
+    public Graph evaluationGraph() {
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, imageSize));
+        Optional<Tensor> y = labelInput(g);
+        Tensor eps = g.input("eps", DType.FLOAT, Shape.of(Shape.BATCH, model.latentDim()));
+        Terms t = terms(g, new GraphInputParameters(g, ""), x, y, eps);
+        g.output("recon_ll", t.reconLl());
+        g.output("kl_dim", t.klPerDim());
+        g.output("mu", t.posterior().mu());
+        g.output("logvar", t.posterior().logvar());
+        return g;
+    }
+
+    /** Input x [N, D] (and y): outputs mu and logvar [N, L]. */
+    public Graph encoderGraph() {
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, imageSize));
+        Optional<Tensor> y = labelInput(g);
+        Posterior q = model.encode(g, new GraphInputParameters(g, ""), x, y);
+        g.output("mu", q.mu());
+        g.output("logvar", q.logvar());
+        return g;
+    }
+
+    /** Input z [N, L] (and y): outputs the head's mean [N, D] and its parameters. */
+    public Graph decoderGraph() {
+        Graph g = new Graph(DType.FLOAT);
+        Tensor z = g.input("z", DType.FLOAT, Shape.of(Shape.BATCH, model.latentDim()));
+        Optional<Tensor> y = labelInput(g);
+        GraphInputParameters params = new GraphInputParameters(g, "");
+        head.outputs(g, params, model.decode(g, params, z, y)).forEach(g::output);
+        return g;
+    }
+
+    private Optional<Tensor> labelInput(Graph g) {
+        return model.conditional()
+                ? Optional.of(g.input("y", DType.FLOAT, Shape.of(Shape.BATCH, numClasses)))
+                : Optional.empty();
+    }
+}
