@@ -82,6 +82,18 @@ public final class OrtEngine {
         return tensor(b, shape);
     }
 
+    /** The entries of {@code available} that {@code session} takes as inputs. */
+    public static <T> java.util.Map<String, T> inputsOf(OrtSession session, java.util.Map<String, T> available) {
+        java.util.Map<String, T> out = new java.util.HashMap<>();
+        for (String name : session.getInputNames()) {
+            T value = available.get(name);
+            if (value != null) {
+                out.put(name, value);
+            }
+        }
+        return out;
+    }
+
     public OnnxTensor scalar(long value) {
         try {
             return OnnxTensor.createTensor(env, value);

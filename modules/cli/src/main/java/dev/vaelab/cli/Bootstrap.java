@@ -1,0 +1,28 @@
+package dev.vaelab.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import dev.vaelab.heads.HeadsModule;
+import dev.vaelab.train.TrainModule;
+import dev.vaelab.zoo.ZooModule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Builds the injector: our modules, then every {@code com.google.inject.Module} on the class path
+ * registered with {@link ServiceLoader}, so a plugin jar adds a model, head or schedule to the
+ * MapBinders without any change to vaelab.
+ */
+public final class Bootstrap {
+    private Bootstrap() {
+    }
+
+    public static Injector injector(Module... overrides) {
+        List<Module> modules = new ArrayList<>(List.of(new VaelabModule(), new ZooModule(), new HeadsModule(), new TrainModule()));
+        ServiceLoader.load(Module.class).forEach(modules::add);
+        modules.addAll(List.of(overrides));
+        return Guice.createInjector(com.google.inject.Stage.PRODUCTION, modules);
+    }
+}

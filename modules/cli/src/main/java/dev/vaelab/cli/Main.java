@@ -1,0 +1,47 @@
+package dev.vaelab.cli;
+
+import com.google.inject.Injector;
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.train.ExperimentRunner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vaelab} command line. User errors print their message alone and exit 1. */
+@Command(name = "vaelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Variational autoencoders, trained on ONNX Runtime.")
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code. */
+    public static int execute(String... args) {
+        Injector injector = Bootstrap.injector();
+        CommandLine cli = new CommandLine(new Main(), new GuiceFactory(injector));
+        cli.addSubcommand(new RunCommand(injector.getInstance(ExperimentRunner.class)));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof VaelabException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    /** The version from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vaelab " + dev.vaelab.tracking.RunEnvironment.detect().vaelabVersion()};
+        }
+    }
+
+    /** Lets picocli create commands through Guice. */
+    private record GuiceFactory(Injector injector) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            return CommandLine.defaultFactory().create(cls);
+        }
+    }
+}

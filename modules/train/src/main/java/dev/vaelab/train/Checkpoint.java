@@ -1,0 +1,90 @@
+package dev.vaelab.train;
+
+import dev.vaelab.core.error.DataException;
+import dev.vaelab.tracking.AtomicFiles;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * The state needed to continue a run: every parameter and optimizer slot, the updates done and the
+ * epochs completed (the random streams are functions of seed and epoch, so that is their state).
+ * Stored as {@code VAELABCK}, a version, the values, then a CRC-32 of everything before it, and
+ * written atomically: a crash leaves the previous checkpoint, never a torn one.
+ */
+public record Checkpoint(long updates, int epochsDone, Map<String, float[]> values) {
+    private static final long MAGIC = 0x5641454C4142434BL; // "VAELABCK"
+    private static final int VERSION = 1;
+
+    public void write(Path file) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(MAGIC);
+            out.writeInt(VERSION);
+            out.writeLong(updates);
+            out.writeInt(epochsDone);
+            out.writeInt(values.size());
+            for (Map.Entry<String, float[]> e : values.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().length);
+                for (float v : e.getValue()) {
+                    out.writeFloat(v);
+                }
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        AtomicFiles.write(file, bytes.toByteArray());
+    }
+
+    public static Checkpoint read(Path file) {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read checkpoint: " + e.getMessage(), e);
+        }
+        if (data.length < 8 + 4 + 8 + 4 + 4 + 8) {
+            throw new DataException(file + ": not a vaelab checkpoint (too short)");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(data, 0, data.length - 8);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            if (in.readLong() != MAGIC) {
+                throw new DataException(file + ": not a vaelab checkpoint (bad magic)");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new DataException(file + ": checkpoint version " + version + ", this vaelab reads " + VERSION);
+            }
+            long updates = in.readLong();
+            int epochs = in.readInt();
+            int count = in.readInt();
+            Map<String, float[]> values = new LinkedHashMap<>();
+            for (int i = 0; i < count; i++) {
+                String name = in.readUTF();
+                float[] v = new float[in.readInt()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = in.readFloat();
+                }
+                values.put(name, v);
+            }
+            if (in.readLong() != crc.getValue()) {
+                throw new DataException(file + ": checkpoint is corrupt (CRC-32 mismatch)");
+            }
+            return new Checkpoint(updates, epochs, values);
+        } catch (IOException e) {
+            throw new DataException(file + ": checkpoint is truncated", e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.vaelab.train;
+
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.core.random.RandomStreams;
+import dev.vaelab.core.spec.ExperimentSpec;
+import dev.vaelab.data.Binarization;
+import dev.vaelab.data.Binarizer;
+import dev.vaelab.data.Dataset;
+import dev.vaelab.data.DatasetLoader;
+import dev.vaelab.data.Downloader;
+import dev.vaelab.onnx.runtime.OrtEngine;
+import dev.vaelab.tracking.LocalRunLogger;
+import dev.vaelab.tracking.RunEnvironment;
+import dev.vaelab.tracking.RunRecordJson;
+import dev.vaelab.tracking.RunStatus;
+import dev.vaelab.tracking.RunStore;
+import dev.vaelab.tracking.TrainingProgress;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs one experiment from its spec to a finished run store: validate everything, load the data
+ * (before any run folder exists, so a data error leaves nothing behind), train, evaluate, export,
+ * summarise. A failure of any kind (a NaN loss included) marks the run {@code failed} with its
+ * message and keeps everything logged so far; an interrupt marks it {@code killed}.
+ */
+public final class ExperimentRunner {
+    private final ExperimentResolver resolver;
+    private final Downloader downloader;
+
+    @Inject
+    public ExperimentRunner(ExperimentResolver resolver, Downloader downloader) {
+        this.resolver = resolver;
+        this.downloader = downloader;
+    }
+
+    public RunOutcome run(ExperimentSpec spec, RunOptions options) {
+        ResolvedExperiment rx = resolver.resolve(spec);
+        String experiment = rx.experimentName();
+        String runName = RunNames.of(spec.name(), rx.resolvedYaml());
+        Path directory = RunStore.directoryOf(options.resultsRoot(), experiment, runName);
+        if (Files.exists(directory.resolve("run.json"))) {
+            var previous = RunRecordJson.read(directory.resolve("run.json"));
+            if (previous.status() == RunStatus.FINISHED) {
+                options.console().println("already finished: " + directory + " (same config and seed); delete it to train again");
+                return new RunOutcome(directory, RunStore.open(directory).readSummary(), true);
+            }
+            moveAside(directory, previous.status());
+        }
+
+        Dataset data = new Binarizer(new RandomStreams(spec.seed()))
+                .prepare(new DatasetLoader(options.dataRoot(), downloader).load(rx.dataset(), spec.data().validation()),
+                        Binarization.fromName(spec.data().binarize()));
+        int threads = options.threads() > 0 ? options.threads() : spec.train().threads();
+        OrtEngine engine = new OrtEngine(threads, true);
+
+        RunStore store = RunStore.create(options.resultsRoot(), experiment, runName, rx.resolvedYaml());
+        LocalRunLogger logger = new LocalRunLogger(store, Clock.systemUTC());
+        Thread onInterrupt = new Thread(() -> logger.finish(RunStatus.KILLED, "interrupted"));
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
+        try {
+            TrainingLoop loop = new TrainingLoop(rx, data, engine, logger, store.modelDirectory(),
+                    TrainingProgress.onStderr(spec.train().epochs()));
+            TrainingLoop.Result result = loop.run();
+            Map<String, Double> summary = new LinkedHashMap<>(result.summary());
+            if (spec.export().onnx()) {
+                Map<String, String> metadata = Map.of("vaelab.config", rx.resolvedYaml(),
+                        "vaelab.latent_dim", Integer.toString(rx.model().latentDim()),
+                        "vaelab.likelihood", rx.head().type(), "vaelab.model", rx.model().type());
+                ModelExport.write(loop.graphs(), result.parameters(), metadata, RunEnvironment.detect().vaelabVersion(),
+                        store.modelDirectory()).forEach((part, bytes) -> summary.put("export/" + part + "_bytes", (double) bytes));
+            }
+            logger.logSummary(summary);
+            logger.finish(RunStatus.FINISHED, null);
+            options.console().println("finished: " + directory);
+            return new RunOutcome(directory, summary, false);
+        } catch (RuntimeException e) {
+            logger.finish(RunStatus.FAILED, e.getMessage());
+            throw e instanceof VaelabException ? e : new VaelabException("run " + runName + " failed: " + e, e);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            logger.close();
+        }
+    }
+
+    /** An unfinished earlier attempt is kept beside the new one, never overwritten. */
+    private static void moveAside(Path directory, RunStatus status) {
+        Path aside = directory.resolveSibling(directory.getFileName() + "." + status.wireName() + "-"
+                + Instant.now().toString().replace(':', '-'));
+        try {
+            Files.move(directory, aside);
+        } catch (IOException e) {
+            throw new VaelabException("cannot move the unfinished run " + directory + " aside: " + e.getMessage(), e);
+        }
+    }
+}

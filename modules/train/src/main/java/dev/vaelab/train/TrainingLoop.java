@@ -1,0 +1,204 @@
+package dev.vaelab.train;
+
+import dev.vaelab.core.error.DivergenceException;
+import dev.vaelab.core.random.RandomStreams;
+import dev.vaelab.data.BatchPlanner;
+import dev.vaelab.data.Dataset;
+import dev.vaelab.data.EpochPlan;
+import dev.vaelab.data.ImageSet;
+import dev.vaelab.onnx.runtime.OrtEngine;
+import dev.vaelab.onnx.runtime.TrainingProgram;
+import dev.vaelab.onnx.runtime.TrainingProgramBuilder;
+import dev.vaelab.onnx.runtime.TrainingSession;
+import dev.vaelab.tracking.RunLogger;
+import dev.vaelab.tracking.TrainingProgress;
+import dev.vaelab.zoo.objective.VaeGraphs;
+import dev.vaelab.zoo.schedule.BetaSchedule;
+import dev.vaelab.zoo.schedule.ScheduleContext;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Trains one resolved experiment: epochs of shuffled batches run in chunks of up to S steps per
+ * ONNX Runtime call, β from its schedule at every step, validation and grids after each epoch,
+ * a checkpoint at the end of each epoch and the test set at the end.
+ *
+ * <p>Logged every {@code log.every_steps} steps: the means over the steps since the last log of
+ * loss, ELBO, reconstruction log-likelihood and KL, and the β, learning rate and throughput in
+ * force. Steps count updates, so step s is logged after the s-th update.
+ */
+final class TrainingLoop {
+    private static final int DEFAULT_STEPS_PER_CALL = 100;
+
+    private final ResolvedExperiment rx;
+    private final Dataset data;
+    private final OrtEngine engine;
+    private final RunLogger logger;
+    private final Path modelDirectory;
+    private final TrainingProgress progress;
+    private final RandomStreams streams;
+    private final VaeGraphs graphs;
+
+    TrainingLoop(ResolvedExperiment rx, Dataset data, OrtEngine engine, RunLogger logger, Path modelDirectory,
+                 TrainingProgress progress) {
+        this.rx = rx;
+        this.data = data;
+        this.engine = engine;
+        this.logger = logger;
+        this.modelDirectory = modelDirectory;
+        this.progress = progress;
+        this.streams = new RandomStreams(rx.spec().seed());
+        this.graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
+    }
+
+    VaeGraphs graphs() {
+        return graphs;
+    }
+
+    /** The final metrics and the trained parameters. */
+    record Result(Map<String, Double> summary, Map<String, float[]> parameters) {
+    }
+
+    /** Runs every epoch and the final test. */
+    Result run() {
+        var spec = rx.spec();
+        int batchSize = spec.train().batchSize();
+        BatchPlanner planner = new BatchPlanner(data, batchSize, streams);
+        int stepsPerEpoch = planner.batchesPerEpoch();
+        if (stepsPerEpoch < 1) {
+            throw new dev.vaelab.core.error.VaelabException("train.batch_size " + batchSize + " is larger than the "
+                    + planner.examples() + " training examples");
+        }
+        int epochs = spec.train().epochs();
+        int stepsPerCall = spec.train().stepsPerCall() > 0
+                ? Math.min(spec.train().stepsPerCall(), stepsPerEpoch)
+                : Math.min(DEFAULT_STEPS_PER_CALL, stepsPerEpoch);
+        BetaSchedule beta = rx.schedule().apply(new ScheduleContext(stepsPerEpoch, (long) stepsPerEpoch * epochs));
+        int latent = rx.model().latentDim();
+        int logEvery = spec.log().everySteps();
+        int gridsEvery = spec.log().gridsEveryEpochs();
+        ImageSet validation = data.validation().orElse(null);
+        ImageSet gridImages = validation != null ? validation : data.test();
+
+        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(batchSize), rx.optimizer().optimizer());
+        Map<String, Double> summary = new LinkedHashMap<>();
+        try (TrainingSession session = new TrainingSession(engine, program, stepsPerCall);
+             Evaluator evaluator = new Evaluator(engine, graphs, data.shape().size(), data.numClasses(), streams);
+             GridRenderer grids = new GridRenderer(engine, graphs, data.shape(), streams)) {
+            session.initialize(streams.stream("init"));
+            float[] lr = new float[stepsPerCall];
+            float[] eps = new float[batchSize * latent];
+            Window window = new Window();
+            long step = 0;
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                EpochPlan plan = planner.epoch(epoch - 1);
+                var noise = streams.stream("noise", epoch - 1);
+                progress.startEpoch(epoch, stepsPerEpoch);
+                long epochNanos = 0;
+                for (int first = 0; first < stepsPerEpoch; first += stepsPerCall) {
+                    int steps = Math.min(stepsPerCall, stepsPerEpoch - first);
+                    plan.fillImages(session.chunk("x"), first, steps);
+                    if (rx.model().conditional()) {
+                        plan.fillOneHot(session.chunk("y"), first, steps);
+                    }
+                    FloatBuffer epsChunk = session.chunk("eps");
+                    for (int i = 0; i < steps; i++) {
+                        // drawn per step, so the numbers do not depend on how an epoch is cut into calls
+                        RandomStreams.fillGaussian(noise, eps);
+                        epsChunk.put(eps);
+                    }
+                    FloatBuffer betas = session.chunk("beta");
+                    for (int i = 0; i < steps; i++) {
+                        betas.put((float) beta.beta(step + i));
+                        lr[i] = (float) rx.optimizer().lr();
+                    }
+                    long t0 = System.nanoTime();
+                    Map<String, float[]> m = session.run(steps, lr);
+                    long nanos = System.nanoTime() - t0;
+                    epochNanos += nanos;
+                    for (int i = 0; i < steps; i++) {
+                        float loss = m.get("loss")[i];
+                        if (!Float.isFinite(loss)) {
+                            logger.flush();
+                            throw new DivergenceException(step + 1, String.format(
+                                    "training diverged: the loss became %s at step %d (epoch %d); the metrics up to "
+                                            + "step %d are kept. Try a lower learning rate (train.optimizer.lr = %s) "
+                                            + "or a smaller β.", loss, step + 1, epoch, step, rx.optimizer().lr()));
+                        }
+                        step++;
+                        window.add(m, i, nanos / (double) steps, batchSize);
+                        progress.step(step, batchSize, loss);
+                        if (logEvery > 0 && step % logEvery == 0) {
+                            Map<String, Double> metrics = window.drain();
+                            metrics.put("train/beta", beta.beta(step - 1));
+                            metrics.put("train/lr", rx.optimizer().lr());
+                            logger.logMetrics(metrics, step);
+                        }
+                    }
+                }
+                Map<String, Double> epochMetrics = new LinkedHashMap<>();
+                epochMetrics.put("epoch", (double) epoch);
+                epochMetrics.put("train/epoch_seconds", epochNanos / 1e9);
+                if (validation != null) {
+                    var scores = evaluator.evaluate(validation, spec.eval().batchSize(), session.parameters(), "eval-noise");
+                    epochMetrics.putAll(scores.metrics("val", true));
+                }
+                logger.logMetrics(epochMetrics, step);
+                progress.endEpoch(consoleSummary(epochMetrics));
+                if (gridsEvery > 0 && (epoch % gridsEvery == 0 || epoch == epochs)) {
+                    logger.logImage("samples", epoch, step, grids.samples(session.parameters()));
+                    logger.logImage("reconstructions", epoch, step, grids.reconstructions(session.parameters(), gridImages));
+                }
+                new Checkpoint(session.updates(), epoch, session.snapshot()).write(modelDirectory.resolve("checkpoint"));
+                logger.flush();
+            }
+            var test = evaluator.evaluate(data.test(), spec.eval().batchSize(), session.parameters(), "eval-noise");
+            Map<String, Double> testMetrics = test.metrics("test", false);
+            testMetrics.put("test/bits_per_dim", -test.elbo() / (data.shape().size() * Math.log(2)));
+            logger.logMetrics(testMetrics, step);
+            summary.putAll(testMetrics);
+            summary.put("train/steps", (double) step);
+            return new Result(summary, session.snapshot());
+        }
+    }
+
+    /** The few epoch metrics worth a line on the console. */
+    private static Map<String, Double> consoleSummary(Map<String, Double> epochMetrics) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String key : new String[] {"train/epoch_seconds", "val/elbo", "val/recon_ll", "val/kl", "val/active_units"}) {
+            if (epochMetrics.containsKey(key)) {
+                out.put(key, epochMetrics.get(key));
+            }
+        }
+        return out;
+    }
+
+    /** Sums of the per-step metrics since the last log. */
+    private static final class Window {
+        private final Map<String, Double> sums = new LinkedHashMap<>();
+        private int steps;
+        private double seconds;
+        private long examples;
+
+        void add(Map<String, float[]> m, int i, double stepNanos, int batchSize) {
+            m.forEach((name, values) -> sums.merge(name, (double) values[i], Double::sum));
+            steps++;
+            seconds += stepNanos / 1e9;
+            examples += batchSize;
+        }
+
+        Map<String, Double> drain() {
+            Map<String, Double> out = new LinkedHashMap<>();
+            sums.forEach((name, sum) -> out.put("train/" + name, sum / steps));
+            out.put("train/examples_per_sec", examples / seconds);
+            sums.clear();
+            steps = 0;
+            seconds = 0;
+            examples = 0;
+            return out;
+        }
+    }
+
+}
