@@ -170,7 +170,7 @@ class Runner:
         started = time.time()
         rc, wall, rss, _ = measure(argv, self.env, prefix)
         record = {"impl": "vaelab", "seed": seed, "epochs": epochs, "command": argv, "rc": rc, "wall_s": wall,
-                  "peak_rss_mib": rss, "log": os.path.relpath(prefix, ROOT)}
+                  "peak_rss_mib": rss, "load_average_after": os.getloadavg(), "log": os.path.relpath(prefix, ROOT)}
         run_dir = newest_run_dir(started)
         if rc != 0 or run_dir is None:
             why = f"exited with {rc}" if rc != 0 else f"wrote no results/{EXPERIMENT}/<run>/metrics.csv"
@@ -193,7 +193,7 @@ class Runner:
         prefix = os.path.join(self.out_dir, f"pytorch-seed{seed}-run{len(self.runs)}")
         rc, wall, rss, stdout = measure(argv, self.env, prefix)
         record = {"impl": "pytorch", "seed": seed, "epochs": epochs, "command": argv, "rc": rc, "wall_s": wall,
-                  "peak_rss_mib": rss, "log": os.path.relpath(prefix, ROOT)}
+                  "peak_rss_mib": rss, "load_average_after": os.getloadavg(), "log": os.path.relpath(prefix, ROOT)}
         if rc != 0:
             raise SystemExit(f"the PyTorch run failed ({rc}):\n{tail(prefix + '.stderr')}")
         lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
@@ -306,6 +306,7 @@ def main():
     os.makedirs(out_dir)
     runner = Runner(args, out_dir)
     log(f"vaelab bench, {mode} mode, {args.threads} threads, data {args.data_dir}, logs in {os.path.relpath(out_dir, ROOT)}")
+    log(f"both sides train on the first {60000 - args.validation} MNIST training images and drop the last partial batch")
     if args.only != "pytorch":
         runner.vaelab_unavailable = runner.check_vaelab()
         if runner.vaelab_unavailable:
