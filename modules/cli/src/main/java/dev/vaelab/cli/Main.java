@@ -16,9 +16,14 @@ public final class Main {
 
     /** Runs the command line and returns its exit code. */
     public static int execute(String... args) {
-        Injector injector = Bootstrap.injector();
+        return execute(Bootstrap.injector(), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given injector, printing errors to {@code err}. */
+    public static int execute(Injector injector, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main(), new GuiceFactory(injector));
         cli.addSubcommand(new RunCommand(injector.getInstance(ExperimentRunner.class)));
+        cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof VaelabException) {
                 commandLine.getErr().println("error: " + e.getMessage());
