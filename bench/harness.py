@@ -17,8 +17,9 @@ Peak RSS comes from os.wait4 on each child, i.e. the kernel's maximum resident s
 process and the children it waited for (the vaelab launcher and its JVM); no `time` package needed.
 
 If vaelab is not built or fails, the harness says so and still runs the PyTorch side. Raw logs,
-the configs it ran and report.json go to results/bench/<UTC timestamp>-<mode>/; --out copies the
-report elsewhere (bench/reference/ holds the committed PyTorch reference).
+the configs it ran, each vaelab run's results root and report.json go to
+results/bench/<UTC timestamp>-<mode>/; --out copies the report elsewhere (bench/reference/ holds the
+committed PyTorch reference).
 
   bench/harness.py                        # speed: 3 repeats x 3 epochs each
   bench/harness.py --quality              # quality: 3 seeds x 10 epochs each
@@ -28,6 +29,7 @@ report elsewhere (bench/reference/ holds the committed PyTorch reference).
 import argparse
 import csv
 import datetime
+import glob
 import json
 import os
 import re
@@ -41,16 +43,19 @@ import benchlib
 
 ROOT = benchlib.REPO_ROOT
 BENCH_CONFIG = os.path.join(ROOT, "bench", "mnist-vae-bench.yaml")
-EXPERIMENT = "mnist-vae-bench"  # tracking.experiment in BENCH_CONFIG: vaelab writes results/<experiment>/<run>/
 VAELAB = os.environ.get("VAELAB_BENCH_LAUNCHER", "./vaelab")  # override to try a differently built CLI
 PYTHON = os.environ.get("VAELAB_BENCH_PYTHON", "/usr/bin/python3")  # Debian's python3-torch lives here
 OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp"  # the BLAS that plays well with torch's OpenMP
 QUALITY_TARGET_NATS = 1.0
 
 
-def vaelab_command(config, data_root, threads):
-    """The one place that knows vaelab's command line: train the workload in `config` once."""
-    return [VAELAB, "run", config, "--data-dir", data_root, "--threads", str(threads)]
+def vaelab_command(config, data_root, threads, results_root):
+    """The one place that knows vaelab's command line: train the workload in `config` once.
+
+    Each run gets a fresh results root: vaelab names a run by a hash of its resolved config and
+    does not train a finished run again, so a shared root would turn a repeat into a no-op.
+    """
+    return [VAELAB, "run", config, "--data-dir", data_root, "--threads", str(threads), "--results", results_root]
 
 
 def vaelab_metrics(run_dir):
@@ -165,15 +170,16 @@ class Runner:
     def run_vaelab(self, seed, epochs):
         if self.vaelab_unavailable:
             return
-        argv = vaelab_command(self.config_for(seed, epochs), self.args.data_dir, self.args.threads)
         prefix = os.path.join(self.out_dir, f"vaelab-seed{seed}-run{len(self.runs)}")
-        started = time.time()
+        results_root = prefix + "-results"
+        argv = vaelab_command(self.config_for(seed, epochs), self.args.data_dir, self.args.threads, results_root)
         rc, wall, rss, _ = measure(argv, self.env, prefix)
         record = {"impl": "vaelab", "seed": seed, "epochs": epochs, "command": argv, "rc": rc, "wall_s": wall,
                   "peak_rss_mib": rss, "load_average_after": os.getloadavg(), "log": os.path.relpath(prefix, ROOT)}
-        run_dir = newest_run_dir(started)
+        run_dirs = glob.glob(os.path.join(results_root, "*", "*", "metrics.csv"))
+        run_dir = os.path.dirname(run_dirs[0]) if len(run_dirs) == 1 else None
         if rc != 0 or run_dir is None:
-            why = f"exited with {rc}" if rc != 0 else f"wrote no results/{EXPERIMENT}/<run>/metrics.csv"
+            why = f"exited with {rc}" if rc != 0 else f"wrote {len(run_dirs)} <experiment>/<run>/metrics.csv under {results_root}, not 1"
             log(tail(prefix + ".stderr"))
             self.vaelab_unavailable = f"vaelab {why} (log: {record['log']}.stderr)"
             log(f"{self.vaelab_unavailable}; skipping its remaining runs")
@@ -207,17 +213,6 @@ class Runner:
 
     def side(self, impl):
         return [r for r in self.runs if r["impl"] == impl and r.get("test_loss") is not None]
-
-
-def newest_run_dir(since):
-    """The run folder of results/<experiment>/ whose metrics.csv vaelab wrote last, if written after `since`."""
-    base = os.path.join(ROOT, "results", EXPERIMENT)
-    candidates = []
-    for name in os.listdir(base) if os.path.isdir(base) else []:
-        metrics = os.path.join(base, name, "metrics.csv")
-        if os.path.exists(metrics) and os.path.getmtime(metrics) >= since:
-            candidates.append((os.path.getmtime(metrics), os.path.join(base, name)))
-    return max(candidates)[1] if candidates else None
 
 
 def report_run(r):
