@@ -26,6 +26,14 @@ public final class Autodiff {
 
     /** Gradients of the scalar {@code loss} with respect to each of {@code wrt}, in order. */
     public static Map<Tensor, Tensor> gradients(Graph g, Tensor loss, List<Tensor> wrt) {
+        return gradients(g, loss, wrt, 1.0);
+    }
+
+    /**
+     * Gradients of {@code scale · loss}: scaling the seed of the backward pass scales every
+     * gradient at no cost, which lets an optimizer fold a constant factor into them.
+     */
+    public static Map<Tensor, Tensor> gradients(Graph g, Tensor loss, List<Tensor> wrt, double scale) {
         if (loss.rank() != 0) {
             throw new IllegalArgumentException("the loss must be a scalar, got " + loss);
         }
@@ -34,7 +42,7 @@ public final class Autodiff {
         Set<Tensor> reachesLoss = reachingTo(forward, loss);
 
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(loss, g.scalar(1.0));
+        grads.put(loss, g.scalar(scale));
         for (int i = forward.size() - 1; i >= 0; i--) {
             Node node = forward.get(i);
             Tensor out = node.outputs().get(0);

@@ -7,9 +7,20 @@ import java.util.List;
 /**
  * Adam with PyTorch's semantics ({@code torch.optim.Adam}, amsgrad off): bias-corrected moments,
  * epsilon added to the bias-corrected root of the second moment, and L2 weight decay added to the
- * gradient. With {@code s = sqrt(1 - beta2^t)} the update
- * {@code p -= lr/(1-beta1^t) · m / (sqrt(v)/s + eps)} is computed as
- * {@code p -= (lr·s/(1-beta1^t)) · m / (sqrt(v) + eps·s)}, the same value with one pass fewer.
+ * gradient. The update reads and writes every parameter several times, which makes it a large
+ * share of a step, so the same values are computed in fewer passes:
+ * <ul>
+ *   <li>gradients arrive scaled by {@code 1-beta1} (the backward pass is seeded with it), so
+ *       {@code m = beta1·m + (1-beta1)·g} is one multiply and one add;
+ *   <li>the second moment is kept as {@code w = v·(1-beta1)²/(1-beta2)}, so that
+ *       {@code w = beta2·w + ((1-beta1)·g)²};
+ *   <li>with {@code k = sqrt(1-beta2)/(1-beta1)}, so that {@code sqrt(v) = k·sqrt(w)}, and
+ *       {@code s = sqrt(1-beta2^t)}, PyTorch's {@code p -= lr/(1-beta1^t) · m/(sqrt(v)/s + eps)}
+ *       is {@code p -= (lr·s/((1-beta1^t)·k)) · m/(sqrt(w) + eps·s/k)}, whose scalars are
+ *       computed once per step.
+ * </ul>
+ * That is 10 passes per parameter instead of 13; slots are {@code m} (PyTorch's first moment) and
+ * {@code w} (its second moment, rescaled as above).
  */
 public record Adam(double beta1, double beta2, double eps, double weightDecay) implements Optimizer {
     public Adam {
@@ -24,21 +35,27 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
     }
 
     @Override
-    public List<String> slots() {
-        return List.of("m", "v");
+    public double gradientScale() {
+        return 1 - beta1;
     }
 
     @Override
-    public List<Tensor> update(Graph g, Tensor p, Tensor grad, List<Tensor> state, StepScalars step) {
-        Tensor gr = weightDecay == 0 ? grad : g.add(grad, g.mul(p, weightDecay));
-        Tensor m = g.add(g.mul(state.get(0), beta1), g.mul(gr, 1 - beta1));
-        Tensor v = g.add(g.mul(state.get(1), beta2), g.mul(g.square(gr), 1 - beta2));
+    public List<String> slots() {
+        return List.of("m", "w");
+    }
+
+    @Override
+    public List<Tensor> update(Graph g, Tensor p, Tensor scaledGrad, List<Tensor> state, StepScalars step) {
+        Tensor gr = weightDecay == 0 ? scaledGrad : g.add(scaledGrad, g.mul(p, (1 - beta1) * weightDecay));
+        Tensor m = g.add(g.mul(state.get(0), beta1), gr);
+        Tensor w = g.add(g.mul(state.get(1), beta2), g.square(gr));
+        double k = Math.sqrt(1 - beta2) / (1 - beta1);
         Tensor s = step.shared("adam.sqrt_bc2", () ->
                 g.sqrt(g.sub(g.scalar(1), g.pow(g.scalar(beta2), step.t()))));
         Tensor stepSize = step.shared("adam.step_size", () ->
-                g.div(g.mul(step.lr(), s), g.sub(g.scalar(1), g.pow(g.scalar(beta1), step.t()))));
-        Tensor epsHat = step.shared("adam.eps_hat", () -> g.mul(s, eps));
-        Tensor next = g.sub(p, g.mul(stepSize, g.div(m, g.add(g.sqrt(v), epsHat))));
-        return List.of(next, m, v);
+                g.div(g.mul(step.lr(), s), g.mul(g.sub(g.scalar(1), g.pow(g.scalar(beta1), step.t())), k)));
+        Tensor epsHat = step.shared("adam.eps_hat", () -> g.mul(s, eps / k));
+        Tensor next = g.sub(p, g.mul(stepSize, g.div(m, g.add(g.sqrt(w), epsHat))));
+        return List.of(next, m, w);
     }
 }

@@ -9,11 +9,19 @@ import java.util.List;
  * graph and parameters never leave ONNX Runtime between steps.
  */
 public interface Optimizer {
+    /**
+     * The factor the gradients arrive multiplied by (the backward pass is seeded with it); an
+     * optimizer folds a constant of its update into it to save a pass over every parameter.
+     */
+    default double gradientScale() {
+        return 1.0;
+    }
+
     /** Per-parameter state slots (e.g. Adam's {@code m} and {@code v}), each shaped like the parameter. */
     List<String> slots();
 
     /**
-     * Emits the update of one parameter.
+     * Emits the update of one parameter; {@code grad} is the gradient times {@link #gradientScale()}.
      *
      * @param state the current slot values, in {@link #slots()} order
      * @return the new parameter followed by the new slot values

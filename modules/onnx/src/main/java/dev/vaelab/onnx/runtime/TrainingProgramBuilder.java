@@ -89,7 +89,7 @@ public final class TrainingProgramBuilder {
 
         List<Tensor> paramTensors = params.tensors();
         List<ParameterSpec> specs = params.specs();
-        Map<Tensor, Tensor> grads = Autodiff.gradients(body, out.loss(), paramTensors);
+        Map<Tensor, Tensor> grads = Autodiff.gradients(body, out.loss(), paramTensors, optimizer.gradientScale());
 
         Tensor lr = body.gather(lrChunk, iter);
         Tensor t = body.add(body.cast(iter, DType.FLOAT), body.add(t0, body.scalar(1)));
