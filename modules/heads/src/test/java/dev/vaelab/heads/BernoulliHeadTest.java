@@ -1,0 +1,61 @@
+package dev.vaelab.heads;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.vaelab.onnx.graph.DType;
+import dev.vaelab.onnx.graph.Graph;
+import dev.vaelab.onnx.graph.GraphInputParameters;
+import dev.vaelab.onnx.graph.OnnxModelWriter;
+import dev.vaelab.onnx.graph.Shape;
+import dev.vaelab.onnx.graph.Tensor;
+import java.nio.DoubleBuffer;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Bernoulli head against log-likelihoods computed independently in double precision. */
+class BernoulliHeadTest {
+    @Test
+    void logLikelihoodMatchesTheClosedFormIncludingExtremeLogits() throws Exception {
+        double[] logits = {-800, -40, -5, -0.3, 0, 0.3, 5, 40, 800, 2};
+        double[] x = {0, 1, 0, 1, 0, 1, 1, 0, 1, 0.25};
+        Graph g = new Graph(DType.DOUBLE);
+        Tensor l = g.input("l", DType.DOUBLE, Shape.of(Shape.BATCH, 5));
+        Tensor xs = g.input("x", DType.DOUBLE, Shape.of(Shape.BATCH, 5));
+        BernoulliHead head = new BernoulliHead();
+        g.output("ll", head.logLikelihood(g, new GraphInputParameters(g, ""), l, xs));
+        g.output("mean", head.outputs(g, new GraphInputParameters(g, ""), l).get("mean"));
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(OnnxModelWriter.toBytes(g, OnnxModelWriter.Options.named("t")),
+                new OrtSession.SessionOptions());
+             OnnxTensor lt = OnnxTensor.createTensor(env, DoubleBuffer.wrap(logits), new long[] {2, 5});
+             OnnxTensor xt = OnnxTensor.createTensor(env, DoubleBuffer.wrap(x), new long[] {2, 5});
+             OrtSession.Result r = s.run(Map.of("l", lt, "x", xt))) {
+            double[] ll = new double[2];
+            ((OnnxTensor) r.get("ll").get()).getDoubleBuffer().get(ll);
+            double[] mean = new double[10];
+            ((OnnxTensor) r.get("mean").get()).getDoubleBuffer().get(mean);
+            for (int n = 0; n < 2; n++) {
+                double expected = 0;
+                for (int d = 0; d < 5; d++) {
+                    int i = n * 5 + d;
+                    expected += reference(x[i], logits[i]);
+                }
+                // softplus via relu(l) - log(sigmoid(|l|)) loses at most ~e^-|l| per pixel
+                assertEquals(expected, ll[n], 1e-9 * Math.max(1, Math.abs(expected)), "example " + n);
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals(1 / (1 + Math.exp(-logits[i])), mean[i], 1e-12, "mean of logit " + logits[i]);
+            }
+        }
+    }
+
+    /** x·log σ(l) + (1-x)·log(1-σ(l)), with log σ(l) = -log1p(e^-l) evaluated on the stable side. */
+    private static double reference(double x, double l) {
+        double logSig = l >= 0 ? -Math.log1p(Math.exp(-l)) : l - Math.log1p(Math.exp(l));
+        double logOneMinusSig = logSig - l; // log(1 - σ(l)) = log σ(-l) = log σ(l) - l
+        return x * logSig + (1 - x) * logOneMinusSig;
+    }
+}
