@@ -123,13 +123,18 @@ final class TestFiles {
                 gzip(idxLabels(trainLabels)),
                 gzip(idxImages(testCount, 4, 5, testPixels)),
                 gzip(idxLabels(testLabels)));
+        DatasetSpec spec = idxSpec(gz, mirrors);
+        return new TinyIdx(spec, gz, trainPixels, trainLabels, testPixels, testLabels);
+    }
+
+    /** An IDX spec "tiny" of 4x5 images and 3 classes whose checksums match the given gzip files (train images, train labels, test images, test labels). */
+    static DatasetSpec idxSpec(List<byte[]> gz, List<URI> mirrors) {
         String[] names = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
         List<DataFile> files = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             files.add(new DataFile(names[i], names[i], gz.get(i).length, Checksum.md5(md5(gz.get(i))),
                     i < 2 ? Split.TRAIN : Split.TEST, i % 2 == 0 ? DataFile.Content.IMAGES : DataFile.Content.LABELS));
         }
-        DatasetSpec spec = new DatasetSpec("tiny", "tiny", DatasetSpec.Format.IDX, files, new ImageShape(1, 4, 5), TINY_LABELS, false, mirrors);
-        return new TinyIdx(spec, gz, trainPixels, trainLabels, testPixels, testLabels);
+        return new DatasetSpec("tiny", "tiny", DatasetSpec.Format.IDX, files, new ImageShape(1, 4, 5), TINY_LABELS, false, mirrors);
     }
 }
