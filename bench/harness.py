@@ -61,29 +61,18 @@ def vaelab_command(config, data_root, threads, results_root):
 def vaelab_metrics(run_dir):
     """vaelab's numbers for one run, from the files it wrote (see bench/README.md, "vaelab's side").
 
-    Seconds per epoch: the metric `train/epoch_seconds`, one value per epoch. Test loss: `test/loss`,
-    else minus `test/elbo`, from summary.json, else the last value in metrics.csv.
+    Seconds per epoch: the metric `train/epoch_seconds` in metrics.csv, one value per epoch.
+    Test loss: `test/loss` from summary.json, else minus its `test/elbo`.
     """
-    series = {}
+    epoch_seconds = []
     with open(os.path.join(run_dir, "metrics.csv"), newline="") as f:
         for row in csv.reader(f):
-            if row and row[0] != "key":
-                series.setdefault(row[0], []).append(float(row[1]))
-    summary_path = os.path.join(run_dir, "summary.json")
-    summary = {}
-    if os.path.exists(summary_path):
-        with open(summary_path) as f:
-            summary = json.load(f)
-        summary = summary.get("metrics", summary)  # flat, or final metrics nested under "metrics"
-
-    def final(key):
-        value = summary.get(key)
-        return float(value) if value is not None else (series[key][-1] if key in series else None)
-
-    test_loss = final("test/loss")
-    if test_loss is None and final("test/elbo") is not None:
-        test_loss = -final("test/elbo")
-    return {"epoch_seconds": series.get("train/epoch_seconds", []), "test_loss": test_loss}
+            if row[0] == "train/epoch_seconds":
+                epoch_seconds.append(float(row[1]))
+    with open(os.path.join(run_dir, "summary.json")) as f:
+        summary = json.load(f)
+    test_loss = summary["test/loss"] if "test/loss" in summary else -summary["test/elbo"]
+    return {"epoch_seconds": epoch_seconds, "test_loss": test_loss}
 
 
 def parse_args():

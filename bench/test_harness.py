@@ -17,9 +17,8 @@ class VaelabMetricsTest(unittest.TestCase):
         folder = tempfile.mkdtemp()
         with open(os.path.join(folder, "metrics.csv"), "w") as f:
             f.write("\n".join(["key,value,step,timestamp"] + metrics_rows) + "\n")
-        if summary is not None:
-            with open(os.path.join(folder, "summary.json"), "w") as f:
-                json.dump(summary, f)
+        with open(os.path.join(folder, "summary.json"), "w") as f:
+            json.dump(summary, f)
         return folder
 
     def test_epoch_seconds_in_order_and_test_elbo_negated(self):
@@ -27,13 +26,9 @@ class VaelabMetricsTest(unittest.TestCase):
                                "train/epoch_seconds,1.25,858,0"], {"test/elbo": -105.5, "test/nll_iw": 101.0})
         self.assertEqual(harness.vaelab_metrics(folder), {"epoch_seconds": [1.5, 1.25], "test_loss": 105.5})
 
-    def test_test_loss_preferred_and_nested_summary(self):
-        folder = self.run_dir([], {"metrics": {"test/loss": 104.0, "test/elbo": -999.0}})
+    def test_test_loss_preferred_over_elbo(self):
+        folder = self.run_dir([], {"test/loss": 104.0, "test/elbo": -999.0})
         self.assertEqual(harness.vaelab_metrics(folder)["test_loss"], 104.0)
-
-    def test_falls_back_to_metrics_csv_without_summary(self):
-        folder = self.run_dir(["test/elbo,-106.25,4290,0"], None)
-        self.assertEqual(harness.vaelab_metrics(folder)["test_loss"], 106.25)
 
 
 class ConfigTest(unittest.TestCase):
