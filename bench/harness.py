@@ -144,11 +144,12 @@ class Runner:
         return None
 
     def config_for(self, seed, epochs):
-        """A copy of the bench config with this seed and epoch count, kept with the run's logs."""
+        """A copy of the bench config with this seed, epoch count and validation size, kept with the run's logs."""
         with open(BENCH_CONFIG) as f:
             text = f.read()
         text = re.sub(r"(?m)^seed: .*$", f"seed: {seed}", text)
         text = re.sub(r"(?m)^  epochs: .*$", f"  epochs: {epochs}", text)
+        text = re.sub(r"validation: \d+", f"validation: {self.args.validation}", text)
         folder = os.path.join(self.out_dir, f"config-seed{seed}-epochs{epochs}")
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, os.path.basename(BENCH_CONFIG))

@@ -32,16 +32,19 @@ class VaelabMetricsTest(unittest.TestCase):
 
 
 class ConfigTest(unittest.TestCase):
-    def test_only_seed_and_epochs_change(self):
+    def test_only_seed_epochs_and_validation_change(self):
         out_dir = tempfile.mkdtemp()
-        runner = harness.Runner(types.SimpleNamespace(threads=2), out_dir)
+        runner = harness.Runner(types.SimpleNamespace(threads=2, validation=1000), out_dir)
         with open(runner.config_for(seed=7, epochs=3)) as f:
             derived = f.read().splitlines()
         with open(harness.BENCH_CONFIG) as f:
             original = f.read().splitlines()
         changed = [(a, b) for a, b in zip(original, derived) if a != b]
         self.assertEqual(len(original), len(derived))
-        self.assertEqual(changed, [("seed: 0", "seed: 7"), ("  epochs: 10", "  epochs: 3")])
+        self.assertEqual(changed, [("seed: 0", "seed: 7"),
+                                   ("data:       {dataset: mnist, binarize: none, validation: 5000}",
+                                    "data:       {dataset: mnist, binarize: none, validation: 1000}"),
+                                   ("  epochs: 10", "  epochs: 3")])
 
 
 if __name__ == "__main__":
