@@ -34,9 +34,9 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
             for (Map.Entry<String, float[]> e : values.entrySet()) {
                 out.writeUTF(e.getKey());
                 out.writeInt(e.getValue().length);
-                for (float v : e.getValue()) {
-                    out.writeFloat(v);
-                }
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(e.getValue().length * 4); // big-endian, as DataOutput
+                buf.asFloatBuffer().put(e.getValue());
+                out.write(buf.array());
             }
             CRC32 crc = new CRC32();
             crc.update(bytes.toByteArray());
@@ -74,9 +74,11 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
             for (int i = 0; i < count; i++) {
                 String name = in.readUTF();
                 float[] v = new float[in.readInt()];
-                for (int k = 0; k < v.length; k++) {
-                    v[k] = in.readFloat();
+                byte[] raw = in.readNBytes(v.length * 4);
+                if (raw.length != v.length * 4) {
+                    throw new java.io.EOFException();
                 }
+                java.nio.ByteBuffer.wrap(raw).asFloatBuffer().get(v);
                 values.put(name, v);
             }
             if (in.readLong() != crc.getValue()) {
