@@ -67,10 +67,12 @@ final class BatchWriter {
         }
     }
 
-    /** Fails unless {@code out} has room for {@code values} floats after its position. */
-    static void requireRoom(FloatBuffer out, long values, String what) {
+    /** Fails unless {@code out} has room for {@code rows} rows of {@code width} floats after its position; the message is built only on failure. */
+    static void requireRoom(FloatBuffer out, int rows, int width) {
+        long values = (long) rows * width;
         if (out.remaining() < values) {
-            throw new IllegalArgumentException(what + " needs " + values + " floats but the buffer has " + out.remaining() + " after its position");
+            throw new IllegalArgumentException(rows + " rows of " + width + " floats need " + values + " but the buffer has "
+                    + out.remaining() + " after its position");
         }
     }
 }

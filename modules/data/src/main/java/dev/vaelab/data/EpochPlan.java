@@ -55,7 +55,7 @@ public final class EpochPlan {
     public void fillImages(FloatBuffer out, int firstBatch, int steps) {
         Objects.checkFromIndexSize(firstBatch, steps, batches);
         int size = writer.imageSize();
-        BatchWriter.requireRoom(out, (long) steps * batchSize * size, steps + " batches of " + batchSize + " images");
+        BatchWriter.requireRoom(out, steps * batchSize, size);
         int at = out.position();
         int end = (firstBatch + steps) * batchSize;
         for (int k = firstBatch * batchSize; k < end; k++, at += size) {
@@ -73,7 +73,7 @@ public final class EpochPlan {
         Objects.checkFromIndexSize(firstBatch, steps, batches);
         writer.requireLabels();
         int k = writer.numClasses();
-        BatchWriter.requireRoom(out, (long) steps * batchSize * k, steps + " batches of " + batchSize + " labels");
+        BatchWriter.requireRoom(out, steps * batchSize, k);
         int at = out.position();
         int end = (firstBatch + steps) * batchSize;
         for (int i = firstBatch * batchSize; i < end; i++, at += k) {

@@ -56,7 +56,7 @@ public final class EvalBatches {
         int from = firstExample(firstBatch, steps);
         int n = exampleCount(firstBatch, steps);
         int size = writer.imageSize();
-        BatchWriter.requireRoom(out, (long) n * size, n + " images");
+        BatchWriter.requireRoom(out, n, size);
         int at = out.position();
         for (int i = from; i < from + n; i++, at += size) {
             writer.image(out, at, i);
@@ -74,7 +74,7 @@ public final class EvalBatches {
         int from = firstExample(firstBatch, steps);
         int n = exampleCount(firstBatch, steps);
         int k = writer.numClasses();
-        BatchWriter.requireRoom(out, (long) n * k, n + " labels");
+        BatchWriter.requireRoom(out, n, k);
         int at = out.position();
         for (int i = from; i < from + n; i++, at += k) {
             writer.oneHot(out, at, i);

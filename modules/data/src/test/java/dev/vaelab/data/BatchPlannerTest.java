@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vaelab.core.error.DataException;
 import dev.vaelab.core.random.RandomStreams;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -199,6 +201,33 @@ class BatchPlannerTest {
         assertTrue(e.getMessage().startsWith("tiny has no labels, so a conditional model cannot train on it"), e.getMessage());
         e = assertThrows(DataException.class, () -> planner(data, 11, 0));
         assertTrue(e.getMessage().startsWith("tiny: the training split has 10 examples, fewer than one batch of 11"), e.getMessage());
+    }
+
+    @Test
+    void fillingAllocatesNothingPerCall() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean, "needs a JVM that counts allocated bytes");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Dataset data = dynamic(BinarizerTest.grayscale(64, 0, 40, false), 1);
+        EpochPlan epoch = planner(data, 8, 1).epoch(0);
+        EvalBatches eval = new EvalBatches(data.test(), 8);
+        FloatBuffer images = direct(8 * 8 * D);
+        FloatBuffer labels = direct(8 * 8 * 3);
+        Runnable fills = () -> {
+            epoch.fillImages(images, 0, 8);
+            epoch.fillOneHot(labels, 0, 8);
+            eval.fillImages(images, 0, 5);
+            eval.fillOneHot(labels, 0, 5);
+        };
+        for (int i = 0; i < 2000; i++) {
+            fills.run();
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 500; i++) {
+            fills.run();
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // 2000 fill calls: even one 16-byte object per call would show as 32 kB.
+        assertTrue(allocated < 4096, allocated + " bytes allocated by 2000 fill calls");
     }
 
     @Test
