@@ -45,8 +45,9 @@ public record DataFile(String name, String remoteName, long downloadSize, Checks
 
     /** The file name with its size and checksum, as the manual-install hint lists it. */
     public String describe() {
-        String source = compressOnStore() ? ", the gzip-compressed " + remoteName + " of " + downloadSize + " bytes" : ", " + downloadSize + " bytes";
-        return name + " (" + checksum.algorithm().label() + " " + checksum.hex()
-                + (checksum.ofUncompressed() ? " of the uncompressed content" : "") + source + ")";
+        String digest = checksum.algorithm().label() + " " + checksum.hex();
+        return compressOnStore()
+                ? name + " (" + remoteName + " of " + downloadSize + " bytes, " + digest + ", compressed with gzip)"
+                : name + " (" + downloadSize + " bytes, " + digest + ")";
     }
 }

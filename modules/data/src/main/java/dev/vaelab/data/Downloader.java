@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -132,10 +135,12 @@ public final class Downloader {
         HttpResponse<InputStream> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException | ConnectException | UnknownHostException | UnresolvedAddressException e) {
-            throw new AttemptFailed("cannot connect (" + describe(e) + ")", false);
-        } catch (IOException e) {
-            throw new AttemptFailed("request failed (" + describe(e) + ")", !isConnectFailure(e));
+        } catch (IOException | UnresolvedAddressException e) {
+            Optional<String> connectFailure = connectFailure(e, url);
+            if (connectFailure.isPresent()) {
+                throw new AttemptFailed("cannot connect: " + connectFailure.get(), false);
+            }
+            throw new AttemptFailed("request failed (" + describe(e) + ")", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DataException("download of " + file.name() + " interrupted", e);
@@ -206,22 +211,43 @@ public final class Downloader {
         return sb.toString();
     }
 
-    private static boolean isConnectFailure(Throwable e) {
+    /** Why a connection could not be made, or empty when the failure came later. */
+    private Optional<String> connectFailure(Throwable e, URI url) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return true;
+            if (t instanceof HttpConnectTimeoutException) {
+                return Optional.of("no answer within "
+                        + client.connectTimeout().map(d -> ProgressBar.formatDuration(d.toMillis() / 1e3)).orElse("the timeout"));
+            }
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return Optional.of("unknown host " + url.getHost());
             }
         }
-        return false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+                Throwable root = rootCause(t);
+                return Optional.of(root instanceof ClosedChannelException || root.getMessage() == null ? "connection refused" : root.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        String type = e.getClass().getSimpleName();
-        if (message == null || message.isBlank()) {
-            return e.getCause() != null && e.getCause() != e ? type + ": " + describe(e.getCause()) : type;
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
         }
-        return message;
+        return t;
+    }
+
+    /** The innermost message in a chain of causes, or the innermost type where none has one. */
+    private static String describe(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message != null ? message : rootCause(e).getClass().getSimpleName();
     }
 
     private static String megabytes(long bytes) {

@@ -151,7 +151,7 @@ class DownloaderTest {
                 + "  " + server.base("/b/") + "blob.gz: HTTP 503\n"
                 + "  " + server.base("/c/") + "blob.gz: md5 mismatch: expected " + FILE.checksum().hex() + ", got " + TestFiles.md5(corrupted) + "\n"
                 + "To install blobs by hand, put these files into " + target() + ":\n"
-                + "  blob.gz (md5 " + FILE.checksum().hex() + ", 150000 bytes)\n"
+                + "  blob.gz (150000 bytes, md5 " + FILE.checksum().hex() + ")\n"
                 + "or point --data-dir (or VAELAB_DATA) at a directory that holds blobs/ with them.", e.getMessage());
         assertEquals(List.of(), filesLeft());
     }
@@ -165,8 +165,8 @@ class DownloaderTest {
         URI nowhere = URI.create("http://127.0.0.1:" + closedPort + "/mnist/");
         DataException e = assertThrows(DataException.class, () -> downloader.download(spec(FILE, nowhere), FILE, target()));
         assertTrue(e.getMessage().startsWith("cannot download blobs/blob.gz: no mirror could be reached, this machine looks offline:\n  "
-                + nowhere + "blob.gz: cannot connect"), e.getMessage());
-        assertTrue(e.getMessage().contains("put these files into " + target() + ":\n  blob.gz (md5 "), e.getMessage());
+                + nowhere + "blob.gz: cannot connect: connection refused\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("put these files into " + target() + ":\n  blob.gz (150000 bytes, md5 "), e.getMessage());
         assertEquals(List.of(), filesLeft());
     }
 
