@@ -125,7 +125,7 @@ public final class Downloader {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException e) {
-                // Only reachable when the directory has become unwritable; the next download cleans nothing either way.
+                // Left behind only if the directory became unwritable meanwhile; the hidden .part name keeps it out of the way.
             }
         }
     }
@@ -155,8 +155,7 @@ public final class Downloader {
             ProgressBar bar = progress.open(spec.directory() + "/" + file.name(), expected);
             try (OutputStream out = open(temp, file)) {
                 byte[] buffer = new byte[BUFFER];
-                for (int n; (n = body.read(buffer)) >= 0; ) {
-                    watch.progressed();
+                for (int n; (n = read(body, buffer, watch, received, expected)) >= 0; ) {
                     received += n;
                     if (received > expected) {
                         throw new AttemptFailed("got more than the expected " + expected + " bytes", true);
@@ -165,9 +164,6 @@ public final class Downloader {
                     out.write(buffer, 0, n);
                     bar.update(received, megabytes(received) + " / " + megabytes(expected) + " MB");
                 }
-            } catch (IOException e) {
-                String why = watch.stalled() ? "then nothing for " + ProgressBar.formatDuration(stallTimeout.toMillis() / 1e3) : "then the transfer failed (" + describe(e) + ")";
-                throw new AttemptFailed("got " + received + " of " + expected + " bytes, " + why, true);
             }
         } catch (IOException e) {
             throw new AttemptFailed("cannot write " + temp + " (" + describe(e) + ")", true);
@@ -179,6 +175,20 @@ public final class Downloader {
         if (!file.checksum().matches(actual)) {
             Checksum c = file.checksum();
             throw new AttemptFailed(c.algorithm().label() + " mismatch: expected " + c.hex() + ", got " + Checksum.toHex(actual), true);
+        }
+    }
+
+    /** Reads the next bytes of a body; a failed read becomes this attempt's failure, saying how far it got. */
+    private int read(InputStream body, byte[] buffer, StallWatch watch, long received, long expected) throws AttemptFailed {
+        try {
+            int n = body.read(buffer);
+            watch.progressed();
+            return n;
+        } catch (IOException e) {
+            String why = watch.stalled()
+                    ? "then nothing for " + ProgressBar.formatDuration(stallTimeout.toMillis() / 1e3)
+                    : "then the transfer failed (" + describe(e) + ")";
+            throw new AttemptFailed("got " + received + " of " + expected + " bytes, " + why, true);
         }
     }
 
