@@ -19,10 +19,11 @@ public final class Bootstrap {
     private Bootstrap() {
     }
 
+    /** The injector, with {@code overrides} replacing bindings (tests use it for the data catalog). */
     public static Injector injector(Module... overrides) {
         List<Module> modules = new ArrayList<>(List.of(new VaelabModule(), new ZooModule(), new HeadsModule(), new TrainModule()));
         ServiceLoader.load(Module.class).forEach(modules::add);
-        modules.addAll(List.of(overrides));
-        return Guice.createInjector(com.google.inject.Stage.PRODUCTION, modules);
+        return Guice.createInjector(com.google.inject.Stage.PRODUCTION,
+                com.google.inject.util.Modules.override(modules).with(overrides));
     }
 }

@@ -67,6 +67,20 @@ public final class Catalog {
     }
 
     /** The dataset called {@code name}; an unknown name is a {@link DataException} listing the known ones. */
+    /**
+     * This catalog with {@code spec} added, or replacing the dataset of the same name: how a
+     * private dataset in the IDX or amat layout, with its own checksums, becomes usable by name.
+     */
+    public Catalog with(DatasetSpec spec) {
+        Map<String, DatasetSpec> all = new LinkedHashMap<>(specs);
+        all.put(spec.name(), spec);
+        return new Catalog(all, true);
+    }
+
+    private Catalog(Map<String, DatasetSpec> specs, boolean copied) {
+        this.specs = Map.copyOf(specs);
+    }
+
     public DatasetSpec get(String name) {
         DatasetSpec spec = specs.get(name);
         if (spec == null) {
