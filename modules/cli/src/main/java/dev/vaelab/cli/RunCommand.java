@@ -27,6 +27,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "DIR", defaultValue = "results", description = "results root (default: ${DEFAULT-VALUE})")
     Path results;
 
+    @Option(names = "--tracking-uri", paramLabel = "URI",
+            description = "MLflow tracking server (default: tracking.uri in the YAML, else $MLFLOW_TRACKING_URI; none: local store only)")
+    String trackingUri;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "ONNX Runtime threads (default: train.threads, else every core)")
     int threads;
@@ -41,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ExperimentSpec spec = ExperimentSpec.load(experiment);
         RunOptions options = new RunOptions(results, DataRoot.resolve(Optional.ofNullable(dataDir), System.getenv()),
-                threads, System.out);
+                threads, System.out, Optional.ofNullable(trackingUri), Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")));
         RunOutcome outcome = runner.run(spec, options);
         Map<String, Double> s = outcome.summary();
         if (s.containsKey("test/elbo")) {

@@ -5,8 +5,9 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.vaelab.data.Catalog;
 import dev.vaelab.data.Downloader;
+import dev.vaelab.tracking.RunLoggerFactory;
 
-/** Binds the services the commands share: the dataset catalog and the downloader. */
+/** Binds the services the commands share: the dataset catalog, the downloader, the run loggers. */
 final class VaelabModule extends AbstractModule {
     @Provides
     @Singleton
@@ -18,5 +19,11 @@ final class VaelabModule extends AbstractModule {
     @Singleton
     Downloader downloader() {
         return Downloader.standard();
+    }
+
+    @Provides
+    @Singleton
+    RunLoggerFactory runLoggers() {
+        return RunLoggerFactory.localOnly();
     }
 }

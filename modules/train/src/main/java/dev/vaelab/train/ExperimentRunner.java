@@ -9,8 +9,10 @@ import dev.vaelab.data.Dataset;
 import dev.vaelab.data.DatasetLoader;
 import dev.vaelab.data.Downloader;
 import dev.vaelab.onnx.runtime.OrtEngine;
-import dev.vaelab.tracking.LocalRunLogger;
+import dev.vaelab.tracking.RunContext;
 import dev.vaelab.tracking.RunEnvironment;
+import dev.vaelab.tracking.RunLogger;
+import dev.vaelab.tracking.RunLoggerFactory;
 import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
@@ -19,10 +21,10 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs one experiment from its spec to a finished run store: validate everything, load the data
@@ -33,11 +35,13 @@ import java.util.Map;
 public final class ExperimentRunner {
     private final ExperimentResolver resolver;
     private final Downloader downloader;
+    private final RunLoggerFactory loggers;
 
     @Inject
-    public ExperimentRunner(ExperimentResolver resolver, Downloader downloader) {
+    public ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers) {
         this.resolver = resolver;
         this.downloader = downloader;
+        this.loggers = loggers;
     }
 
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
@@ -61,7 +65,10 @@ public final class ExperimentRunner {
         OrtEngine engine = new OrtEngine(threads, true);
 
         RunStore store = RunStore.create(options.resultsRoot(), experiment, runName, rx.resolvedYaml());
-        LocalRunLogger logger = new LocalRunLogger(store, Clock.systemUTC());
+        Optional<String> trackingUri = RunOptions.trackingUri(options.cliTrackingUri(), spec.tracking().uri(),
+                options.envTrackingUri());
+        RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
+                spec.root().resolved().flatten(), Map.of(), trackingUri));
         Thread onInterrupt = new Thread(() -> logger.finish(RunStatus.KILLED, "interrupted"));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());

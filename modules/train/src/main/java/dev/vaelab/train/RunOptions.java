@@ -3,10 +3,23 @@ package dev.vaelab.train;
 import dev.vaelab.data.DataRoot;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * How to run, as opposed to what (the YAML): where results and data live, the thread budget
- * ({@code 0} = {@code train.threads}, else every core) and where to print progress.
+ * ({@code 0} = {@code train.threads}, else every core), where to print progress, and the tracking
+ * URI given on the command line or in the environment (the YAML's {@code tracking.uri} sits between
+ * the two: see {@link #trackingUri(Optional, Optional, Optional)}).
  */
-public record RunOptions(Path resultsRoot, DataRoot dataRoot, int threads, PrintStream console) {
+public record RunOptions(Path resultsRoot, DataRoot dataRoot, int threads, PrintStream console,
+                         Optional<String> cliTrackingUri, Optional<String> envTrackingUri) {
+    /** Local store only, no tracking server. */
+    public RunOptions(Path resultsRoot, DataRoot dataRoot, int threads, PrintStream console) {
+        this(resultsRoot, dataRoot, threads, console, Optional.empty(), Optional.empty());
+    }
+
+    /** {@code --tracking-uri}, else {@code tracking.uri} in the YAML, else {@code MLFLOW_TRACKING_URI}. */
+    public static Optional<String> trackingUri(Optional<String> cli, Optional<String> yaml, Optional<String> env) {
+        return cli.or(() -> yaml).or(() -> env).filter(uri -> !uri.isBlank());
+    }
 }
