@@ -215,6 +215,32 @@ public final class RunStore implements Closeable {
         return Files.exists(metricsFile()) ? MetricsCsv.read(metricsFile()) : List.of();
     }
 
+    /**
+     * Keeps only the rows of {@code metrics.csv} logged at or before {@code step}, rewriting the
+     * file atomically. A resumed run calls it with its checkpoint's step, so the steps it trains
+     * again are not counted twice.
+     *
+     * @return the number of rows dropped
+     */
+    public synchronized int retainMetricsThrough(long step) {
+        if (!Files.exists(metricsFile())) {
+            return 0;
+        }
+        close();
+        closed = false;
+        List<MetricRow> rows = MetricsCsv.read(metricsFile());
+        StringBuilder text = new StringBuilder(MetricsCsv.HEADER).append('\n');
+        int kept = 0;
+        for (MetricRow row : rows) {
+            if (row.step() <= step) {
+                text.append(MetricsCsv.format(row));
+                kept++;
+            }
+        }
+        AtomicFiles.writeString(metricsFile(), text.toString());
+        return rows.size() - kept;
+    }
+
     /** Writes a PNG grid atomically and returns its path. */
     public Path writeGrid(String kind, int epoch, byte[] png) {
         Path file = gridFile(kind, epoch);

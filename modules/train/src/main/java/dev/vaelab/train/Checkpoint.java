@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The state needed to continue a run: every parameter and optimizer slot, the updates done and the
- * epochs completed (the random streams are functions of seed and epoch, so that is their state).
+ * The state needed to continue a run: every parameter and optimizer slot, the updates done, the
+ * epochs completed (the random streams are functions of seed and epoch, so that is their state)
+ * and the partial sums of the logging window open at the checkpoint, so that a resumed run logs
+ * exactly what an uninterrupted one does.
  * Stored as {@code VAELABCK}, a version, the values, then a CRC-32 of everything before it, and
  * written atomically: a crash leaves the previous checkpoint, never a torn one.
  */
-public record Checkpoint(long updates, int epochsDone, Map<String, float[]> values) {
+public record Checkpoint(long updates, int epochsDone, Map<String, float[]> values, Map<String, Double> counters) {
     private static final long MAGIC = 0x5641454C4142434BL; // "VAELABCK"
     private static final int VERSION = 1;
 
@@ -30,6 +32,11 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
             out.writeInt(VERSION);
             out.writeLong(updates);
             out.writeInt(epochsDone);
+            out.writeInt(counters.size());
+            for (Map.Entry<String, Double> e : counters.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeDouble(e.getValue());
+            }
             out.writeInt(values.size());
             for (Map.Entry<String, float[]> e : values.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -54,7 +61,7 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
         } catch (IOException e) {
             throw new DataException(file + ": cannot read checkpoint: " + e.getMessage(), e);
         }
-        if (data.length < 8 + 4 + 8 + 4 + 4 + 8) {
+        if (data.length < 8 + 4 + 8 + 4 + 4 + 4 + 8) {
             throw new DataException(file + ": not a vaelab checkpoint (too short)");
         }
         CRC32 crc = new CRC32();
@@ -69,6 +76,11 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
             }
             long updates = in.readLong();
             int epochs = in.readInt();
+            Map<String, Double> counters = new LinkedHashMap<>();
+            int counterCount = in.readInt();
+            for (int i = 0; i < counterCount; i++) {
+                counters.put(in.readUTF(), in.readDouble());
+            }
             int count = in.readInt();
             Map<String, float[]> values = new LinkedHashMap<>();
             for (int i = 0; i < count; i++) {
@@ -84,7 +96,7 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
             if (in.readLong() != crc.getValue()) {
                 throw new DataException(file + ": checkpoint is corrupt (CRC-32 mismatch)");
             }
-            return new Checkpoint(updates, epochs, values);
+            return new Checkpoint(updates, epochs, values, counters);
         } catch (IOException e) {
             throw new DataException(file + ": checkpoint is truncated", e);
         }

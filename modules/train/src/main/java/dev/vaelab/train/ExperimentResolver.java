@@ -13,6 +13,7 @@ import dev.vaelab.train.optim.OptimizerFactory;
 import dev.vaelab.zoo.model.ModelContext;
 import dev.vaelab.zoo.model.ModelFactory;
 import dev.vaelab.zoo.model.VaeModel;
+import dev.vaelab.zoo.network.ImageDims;
 import dev.vaelab.zoo.schedule.ConstantSchedule;
 import dev.vaelab.zoo.schedule.ScheduleContext;
 import dev.vaelab.zoo.schedule.ScheduleFactory;
@@ -47,7 +48,8 @@ public final class ExperimentResolver {
         LikelihoodHead head = heads.resolve(spec.likelihood()).create(spec.likelihood());
         int classes = dataset.hasLabels() ? dataset.numClasses() : 0;
         VaeModel model = models.resolve(spec.model())
-                .create(spec.model(), new ModelContext(dataset.shape().size(), classes, head.outputsPerPixel()));
+                .create(spec.model(), new ModelContext(new ImageDims(dataset.shape().channels(), dataset.shape().height(),
+                        dataset.shape().width()), classes, head.outputsPerPixel()));
         if (model.conditional() && classes == 0) {
             throw new ConfigException(spec.model().typeLocation(), "model type '" + model.type()
                     + "' needs labels, and dataset '" + dataset.name() + "' has none");

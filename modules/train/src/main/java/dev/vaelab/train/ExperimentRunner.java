@@ -31,6 +31,11 @@ import java.util.Optional;
  * (before any run folder exists, so a data error leaves nothing behind), train, evaluate, export,
  * summarise. A failure of any kind (a NaN loss included) marks the run {@code failed} with its
  * message and keeps everything logged so far; an interrupt marks it {@code killed}.
+ *
+ * <p>Running the same config and seed again finds the same run folder: a finished run is reused, a
+ * killed or crashed one resumes from its last checkpoint (the random streams are functions of the
+ * seed and the epoch, so the result is the same as an uninterrupted run's), and a failed one is
+ * moved aside and trained afresh.
  */
 public final class ExperimentRunner {
     private final ExperimentResolver resolver;
@@ -49,13 +54,19 @@ public final class ExperimentRunner {
         String experiment = rx.experimentName();
         String runName = RunNames.of(spec.name(), rx.resolvedYaml());
         Path directory = RunStore.directoryOf(options.resultsRoot(), experiment, runName);
+        Optional<Checkpoint> resumeFrom = Optional.empty();
         if (Files.exists(directory.resolve("run.json"))) {
             var previous = RunRecordJson.read(directory.resolve("run.json"));
+            Path checkpoint = directory.resolve(RunStore.MODEL_DIR).resolve("checkpoint");
             if (previous.status() == RunStatus.FINISHED) {
                 options.console().println("already finished: " + directory + " (same config and seed); delete it to train again");
                 return new RunOutcome(directory, RunStore.open(directory).readSummary(), true);
+            } else if (previous.status() != RunStatus.FAILED && Files.exists(checkpoint)) {
+                // killed, or still "running" after a crash: continue from the last completed epoch
+                resumeFrom = Optional.of(Checkpoint.read(checkpoint));
+            } else {
+                moveAside(directory, previous.status());
             }
-            moveAside(directory, previous.status());
         }
 
         Dataset data = new Binarizer(new RandomStreams(spec.seed()))
@@ -64,7 +75,16 @@ public final class ExperimentRunner {
         int threads = options.threads() > 0 ? options.threads() : spec.train().threads();
         OrtEngine engine = new OrtEngine(threads, true);
 
-        RunStore store = RunStore.create(options.resultsRoot(), experiment, runName, rx.resolvedYaml());
+        RunStore store;
+        if (resumeFrom.isPresent()) {
+            store = RunStore.open(directory);
+            store.setStatus(RunStatus.RUNNING, null);
+            int dropped = store.retainMetricsThrough(resumeFrom.get().updates());
+            options.console().printf("resuming %s after epoch %d (step %d; %d metric rows past it dropped)%n",
+                    runName, resumeFrom.get().epochsDone(), resumeFrom.get().updates(), dropped);
+        } else {
+            store = RunStore.create(options.resultsRoot(), experiment, runName, rx.resolvedYaml());
+        }
         Optional<String> trackingUri = RunOptions.trackingUri(options.cliTrackingUri(), spec.tracking().uri(),
                 options.envTrackingUri());
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
@@ -75,7 +95,7 @@ public final class ExperimentRunner {
         try {
             TrainingLoop loop = new TrainingLoop(rx, data, engine, logger, store.modelDirectory(),
                     TrainingProgress.onStderr(spec.train().epochs()));
-            TrainingLoop.Result result = loop.run();
+            TrainingLoop.Result result = loop.run(resumeFrom);
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
             if (spec.export().onnx()) {
                 Map<String, String> metadata = Map.of("vaelab.config", rx.resolvedYaml(),

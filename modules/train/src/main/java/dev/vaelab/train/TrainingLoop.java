@@ -61,8 +61,8 @@ final class TrainingLoop {
     record Result(Map<String, Double> summary, Map<String, float[]> parameters) {
     }
 
-    /** Runs every epoch and the final test. */
-    Result run() {
+    /** Runs every epoch (after the checkpoint's, when resuming) and the final test. */
+    Result run(java.util.Optional<Checkpoint> resumeFrom) {
         var spec = rx.spec();
         int batchSize = spec.train().batchSize();
         BatchPlanner planner = new BatchPlanner(data, batchSize, streams);
@@ -88,11 +88,18 @@ final class TrainingLoop {
              Evaluator evaluator = new Evaluator(engine, graphs, data.shape().size(), data.numClasses(), streams);
              GridRenderer grids = new GridRenderer(engine, graphs, data.shape(), streams)) {
             session.initialize(streams.stream("init"));
+            Window window = new Window();
+            int firstEpoch = 1;
+            if (resumeFrom.isPresent()) {
+                Checkpoint c = resumeFrom.get();
+                session.restore(c.values(), c.updates());
+                firstEpoch = c.epochsDone() + 1;
+                window.restore(c.counters());
+            }
             float[] lr = new float[stepsPerCall];
             float[] eps = new float[batchSize * latent];
-            Window window = new Window();
-            long step = 0;
-            for (int epoch = 1; epoch <= epochs; epoch++) {
+            long step = session.updates();
+            for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                 EpochPlan plan = planner.epoch(epoch - 1);
                 var noise = streams.stream("noise", epoch - 1);
                 progress.startEpoch(epoch, stepsPerEpoch);
@@ -152,7 +159,7 @@ final class TrainingLoop {
                     logger.logImage("samples", epoch, step, grids.samples(session.parameters()));
                     logger.logImage("reconstructions", epoch, step, grids.reconstructions(session.parameters(), gridImages));
                 }
-                new Checkpoint(session.updates(), epoch, session.snapshot()).write(modelDirectory.resolve("checkpoint"));
+                new Checkpoint(session.updates(), epoch, session.snapshot(), window.state()).write(modelDirectory.resolve("checkpoint"));
                 logger.flush();
             }
             var test = evaluator.evaluate(data.test(), spec.eval().batchSize(), session.parameters(), "eval-noise");
@@ -188,6 +195,28 @@ final class TrainingLoop {
             steps++;
             seconds += stepNanos / 1e9;
             examples += batchSize;
+        }
+
+        /** The open window's sums, for a checkpoint. */
+        Map<String, Double> state() {
+            Map<String, Double> out = new LinkedHashMap<>();
+            sums.forEach((name, sum) -> out.put("window/sum/" + name, sum));
+            out.put("window/steps", (double) steps);
+            out.put("window/seconds", seconds);
+            out.put("window/examples", (double) examples);
+            return out;
+        }
+
+        void restore(Map<String, Double> state) {
+            sums.clear();
+            state.forEach((key, value) -> {
+                if (key.startsWith("window/sum/")) {
+                    sums.put(key.substring("window/sum/".length()), value);
+                }
+            });
+            steps = state.getOrDefault("window/steps", 0.0).intValue();
+            seconds = state.getOrDefault("window/seconds", 0.0);
+            examples = state.getOrDefault("window/examples", 0.0).longValue();
         }
 
         Map<String, Double> drain() {

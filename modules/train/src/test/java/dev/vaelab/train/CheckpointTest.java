@@ -21,7 +21,7 @@ class CheckpointTest {
         Map<String, float[]> values = new LinkedHashMap<>();
         values.put("encoder/fc0/weight", new float[] {1.5f, -2f, Float.MIN_VALUE, 3e38f});
         values.put("encoder/fc0/weight.m", new float[] {0f, -0f});
-        return new Checkpoint(1234, 3, values);
+        return new Checkpoint(1234, 3, values, Map.of("window/steps", 7.0, "window/sum/loss", 1234.5678901234));
     }
 
     @Test
@@ -33,6 +33,7 @@ class CheckpointTest {
         assertEquals(3, back.epochsDone());
         assertEquals(sample().values().keySet(), back.values().keySet());
         sample().values().forEach((k, v) -> assertArrayEquals(v, back.values().get(k), k));
+        assertEquals(sample().counters(), back.counters());
     }
 
     @Test

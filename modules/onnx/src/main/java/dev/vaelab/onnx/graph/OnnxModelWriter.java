@@ -49,7 +49,7 @@ public final class OnnxModelWriter {
                 .setProducerVersion(options.producerVersion())
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graphProto(graph, options, Map.of()));
-        options.metadata().forEach((k, v) ->
+        new java.util.TreeMap<>(options.metadata()).forEach((k, v) ->
                 model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         if (options.docStrings().containsKey("")) {
             model.setDocString(options.docStrings().get(""));
@@ -120,7 +120,8 @@ public final class OnnxModelWriter {
             np.addInput(in == null ? "" : nameOf(in, names));
         }
         n.outputs().forEach(t -> np.addOutput(nameOf(t, names)));
-        n.attributes().forEach((name, value) -> np.addAttribute(attribute(name, value, names)));
+        // sorted, so that the same graph always serializes to the same bytes
+        new java.util.TreeMap<>(n.attributes()).forEach((name, value) -> np.addAttribute(attribute(name, value, names)));
         gp.addNode(np);
     }
 

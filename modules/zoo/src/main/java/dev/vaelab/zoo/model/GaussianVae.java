@@ -7,6 +7,7 @@ import dev.vaelab.onnx.graph.ParameterSource;
 import dev.vaelab.onnx.graph.Tensor;
 import dev.vaelab.zoo.network.Network;
 import dev.vaelab.zoo.network.NetworkFactory;
+import dev.vaelab.zoo.network.NetworkRole;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
@@ -27,13 +28,13 @@ public record GaussianVae(String type, int latentDim, Network encoder, Network d
 
     @Override
     public Posterior encode(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y) {
-        Tensor out = encoder.apply(g, params, "encoder", x, 2 * latentDim);
+        Tensor out = encoder.apply(g, params, "encoder", x, Optional.empty(), 2 * latentDim);
         return new Posterior(g.slice(out, 1, 0, latentDim), g.slice(out, 1, latentDim, 2L * latentDim));
     }
 
     @Override
     public Tensor decode(Graph g, ParameterSource params, Tensor z, Optional<Tensor> y) {
-        return decoder.apply(g, params, "decoder", z, context.imageSize() * context.outputsPerPixel());
+        return decoder.apply(g, params, "decoder", z, Optional.empty(), context.imageSize() * context.outputsPerPixel());
     }
 
     /** {@code {type: vae | beta-vae, latent_dim: 20, encoder: {...}, decoder: {...}}}. */
@@ -52,8 +53,8 @@ public record GaussianVae(String type, int latentDim, Network encoder, Network d
             int latent = options.positiveInt("latent_dim", 20);
             ComponentSpec enc = ComponentSpec.read(options, "encoder", "{type: mlp}");
             ComponentSpec dec = ComponentSpec.read(options, "decoder", "{type: mlp}");
-            Network encoder = networks.resolve(enc).create(enc);
-            Network decoder = networks.resolve(dec).create(dec);
+            Network encoder = networks.resolve(enc).create(enc, NetworkRole.ENCODER, context.image());
+            Network decoder = networks.resolve(dec).create(dec, NetworkRole.DECODER, context.image());
             options.finish();
             return new GaussianVae(beta ? BETA_VAE : VAE, latent, encoder, decoder, context, beta);
         }

@@ -1,8 +1,14 @@
 package dev.vaelab.zoo.model;
 
+import dev.vaelab.zoo.network.ImageDims;
+
 /**
- * What a model needs to know about its data and head: the flattened image size D, the number of
- * classes (for conditional models; 0 without labels) and the decoder outputs per pixel.
+ * What a model needs to know about its data and head: the image shape, the number of classes
+ * (for conditional models; 0 without labels) and the decoder outputs per pixel.
  */
-public record ModelContext(int imageSize, int numClasses, int outputsPerPixel) {
+public record ModelContext(ImageDims image, int numClasses, int outputsPerPixel) {
+    /** The flattened image size D. */
+    public int imageSize() {
+        return image.size();
+    }
 }

@@ -7,10 +7,11 @@ import dev.vaelab.onnx.graph.Shape;
 import dev.vaelab.onnx.graph.Tensor;
 import dev.vaelab.onnx.optim.Initializer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A multilayer perceptron: dense layers of the given hidden sizes with an activation after each,
- * then a dense output layer with no activation. Weights are [in, out] (x·W + b, one Gemm per
+ * then a dense output layer with no activation; a condition is concatenated to the input. Weights are [in, out] (x·W + b, one Gemm per
  * layer) and initialised as PyTorch's nn.Linear is.
  */
 public record Mlp(List<Integer> hidden, Activation activation) implements Network {
@@ -21,8 +22,8 @@ public record Mlp(List<Integer> hidden, Activation activation) implements Networ
     }
 
     @Override
-    public Tensor apply(Graph g, ParameterSource params, String scope, Tensor input, int outputs) {
-        Tensor h = input;
+    public Tensor apply(Graph g, ParameterSource params, String scope, Tensor input, Optional<Tensor> condition, int outputs) {
+        Tensor h = condition.map(c -> g.concat(1, input, c)).orElse(input);
         for (int i = 0; i < hidden.size(); i++) {
             h = activation.apply(g, dense(g, params, scope + "/fc" + i, h, hidden.get(i)));
         }
@@ -41,7 +42,7 @@ public record Mlp(List<Integer> hidden, Activation activation) implements Networ
     /** {@code {type: mlp, hidden: [400], activation: relu}}. */
     public static final class Factory implements NetworkFactory {
         @Override
-        public Network create(ComponentSpec spec) {
+        public Network create(ComponentSpec spec, NetworkRole role, ImageDims image) {
             var options = spec.options();
             List<Integer> hidden = options.intList("hidden", List.of(400));
             for (int size : hidden) {

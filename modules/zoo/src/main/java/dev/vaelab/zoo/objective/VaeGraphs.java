@@ -10,6 +10,7 @@ import dev.vaelab.onnx.graph.Tensor;
 import dev.vaelab.onnx.runtime.TrainingProgramBuilder;
 import dev.vaelab.zoo.model.Posterior;
 import dev.vaelab.zoo.model.VaeModel;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -72,8 +73,11 @@ public final class VaeGraphs {
             Tensor recon = g.reduceMean(t.reconLl(), false, 0);
             Tensor kl = g.reduceMean(t.kl(), false, 0);
             Tensor loss = g.sub(g.mul(beta, kl), recon);
-            return new TrainingProgramBuilder.StepOutputs(loss, Map.of(
-                    "elbo", g.sub(recon, kl), "recon_ll", recon, "kl", kl));
+            Map<String, Tensor> metrics = new LinkedHashMap<>(); // a fixed order: metrics.csv rows follow it
+            metrics.put("elbo", g.sub(recon, kl));
+            metrics.put("recon_ll", recon);
+            metrics.put("kl", kl);
+            return new TrainingProgramBuilder.StepOutputs(loss, metrics);
         };
     }
 

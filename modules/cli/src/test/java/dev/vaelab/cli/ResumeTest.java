@@ -1,0 +1,116 @@
+package dev.vaelab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vaelab.tracking.MetricRow;
+import dev.vaelab.tracking.MetricsCsv;
+import dev.vaelab.tracking.RunRecordJson;
+import dev.vaelab.tracking.RunStatus;
+import dev.vaelab.tracking.RunStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run killed with SIGKILL in the middle of training resumes from its last checkpoint when started
+ * again, and ends with exactly the numbers of a run that was never interrupted.
+ */
+class ResumeTest {
+    private static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunKilledMidwayResumesToTheSameNumbers() throws Exception {
+        assumeTrue(Files.exists(DATA.resolve("mnist/train-images-idx3-ubyte.gz")), "real MNIST is not at " + DATA);
+        Path yaml = dir.resolve("resume.yaml");
+        Files.writeString(yaml, String.join("\n",
+                "name: resume",
+                "seed: 3",
+                "data: {dataset: mnist, binarize: dynamic, validation: 2000}",
+                "model: {type: vae, latent_dim: 4, encoder: {type: mlp, hidden: [32]}, decoder: {type: mlp, hidden: [32]}}",
+                "likelihood: {type: bernoulli}",
+                "train: {epochs: 4, batch_size: 200}",
+                "log: {every_steps: 25, grids_every_epochs: 0}",
+                "export: {onnx: false}", ""));
+
+        Path straight = dir.resolve("straight");
+        assertEquals(0, run(yaml, straight));
+
+        Path resumed = dir.resolve("resumed");
+        Process child = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", yaml.toString(), "--results", resumed.toString(), "--data-dir", DATA.toString(), "--threads", "2")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        Path runDir = awaitCheckpoint(resumed.resolve("resume"), child);
+        child.destroyForcibly(); // SIGKILL: no shutdown hook runs, run.json still says running
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(RunStatus.RUNNING, RunRecordJson.read(runDir.resolve("run.json")).status());
+
+        assertEquals(0, run(yaml, resumed));
+        assertEquals(RunStatus.FINISHED, RunRecordJson.read(runDir.resolve("run.json")).status());
+        List<MetricRow> a = comparable(only(straight.resolve("resume")));
+        List<MetricRow> b = comparable(runDir);
+        assertEquals(a.size(), b.size(), "the resumed run logged a different number of rows");
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).key(), b.get(i).key(), "row " + i);
+            assertEquals(a.get(i).step(), b.get(i).step(), "row " + i);
+            assertEquals(a.get(i).value(), b.get(i).value(), 0.0, a.get(i).key() + " at step " + a.get(i).step());
+        }
+        Map<String, Double> s1 = RunStore.open(only(straight.resolve("resume"))).readSummary();
+        Map<String, Double> s2 = RunStore.open(runDir).readSummary();
+        assertEquals(s1.get("test/elbo"), s2.get("test/elbo"), 0.0);
+    }
+
+    private int run(Path yaml, Path results) {
+        StringWriter err = new StringWriter();
+        int code = Main.execute(Bootstrap.injector(), new PrintWriter(err, true), "run", yaml.toString(),
+                "--results", results.toString(), "--data-dir", DATA.toString(), "--threads", "2");
+        assertEquals(0, code, err.toString());
+        return code;
+    }
+
+    /** Waits until the child has written a checkpoint and is past it, i.e. killed mid-epoch. */
+    private static Path awaitCheckpoint(Path experimentDir, Process child) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(experimentDir)) {
+                Path run = only(experimentDir);
+                if (Files.exists(run.resolve("model/checkpoint"))) {
+                    Thread.sleep(150); // into the second epoch
+                    return run;
+                }
+            }
+            assertTrue(child.isAlive(), "the child run ended before it could be killed");
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no checkpoint within 120 s");
+    }
+
+    private static Path only(Path experimentDir) throws Exception {
+        try (Stream<Path> s = Files.list(experimentDir)) {
+            List<Path> runs = s.filter(Files::isDirectory).toList();
+            assertEquals(1, runs.size(), "runs: " + runs);
+            return runs.get(0);
+        }
+    }
+
+    private static List<MetricRow> comparable(Path run) {
+        return MetricsCsv.read(run.resolve("metrics.csv")).stream()
+                .filter(r -> !r.key().equals("train/examples_per_sec") && !r.key().equals("train/epoch_seconds"))
+                .toList();
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
