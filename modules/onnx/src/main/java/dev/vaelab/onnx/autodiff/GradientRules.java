@@ -55,7 +55,9 @@ public final class GradientRules {
             Map.entry("Transpose", (g, n, dy, need) -> new Tensor[] {g.transpose(dy, inverse(n.longsAttr("perm")))}),
             Map.entry("Where", (g, n, dy, need) -> new Tensor[] {null,
                 need[1] ? g.where(n.input(0), dy, g.scalar(0)) : null,
-                need[2] ? g.where(n.input(0), g.scalar(0), dy) : null}));
+                need[2] ? g.where(n.input(0), g.scalar(0), dy) : null}),
+            Map.entry("Conv", ConvGradients::conv),
+            Map.entry("ConvTranspose", ConvGradients::convTranspose));
 
     private GradientRules() {
     }

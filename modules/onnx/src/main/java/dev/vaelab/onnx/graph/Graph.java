@@ -399,6 +399,69 @@ public final class Graph {
         return add("Pad", List.of(x, longs(pads)), x.dtype(), Shape.of(dims), Map.of("mode", "constant"));
     }
 
+    // ---- convolution ------------------------------------------------------------------------
+
+    /** 2-D convolution (NCHW) with the same stride and symmetric padding on both axes; b may be null. */
+    public Tensor conv(Tensor x, Tensor w, Tensor b, int stride, int padding) {
+        return conv(x, w, b, ConvGeometry.of(stride, padding));
+    }
+
+    /**
+     * 2-D convolution, group 1: x [N, C, H, W], w [M, C, kH, kW], optional bias b [M], to
+     * [N, M, H', W'] with {@link ConvGeometry#convOutput}. The batch axis (and, in gradient graphs,
+     * the channel axis) may be symbolic; the spatial axes must be static.
+     */
+    public Tensor conv(Tensor x, Tensor w, Tensor b, ConvGeometry geometry) {
+        checkConvOperands("Conv", x, w, b, 1);
+        Shape out = Shape.of(x.shape().dim(0), w.shape().dim(0),
+                geometry.convOutput(0, x.shape().dim(2), w.shape().dim(2)),
+                geometry.convOutput(1, x.shape().dim(3), w.shape().dim(3)));
+        return add("Conv", convInputs(x, w, b), x.dtype(), out,
+                geometry.attributes(w.shape().dim(2), w.shape().dim(3), false));
+    }
+
+    /** 2-D transposed convolution with the same stride, padding and output padding on both axes; b may be null. */
+    public Tensor convTranspose(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding) {
+        return convTranspose(x, w, b, ConvGeometry.of(stride, padding, outputPadding));
+    }
+
+    /**
+     * 2-D transposed convolution (the adjoint of Conv), group 1: x [N, C, H, W], w [C, M, kH, kW]
+     * (ONNX's layout: input channels first), optional bias b [M], to [N, M, H', W'] with
+     * {@link ConvGeometry#transposeOutput}. Output padding must be less than the stride.
+     */
+    public Tensor convTranspose(Tensor x, Tensor w, Tensor b, ConvGeometry geometry) {
+        checkConvOperands("ConvTranspose", x, w, b, 0);
+        for (int axis = 0; axis < 2; axis++) {
+            require(geometry.outputPadding(axis) < geometry.stride(axis),
+                    "ConvTranspose output padding must be less than the stride: %s", geometry);
+        }
+        Shape out = Shape.of(x.shape().dim(0), w.shape().dim(1),
+                geometry.transposeOutput(0, x.shape().dim(2), w.shape().dim(2)),
+                geometry.transposeOutput(1, x.shape().dim(3), w.shape().dim(3)));
+        return add("ConvTranspose", convInputs(x, w, b), x.dtype(), out,
+                geometry.attributes(w.shape().dim(2), w.shape().dim(3), true));
+    }
+
+    /** Checks x [N, C, H, W] against w (C at {@code channelAxis}) and b (w's other channel axis). */
+    private static void checkConvOperands(String op, Tensor x, Tensor w, Tensor b, int channelAxis) {
+        require(x.rank() == 4 && w.rank() == 4, "%s takes 4-D input and weight (NCHW), got %s and %s", op, x, w);
+        require(x.dtype() == w.dtype(), "%s of %s and %s: element types differ", op, x, w);
+        requireSame(x.shape().dim(1), w.shape().dim(channelAxis), op + " input channels", x, w);
+        for (int axis = 2; axis < 4; axis++) {
+            require(x.shape().dim(axis) >= 0 && w.shape().dim(axis) > 0,
+                    "%s needs static spatial sizes, got %s and %s", op, x, w);
+        }
+        if (b != null) {
+            require(b.rank() == 1 && b.shape().dim(0) == w.shape().dim(1 - channelAxis) && b.dtype() == x.dtype(),
+                    "%s bias %s does not match weight %s", op, b, w);
+        }
+    }
+
+    private static List<Tensor> convInputs(Tensor x, Tensor w, Tensor b) {
+        return b == null ? List.of(x, w) : List.of(x, w, b);
+    }
+
     // ---- control flow -----------------------------------------------------------------------
 
     /**

@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.vaelab.onnx.graph.ConvGeometry;
 import dev.vaelab.onnx.graph.DType;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.OnnxModelWriter;
@@ -122,6 +123,56 @@ class GradientCheckTest {
         check("Transpose", ops -> ops.g.transpose(ops.x(0), 2, 0, 1), Operand.of(-2, 2, 2, 3, 4));
         check("Where", ops -> ops.g.where(ops.g.greater(ops.x(0), ops.g.scalar(0)), ops.x(1), ops.x(2)),
                 Operand.of(-2, 2, 3, 4), Operand.of(-2, 2, 3, 4), Operand.of(-2, 2, 4));
+    }
+
+    // ONNX Runtime 1.29 has no float64 Conv or ConvTranspose kernel on CPU, so these checks fall
+    // back to float32 (h = 1e-2, relative tolerance 2e-3); both ops are linear in each operand, so
+    // the central difference is exact up to float32 rounding of the loss.
+    @Test
+    void convolutions() {
+        // stride 1; stride 2 with padding; odd, non-square sizes where rows are left over (output
+        // padding in the input gradient, extra taps cropped in the weight gradient); stride 3
+        check("Conv", ops -> ops.g.conv(ops.x(0), ops.x(1), ops.x(2), 1, 0),
+                Operand.batched(2, -1, 1, 2, 5, 5), Operand.of(-1, 1, 3, 2, 3, 3), Operand.of(-1, 1, 3));
+        check("Conv", ops -> ops.g.conv(ops.x(0), ops.x(1), ops.x(2), 2, 1),
+                Operand.batched(2, -1, 1, 2, 7, 7), Operand.of(-1, 1, 3, 2, 3, 3), Operand.of(-1, 1, 3));
+        check("Conv", ops -> ops.g.conv(ops.x(0), ops.x(1), null, 2, 0),
+                Operand.batched(2, -1, 1, 1, 6, 7), Operand.of(-1, 1, 2, 1, 3, 3));
+        check("Conv", ops -> ops.g.conv(ops.x(0), ops.x(1), ops.x(2), 2, 1),
+                Operand.of(-1, 1, 2, 2, 8, 8), Operand.of(-1, 1, 2, 2, 4, 4), Operand.of(-1, 1, 2));
+        check("Conv", ops -> ops.g.conv(ops.x(0), ops.x(1), ops.x(2), 3, 1),
+                Operand.batched(1, -1, 1, 1, 8, 7), Operand.of(-1, 1, 2, 1, 3, 2), Operand.of(-1, 1, 2));
+        // the general form the rules themselves emit: asymmetric pads, dilation, per-axis strides
+        ConvGeometry general = new ConvGeometry(new long[] {2, 1}, new long[] {1, 0, 0, 2}, new long[] {2, 1}, new long[2]);
+        check("Conv", ops -> ops.g.conv(ops.x(0), ops.x(1), ops.x(2), general),
+                Operand.batched(2, -1, 1, 2, 7, 6), Operand.of(-1, 1, 2, 2, 2, 3), Operand.of(-1, 1, 2));
+    }
+
+    @Test
+    void transposedConvolutions() {
+        check("ConvTranspose", ops -> ops.g.convTranspose(ops.x(0), ops.x(1), ops.x(2), 1, 0, 0),
+                Operand.batched(2, -1, 1, 3, 3, 3), Operand.of(-1, 1, 3, 2, 3, 3), Operand.of(-1, 1, 2));
+        check("ConvTranspose", ops -> ops.g.convTranspose(ops.x(0), ops.x(1), ops.x(2), 2, 1, 0),
+                Operand.batched(2, -1, 1, 2, 4, 4), Operand.of(-1, 1, 2, 3, 4, 4), Operand.of(-1, 1, 3));
+        check("ConvTranspose", ops -> ops.g.convTranspose(ops.x(0), ops.x(1), null, 2, 1, 1),
+                Operand.batched(2, -1, 1, 2, 3, 4), Operand.of(-1, 1, 2, 1, 3, 3));
+        check("ConvTranspose", ops -> ops.g.convTranspose(ops.x(0), ops.x(1), ops.x(2), 3, 0, 2),
+                Operand.of(-1, 1, 1, 1, 2, 3), Operand.of(-1, 1, 1, 2, 2, 2), Operand.of(-1, 1, 2));
+        ConvGeometry general = new ConvGeometry(new long[] {2, 3}, new long[] {0, 1, 1, 0}, new long[] {2, 1}, new long[] {1, 2});
+        check("ConvTranspose", ops -> ops.g.convTranspose(ops.x(0), ops.x(1), ops.x(2), general),
+                Operand.batched(1, -1, 1, 2, 3, 3), Operand.of(-1, 1, 2, 2, 2, 3), Operand.of(-1, 1, 2));
+    }
+
+    @Test
+    void composedConvolutionalEncoderAndDecoder() {
+        // [N, 1·6·6] pixels reshaped to an image, Conv + tanh (smooth, so finite differences hold) down to 3x3, ConvTranspose back up
+        check("Conv", ops -> {
+            Tensor image = ops.g.reshape(ops.x(0), Shape.of(Shape.BATCH, 1, 6, 6));
+            Tensor h = ops.g.tanh(ops.g.conv(image, ops.x(1), ops.x(2), 2, 1));
+            Tensor up = ops.g.convTranspose(h, ops.x(3), ops.x(4), 2, 1, 0);
+            return ops.g.reshape(up, Shape.of(Shape.BATCH, 36));
+        }, Operand.batched(2, -1, 1, 36), Operand.of(-1, 1, 2, 1, 4, 4), Operand.of(0.2, 0.6, 2),
+                Operand.of(-1, 1, 2, 1, 4, 4), Operand.of(-1, 1, 1));
     }
 
     @Test
