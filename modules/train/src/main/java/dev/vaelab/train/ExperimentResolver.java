@@ -50,10 +50,6 @@ public final class ExperimentResolver {
         VaeModel model = models.resolve(spec.model())
                 .create(spec.model(), new ModelContext(new ImageDims(dataset.shape().channels(), dataset.shape().height(),
                         dataset.shape().width()), classes, head.outputsPerPixel()));
-        if (model.conditional() && classes == 0) {
-            throw new ConfigException(spec.model().typeLocation(), "model type '" + model.type()
-                    + "' needs labels, and dataset '" + dataset.name() + "' has none");
-        }
         ComponentSpec betaSpec = spec.beta();
         ScheduleFactory scheduleFactory = schedules.resolve(betaSpec);
         // parse once now so that a bad key fails before any work; the real one needs the run's length

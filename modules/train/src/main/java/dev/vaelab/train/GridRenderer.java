@@ -1,91 +1,187 @@
 package dev.vaelab.train;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.data.EvalBatches;
 import dev.vaelab.data.ImageSet;
 import dev.vaelab.data.ImageShape;
-import dev.vaelab.onnx.graph.OnnxModelWriter;
 import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.tracking.ImageBatch;
 import dev.vaelab.tracking.ImageGrid;
 import dev.vaelab.tracking.Png;
 import dev.vaelab.zoo.objective.VaeGraphs;
 import java.nio.FloatBuffer;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
- * Draws the run's image grids with the current parameters: prior samples (the same z at every
- * epoch, so the grids show the model learning) and reconstructions (fixed inputs, each row of
- * inputs above its row of reconstructions from the posterior mean).
+ * Draws the run's image grids with the current parameters, each from fixed draws so that the
+ * grids of successive epochs show the model learning:
+ * <ul>
+ *   <li>{@code samples}: the decoder's mean for 64 draws from the prior (a conditional model: row r
+ *       takes label r);
+ *   <li>{@code reconstructions}: fixed inputs, each row of inputs above its row of reconstructions
+ *       from the posterior mean;
+ *   <li>{@code traversals}: the K most informative latent dimensions (by KL), one per row, each
+ *       swept from -3 to 3 around a fixed input's posterior mean, the others held;
+ *   <li>{@code classes} (conditional models): one row per label, one shared prior draw per column;
+ *   <li>{@code analogies} (conditional models): real images in the first column, their posterior
+ *       mean decoded with every label across the row.
+ * </ul>
  */
 public final class GridRenderer implements AutoCloseable {
     private static final int SAMPLE_ROWS = 8;
     private static final int SAMPLE_COLS = 8;
     private static final int RECON_ROWS = 4;
     private static final int RECON_COLS = 8;
+    private static final int TRAVERSAL_DIMS = 10;
+    private static final int TRAVERSAL_STEPS = 11;
+    private static final int CLASS_COLUMNS = 10;
+    private static final int ANALOGY_ROWS = 8;
 
-    private final OrtEngine engine;
-    private final OrtSession encoder;
-    private final OrtSession decoder;
+    private final LatentEncoder encoder;
+    private final LatentDecoder decoder;
     private final ImageShape shape;
     private final int latent;
+    private final int numClasses;
+    private final boolean conditional;
     private final float[] priorZ;
     private final ImageGrid grid = ImageGrid.standard(2);
 
-    public GridRenderer(OrtEngine engine, VaeGraphs graphs, ImageShape shape, RandomStreams streams) {
-        this.engine = engine;
-        this.encoder = engine.session(OnnxModelWriter.toBytes(graphs.encoderGraph(), OnnxModelWriter.Options.named("enc")));
-        this.decoder = engine.session(OnnxModelWriter.toBytes(graphs.decoderGraph(), OnnxModelWriter.Options.named("dec")));
+    public GridRenderer(OrtEngine engine, VaeGraphs graphs, ImageShape shape, int numClasses, RandomStreams streams) {
+        this.encoder = new LatentEncoder(engine, graphs);
+        this.decoder = new LatentDecoder(engine, graphs, numClasses);
         this.shape = shape;
         this.latent = graphs.model().latentDim();
+        this.numClasses = numClasses;
+        this.conditional = graphs.model().conditional();
         this.priorZ = new float[SAMPLE_ROWS * SAMPLE_COLS * latent];
         RandomStreams.fillGaussian(streams.stream("grid-samples"), priorZ);
+    }
+
+    /** The grids to draw this epoch, by kind (the file name's prefix). */
+    public Map<String, byte[]> render(Map<String, OnnxTensor> parameters, ImageSet images, double[] klPerDim) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put("samples", samples(parameters));
+        out.put("reconstructions", reconstructions(parameters, images));
+        out.put("traversals", traversals(parameters, images, klPerDim));
+        if (conditional) {
+            out.put("classes", classes(parameters));
+            out.put("analogies", analogies(parameters, images));
+        }
+        return out;
     }
 
     /** PNG of the decoder's mean for fixed draws from the prior. */
     public byte[] samples(Map<String, OnnxTensor> parameters) {
         int n = SAMPLE_ROWS * SAMPLE_COLS;
-        float[] mean = decode(parameters, priorZ, n);
-        return Png.encode(grid.tiles(batch(mean, n), SAMPLE_ROWS, SAMPLE_COLS));
+        int[] labels = IntStream.range(0, n).map(i -> (i / SAMPLE_COLS) % Math.max(1, numClasses)).toArray();
+        return tiles(decoder.decode(priorZ, labels, n, parameters), n, SAMPLE_ROWS, SAMPLE_COLS);
     }
 
     /** PNG of the first images of {@code images} above their reconstructions. */
     public byte[] reconstructions(Map<String, OnnxTensor> parameters, ImageSet images) {
         int n = Math.min(RECON_ROWS * RECON_COLS, images.count());
-        EvalBatches batches = new EvalBatches(images, n);
-        FloatBuffer x = OrtEngine.directFloats((long) n * shape.size());
-        batches.fillImages(x, 0, 1);
-        float[] inputs = new float[n * shape.size()];
-        x.get(0, inputs);
-        Map<String, OnnxTensor> feeds = new HashMap<>(OrtEngine.inputsOf(encoder, parameters));
-        try (OnnxTensor xt = engine.tensor(x, n, shape.size())) {
-            feeds.put("x", xt);
-            float[] mu;
-            try (OrtSession.Result r = encoder.run(feeds)) {
-                mu = Evaluator.floats(r, "mu");
-            }
-            float[] recon = decode(parameters, mu, n);
-            int rows = (n + RECON_COLS - 1) / RECON_COLS;
-            return Png.encode(grid.pairs(batch(inputs, n), batch(recon, n), rows, Math.min(n, RECON_COLS)));
-        } catch (OrtException e) {
-            throw new IllegalStateException("encoding for the reconstruction grid failed: " + e.getMessage(), e);
-        }
+        float[] mu = encoder.means(images, n, parameters);
+        float[] recon = decoder.decode(mu, labels(images, n), n, parameters);
+        int rows = (n + RECON_COLS - 1) / RECON_COLS;
+        return Png.encode(grid.pairs(batch(pixels(images, n), n), batch(recon, n), rows, Math.min(n, RECON_COLS)));
     }
 
-    private float[] decode(Map<String, OnnxTensor> parameters, float[] z, int n) {
-        Map<String, OnnxTensor> feeds = new HashMap<>(OrtEngine.inputsOf(decoder, parameters));
-        try (OnnxTensor zt = engine.tensor(z, n, latent)) {
-            feeds.put("z", zt);
-            try (OrtSession.Result r = decoder.run(feeds)) {
-                return Evaluator.floats(r, "mean");
+    /** PNG of latent traversals around the first image's posterior mean, most informative dimensions first. */
+    public byte[] traversals(Map<String, OnnxTensor> parameters, ImageSet images, double[] klPerDim) {
+        int dims = Math.min(TRAVERSAL_DIMS, latent);
+        Integer[] order = IntStream.range(0, latent).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingDouble((Integer d) -> klPerDim == null ? 0 : -klPerDim[d]).thenComparing(d -> d));
+        float[] base = encoder.means(images, 1, parameters);
+        int label = conditional ? images.label(0) : 0;
+        int n = dims * TRAVERSAL_STEPS;
+        float[] z = new float[n * latent];
+        int[] labels = new int[n];
+        for (int r = 0; r < dims; r++) {
+            for (int c = 0; c < TRAVERSAL_STEPS; c++) {
+                int row = r * TRAVERSAL_STEPS + c;
+                System.arraycopy(base, 0, z, row * latent, latent);
+                z[row * latent + order[r]] = -3f + 6f * c / (TRAVERSAL_STEPS - 1);
+                labels[row] = label;
             }
-        } catch (OrtException e) {
-            throw new IllegalStateException("decoding for a grid failed: " + e.getMessage(), e);
         }
+        return tiles(decoder.decode(z, labels, n, parameters), n, dims, TRAVERSAL_STEPS);
+    }
+
+    /** PNG with one row per label and one shared prior draw per column. */
+    public byte[] classes(Map<String, OnnxTensor> parameters) {
+        int n = numClasses * CLASS_COLUMNS;
+        float[] z = new float[n * latent];
+        int[] labels = new int[n];
+        for (int r = 0; r < numClasses; r++) {
+            for (int c = 0; c < CLASS_COLUMNS; c++) {
+                System.arraycopy(priorZ, c * latent, z, (r * CLASS_COLUMNS + c) * latent, latent);
+                labels[r * CLASS_COLUMNS + c] = r;
+            }
+        }
+        return tiles(decoder.decode(z, labels, n, parameters), n, numClasses, CLASS_COLUMNS);
+    }
+
+    /** The decoded class grid's images and their row labels, for measuring how recognisable they are. */
+    float[] classImages(Map<String, OnnxTensor> parameters, int[] labelsOut) {
+        int n = numClasses * CLASS_COLUMNS;
+        float[] z = new float[n * latent];
+        for (int r = 0; r < numClasses; r++) {
+            for (int c = 0; c < CLASS_COLUMNS; c++) {
+                System.arraycopy(priorZ, c * latent, z, (r * CLASS_COLUMNS + c) * latent, latent);
+                labelsOut[r * CLASS_COLUMNS + c] = r;
+            }
+        }
+        return decoder.decode(z, labelsOut, n, parameters);
+    }
+
+    /** Columns of a class grid: how many images {@link #classImages} returns per label. */
+    static int classColumns() {
+        return CLASS_COLUMNS;
+    }
+
+    /** PNG: real images first, then each one's style (posterior mean) decoded with every label. */
+    public byte[] analogies(Map<String, OnnxTensor> parameters, ImageSet images) {
+        int rows = Math.min(ANALOGY_ROWS, images.count());
+        float[] mu = encoder.means(images, rows, parameters);
+        float[] real = pixels(images, rows);
+        int cols = numClasses + 1;
+        int d = shape.size();
+        float[] z = new float[rows * numClasses * latent];
+        int[] labels = new int[rows * numClasses];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < numClasses; k++) {
+                System.arraycopy(mu, r * latent, z, (r * numClasses + k) * latent, latent);
+                labels[r * numClasses + k] = k;
+            }
+        }
+        float[] decoded = decoder.decode(z, labels, rows * numClasses, parameters);
+        float[] all = new float[rows * cols * d];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(real, r * d, all, (r * cols) * d, d);
+            System.arraycopy(decoded, r * numClasses * d, all, (r * cols + 1) * d, numClasses * d);
+        }
+        return tiles(all, rows * cols, rows, cols);
+    }
+
+    private byte[] tiles(float[] pixels, int n, int rows, int cols) {
+        return Png.encode(grid.tiles(batch(pixels, n), rows, cols));
+    }
+
+    private float[] pixels(ImageSet images, int n) {
+        FloatBuffer x = OrtEngine.directFloats((long) n * shape.size());
+        new EvalBatches(images, n).fillImages(x, 0, 1);
+        float[] out = new float[n * shape.size()];
+        x.get(0, out);
+        return out;
+    }
+
+    private int[] labels(ImageSet images, int n) {
+        return images.hasLabels() ? IntStream.range(0, n).map(images::label).toArray() : new int[n];
     }
 
     private ImageBatch batch(float[] pixels, int n) {
@@ -94,11 +190,7 @@ public final class GridRenderer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            encoder.close();
-            decoder.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        encoder.close();
+        decoder.close();
     }
 }

@@ -86,7 +86,7 @@ final class TrainingLoop {
         Map<String, Double> summary = new LinkedHashMap<>();
         try (TrainingSession session = new TrainingSession(engine, program, stepsPerCall);
              Evaluator evaluator = new Evaluator(engine, graphs, data.shape().size(), data.numClasses(), streams);
-             GridRenderer grids = new GridRenderer(engine, graphs, data.shape(), streams)) {
+             GridRenderer grids = new GridRenderer(engine, graphs, data.shape(), data.numClasses(), streams)) {
             session.initialize(streams.stream("init"));
             Window window = new Window();
             int firstEpoch = 1;
@@ -99,6 +99,7 @@ final class TrainingLoop {
             float[] lr = new float[stepsPerCall];
             float[] eps = new float[batchSize * latent];
             long step = session.updates();
+            double[] klPerDim = null;
             for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                 EpochPlan plan = planner.epoch(epoch - 1);
                 var noise = streams.stream("noise", epoch - 1);
@@ -152,24 +153,58 @@ final class TrainingLoop {
                 if (validation != null) {
                     var scores = evaluator.evaluate(validation, spec.eval().batchSize(), session.parameters(), "eval-noise");
                     epochMetrics.putAll(scores.metrics("val", true));
+                    klPerDim = scores.klPerDim();
                 }
                 logger.logMetrics(epochMetrics, step);
                 progress.endEpoch(consoleSummary(epochMetrics));
                 if (gridsEvery > 0 && (epoch % gridsEvery == 0 || epoch == epochs)) {
-                    logger.logImage("samples", epoch, step, grids.samples(session.parameters()));
-                    logger.logImage("reconstructions", epoch, step, grids.reconstructions(session.parameters(), gridImages));
+                    for (var grid : grids.render(session.parameters(), gridImages, klPerDim).entrySet()) {
+                        logger.logImage(grid.getKey(), epoch, step, grid.getValue());
+                    }
                 }
                 new Checkpoint(session.updates(), epoch, session.snapshot(), window.state()).write(modelDirectory.resolve("checkpoint"));
                 logger.flush();
             }
-            var test = evaluator.evaluate(data.test(), spec.eval().batchSize(), session.parameters(), "eval-noise");
-            Map<String, Double> testMetrics = test.metrics("test", false);
-            testMetrics.put("test/bits_per_dim", -test.elbo() / (data.shape().size() * Math.log(2)));
+            Map<String, Double> testMetrics = finalMetrics(evaluator, session.parameters());
             logger.logMetrics(testMetrics, step);
             summary.putAll(testMetrics);
             summary.put("train/steps", (double) step);
             return new Result(summary, session.snapshot());
         }
+    }
+
+    /**
+     * The test set's ELBO terms; the importance-weighted NLL with {@code eval.iw_samples} samples
+     * when asked for; bits per dimension from the tightest bound computed; and, for labelled data,
+     * the accuracy of a linear probe on the latent means.
+     */
+    private Map<String, Double> finalMetrics(Evaluator evaluator, Map<String, ai.onnxruntime.OnnxTensor> parameters) {
+        var spec = rx.spec();
+        var test = evaluator.evaluate(data.test(), spec.eval().batchSize(), parameters, "eval-noise");
+        Map<String, Double> metrics = test.metrics("test", false);
+        double nll = -test.elbo();
+        int samples = spec.eval().iwSamples();
+        if (samples > 0) {
+            try (var iw = evaluator.importanceWeightSession(graphs, samples)) {
+                nll = evaluator.importanceWeightedNll(data.test(), samples, parameters, iw);
+            } catch (ai.onnxruntime.OrtException e) {
+                throw new IllegalStateException(e);
+            }
+            metrics.put("test/nll_iw", nll);
+        }
+        metrics.put("test/bits_per_dim", nll / (data.shape().size() * Math.log(2)));
+        if (data.train().hasLabels()) {
+            try (LatentEncoder encoder = new LatentEncoder(engine, graphs)) {
+                metrics.put("probe/accuracy", LatentProbe.accuracy(
+                        encoder.means(data.train(), parameters), labels(data.train()),
+                        encoder.means(data.test(), parameters), labels(data.test()), rx.model().latentDim()));
+            }
+        }
+        return metrics;
+    }
+
+    private static int[] labels(ImageSet images) {
+        return java.util.stream.IntStream.range(0, images.count()).map(images::label).toArray();
     }
 
     /** The few epoch metrics worth a line on the console. */

@@ -2,8 +2,10 @@ package dev.vaelab.zoo;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
+import dev.vaelab.zoo.model.ConditionalVae;
 import dev.vaelab.zoo.model.GaussianVae;
 import dev.vaelab.zoo.model.ModelFactory;
+import dev.vaelab.zoo.network.ConvNetwork;
 import dev.vaelab.zoo.network.Mlp;
 import dev.vaelab.zoo.network.NetworkFactory;
 import dev.vaelab.zoo.schedule.ConstantSchedule;
@@ -17,9 +19,11 @@ public final class ZooModule extends AbstractModule {
         MapBinder<String, ModelFactory> models = MapBinder.newMapBinder(binder(), String.class, ModelFactory.class);
         models.addBinding(GaussianVae.VAE).to(GaussianVae.VaeFactory.class);
         models.addBinding(GaussianVae.BETA_VAE).to(GaussianVae.BetaVaeFactory.class);
+        models.addBinding(ConditionalVae.TYPE).to(ConditionalVae.Factory.class);
 
         MapBinder<String, NetworkFactory> networks = MapBinder.newMapBinder(binder(), String.class, NetworkFactory.class);
         networks.addBinding(Mlp.TYPE).to(Mlp.Factory.class);
+        networks.addBinding(ConvNetwork.TYPE).to(ConvNetwork.Factory.class);
 
         MapBinder<String, ScheduleFactory> schedules = MapBinder.newMapBinder(binder(), String.class, ScheduleFactory.class);
         schedules.addBinding(ConstantSchedule.TYPE).to(ConstantSchedule.Factory.class);

@@ -239,6 +239,28 @@ public final class Graph {
         return add("Cast", List.of(x), to, x.shape(), Map.of("to", (long) to.onnxCode()));
     }
 
+    /** {@code a == b} element-wise, as booleans; not differentiable (masks, one-hot levels). */
+    public Tensor equal(Tensor a, Tensor b) {
+        return add("Equal", List.of(a, b), DType.BOOL, Shape.broadcast(a.shape(), b.shape()), Map.of());
+    }
+
+    /**
+     * Rounds to the nearest integer, halves to even. No gradient rule: use it only where no gradient
+     * flows, e.g. on data (the intensity level of a pixel).
+     */
+    public Tensor round(Tensor x) {
+        return unary("Round", x);
+    }
+
+    /**
+     * The inclusive running sum along {@code axis}. No gradient rule: for samplers and other graphs
+     * that are never differentiated.
+     */
+    public Tensor cumSum(Tensor x, long axis) {
+        int ax = (int) (axis < 0 ? axis + x.rank() : axis);
+        return add("CumSum", List.of(x, longScalar(ax)), x.dtype(), x.shape(), Map.of());
+    }
+
     // ---- linear algebra ---------------------------------------------------------------------
 
     /** 2-D matrix product {@code a · b}. */
@@ -296,6 +318,16 @@ public final class Graph {
                 Map.of("axes", norm, "keepdims", keepDims ? 1L : 0L));
     }
 
+    /**
+     * The maximum over {@code axes}. No gradient rule: use it only where no gradient flows, such as
+     * the shift of a log-sum-exp taken through an integer cast.
+     */
+    public Tensor reduceMax(Tensor x, boolean keepDims, long... axes) {
+        long[] norm = normalizeAxes(axes, x.rank());
+        return add("ReduceMax", List.of(x), x.dtype(), reducedShape(x.shape(), norm, keepDims),
+                Map.of("axes", norm, "keepdims", keepDims ? 1L : 0L));
+    }
+
     public Tensor concat(long axis, Tensor... xs) {
         require(xs.length > 0, "Concat needs operands");
         int rank = xs[0].rank();
@@ -337,6 +369,15 @@ public final class Graph {
             require(x.shape().size() == to.size(), "Reshape %s to %s changes the element count", x, to);
         }
         return add("Reshape", List.of(x, longs(spec)), x.dtype(), to, Map.of());
+    }
+
+    /**
+     * Reshape with an ONNX shape spec (one -1 allowed) whose result merges or splits the batch
+     * axis, e.g. [N, K, L] to [N·K, L]: the caller states the static shape, whose symbolic axis
+     * then stands for the merged size. Used where rows of several examples are flattened together.
+     */
+    public Tensor reshapeMerging(Tensor x, long[] onnxShape, Shape result) {
+        return add("Reshape", List.of(x, longs(onnxShape)), x.dtype(), result, Map.of());
     }
 
     /** Reshape to the runtime shape of {@code like} (used by gradients of reshapes). */

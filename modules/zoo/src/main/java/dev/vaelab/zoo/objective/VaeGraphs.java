@@ -95,6 +95,42 @@ public final class VaeGraphs {
         return g;
     }
 
+    /**
+     * The log importance weights of the IWAE bound (Burda et al. 2016): inputs x [N, D] (and y) and
+     * standard-normal eps [N, K, L]; output {@code log_w} [N, K] with
+     * {@code log w_k = log p(x|z_k) + log p(z_k) - log q(z_k|x)}, z_k = mu + sigma·eps_k. The caller
+     * takes {@code log (1/K) Σ_k w_k} with a max-shifted log-sum-exp in double precision.
+     */
+    public Graph importanceWeightGraph(int samples) {
+        Graph g = new Graph(DType.FLOAT);
+        int latent = model.latentDim();
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, imageSize));
+        Optional<Tensor> y = labelInput(g);
+        Tensor eps = g.input("eps", DType.FLOAT, Shape.of(Shape.BATCH, samples, latent));
+        GraphInputParameters params = new GraphInputParameters(g, "");
+        Posterior q = model.encode(g, params, x, y);
+        Tensor std = g.exp(g.mul(q.logvar(), 0.5));
+        Tensor z = g.add(g.unsqueeze(q.mu(), 1), g.mul(g.unsqueeze(std, 1), eps)); // [N, K, L]
+        Tensor rows = g.reshapeMerging(z, new long[] {-1, latent}, Shape.of(Shape.BATCH, latent));
+        // each example repeated K times, by broadcasting against ones [1, K, 1]
+        double[] ones = new double[samples];
+        java.util.Arrays.fill(ones, 1.0);
+        Optional<Tensor> yRows = y.map(label -> g.reshapeMerging(
+                g.mul(g.unsqueeze(label, 1), g.constant(ones, 1, samples, 1)),
+                new long[] {-1, numClasses}, Shape.of(Shape.BATCH, numClasses)));
+        Tensor xRows = g.reshapeMerging(g.mul(g.unsqueeze(x, 1), g.constant(ones, 1, samples, 1)),
+                new long[] {-1, imageSize}, Shape.of(Shape.BATCH, imageSize));
+        Tensor logLik = head.logLikelihood(g, params, model.decode(g, params, rows, yRows), xRows);
+        Tensor logPx = g.reshapeMerging(logLik, new long[] {-1, samples}, Shape.of(Shape.BATCH, samples));
+        double halfLog2Pi = 0.5 * latent * Math.log(2 * Math.PI);
+        Tensor logPz = g.add(g.mul(g.reduceSum(g.square(z), false, 2), -0.5), -halfLog2Pi);
+        // log q(z|x) = -1/2 Σ (eps² + logvar) - L/2 log 2π, since (z - mu)/sigma = eps
+        Tensor logQz = g.add(g.mul(g.add(g.reduceSum(g.square(eps), false, 2),
+                g.unsqueeze(g.reduceSum(q.logvar(), false, 1), 1)), -0.5), -halfLog2Pi);
+        g.output("log_w", g.sub(g.add(logPx, logPz), logQz));
+        return g;
+    }
+
     /** Input x [N, D] (and y): outputs mu and logvar [N, L]. */
     public Graph encoderGraph() {
         Graph g = new Graph(DType.FLOAT);
