@@ -37,6 +37,12 @@ public final class BernoulliHead implements LikelihoodHead {
         return out;
     }
 
+    /** x = 1 where u < sigmoid(l), with u the uniform noise: P(x = 1) = sigmoid(l). */
+    @Override
+    public Tensor sample(Graph g, ParameterSource params, Tensor logits, SampleNoise noise) {
+        return g.cast(g.greater(g.sigmoid(logits), noise.uniform()), g.floatType());
+    }
+
     /** {@code likelihood: {type: bernoulli}} takes no options. */
     public static final class Factory implements HeadFactory {
         @Override

@@ -9,5 +9,9 @@ public final class HeadsModule extends AbstractModule {
     protected void configure() {
         MapBinder<String, HeadFactory> heads = MapBinder.newMapBinder(binder(), String.class, HeadFactory.class);
         heads.addBinding(BernoulliHead.TYPE).to(BernoulliHead.Factory.class);
+        heads.addBinding(GaussianHead.TYPE).to(GaussianHead.Factory.class);
+        heads.addBinding(LaplaceHead.TYPE).to(LaplaceHead.Factory.class);
+        heads.addBinding(ContinuousBernoulliHead.TYPE).to(ContinuousBernoulliHead.Factory.class);
+        heads.addBinding(CategoricalHead.TYPE).to(CategoricalHead.Factory.class);
     }
 }

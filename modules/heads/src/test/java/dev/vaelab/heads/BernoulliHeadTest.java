@@ -52,6 +52,28 @@ class BernoulliHeadTest {
         }
     }
 
+    @Test
+    void samplesAreBinaryWithTheRightMeanAndVariance() {
+        double[] logits = {-3, 0, 0.4, 6};
+        int draws = 40_000;
+        Graph g = new Graph(DType.DOUBLE);
+        Tensor l = g.input("l", DType.DOUBLE, Shape.of(1, logits.length));
+        Tensor u = g.input("u", DType.DOUBLE, Shape.of(Shape.BATCH, logits.length));
+        g.output("x", new BernoulliHead().sample(g, new GraphInputParameters(g, ""), l, new SampleNoise(u, u)));
+        double[] x = Float64.run(g, Map.of("l", new Float64.In(logits, 1, logits.length), "u",
+                new Float64.In(Float64.uniforms(new java.util.SplittableRandom(9), draws * logits.length), draws, logits.length)))
+                .get("x");
+        for (double v : x) {
+            assertEquals(0.0, v * (1 - v), 0.0, "a Bernoulli sample is 0 or 1: " + v);
+        }
+        for (int d = 0; d < logits.length; d++) {
+            double p = 1 / (1 + Math.exp(-logits[d]));
+            Float64.Moments m = Float64.Moments.ofColumn(x, logits.length, d);
+            assertEquals(p, m.mean(), m.meanTolerance(p * (1 - p), draws), "mean at logit " + logits[d]);
+            assertEquals(p * (1 - p), m.variance(), m.varianceTolerance(p * (1 - p), draws), "variance at logit " + logits[d]);
+        }
+    }
+
     /** x·log σ(l) + (1-x)·log(1-σ(l)), with log σ(l) = -log1p(e^-l) evaluated on the stable side. */
     private static double reference(double x, double l) {
         double logSig = l >= 0 ? -Math.log1p(Math.exp(-l)) : l - Math.log1p(Math.exp(l));
