@@ -10,6 +10,7 @@ import dev.vaelab.heads.HeadFactory;
 import dev.vaelab.heads.LikelihoodHead;
 import dev.vaelab.train.optim.OptimizerChoice;
 import dev.vaelab.train.optim.OptimizerFactory;
+import dev.vaelab.zoo.model.GaussianVae;
 import dev.vaelab.zoo.model.ModelContext;
 import dev.vaelab.zoo.model.ModelFactory;
 import dev.vaelab.zoo.model.VaeModel;
@@ -57,6 +58,10 @@ public final class ExperimentResolver {
         if (!model.usesBetaSchedule() && !(probe instanceof ConstantSchedule c && c.value() == 1.0)) {
             throw new ConfigException(betaSpec.typeLocation(), "model type '" + model.type()
                     + "' trains the plain ELBO (β = 1); use model type 'beta-vae' for a β schedule");
+        }
+        if (probe.hasCapacity() && !model.type().equals(GaussianVae.BETA_VAE)) {
+            throw new ConfigException(betaSpec.typeLocation(), "the capacity objective (Burgess et al. 2018) is for "
+                    + "model type 'beta-vae', not '" + model.type() + "'");
         }
         OptimizerChoice optimizer = optimizers.resolve(spec.train().optimizer()).create(spec.train().optimizer());
         String resolvedYaml = spec.root().resolved().toYaml();

@@ -72,17 +72,23 @@ final class TrainingLoop {
                     + planner.examples() + " training examples");
         }
         int epochs = spec.train().epochs();
+        // train.max_steps can end the run before its epochs are done, inside the last epoch
+        long totalSteps = spec.train().maxSteps() > 0
+                ? Math.min(spec.train().maxSteps(), (long) stepsPerEpoch * epochs)
+                : (long) stepsPerEpoch * epochs;
+        int lastEpoch = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
         int stepsPerCall = spec.train().stepsPerCall() > 0
                 ? Math.min(spec.train().stepsPerCall(), stepsPerEpoch)
                 : Math.min(DEFAULT_STEPS_PER_CALL, stepsPerEpoch);
-        BetaSchedule beta = rx.schedule().apply(new ScheduleContext(stepsPerEpoch, (long) stepsPerEpoch * epochs));
+        BetaSchedule beta = rx.schedule().apply(new ScheduleContext(stepsPerEpoch, totalSteps));
         int latent = rx.model().latentDim();
         int logEvery = spec.log().everySteps();
         int gridsEvery = spec.log().gridsEveryEpochs();
         ImageSet validation = data.validation().orElse(null);
         ImageSet gridImages = validation != null ? validation : data.test();
 
-        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(batchSize), rx.optimizer().optimizer());
+        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(batchSize, beta.hasCapacity()),
+                rx.optimizer().optimizer());
         Map<String, Double> summary = new LinkedHashMap<>();
         try (TrainingSession session = new TrainingSession(engine, program, stepsPerCall);
              Evaluator evaluator = new Evaluator(engine, graphs, data.shape().size(), data.numClasses(), streams);
@@ -100,14 +106,15 @@ final class TrainingLoop {
             float[] eps = new float[batchSize * latent];
             long step = session.updates();
             double[] klPerDim = null;
-            for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
+            for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 EpochPlan plan = planner.epoch(epoch - 1);
                 var noise = streams.stream("noise", epoch - 1);
-                progress.startEpoch(epoch, stepsPerEpoch);
+                int epochSteps = (int) Math.min(stepsPerEpoch, totalSteps - (long) (epoch - 1) * stepsPerEpoch);
+                progress.startEpoch(epoch, epochSteps);
                 // the epoch's time covers everything its steps need: batches, noise, β and the ORT calls
                 long epochStart = System.nanoTime();
-                for (int first = 0; first < stepsPerEpoch; first += stepsPerCall) {
-                    int steps = Math.min(stepsPerCall, stepsPerEpoch - first);
+                for (int first = 0; first < epochSteps; first += stepsPerCall) {
+                    int steps = Math.min(stepsPerCall, epochSteps - first);
                     plan.fillImages(session.chunk("x"), first, steps);
                     if (rx.model().conditional()) {
                         plan.fillOneHot(session.chunk("y"), first, steps);
@@ -122,6 +129,12 @@ final class TrainingLoop {
                     for (int i = 0; i < steps; i++) {
                         betas.put((float) beta.beta(step + i));
                         lr[i] = (float) rx.optimizer().lr();
+                    }
+                    if (beta.hasCapacity()) {
+                        FloatBuffer capacities = session.chunk("capacity");
+                        for (int i = 0; i < steps; i++) {
+                            capacities.put((float) beta.capacity(step + i));
+                        }
                     }
                     long chunkStart = System.nanoTime();
                     Map<String, float[]> m = session.run(steps, lr);
@@ -141,6 +154,9 @@ final class TrainingLoop {
                         if (logEvery > 0 && step % logEvery == 0) {
                             Map<String, Double> metrics = window.drain();
                             metrics.put("train/beta", beta.beta(step - 1));
+                            if (beta.hasCapacity()) {
+                                metrics.put("train/capacity", beta.capacity(step - 1));
+                            }
                             metrics.put("train/lr", rx.optimizer().lr());
                             logger.logMetrics(metrics, step);
                         }
@@ -157,7 +173,7 @@ final class TrainingLoop {
                 }
                 logger.logMetrics(epochMetrics, step);
                 progress.endEpoch(consoleSummary(epochMetrics));
-                if (gridsEvery > 0 && (epoch % gridsEvery == 0 || epoch == epochs)) {
+                if (gridsEvery > 0 && (epoch % gridsEvery == 0 || epoch == lastEpoch)) {
                     for (var grid : grids.render(session.parameters(), gridImages, klPerDim).entrySet()) {
                         logger.logImage(grid.getKey(), epoch, step, grid.getValue());
                     }

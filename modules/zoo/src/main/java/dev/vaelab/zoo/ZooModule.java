@@ -8,9 +8,12 @@ import dev.vaelab.zoo.model.ModelFactory;
 import dev.vaelab.zoo.network.ConvNetwork;
 import dev.vaelab.zoo.network.Mlp;
 import dev.vaelab.zoo.network.NetworkFactory;
+import dev.vaelab.zoo.schedule.CapacitySchedule;
 import dev.vaelab.zoo.schedule.ConstantSchedule;
+import dev.vaelab.zoo.schedule.CyclicalSchedule;
 import dev.vaelab.zoo.schedule.LinearSchedule;
 import dev.vaelab.zoo.schedule.ScheduleFactory;
+import dev.vaelab.zoo.schedule.SigmoidSchedule;
 
 /** Binds the built-in models, networks and β schedules by their YAML types. */
 public final class ZooModule extends AbstractModule {
@@ -28,5 +31,8 @@ public final class ZooModule extends AbstractModule {
         MapBinder<String, ScheduleFactory> schedules = MapBinder.newMapBinder(binder(), String.class, ScheduleFactory.class);
         schedules.addBinding(ConstantSchedule.TYPE).to(ConstantSchedule.Factory.class);
         schedules.addBinding(LinearSchedule.TYPE).to(LinearSchedule.Factory.class);
+        schedules.addBinding(CyclicalSchedule.TYPE).to(CyclicalSchedule.Factory.class);
+        schedules.addBinding(SigmoidSchedule.TYPE).to(SigmoidSchedule.Factory.class);
+        schedules.addBinding(CapacitySchedule.TYPE).to(CapacitySchedule.Factory.class);
     }
 }

@@ -120,7 +120,7 @@ class ExperimentSpecTest {
 
         var train = failure(MINIMAL.replace("{epochs: 2}", "{epochs: 2, batchsize: 64}"));
         assertEquals("experiments/x.yaml:5:20: unknown key 'batchsize' in 'train'; allowed keys: batch_size, epochs,"
-                + " optimizer, steps_per_call, threads (did you mean 'batch_size'?)", train.getMessage());
+                + " max_steps, optimizer, steps_per_call, threads (did you mean 'batch_size'?)", train.getMessage());
     }
 
     @Test
@@ -260,6 +260,7 @@ class ExperimentSpecTest {
         expected.put("train.optimizer.lr", "1.0e-3");
         expected.put("train.threads", "0");
         expected.put("train.steps_per_call", "0");
+        expected.put("train.max_steps", "0");
         expected.put("seed", "0");
         expected.put("beta.type", "constant");
         expected.put("beta.value", "1.0");
@@ -312,7 +313,7 @@ class ExperimentSpecTest {
         var unknown = assertThrows(ConfigException.class,
                 () -> ExperimentSpec.parse(base.withOverride("train.epoch", "7", origin)));
         assertEquals("experiments/sweep.yaml:4:5: unknown key 'epoch' in 'train'; allowed keys: batch_size, epochs,"
-                + " optimizer, steps_per_call, threads (did you mean 'epochs'?)", unknown.getMessage());
+                + " max_steps, optimizer, steps_per_call, threads (did you mean 'epochs'?)", unknown.getMessage());
         var wrongType = assertThrows(ConfigException.class,
                 () -> ExperimentSpec.parse(base.withOverride("seed", "[0, 1]", origin)));
         assertEquals("experiments/sweep.yaml:4:5: 'seed' must be an integer, got a list", wrongType.getMessage());

@@ -61,6 +61,14 @@ public final class VaeGraphs {
 
     /** The training step for batches of {@code batchSize}: step inputs x, eps, beta (and y). */
     public TrainingProgramBuilder.StepFunction trainingStep(int batchSize) {
+        return trainingStep(batchSize, false);
+    }
+
+    /**
+     * The training step; with {@code capacity}, a per-step input {@code capacity} C and the loss of
+     * Burgess et al. (2018), {@code β·|KL - C| - recon} on the batch means (β in the role of their γ).
+     */
+    public TrainingProgramBuilder.StepFunction trainingStep(int batchSize, boolean capacity) {
         return ctx -> {
             Graph g = ctx.graph();
             Tensor x = ctx.stepInput("x", DType.FLOAT, Shape.of(batchSize, imageSize));
@@ -72,7 +80,8 @@ public final class VaeGraphs {
             Terms t = terms(g, ctx.parameters(), x, y, eps);
             Tensor recon = g.reduceMean(t.reconLl(), false, 0);
             Tensor kl = g.reduceMean(t.kl(), false, 0);
-            Tensor loss = g.sub(g.mul(beta, kl), recon);
+            Tensor klTerm = capacity ? g.abs(g.sub(kl, ctx.stepInput("capacity", DType.FLOAT, Shape.scalar()))) : kl;
+            Tensor loss = g.sub(g.mul(beta, klTerm), recon);
             Map<String, Tensor> metrics = new LinkedHashMap<>(); // a fixed order: metrics.csv rows follow it
             metrics.put("elbo", g.sub(recon, kl));
             metrics.put("recon_ll", recon);

@@ -1,6 +1,7 @@
 package dev.vaelab.zoo.schedule;
 
 import dev.vaelab.core.spec.ComponentSpec;
+import java.util.OptionalDouble;
 
 /**
  * Linear warm-up (Bowman et al. 2016; Sønderby et al. 2016): β rises linearly from {@code start}
@@ -29,13 +30,7 @@ public record LinearSchedule(double start, double end, long warmupSteps) impleme
             var options = spec.options();
             double start = options.numberAtLeast("start", 0.0, 0.0);
             double end = options.numberAtLeast("end", 0.0, 1.0);
-            boolean bySteps = options.has("warmup_steps");
-            if (bySteps && options.has("warmup_epochs")) {
-                throw options.invalid("warmup_steps", "give either warmup_epochs or warmup_steps, not both");
-            }
-            long steps = bySteps
-                    ? options.intAtLeast("warmup_steps", 0)
-                    : Math.round(options.numberAtLeast("warmup_epochs", 0.0, 1.0) * context.stepsPerEpoch());
+            long steps = Math.round(Durations.steps(options, "warmup", context, OptionalDouble.of(1.0)));
             options.finish();
             return new LinearSchedule(start, end, steps);
         }
