@@ -8,9 +8,11 @@ import dev.vaelab.data.Binarizer;
 import dev.vaelab.data.Dataset;
 import dev.vaelab.data.DatasetLoader;
 import dev.vaelab.data.Downloader;
+import dev.vaelab.export.ExportRequest;
+import dev.vaelab.export.ModelCard;
+import dev.vaelab.export.OnnxExporter;
 import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.tracking.RunContext;
-import dev.vaelab.tracking.RunEnvironment;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.RunLoggerFactory;
 import dev.vaelab.tracking.RunRecordJson;
@@ -41,12 +43,15 @@ public final class ExperimentRunner {
     private final ExperimentResolver resolver;
     private final Downloader downloader;
     private final RunLoggerFactory loggers;
+    private final OnnxExporter exporter;
 
     @Inject
-    public ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers) {
+    public ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers,
+                            OnnxExporter exporter) {
         this.resolver = resolver;
         this.downloader = downloader;
         this.loggers = loggers;
+        this.exporter = exporter;
     }
 
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
@@ -98,11 +103,10 @@ public final class ExperimentRunner {
             TrainingLoop.Result result = loop.run(resumeFrom);
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
             if (spec.export().onnx()) {
-                Map<String, String> metadata = Map.of("vaelab.config", rx.resolvedYaml(),
-                        "vaelab.latent_dim", Integer.toString(rx.model().latentDim()),
-                        "vaelab.likelihood", rx.head().type(), "vaelab.model", rx.model().type());
-                ModelExport.write(loop.graphs(), result.parameters(), metadata, RunEnvironment.detect().vaelabVersion(),
-                        store.modelDirectory()).forEach((part, bytes) -> summary.put("export/" + part + "_bytes", (double) bytes));
+                ModelCard card = ModelCard.describe(loop.graphs(), rx.dataset(), spec.data().binarize(), rx.resolvedYaml(),
+                        store.record().runId(), runName);
+                summary.putAll(exporter.write(new ExportRequest(loop.graphs(), result.parameters(), card),
+                        store.modelDirectory()).summaryMetrics());
             }
             logger.logSummary(summary);
             logger.finish(RunStatus.FINISHED, null);
