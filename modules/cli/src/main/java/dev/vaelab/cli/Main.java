@@ -2,6 +2,8 @@ package dev.vaelab.cli;
 
 import com.google.inject.Injector;
 import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.export.OnnxExporter;
+import dev.vaelab.train.ExperimentResolver;
 import dev.vaelab.train.ExperimentRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +25,10 @@ public final class Main {
     public static int execute(Injector injector, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main(), new GuiceFactory(injector));
         cli.addSubcommand(new RunCommand(injector.getInstance(ExperimentRunner.class)));
+        cli.addSubcommand(new ExportCommand(injector.getInstance(ExperimentResolver.class),
+                injector.getInstance(OnnxExporter.class)));
+        cli.addSubcommand(new SampleCommand());
+        cli.addSubcommand(new EncodeCommand());
         cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof VaelabException) {

@@ -1,0 +1,90 @@
+package dev.vaelab.cli;
+
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.export.EncoderFile;
+import dev.vaelab.export.GridPngReader;
+import dev.vaelab.export.IdxFiles;
+import dev.vaelab.export.ImageInputs;
+import dev.vaelab.export.Images;
+import dev.vaelab.export.Labels;
+import dev.vaelab.export.Latents;
+import dev.vaelab.export.LatentsCsv;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vaelab encode --encoder encoder.onnx --input images --out latents.csv}: the posterior of
+ * each image, from the file and its metadata alone. Images come as an IDX file (MNIST's format) or
+ * a PNG: one image, or a grid as a run draws it, so the inputs of a run's reconstruction grid can
+ * be encoded again and decoded with {@code vaelab sample --latents}.
+ */
+@Command(name = "encode", mixinStandardHelpOptions = true,
+        description = "Encode images with an exported encoder and write their posteriors as CSV.")
+final class EncodeCommand implements Callable<Integer> {
+    @Option(names = "--encoder", required = true, paramLabel = "FILE", description = "an exported encoder.onnx")
+    Path encoder;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "images: an IDX file (.gz or not, as MNIST's) or a PNG (one image, or a vaelab grid)")
+    Path input;
+
+    @Option(names = "--out", required = true, paramLabel = "CSV", description = "where to write label, mu_*, logvar_* per image")
+    Path out;
+
+    @Option(names = "--label", paramLabel = "K", description = "conditional models: the class of every image, by index or name")
+    String label;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "conditional models: an IDX labels file, one label per image")
+    Path labelsFile;
+
+    @Option(names = "--layout", paramLabel = "L", defaultValue = "auto",
+            description = "how a PNG is laid out: auto, image, tiles or pairs (the input rows of a reconstruction grid)")
+    String layout;
+
+    @Option(names = "--limit", paramLabel = "N", description = "encode only the first N images")
+    Integer limit;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "ONNX Runtime threads (default: every core)")
+    int threads;
+
+    @Override
+    public Integer call() {
+        GridPngReader.Layout pngLayout = Arrays.stream(GridPngReader.Layout.values())
+                .filter(l -> l.name().equalsIgnoreCase(layout)).findFirst()
+                .orElseThrow(() -> new VaelabException("--layout " + layout + ": use auto, image, tiles or pairs"));
+        if (label != null && labelsFile != null) {
+            throw new VaelabException("give --label or --labels, not both");
+        }
+        try (EncoderFile file = EncoderFile.open(encoder, threads)) {
+            Images images = ImageInputs.read(input, file.card(), pngLayout);
+            if (limit != null) {
+                if (limit < 1) {
+                    throw new VaelabException("--limit must be at least 1, got " + limit);
+                }
+                images = images.first(Math.min(limit, images.count()));
+            }
+            Optional<int[]> labels = Optional.empty();
+            String option = "--label";
+            if (label != null) {
+                labels = Optional.of(Labels.repeat(Labels.parse(label, file.card()), images.count()));
+            } else if (labelsFile != null) {
+                int[] all = IdxFiles.readLabels(labelsFile);
+                if (all.length < images.count()) {
+                    throw new VaelabException("--labels " + labelsFile + " holds " + all.length + " labels for "
+                            + images.count() + " images");
+                }
+                labels = Optional.of(Arrays.copyOf(all, images.count()));
+                option = "--labels " + labelsFile;
+            }
+            Latents latents = file.encode(images, labels, option);
+            LatentsCsv.write(out, latents, labels);
+            System.out.printf("wrote %s: the posteriors of %d images of %s (%d latent dimensions)%n", out,
+                    images.count(), input, latents.latentDim());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vaelab.export;
+
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.tracking.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Latent codes as CSV: a header, then one row per example with {@code label} (conditional models),
+ * {@code mu_0..mu_{L-1}} and {@code logvar_0..logvar_{L-1}}. Values are written as the shortest
+ * decimal that reads back to the same float, so decoding the CSV's means gives exactly what
+ * decoding the encoder's output does.
+ */
+public final class LatentsCsv {
+    private LatentsCsv() {
+    }
+
+    /** Writes the posteriors (and labels) to {@code file} atomically. */
+    public static void write(Path file, Latents latents, Optional<int[]> labels) {
+        StringBuilder out = new StringBuilder();
+        List<String> header = new ArrayList<>();
+        labels.ifPresent(l -> header.add("label"));
+        for (int d = 0; d < latents.latentDim(); d++) {
+            header.add("mu_" + d);
+        }
+        for (int d = 0; d < latents.latentDim(); d++) {
+            header.add("logvar_" + d);
+        }
+        out.append(String.join(",", header)).append('\n');
+        int dim = latents.latentDim();
+        for (int i = 0; i < latents.count(); i++) {
+            if (labels.isPresent()) {
+                out.append(labels.get()[i]).append(',');
+            }
+            for (int d = 0; d < dim; d++) {
+                out.append(latents.mu()[i * dim + d]).append(',');
+            }
+            for (int d = 0; d < dim; d++) {
+                out.append(latents.logvar()[i * dim + d]).append(d + 1 < dim ? "," : "\n");
+            }
+        }
+        AtomicFiles.writeString(file, out.toString());
+    }
+
+    /** Codes to decode: the {@code mu_*} columns (or {@code z_*}) and the {@code label} column if any. */
+    public record Codes(float[] z, int count, Optional<int[]> labels) {
+    }
+
+    /** Reads codes of {@code latentDim} dimensions from {@code file}. */
+    public static Codes read(Path file, int latentDim) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+        } catch (NoSuchFileException e) {
+            throw new VaelabException("--latents " + file + ": no such file");
+        } catch (IOException e) {
+            throw new VaelabException("--latents " + file + ": cannot read it: " + e.getMessage(), e);
+        }
+        if (lines.size() < 2) {
+            throw new VaelabException("--latents " + file + " has no rows below its header");
+        }
+        List<String> header = List.of(lines.get(0).strip().split(","));
+        String prefix = header.contains("mu_0") ? "mu_" : "z_";
+        int[] columns = new int[latentDim];
+        for (int d = 0; d < latentDim; d++) {
+            columns[d] = header.indexOf(prefix + d);
+            if (columns[d] < 0) {
+                throw new VaelabException("--latents " + file + " has no column " + prefix + d + "; the decoder takes "
+                        + latentDim + " dimensions (vaelab.latent_dim), as mu_0..mu_" + (latentDim - 1) + " or z_0..z_"
+                        + (latentDim - 1));
+            }
+        }
+        if (header.contains(prefix + latentDim)) {
+            throw new VaelabException("--latents " + file + " has column " + prefix + latentDim + ": its codes have more "
+                    + "than the decoder's " + latentDim + " dimensions");
+        }
+        int labelColumn = header.indexOf("label");
+        int count = lines.size() - 1;
+        float[] z = new float[count * latentDim];
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            String[] cells = lines.get(i + 1).strip().split(",");
+            if (cells.length != header.size()) {
+                throw new VaelabException("--latents " + file + " line " + (i + 2) + " has " + cells.length
+                        + " values, the header " + header.size());
+            }
+            try {
+                for (int d = 0; d < latentDim; d++) {
+                    z[i * latentDim + d] = Float.parseFloat(cells[columns[d]]);
+                }
+                if (labelColumn >= 0) {
+                    labels[i] = Integer.parseInt(cells[labelColumn].strip());
+                }
+            } catch (NumberFormatException e) {
+                throw new VaelabException("--latents " + file + " line " + (i + 2) + ": not a number: " + e.getMessage());
+            }
+        }
+        return new Codes(z, count, labelColumn >= 0 ? Optional.of(labels) : Optional.empty());
+    }
+}

@@ -1,0 +1,194 @@
+package dev.vaelab.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.tracking.ImageBatch;
+import dev.vaelab.tracking.ImageGrid;
+import dev.vaelab.tracking.Png;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inputs of {@code vaelab encode} and {@code vaelab sample}: PNG grids, IDX files, labels and latent CSVs. */
+class InputFilesTest {
+    @TempDir
+    Path dir;
+
+    private final Random random = new Random(1);
+
+    @Test
+    void aTilesGridReadsBackExactlyWithoutItsEmptyCells() throws IOException {
+        float[] pixels = levels(13 * 28 * 28);
+        Path png = write("tiles.png", ImageGrid.standard(2).tiles(new ImageBatch(pixels, 13, 1, 28, 28), 4, 4));
+        Images read = GridPngReader.read(png, 1, 28, 28, GridPngReader.Layout.AUTO);
+        assertEquals(13, read.count());
+        assertArrayEquals(pixels, read.pixels());
+    }
+
+    @Test
+    void aPairsGridReadsItsInputRows() throws IOException {
+        float[] inputs = levels(16 * 28 * 28);
+        float[] outputs = levels(16 * 28 * 28);
+        Path png = write("pairs.png", ImageGrid.standard(2).pairs(new ImageBatch(inputs, 16, 1, 28, 28),
+                new ImageBatch(outputs, 16, 1, 28, 28), 2, 8));
+        Images read = GridPngReader.read(png, 1, 28, 28, GridPngReader.Layout.AUTO);
+        assertArrayEquals(inputs, read.pixels());
+    }
+
+    @Test
+    void oneRowOfPairsLooksLikeTwoRowsOfTilesAndMustBeNamed() throws IOException {
+        float[] inputs = levels(8 * 28 * 28);
+        float[] outputs = levels(8 * 28 * 28);
+        Path png = write("one-pair.png", ImageGrid.standard(2).pairs(new ImageBatch(inputs, 8, 1, 28, 28),
+                new ImageBatch(outputs, 8, 1, 28, 28), 1, 8));
+        VaelabException e = assertThrows(VaelabException.class,
+                () -> GridPngReader.read(png, 1, 28, 28, GridPngReader.Layout.AUTO));
+        assertTrue(e.getMessage().contains("--layout tiles or --layout pairs"), e.getMessage());
+        assertArrayEquals(inputs, GridPngReader.read(png, 1, 28, 28, GridPngReader.Layout.PAIRS).pixels());
+        assertEquals(16, GridPngReader.read(png, 1, 28, 28, GridPngReader.Layout.TILES).count());
+    }
+
+    @Test
+    void aSingleImageAndAnRgbGrid() throws IOException {
+        float[] one = levels(28 * 28);
+        Path single = write("one.png", ImageGrid.standard(1).tiles(new ImageBatch(one, 1, 1, 28, 28), 1, 1));
+        // a 1x1 grid at 1x is 32x32 with its padding; the bare image is 28x28
+        assertArrayEquals(one, GridPngReader.read(single, 1, 28, 28, GridPngReader.Layout.AUTO).pixels());
+        BufferedImage bare = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < one.length; i++) {
+            bare.getRaster().setSample(i % 28, i / 28, 0, Math.round(one[i] * 255));
+        }
+        assertArrayEquals(one, GridPngReader.read(write("bare.png", bare), 1, 28, 28, GridPngReader.Layout.AUTO).pixels());
+        float[] colour = levels(3 * 3 * 8 * 8);
+        Path rgb = write("rgb.png", ImageGrid.standard(3).tiles(new ImageBatch(colour, 3, 3, 8, 8), 1, 3));
+        assertArrayEquals(colour, GridPngReader.read(rgb, 3, 8, 8, GridPngReader.Layout.AUTO).pixels());
+        VaelabException e = assertThrows(VaelabException.class,
+                () -> GridPngReader.read(rgb, 1, 8, 8, GridPngReader.Layout.AUTO));
+        assertTrue(e.getMessage().contains("is in colour"), e.getMessage());
+    }
+
+    @Test
+    void aPictureThatIsNotAGridIsRefused() throws IOException {
+        BufferedImage noise = new BufferedImage(466, 466, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 466; y++) {
+            for (int x = 0; x < 466; x++) {
+                noise.getRaster().setSample(x, y, 0, random.nextInt(256));
+            }
+        }
+        Path png = write("noise.png", noise);
+        VaelabException e = assertThrows(VaelabException.class,
+                () -> GridPngReader.read(png, 1, 28, 28, GridPngReader.Layout.AUTO));
+        assertTrue(e.getMessage().contains("is neither one 28x28 image nor a vaelab grid"), e.getMessage());
+    }
+
+    @Test
+    void idxImagesGzipOrNotAndTheirErrors() throws IOException {
+        byte[] raw = new byte[3 * 4 * 5];
+        random.nextBytes(raw);
+        Path plain = dir.resolve("images-idx3-ubyte");
+        Files.write(plain, idx(0x803, new int[] {3, 4, 5}, raw));
+        Path gz = dir.resolve("images-idx3-ubyte.gz");
+        Files.write(gz, gzip(idx(0x803, new int[] {3, 4, 5}, raw)));
+        for (Path p : List.of(plain, gz)) {
+            Images images = IdxFiles.readImages(p);
+            assertEquals(3, images.count());
+            assertEquals("1x4x5", images.shapeText());
+            assertEquals((raw[7] & 0xff) / 255f, images.pixels()[7]);
+        }
+        Path truncated = dir.resolve("truncated");
+        Files.write(truncated, java.util.Arrays.copyOf(idx(0x803, new int[] {3, 4, 5}, raw), 40));
+        assertTrue(assertThrows(VaelabException.class, () -> IdxFiles.readImages(truncated)).getMessage()
+                .contains("is truncated"));
+        Path labels = dir.resolve("labels");
+        Files.write(labels, idx(0x801, new int[] {3}, new byte[] {1, 2, 9}));
+        assertArrayEquals(new int[] {1, 2, 9}, IdxFiles.readLabels(labels));
+        assertTrue(assertThrows(VaelabException.class, () -> IdxFiles.readImages(labels)).getMessage()
+                .contains("it holds labels"));
+    }
+
+    @Test
+    void labelsByIndexOrNameCheckedAgainstTheCard() {
+        ModelCard fashion = new ModelCard("v", "id", "run", "cvae", true, 2, List.of(1, 28, 28), "none", "bernoulli",
+                List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                        "Ankle boot"), "seed: 4\n");
+        assertEquals(7, Labels.parse("Sneaker", fashion));
+        assertEquals(7, Labels.parse("7", fashion));
+        assertEquals(4, fashion.seed());
+        assertTrue(assertThrows(VaelabException.class, () -> Labels.parse("Hat", fashion)).getMessage()
+                .contains("7 = Sneaker"));
+        assertTrue(assertThrows(VaelabException.class, () -> Labels.check(Optional.of(new int[] {3, 10}), 2, fashion,
+                "--labels f")).getMessage().contains("label 10 of example 1 is out of range"));
+        assertTrue(assertThrows(VaelabException.class, () -> Labels.check(Optional.empty(), 2, fashion, "--label"))
+                .getMessage().contains("the model is conditional"));
+        ModelCard plain = new ModelCard("v", "id", "run", "vae", false, 2, List.of(1, 28, 28), "none", "bernoulli",
+                List.of(), "seed: 0\n");
+        assertTrue(assertThrows(VaelabException.class, () -> Labels.parse("3", plain)).getMessage()
+                .contains("is not conditional"));
+    }
+
+    @Test
+    void latentCsvRoundTripsFloatsExactly() {
+        float[] mu = new float[3 * 2];
+        float[] logvar = new float[3 * 2];
+        for (int i = 0; i < mu.length; i++) {
+            mu[i] = (float) random.nextGaussian() * 1e-3f;
+            logvar[i] = (float) random.nextGaussian();
+        }
+        Path csv = dir.resolve("latents.csv");
+        LatentsCsv.write(csv, new Latents(mu, logvar, 3, 2), Optional.of(new int[] {4, 0, 9}));
+        LatentsCsv.Codes codes = LatentsCsv.read(csv, 2);
+        assertArrayEquals(mu, codes.z());
+        assertArrayEquals(new int[] {4, 0, 9}, codes.labels().orElseThrow());
+        assertTrue(assertThrows(VaelabException.class, () -> LatentsCsv.read(csv, 3)).getMessage()
+                .contains("has no column mu_2"));
+        assertTrue(assertThrows(VaelabException.class, () -> LatentsCsv.read(csv, 1)).getMessage()
+                .contains("more than the decoder's 1 dimensions"));
+    }
+
+    private float[] levels(int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = random.nextInt(256) / 255f;
+        }
+        return out;
+    }
+
+    private Path write(String name, BufferedImage image) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, Png.encode(image));
+        return file;
+    }
+
+    private static byte[] idx(int magic, int[] dims, byte[] payload) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(magic);
+            for (int d : dims) {
+                out.writeInt(d);
+            }
+            out.write(payload);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(raw);
+        }
+        return bytes.toByteArray();
+    }
+}
