@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import dev.vaelab.heads.HeadsModule;
+import dev.vaelab.sweep.SweepModule;
 import dev.vaelab.train.TrainModule;
 import dev.vaelab.zoo.ZooModule;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ public final class Bootstrap {
 
     /** The injector, with {@code overrides} replacing bindings (tests use it for the data catalog). */
     public static Injector injector(Module... overrides) {
-        List<Module> modules = new ArrayList<>(List.of(new VaelabModule(), new ZooModule(), new HeadsModule(), new TrainModule()));
+        List<Module> modules = new ArrayList<>(List.of(new VaelabModule(), new ZooModule(), new HeadsModule(), new TrainModule(),
+                new SweepModule(), new SweepCliModule()));
         ServiceLoader.load(Module.class).forEach(modules::add);
         return Guice.createInjector(com.google.inject.Stage.PRODUCTION,
                 com.google.inject.util.Modules.override(modules).with(overrides));

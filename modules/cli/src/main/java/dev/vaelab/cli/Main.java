@@ -3,6 +3,8 @@ package dev.vaelab.cli;
 import com.google.inject.Injector;
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.export.OnnxExporter;
+import dev.vaelab.sweep.SweepPlanner;
+import dev.vaelab.sweep.SweepRunner;
 import dev.vaelab.train.ExperimentResolver;
 import dev.vaelab.train.ExperimentRunner;
 import picocli.CommandLine;
@@ -29,6 +31,10 @@ public final class Main {
                 injector.getInstance(OnnxExporter.class)));
         cli.addSubcommand(new SampleCommand());
         cli.addSubcommand(new EncodeCommand());
+        cli.addSubcommand(new SweepCommand(injector.getInstance(SweepPlanner.class), injector.getInstance(SweepRunner.class)));
+        cli.addSubcommand(new SummaryCommand());
+        cli.addSubcommand(new SweepRunCommand(injector.getInstance(ExperimentResolver.class),
+                injector.getInstance(ExperimentRunner.class)));
         cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof VaelabException) {

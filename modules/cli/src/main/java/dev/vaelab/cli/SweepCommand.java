@@ -1,0 +1,126 @@
+package dev.vaelab.cli;
+
+import dev.vaelab.core.config.SourceLocation;
+import dev.vaelab.sweep.Outcome;
+import dev.vaelab.sweep.PlannedRun;
+import dev.vaelab.sweep.RunResult;
+import dev.vaelab.sweep.SweepConsole;
+import dev.vaelab.sweep.SweepLayout;
+import dev.vaelab.sweep.SweepOptions;
+import dev.vaelab.sweep.SweepPlan;
+import dev.vaelab.sweep.SweepPlanner;
+import dev.vaelab.sweep.SweepReport;
+import dev.vaelab.sweep.SweepRunner;
+import dev.vaelab.sweep.SweepSpec;
+import dev.vaelab.sweep.summary.SweepSummary;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code vaelab sweep <experiment.yaml>}: plans the sweep's runs (validating every one), runs them N
+ * at once, each in its own process, skipping finished runs and resuming interrupted ones, then
+ * writes the ranked summary. Exit code 0 when every run finished, 1 when some did not (or on a
+ * user error), 130 when stopped.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Run a sweep (the sweep: section of an experiment) and summarise it in results/<experiment>/.")
+final class SweepCommand implements Callable<Integer> {
+    /** The exit code of a sweep stopped by Ctrl-C (128 + SIGINT). */
+    static final int STOPPED = 130;
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "the experiment YAML with a sweep: section")
+    Path experiment;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a key of the base config, e.g. --set train.epochs=5 (repeatable)")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--parallel", paramLabel = "N", description = "runs at once (default: sweep.parallel, else 1); "
+            + "the machine's cores are divided among them")
+    Integer parallel;
+
+    @Option(names = "--dry-run", description = "print the planned runs and exit")
+    boolean dryRun;
+
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "results", description = "results root (default: ${DEFAULT-VALUE})")
+    Path results;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "where datasets live (default: $VAELAB_DATA, else ~/.cache/vaelab/data)")
+    Path dataDir;
+
+    @Option(names = "--tracking-uri", paramLabel = "URI",
+            description = "MLflow tracking server (default: tracking.uri in the YAML, else $MLFLOW_TRACKING_URI)")
+    String trackingUri;
+
+    @Option(names = "--launcher", paramLabel = "NAME", description = "where runs execute (default: sweep.launcher, else local)")
+    String launcher;
+
+    @Option(names = "--skip-failed", description = "keep runs that failed in an earlier attempt as failed instead of retrying them")
+    boolean skipFailed;
+
+    private final SweepPlanner planner;
+    private final SweepRunner runner;
+
+    SweepCommand(SweepPlanner planner, SweepRunner runner) {
+        this.planner = planner;
+        this.runner = runner;
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        SweepPlan plan = planner.plan(experiment, settings);
+        int lanes = parallel != null ? parallel : plan.spec().parallel();
+        if (lanes < 1) {
+            throw new dev.vaelab.core.error.VaelabException("--parallel must be at least 1, got " + lanes);
+        }
+        SweepSpec.Launch launch = launcher != null
+                ? new SweepSpec.Launch(launcher, new SourceLocation("--launcher " + launcher, 1, 1))
+                : plan.spec().launcher();
+        runner.launcher(launch); // an unknown launcher fails before anything is written
+        SweepOptions options = new SweepOptions(results, lanes,
+                SweepOptions.threadsPerRun(Runtime.getRuntime().availableProcessors(), lanes), launch,
+                Optional.ofNullable(dataDir), Optional.ofNullable(trackingUri), !skipFailed);
+        if (dryRun) {
+            out.print(PlanTable.render(plan, options, SweepLayout.of(results, plan.experiment())));
+            return 0;
+        }
+        SweepReport report = runner.run(plan, options, SweepConsole.onStderr());
+        if (report.stopped()) {
+            out.printf("stopped after %s: %d finished, %d killed (they resume), %d not started; run the same command "
+                            + "to continue, 'vaelab summary %s' to tabulate what is done%n",
+                    dev.vaelab.core.console.ProgressBar.formatDuration(report.seconds()), report.count(Outcome.FINISHED),
+                    report.count(Outcome.KILLED), report.count(Outcome.PENDING), SweepLayout.of(results, plan.experiment())
+                            .experimentDirectory());
+            return STOPPED;
+        }
+        SweepSummary.Written summary = SweepSummary.write(SweepLayout.of(results, plan.experiment()).experimentDirectory(),
+                Optional.empty());
+        out.println();
+        out.print(summary.table().toText());
+        out.println(summary.table().headline());
+        out.println("summary: " + summary.csv() + ", " + summary.markdown() + ", " + summary.plots().size()
+                + " plots in " + SweepLayout.of(results, plan.experiment()).plotsDirectory());
+        if (report.allFinished()) {
+            out.printf("all %d runs finished (%d already before) in %s%n", report.results().size(), report.reused(),
+                    dev.vaelab.core.console.ProgressBar.formatDuration(report.seconds()));
+            return 0;
+        }
+        List<RunResult> unfinished = report.unfinished();
+        out.printf("%d of %d runs did not finish:%n", unfinished.size(), report.results().size());
+        for (RunResult r : unfinished) {
+            PlannedRun run = plan.runs().stream().filter(p -> p.name().equals(r.run())).findFirst().orElseThrow();
+            out.printf("  %s [%d] %s: %s%n", r.outcome().wireName(), run.index() + 1, run.label(),
+                    r.errorMessage().map(e -> e.lines().findFirst().orElse("")).orElse(""));
+        }
+        return 1;
+    }
+}
