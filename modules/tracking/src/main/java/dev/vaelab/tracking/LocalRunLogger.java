@@ -32,13 +32,19 @@ public final class LocalRunLogger implements RunLogger {
 
     @Override
     public void logMetric(String key, double value, long step) {
-        MetricKeys.requireValid(key);
-        store.appendMetrics(List.of(new MetricRow(key, value, step, clock.millis())));
-        store.flushMetrics();
+        appendMetrics(Map.of(key, value), step);
     }
 
     @Override
     public void logMetrics(Map<String, Double> metrics, long step) {
+        appendMetrics(metrics, step);
+    }
+
+    /**
+     * Does what {@link #logMetrics} does and returns the rows as written, one timestamp for all,
+     * with their place in the file: what a logger mirroring this store sends on.
+     */
+    public AppendedRows appendMetrics(Map<String, Double> metrics, long step) {
         metrics.keySet().forEach(MetricKeys::requireValid);
         long timestamp = clock.millis();
         List<MetricRow> rows = new ArrayList<>(metrics.size());
@@ -48,14 +54,20 @@ public final class LocalRunLogger implements RunLogger {
             }
             rows.add(new MetricRow(key, value, step, timestamp));
         });
-        store.appendMetrics(rows);
+        long first = store.appendMetrics(rows);
         store.flushMetrics();
+        return new AppendedRows(first, rows);
     }
 
     @Override
     public void logImage(String kind, int epoch, long step, byte[] png) {
-        // The file name carries the epoch; the step matters only to trackers with a step slider.
-        store.writeGrid(kind, epoch, png);
+        writeGrid(kind, epoch, step, png);
+    }
+
+    /** Does what {@link #logImage(String, int, long, byte[])} does and returns the grid's index entry. */
+    public GridEntry writeGrid(String kind, int epoch, long step, byte[] png) {
+        // The file name carries the epoch; the index keeps the step and time for trackers with a step slider.
+        return store.writeGrid(kind, epoch, step, clock.millis(), png);
     }
 
     @Override

@@ -62,6 +62,28 @@ final class MetricsCsvWriter implements Closeable {
         }
     }
 
+    /**
+     * Whether a writer, in this process or another, holds {@code file} open: a run still being
+     * written. False when the file does not exist.
+     */
+    static boolean isLocked(Path file) {
+        if (!java.nio.file.Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Buffers one row; it reaches the file at the next {@link #flush}, or earlier when the buffer fills. */
     void append(MetricRow row) {
         MetricKeys.requireValid(row.key());

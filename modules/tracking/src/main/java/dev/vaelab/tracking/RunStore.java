@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *   config.yaml    the resolved config, as the caller gave it
  *   run.json       {@link RunRecord}: status, ids, timings, error
  *   metrics.csv    {@link MetricsCsv}: key,value,step,timestamp, append-only
- *   grids/         {@code <kind>_eNNN.png}
+ *   grids/         {@code <kind>_eNNN.png}, and {@link GridIndex index.csv}: the step and time of each
  *   model/         written by other modules
  *   summary.json   {@link SummaryJson}: final metrics
  * </pre>
@@ -39,6 +39,7 @@ public final class RunStore implements Closeable {
     public static final String RUN_FILE = "run.json";
     public static final String METRICS_FILE = "metrics.csv";
     public static final String GRIDS_DIR = "grids";
+    public static final String GRID_INDEX_FILE = "index.csv";
     public static final String MODEL_DIR = "model";
     public static final String SUMMARY_FILE = "summary.json";
 
@@ -50,6 +51,8 @@ public final class RunStore implements Closeable {
     private final Clock clock;
     private RunRecord record;
     private MetricsCsvWriter metrics;
+    // Complete rows in metrics.csv, appended ones included; -1 until first needed.
+    private long metricRows = -1;
     private boolean closed;
 
     private RunStore(Path directory, RunRecord record, Clock clock) {
@@ -142,6 +145,11 @@ public final class RunStore implements Closeable {
         return directory.resolve(SUMMARY_FILE);
     }
 
+    /** {@code grids/index.csv}: when each grid was logged (see {@link GridIndex}). */
+    public Path gridIndexFile() {
+        return gridsDirectory().resolve(GRID_INDEX_FILE);
+    }
+
     /** The grid file of this kind and epoch: {@code grids/<kind>_e<epoch, 3 digits or more>.png}. */
     public Path gridFile(String kind, int epoch) {
         if (kind == null || !GRID_KIND.matcher(kind).matches()) {
@@ -183,16 +191,46 @@ public final class RunStore implements Closeable {
         writeRecord(record.withExtra(key, value));
     }
 
+    /** Sets several free-form fields of {@code run.json} in one write. */
+    public synchronized void putExtras(Map<String, String> fields) {
+        RunRecord updated = record;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            updated = updated.withExtra(field.getKey(), field.getValue());
+        }
+        if (!updated.equals(record)) {
+            writeRecord(updated);
+        }
+    }
+
     /**
      * Appends rows to {@code metrics.csv}; they reach the file at the next flush. All keys are
      * checked first, so a bad key appends none of the rows.
+     *
+     * @return the index (counted from 0, header excluded) the first of these rows has in the file
      */
-    public synchronized void appendMetrics(Collection<MetricRow> rows) {
+    public synchronized long appendMetrics(Collection<MetricRow> rows) {
         rows.forEach(row -> MetricKeys.requireValid(row.key()));
         MetricsCsvWriter writer = metricsWriter();
+        long first = metricRowCount();
         for (MetricRow row : rows) {
             writer.append(row);
         }
+        metricRows = first + rows.size();
+        return first;
+    }
+
+    /** Whether a logger, in this process or another, is writing this run's {@code metrics.csv} now. */
+    public boolean beingWritten() {
+        return MetricsCsvWriter.isLocked(metricsFile());
+    }
+
+    /** The number of complete rows of {@code metrics.csv}, rows still buffered included. */
+    public synchronized long metricRowCount() {
+        if (metricRows < 0) {
+            // Opening the writer first would cut a partial last line; reading skips it the same way.
+            metricRows = Files.exists(metricsFile()) ? MetricsCsv.read(metricsFile()).size() : 0;
+        }
+        return metricRows;
     }
 
     /** Hands appended rows to the operating system, so that they survive a crash of this process. */
@@ -238,14 +276,25 @@ public final class RunStore implements Closeable {
             }
         }
         AtomicFiles.writeString(metricsFile(), text.toString());
+        metricRows = kept;
         return rows.size() - kept;
     }
 
-    /** Writes a PNG grid atomically and returns its path. */
-    public Path writeGrid(String kind, int epoch, byte[] png) {
+    /**
+     * Writes a PNG grid atomically, then records it in {@code grids/index.csv} with the step it was
+     * taken at and {@code timestamp}, and returns that entry.
+     */
+    public synchronized GridEntry writeGrid(String kind, int epoch, long step, long timestamp, byte[] png) {
         Path file = gridFile(kind, epoch);
         AtomicFiles.write(file, png);
-        return file;
+        GridEntry entry = new GridEntry(file.getFileName().toString(), kind, epoch, step, timestamp);
+        GridIndex.append(gridIndexFile(), entry);
+        return entry;
+    }
+
+    /** The latest entry of every grid in {@code grids/index.csv}, in the order they were first written. */
+    public List<GridEntry> readGridIndex() {
+        return GridIndex.read(gridIndexFile());
     }
 
     /** Replaces {@code summary.json} with these final metrics. */

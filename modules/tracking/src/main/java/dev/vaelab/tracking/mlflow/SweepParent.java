@@ -1,0 +1,135 @@
+package dev.vaelab.tracking.mlflow;
+
+import dev.vaelab.core.config.ConfigLoader;
+import dev.vaelab.tracking.AtomicFiles;
+import dev.vaelab.tracking.RunContext;
+import dev.vaelab.tracking.RunLogger;
+import dev.vaelab.tracking.RunLoggerFactory;
+import dev.vaelab.tracking.RunStatus;
+import dev.vaelab.tracking.RunStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The parent run of a sweep. It is a run store of its own, {@code <results>/<experiment>/<name>/},
+ * logged through the same {@link RunLoggerFactory} as the sweep's runs, so it reaches MLflow live
+ * when a tracking URI is set and through {@code vaelab mlflow-sync} otherwise, exactly like a run:
+ *
+ * <ul>
+ *   <li>params: the sweep definition, flattened; {@code config.yaml}: the definition itself (an artifact);
+ *   <li>tags: {@code vaelab.role=sweep}, {@code vaelab.sweep} (name), {@code vaelab.sweep_id};
+ *   <li>at {@link #finish}: the summary table as the artifact {@value #TABLE_FILE}, the best run's
+ *       metrics as the parent's metrics (and {@code summary.json}), the tag {@code vaelab.best_run}.
+ * </ul>
+ *
+ * Each run of the sweep passes {@link #childTags()} in its {@link RunContext#tags()}; its logger
+ * then sets {@code mlflow.parentRunId} to the parent's id on whatever server it logs to, as soon as
+ * the parent is there, so runs nest under their sweep in the MLflow UI.
+ */
+public final class SweepParent implements AutoCloseable {
+    /** The summary table's file in the parent's store, and its artifact name. */
+    public static final String TABLE_FILE = "sweep.csv";
+
+    private final RunStore store;
+    private final RunLogger logger;
+    private final String sweepName;
+    private final String sweepId;
+
+    private SweepParent(RunStore store, RunLogger logger, String sweepName, String sweepId) {
+        this.store = store;
+        this.logger = logger;
+        this.sweepName = sweepName;
+        this.sweepId = sweepId;
+    }
+
+    /**
+     * Creates the parent run and opens its logger.
+     *
+     * @param loggers the injected run logger factory
+     * @param resultsRoot the results root, e.g. {@code results}
+     * @param experiment the experiment (folder and MLflow experiment) the sweep's runs go to
+     * @param runName the parent's run name (its folder), e.g. {@code <sweep>-sweep-<id>}
+     * @param sweepName the sweep's name
+     * @param sweepId the sweep's id
+     * @param definitionYaml the sweep definition, YAML (its flattened keys become the params)
+     * @param trackingUri the tracking URI, if any (resolved as for runs)
+     * @param source the sweep file, if known
+     */
+    public static SweepParent open(RunLoggerFactory loggers, Path resultsRoot, String experiment, String runName,
+                                   String sweepName, String sweepId, String definitionYaml, Optional<String> trackingUri,
+                                   Optional<Path> source) {
+        Map<String, String> params = ConfigLoader.parse(definitionYaml, "sweep definition").flatten();
+        RunStore store = RunStore.create(resultsRoot, experiment, runName, definitionYaml);
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(RunTags.ROLE, "sweep");
+        tags.put(RunTags.SWEEP, sweepName);
+        tags.put(RunTags.SWEEP_ID, sweepId);
+        RunContext context = new RunContext(store, experiment, runName, params, tags, trackingUri, source);
+        return new SweepParent(store, loggers.open(context), sweepName, sweepId);
+    }
+
+    /** The parent's local store. */
+    public RunStore store() {
+        return store;
+    }
+
+    /** The tags every run of the sweep carries: sweep name and id, and the parent's vaelab run id. */
+    public Map<String, String> childTags() {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(RunTags.SWEEP, sweepName);
+        tags.put(RunTags.SWEEP_ID, sweepId);
+        tags.put(RunTags.PARENT_VAELAB_RUN_ID, store.record().runId());
+        return tags;
+    }
+
+    /**
+     * The parent's MLflow run id, once its logger has created it; waits at most {@code wait}.
+     * Empty without a tracking URI or while the server cannot be reached.
+     */
+    public Optional<String> mlflowRunId(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            String id = store.record().extra().get(RunReplica.EXTRA_RUN);
+            if (id != null || System.nanoTime() >= deadline) {
+                return Optional.ofNullable(id);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Ends the sweep: writes the summary table, logs the best run's metrics at {@code step} on the
+     * parent, names the best run, and ends the parent in {@code status}.
+     *
+     * @param summaryCsv the sweep's summary table, CSV text
+     * @param bestRunName the best run's name, or null when no run finished
+     * @param bestMetrics the best run's key metrics (keys as in DESIGN.md, e.g. {@code test/elbo})
+     * @param step the step those metrics were logged at in the best run
+     */
+    public void finish(RunStatus status, String error, String summaryCsv, String bestRunName,
+                       Map<String, Double> bestMetrics, long step) {
+        AtomicFiles.writeString(store.directory().resolve(TABLE_FILE), Objects.requireNonNull(summaryCsv, "summaryCsv"));
+        if (bestRunName != null) {
+            store.putExtra(RunTags.EXTRA_PREFIX + "vaelab.best_run", bestRunName);
+        }
+        if (!bestMetrics.isEmpty()) {
+            logger.logMetrics(bestMetrics, step);
+            logger.logSummary(bestMetrics);
+        }
+        logger.finish(status, error);
+    }
+
+    @Override
+    public void close() {
+        logger.close();
+    }
+}
