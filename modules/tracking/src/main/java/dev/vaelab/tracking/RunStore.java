@@ -79,8 +79,21 @@ public final class RunStore implements Closeable {
      */
     public static RunStore create(Path root, String experiment, String runName, String configYaml, Clock clock,
             RunEnvironment environment) {
+        return createAt(directoryOf(root, experiment, runName), experiment, runName, configYaml, clock, environment);
+    }
+
+    /**
+     * Creates a new running run of {@code experiment} named {@code runName} in {@code directory},
+     * wherever that is (a sweep keeps its parent run beside its own files), laid out as
+     * {@link #create} lays out a run.
+     *
+     * @throws VaelabException when a run already exists there
+     */
+    public static RunStore createAt(Path directory, String experiment, String runName, String configYaml, Clock clock,
+            RunEnvironment environment) {
         Objects.requireNonNull(configYaml, "configYaml");
-        Path directory = directoryOf(root, experiment, runName);
+        requireSafeName("experiment", experiment);
+        requireSafeName("run name", runName);
         if (Files.exists(directory.resolve(RUN_FILE))) {
             throw new VaelabException("run directory " + directory + " already holds a run (" + RUN_FILE
                     + " exists); open it to resume, or choose another run name");

@@ -1,5 +1,7 @@
 package dev.vaelab.tracking.mlflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vaelab.tracking.MetricRow;
 import dev.vaelab.tracking.RunStatus;
 import java.net.http.HttpClient;
@@ -21,6 +23,7 @@ import org.mlflow.tracking.RunsPage;
  * Thread-safe; {@link #close()} aborts calls in flight.
  */
 public final class MlflowService implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** MLflow's limits on one {@code runs/log-batch} request. */
     public static final int MAX_METRICS_PER_BATCH = 1000;
     public static final int MAX_PARAMS_PER_BATCH = 100;
@@ -121,14 +124,53 @@ public final class MlflowService implements AutoCloseable {
                 });
     }
 
-    /** Every value the server holds of one metric of a run, in the server's order. */
+    /**
+     * Every value the server holds of one metric of a run, in the server's order, page by page.
+     * (The client's own {@code getMetricHistory} fails on a second page in 2.17.2: it appends to
+     * the first page's unmodifiable list.)
+     */
     public List<MetricRow> metricHistory(String runId, String key) {
-        List<Service.Metric> history = call("read the history of " + key, () -> client.getMetricHistory(runId, key));
-        List<MetricRow> rows = new ArrayList<>(history.size());
-        for (Service.Metric m : history) {
-            rows.add(new MetricRow(m.getKey(), m.getValue(), m.getStep(), m.getTimestamp()));
-        }
+        List<MetricRow> rows = new ArrayList<>();
+        String token = null;
+        do {
+            String path = "metrics/get-history?run_id=" + query(runId) + "&metric_key=" + query(key)
+                    + "&max_results=25000" + (token == null ? "" : "&page_token=" + query(token));
+            String body = call("read the history of " + key, () -> client.sendGet(path));
+            JsonNode page;
+            try {
+                page = JSON.readTree(body);
+            } catch (java.io.IOException e) {
+                throw new MlflowFailure(MlflowFailure.Kind.REJECTED, 200, null, "read the history of " + key
+                        + ": the server's answer is not MLflow's JSON: " + e.getMessage(), e);
+            }
+            for (JsonNode m : page.path("metrics")) {
+                rows.add(new MetricRow(m.path("key").asText(key), number(m.path("value")), m.path("step").asLong(0),
+                        m.path("timestamp").asLong(0)));
+            }
+            token = page.path("next_page_token").asText("");
+        } while (!token.isEmpty());
         return rows;
+    }
+
+    /** A proto3 JSON double: a number, or the strings {@code NaN}, {@code Infinity}, {@code -Infinity}. */
+    private static double number(JsonNode value) {
+        if (value.isNumber()) {
+            return value.asDouble();
+        }
+        switch (value.asText()) {
+            case "NaN":
+                return Double.NaN;
+            case "Infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-Infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                return Double.parseDouble(value.asText());
+        }
+    }
+
+    private static String query(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Ends a run in {@code status} at {@code endTime} (ms); RUNNING puts it back to running. */

@@ -200,8 +200,11 @@ public final class MlflowSync {
             throw new VaelabException(path + " does not exist; give results/<experiment> or results/<experiment>/<run>");
         }
         List<Path> runs;
-        try (Stream<Path> children = Files.list(path)) {
-            runs = children.filter(p -> Files.isRegularFile(p.resolve(RunStore.RUN_FILE)))
+        // runs sit directly in the experiment folder; a sweep's parent sits one level deeper (sweep/parent)
+        try (Stream<Path> found = Files.walk(path, 2)) {
+            runs = found.filter(p -> !p.equals(path) && !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isRegularFile(p.resolve(RunStore.RUN_FILE)))
+                    .filter(p -> p.getParent().equals(path) || !Files.isRegularFile(p.getParent().resolve(RunStore.RUN_FILE)))
                     .sorted(Comparator.comparing((Path p) -> !isSweepParent(p)).thenComparing(Path::toString))
                     .toList();
         } catch (IOException e) {

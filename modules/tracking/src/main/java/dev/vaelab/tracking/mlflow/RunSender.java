@@ -54,6 +54,7 @@ final class RunSender {
     private volatile boolean finishRequested;
     private volatile boolean completed;
     private volatile String failure;
+    private volatile boolean reported;
     private volatile int gridsWaiting;
 
     // sender thread only
@@ -149,12 +150,15 @@ final class RunSender {
             // abandoned at the drain deadline; finish() records what is left
         } catch (MlflowFailure f) {
             failure = f.getMessage();
-            notices.say("MLflow: the server refused a request: " + f.getMessage() + ". Not retried; MLflow "
-                    + "logging of this run stops here, and the run stays complete in " + store.directory() + ".");
+            reported = true;
+            notices.say("MLflow: the server refused a request: " + f.getMessage().replaceAll("\\.$", "") + ". Not "
+                    + "retried; MLflow logging of this run stops here, and the run stays complete in " + store.directory()
+                    + ".");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failure = e.toString();
+            reported = true;
             notices.say("MLflow: logging of this run stopped: " + e + "; the run stays complete in "
                     + store.directory() + ".");
         } finally {
@@ -273,7 +277,8 @@ final class RunSender {
                 + " s";
         String note = what + " did not reach " + service.server().display() + ": " + why;
         store.putExtras(Map.of(RunReplica.EXTRA_SYNC, RunReplica.SYNC_INCOMPLETE, RunReplica.EXTRA_NOTE, note));
-        notices.say("MLflow: " + note + ". They are kept in " + store.directory() + "; send them with `vaelab "
+        String said = reported ? what + " did not reach " + service.server().display() + " (see above)" : note;
+        notices.say("MLflow: " + said + ". They are kept in " + store.directory() + "; send them with `vaelab "
                 + "mlflow-sync " + store.directory() + "`");
     }
 }

@@ -15,8 +15,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The parent run of a sweep. It is a run store of its own, {@code <results>/<experiment>/<name>/},
- * logged through the same {@link RunLoggerFactory} as the sweep's runs, so it reaches MLflow live
+ * The parent run of a sweep. It is a run store of its own, in a directory the sweep chooses (such
+ * as {@code results/<experiment>/sweep/parent/}, where {@code vaelab mlflow-sync
+ * results/<experiment>} finds it), logged through the same {@link RunLoggerFactory} as the sweep's runs, so it reaches MLflow live
  * when a tracking URI is set and through {@code vaelab mlflow-sync} otherwise, exactly like a run:
  *
  * <ul>
@@ -50,26 +51,53 @@ public final class SweepParent implements AutoCloseable {
      * Creates the parent run and opens its logger.
      *
      * @param loggers the injected run logger factory
-     * @param resultsRoot the results root, e.g. {@code results}
-     * @param experiment the experiment (folder and MLflow experiment) the sweep's runs go to
-     * @param runName the parent's run name (its folder), e.g. {@code <sweep>-sweep-<id>}
+     * @param directory the parent's run directory, e.g. {@code results/<experiment>/sweep/parent}; it
+     *     must not hold a run yet (see {@link #exists})
+     * @param experiment the MLflow experiment the sweep's runs go to (their {@code tracking.experiment})
+     * @param runName the parent's name in MLflow, e.g. {@code <sweep>-sweep}
      * @param sweepName the sweep's name
      * @param sweepId the sweep's id
      * @param definitionYaml the sweep definition, YAML (its flattened keys become the params)
      * @param trackingUri the tracking URI, if any (resolved as for runs)
      * @param source the sweep file, if known
      */
-    public static SweepParent open(RunLoggerFactory loggers, Path resultsRoot, String experiment, String runName,
+    public static SweepParent open(RunLoggerFactory loggers, Path directory, String experiment, String runName,
                                    String sweepName, String sweepId, String definitionYaml, Optional<String> trackingUri,
                                    Optional<Path> source) {
         Map<String, String> params = ConfigLoader.parse(definitionYaml, "sweep definition").flatten();
-        RunStore store = RunStore.create(resultsRoot, experiment, runName, definitionYaml);
+        RunStore store = RunStore.createAt(directory, experiment, runName, definitionYaml, java.time.Clock.systemUTC(),
+                dev.vaelab.tracking.RunEnvironment.detect());
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(RunTags.ROLE, "sweep");
         tags.put(RunTags.SWEEP, sweepName);
         tags.put(RunTags.SWEEP_ID, sweepId);
         RunContext context = new RunContext(store, experiment, runName, params, tags, trackingUri, source);
         return new SweepParent(store, loggers.open(context), sweepName, sweepId);
+    }
+
+    /**
+     * Reopens the parent run in {@code directory}, left by an earlier, interrupted attempt of the
+     * sweep, to log the rest of it; its run id and tags are kept, so its runs stay nested under it.
+     */
+    public static SweepParent resume(RunLoggerFactory loggers, Path directory, Optional<String> trackingUri) {
+        RunStore store = RunStore.open(directory);
+        store.setStatus(RunStatus.RUNNING, null);
+        Map<String, String> extra = store.record().extra();
+        String sweepName = extra.getOrDefault(RunTags.EXTRA_PREFIX + RunTags.SWEEP, "");
+        String sweepId = extra.getOrDefault(RunTags.EXTRA_PREFIX + RunTags.SWEEP_ID, "");
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(RunTags.ROLE, "sweep");
+        tags.put(RunTags.SWEEP, sweepName);
+        tags.put(RunTags.SWEEP_ID, sweepId);
+        Map<String, String> params = ConfigLoader.parse(store.readConfig(), RunStore.CONFIG_FILE).flatten();
+        RunContext context = new RunContext(store, store.record().experiment(), store.record().runName(), params, tags,
+                trackingUri, Optional.empty());
+        return new SweepParent(store, loggers.open(context), sweepName, sweepId);
+    }
+
+    /** Whether {@code directory} holds a parent run already. */
+    public static boolean exists(Path directory) {
+        return java.nio.file.Files.isRegularFile(directory.resolve(RunStore.RUN_FILE));
     }
 
     /** The parent's local store. */

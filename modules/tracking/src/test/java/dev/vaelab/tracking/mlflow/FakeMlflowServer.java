@@ -678,7 +678,8 @@ public final class FakeMlflowServer implements AutoCloseable {
                     + "dashes (-), periods (.), spaces ( ), and slashes (/).");
         }
         String normalized = normpath(key);
-        if (!normalized.equals(key)) {
+        // MLflow's path_not_unique
+        if (!normalized.equals(key) || normalized.equals(".") || normalized.startsWith("..") || normalized.startsWith("/")) {
             throw invalid("Invalid " + label + ": '" + key + "'. Names may be treated as files in certain cases, and "
                     + "must not resolve to other names when treated as such. This name would resolve to '"
                     + normalized + "'");
