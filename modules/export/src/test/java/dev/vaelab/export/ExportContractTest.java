@@ -45,6 +45,13 @@ class ExportContractTest {
         return zoo.combinations().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
     }
 
+    @TestFactory
+    Stream<DynamicTest> headsWithScaleParametersOrOutputsExportValidFilesWithParity() {
+        List<TestZoo.Combination> variants = zoo.scaleVariants();
+        assertFalse(variants.isEmpty(), "no head takes a learned or predicted scale");
+        return variants.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
+    }
+
     private void check(TestZoo.Combination c) throws Exception {
         VaeGraphs graphs = zoo.graphs(c, LATENT);
         ModelCard card = TestZoo.card(graphs, c);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code src/test/python/use_exported.py} (Python's onnxruntime) shape their inputs from the
  * files' metadata and must compute what vaelab's Java side computes, within
  * {@value ParityCheck#TOLERANCE}; and the ONNX project's own checker
- * ({@code src/test/python/check_exported.py}) must accept every registered combination's files.
+ * ({@code src/test/python/check_exported.py}) must accept the files of every registered combination and scale variant.
  * Each test is skipped where its runtime is absent (node and {@code npm install --ignore-scripts}
  * in src/test/node; python3 with {@code onnxruntime} or {@code onnx}, e.g. on PYTHONPATH).
  */
@@ -56,9 +56,12 @@ class OtherRuntimesTest {
         assumeTrue(runs("python3", "-c", "import onnx"), "python3 with the onnx package is not here");
         TestZoo zoo = new TestZoo();
         List<String> command = new ArrayList<>(List.of("python3", "check_exported.py"));
-        for (TestZoo.Combination c : zoo.combinations()) {
+        List<TestZoo.Combination> all = new ArrayList<>(zoo.combinations());
+        all.addAll(zoo.scaleVariants());
+        for (int i = 0; i < all.size(); i++) {
+            TestZoo.Combination c = all.get(i);
             VaeGraphs graphs = zoo.graphs(c, 3);
-            Path models = Files.createDirectories(dir.resolve(c.model() + "-" + c.network() + "-" + c.head()));
+            Path models = Files.createDirectories(dir.resolve("combination-" + i));
             ExportResult files = new OnnxExporter(new ModelValidator()).write(
                     new ExportRequest(graphs, TestZoo.initialParameters(graphs, 4), TestZoo.card(graphs, c)), models);
             command.add(files.encoder().toAbsolutePath().toString());

@@ -53,11 +53,15 @@ final class TestZoo {
         heads = injector.getInstance(Key.get(new TypeLiteral<Map<String, HeadFactory>>() { }));
     }
 
-    /** One model type with one network type for encoder and decoder and one likelihood. */
-    record Combination(String model, String network, String head) {
+    /** One model type with one network type for encoder and decoder and one likelihood (with options). */
+    record Combination(String model, String network, String head, String headOptions) {
+        Combination(String model, String network, String head) {
+            this(model, network, head, "");
+        }
+
         @Override
         public String toString() {
-            return model + " / " + network + " / " + head;
+            return model + " / " + network + " / " + head + headOptions;
         }
     }
 
@@ -75,12 +79,32 @@ final class TestZoo {
     }
 
     /**
+     * Heads with the scale options that add parameters of their own or decoder outputs (a scale
+     * learned per pixel, a scale predicted by the decoder), for every head that takes them.
+     */
+    List<Combination> scaleVariants() {
+        List<Combination> out = new ArrayList<>();
+        for (String h : new TreeSet<>(heads.keySet())) {
+            for (String scale : List.of("learned_per_pixel", "predicted")) {
+                String options = ", scale: " + scale;
+                try {
+                    heads.get(h).create(spec("{type: " + h + options + "}"));
+                    out.add(new Combination("vae", "mlp", h, options));
+                } catch (ConfigException e) {
+                    // this head has no such scale
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * The graphs of a combination with latent size {@code latent} and, where the network takes it,
      * one small dense hidden layer (an MLP's default 400 units before a categorical head's 256
      * values per pixel would be 80 million weights); every other option takes its default.
      */
     VaeGraphs graphs(Combination c, int latent) {
-        LikelihoodHead head = heads.get(c.head()).create(spec("{type: " + c.head() + "}"));
+        LikelihoodHead head = heads.get(c.head()).create(spec("{type: " + c.head() + c.headOptions() + "}"));
         ModelContext context = new ModelContext(MNIST, DIGITS.size(), head.outputsPerPixel());
         VaeModel model;
         try {
