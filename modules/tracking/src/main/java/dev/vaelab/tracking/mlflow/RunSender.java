@@ -259,6 +259,13 @@ final class RunSender {
 
     /** Records in run.json, and says, whether the run reached the server whole. */
     private void record() {
+        if (completed && replica.artifactsProblem().isPresent()) {
+            String note = "artifacts not stored: " + replica.artifactsProblem().get();
+            store.putExtras(Map.of(RunReplica.EXTRA_SYNC, RunReplica.SYNC_INCOMPLETE, RunReplica.EXTRA_NOTE, note));
+            notices.say("MLflow: run logged to " + replica.page() + " without its artifacts (see above); they are kept in "
+                    + store.directory());
+            return;
+        }
         if (completed) {
             store.putExtras(Map.of(RunReplica.EXTRA_SYNC, RunReplica.SYNC_COMPLETE, RunReplica.EXTRA_NOTE, ""));
             String parent = replica.parentPending() ? " (its sweep's parent run is not on the server yet; "
