@@ -7,6 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Injector;
+import dev.vaelab.core.config.ConfigLoader;
+import dev.vaelab.core.spec.ExperimentSpec;
+import dev.vaelab.export.ExportRequest;
+import dev.vaelab.export.ExportedModels;
+import dev.vaelab.export.IdxFiles;
+import dev.vaelab.export.ModelCard;
+import dev.vaelab.export.ParityCheck;
+import dev.vaelab.export.ParityInputs;
+import dev.vaelab.export.ParityReport;
+import dev.vaelab.train.Checkpoint;
+import dev.vaelab.train.ExperimentResolver;
+import dev.vaelab.train.ResolvedExperiment;
+import dev.vaelab.zoo.objective.VaeGraphs;
+import java.util.Arrays;
+import java.util.Optional;
 import dev.vaelab.data.Catalog;
 import dev.vaelab.data.Checksum;
 import dev.vaelab.data.DataFile;
@@ -46,7 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
  * files): the files a run leaves are valid and their sizes are in the summary; {@code vaelab sample}
  * and {@code vaelab encode}, from the files alone, reproduce the run's own sample and
  * reconstruction grids pixel for pixel; {@code vaelab export} writes the same bytes again from the
- * checkpoint; and every kind of bad input is one clear line, not a stack trace.
+ * checkpoint; the trained files compute what the training graphs do (relative error at most
+ * 1e-5); and every kind of bad input is one clear line, not a stack trace.
  */
 class ExportCommandsTest {
     private static final int SIDE = 28;
@@ -116,6 +132,30 @@ class ExportCommandsTest {
                 assertEquals(List.of(), validator.problems(bytes), run + " " + part);
                 assertEquals(bytes.length, summary.get("export/" + part + "_bytes"), part + " size in the summary");
             }
+        }
+    }
+
+    @Test
+    void trainedFilesComputeWhatTheTrainingGraphsDo() throws IOException {
+        ExperimentResolver resolver = injector.getInstance(ExperimentResolver.class);
+        for (Path run : List.of(vaeRun, cvaeRun)) {
+            RunStore store = RunStore.open(run);
+            ResolvedExperiment rx = resolver.resolve(ExperimentSpec.parse(ConfigLoader.parse(store.readConfig(), "config")));
+            VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), PIXELS, 10);
+            ModelCard card = ModelCard.describe(graphs, rx.dataset(), rx.spec().data().binarize(), store.readConfig(),
+                    store.record().runId(), store.record().runName());
+            ExportRequest request = new ExportRequest(graphs,
+                    Checkpoint.read(run.resolve("model/checkpoint")).values(), card);
+            ExportedModels files = new ExportedModels(Files.readAllBytes(run.resolve("model/encoder.onnx")),
+                    Files.readAllBytes(run.resolve("model/decoder.onnx")));
+            Images test = IdxFiles.readImages(dir.resolve("data/mnist/t10k-images-idx3-ubyte.gz")).first(100);
+            int[] labels = Arrays.copyOf(IdxFiles.readLabels(dir.resolve("data/mnist/t10k-labels-idx1-ubyte.gz")), 100);
+            ParityInputs real = new ParityInputs("test", 100, test.pixels(),
+                    card.conditional() ? Optional.of(labels) : Optional.empty(), Optional.empty());
+            ParityReport report = new ParityCheck().compare(request, files,
+                    List.of(ParityCheck.randomInputs(card, 32, 1), real));
+            assertEquals("", report.failures(ParityCheck.TOLERANCE), run.toString());
+            System.out.println(run.getFileName() + " trained: worst " + report.worst());
         }
     }
 
@@ -271,7 +311,7 @@ class ExportCommandsTest {
 
     /** The labels of the validation images: the last 300 of the training file, in order. */
     private static int[] validationLabels(Path run) throws IOException {
-        int[] all = dev.vaelab.export.IdxFiles.readLabels(dir.resolve("data/mnist/train-labels-idx1-ubyte.gz"));
+        int[] all = IdxFiles.readLabels(dir.resolve("data/mnist/train-labels-idx1-ubyte.gz"));
         return java.util.Arrays.copyOfRange(all, all.length - 300, all.length);
     }
 
