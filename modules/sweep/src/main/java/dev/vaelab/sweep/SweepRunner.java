@@ -253,6 +253,9 @@ public final class SweepRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            // the JVM ends when this hook returns, before the command can say it
+            console.event("stopped; start the same sweep again to resume, 'vaelab summary "
+                    + layout.experimentDirectory() + "' tabulates what is done");
         }
 
         private SweepStatus status() {

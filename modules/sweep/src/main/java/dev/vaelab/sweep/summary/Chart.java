@@ -240,7 +240,7 @@ final class Chart {
                 if (Double.isFinite(s.ys()[i]) && Double.isFinite(s.xs()[i]) && (!log || s.xs()[i] > 0)) {
                     double x = f.px(s.xs()[i], log);
                     double y = f.py(s.ys()[i]);
-                    g.fill(new Ellipse2D.Double(x - 3.5, y - 3.5, 7, 7));
+                    g.fill(new Ellipse2D.Double(x - 4, y - 4, 8, 8));
                 }
             }
         }
@@ -289,12 +289,12 @@ final class Chart {
         return ticks;
     }
 
-    /** Powers of ten inside [lo, hi], with 2 and 5 between them when there are few. */
+    /** Powers of ten inside [lo, hi], with 2 and 5 times them when the range spans three decades or less. */
     static List<Double> logTicks(double lo, double hi) {
         List<Double> ticks = new ArrayList<>();
         int first = (int) Math.floor(Math.log10(lo));
         int last = (int) Math.ceil(Math.log10(hi));
-        double[] mantissas = last - first <= 2 ? new double[] {1, 2, 5} : new double[] {1};
+        double[] mantissas = hi / lo <= 1000 ? new double[] {1, 2, 5} : new double[] {1};
         for (int e = first; e <= last; e++) {
             for (double m : mantissas) {
                 double v = m * Math.pow(10, e);

@@ -62,7 +62,7 @@ public final class SummaryTable {
         String line = experiment + ": " + rows.size() + " runs (" + counts + "), ranked by " + metric.name()
                 + " (" + metric.goal() + ")";
         return rows.get(0).metric(metric.name())
-                .map(v -> line + "; best " + format(v) + ": " + rows.get(0).label() + " (" + rows.get(0).name() + ")")
+                .map(v -> line + "; best " + format(v, false) + ": " + rows.get(0).label() + " (" + rows.get(0).name() + ")")
                 .orElse(line + "; no run has " + metric.name() + " yet");
     }
 
@@ -75,15 +75,15 @@ public final class SummaryTable {
                 widths[c] = Math.max(widths[c], row.get(c).length());
             }
         }
+        boolean[] right = numericColumns(cells);
         StringBuilder sb = new StringBuilder();
         for (int r = 0; r < cells.size(); r++) {
             List<String> row = cells.get(r);
             StringBuilder line = new StringBuilder();
             for (int c = 0; c < row.size(); c++) {
                 String cell = row.get(c);
-                boolean right = c == 0 || c >= 3;
                 String pad = " ".repeat(widths[c] - cell.length());
-                line.append(c == 0 ? "" : "  ").append(right ? pad + cell : cell + pad);
+                line.append(c == 0 ? "" : "  ").append(right[c] ? pad + cell : cell + pad);
             }
             sb.append(line.toString().stripTrailing()).append('\n');
             if (r == 0) {
@@ -108,9 +108,10 @@ public final class SummaryTable {
                 .append(headline()).append("\n\n");
         List<List<String>> cells = cells(false);
         sb.append(cells.get(0).stream().map(SummaryTable::mdCell).collect(Collectors.joining(" | ", "| ", " |\n")));
+        boolean[] right = numericColumns(cells);
         List<String> align = new ArrayList<>();
-        for (int c = 0; c < cells.get(0).size(); c++) {
-            align.add(c == 0 || c >= 3 ? "---:" : "---");
+        for (boolean r : right) {
+            align.add(r ? "---:" : "---");
         }
         sb.append("| ").append(String.join(" | ", align)).append(" |\n");
         for (List<String> row : cells.subList(1, cells.size())) {
@@ -147,6 +148,14 @@ public final class SummaryTable {
             header.add("error");
         }
         out.add(header);
+        // a column of counts (active units) reads as integers; any other keeps four decimals throughout
+        Set<String> integral = new java.util.HashSet<>();
+        for (String m : metrics) {
+            if (rows.stream().map(r -> r.metrics().get(m)).filter(java.util.Objects::nonNull)
+                    .allMatch(v -> Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 1e9)) {
+                integral.add(m);
+            }
+        }
         int rank = 0;
         for (RunRow r : rows) {
             rank++;
@@ -157,7 +166,7 @@ public final class SummaryTable {
             parameters.forEach(p -> row.add(r.parameters().getOrDefault(p, "")));
             for (String m : metrics) {
                 Double v = r.metrics().get(m);
-                row.add(v == null ? "" : exact ? Double.toString(v) : format(v));
+                row.add(v == null ? "" : exact ? Double.toString(v) : format(v, integral.contains(m)));
             }
             if (exact) {
                 row.add(r.seconds() == null ? "" : String.format(Locale.ROOT, "%.3f", r.seconds()));
@@ -170,12 +179,38 @@ public final class SummaryTable {
         return out;
     }
 
-    /** Integers as integers, other values with four decimals. */
-    static String format(double v) {
-        if (Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 1e9) {
+    /** A value of a column of integers as an integer, else with four decimals. */
+    static String format(double v, boolean integer) {
+        if (integer) {
             return Long.toString((long) v);
         }
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : Double.toString(v);
+    }
+
+    /** Columns whose cells are all numbers (or empty, or {@code -}) are right-aligned. */
+    private static boolean[] numericColumns(List<List<String>> cells) {
+        boolean[] numeric = new boolean[cells.get(0).size()];
+        for (int c = 0; c < numeric.length; c++) {
+            boolean all = true;
+            for (List<String> row : cells.subList(1, cells.size())) {
+                String cell = row.get(c);
+                if (!cell.isEmpty() && !cell.equals("-") && !isNumber(cell) && !cell.matches("(\\d+:)?\\d+(:\\d\\d)?s?")) {
+                    all = false;
+                    break;
+                }
+            }
+            numeric[c] = all;
+        }
+        return numeric;
+    }
+
+    private static boolean isNumber(String text) {
+        try {
+            Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String csvField(String field) {

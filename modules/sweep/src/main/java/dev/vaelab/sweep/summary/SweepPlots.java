@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The plots of a sweep summary, as PNG files: the ranking metric against each swept parameter
- * (every run a point, the mean over runs with that value a line; a numeric parameter spanning more
- * than a decade gets a log axis, a non-numeric one a categorical axis), and the training curves
+ * (every run a point, the mean over runs with that value a line; a numeric parameter spanning a decade
+ * or more gets a log axis, a non-numeric one a categorical axis), and the training curves
  * ({@link ExperimentRuns#CURVES}) of all runs on one chart each.
  */
 final class SweepPlots {
@@ -70,7 +70,7 @@ final class SweepPlots {
         if (numeric) {
             double min = java.util.Arrays.stream(xs).min().orElse(1);
             double max = java.util.Arrays.stream(xs).max().orElse(1);
-            if (min > 0 && max / min >= 20) {
+            if (min > 0 && max / min >= 10) {
                 chart.logX();
             }
         } else {
@@ -85,8 +85,9 @@ final class SweepPlots {
         }
         double[] mx = sums.keySet().stream().mapToDouble(Double::doubleValue).toArray();
         double[] my = sums.values().stream().mapToDouble(s -> s[0] / s[1]).toArray();
-        chart.add(null, xs, ys, Chart.Style.POINTS, POINT, false);
         chart.add(null, mx, my, Chart.Style.LINE, MEAN, false);
+        chart.add(null, xs, ys, Chart.Style.POINTS, POINT, false); // over the line
+
         return chart;
     }
 
