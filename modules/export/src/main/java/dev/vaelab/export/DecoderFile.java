@@ -40,7 +40,7 @@ public final class DecoderFile implements AutoCloseable {
         Optional<int[]> checked = Labels.check(labels, count, card, labelsOption);
         Map<String, float[]> feeds = new HashMap<>();
         feeds.put("z", z);
-        checked.ifPresent(l -> feeds.put("y", ParityCheck.oneHot(l, card.numClasses())));
+        checked.ifPresent(l -> feeds.put("y", Labels.oneHot(l, card.numClasses())));
         return file.run(feeds, count).get("mean");
     }
 

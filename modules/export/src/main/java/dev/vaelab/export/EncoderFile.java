@@ -38,7 +38,7 @@ public final class EncoderFile implements AutoCloseable {
         Optional<int[]> checked = Labels.check(labels, images.count(), card, labelsOption);
         Map<String, float[]> feeds = new HashMap<>();
         feeds.put("x", images.pixels());
-        checked.ifPresent(l -> feeds.put("y", ParityCheck.oneHot(l, card.numClasses())));
+        checked.ifPresent(l -> feeds.put("y", Labels.oneHot(l, card.numClasses())));
         Map<String, float[]> out = file.run(feeds, images.count());
         return new Latents(out.get("mu"), out.get("logvar"), images.count(), card.latentDim());
     }

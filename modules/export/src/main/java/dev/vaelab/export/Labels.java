@@ -61,6 +61,15 @@ public final class Labels {
         return labels;
     }
 
+    /** One-hot rows [labels.length, classes], the {@code y} input of a conditional model. */
+    public static float[] oneHot(int[] labels, int classes) {
+        float[] y = new float[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) {
+            y[i * classes + labels[i]] = 1;
+        }
+        return y;
+    }
+
     /** {@code count} copies of {@code label}. */
     public static int[] repeat(int label, int count) {
         int[] out = new int[count];

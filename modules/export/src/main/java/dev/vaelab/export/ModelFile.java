@@ -1,8 +1,6 @@
 package dev.vaelab.export;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
@@ -10,12 +8,9 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.vaelab.core.error.VaelabException;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -121,35 +116,10 @@ public final class ModelFile implements AutoCloseable {
      * @return every output, flattened, in the file's order
      */
     public Map<String, float[]> run(Map<String, float[]> inputs, int count) {
-        Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
-            for (String name : session.getInputNames()) {
-                float[] values = inputs.get(name);
-                if (values == null) {
-                    throw new IllegalArgumentException("no values for input '" + name + "'");
-                }
-                long[] shape = inputShape(name);
-                for (int i = 0; i < shape.length; i++) {
-                    if (shape[i] < 0) {
-                        shape[i] = count;
-                    }
-                }
-                feeds.put(name, OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape));
-            }
-            Map<String, float[]> out = new LinkedHashMap<>();
-            try (OrtSession.Result result = session.run(feeds)) {
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    FloatBuffer b = ((OnnxTensor) e.getValue()).getFloatBuffer();
-                    float[] a = new float[b.remaining()];
-                    b.get(a);
-                    out.put(e.getKey(), a);
-                }
-            }
-            return out;
+            return SessionRuns.run(env, session, inputs, count);
         } catch (OrtException e) {
             throw new VaelabException(file + ": ONNX Runtime failed to run the model: " + e.getMessage().strip(), e);
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
         }
     }
 

@@ -1,18 +1,13 @@
 package dev.vaelab.export;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.onnx.graph.OnnxModelWriter;
 import jakarta.inject.Inject;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,16 +74,16 @@ public final class ParityCheck {
                     Map<String, float[]> feeds = new HashMap<>(request.parameters());
                     feeds.put("x", in.images());
                     feeds.put("eps", new float[in.count() * card.latentDim()]);
-                    in.labels().ifPresent(labels -> feeds.put("y", oneHot(labels, card.numClasses())));
-                    Map<String, float[]> encoded = run(refEvaluation, feeds, in.count());
+                    in.labels().ifPresent(labels -> feeds.put("y", Labels.oneHot(labels, card.numClasses())));
+                    Map<String, float[]> encoded = SessionRuns.run(env, refEvaluation, feeds, in.count());
                     Map<String, float[]> encRef = Map.of("mu", encoded.get("mu"), "logvar", encoded.get("logvar"));
-                    compare(Role.ENCODER, encRef, run(encOff, feeds, in.count()), in.name(), false, out);
-                    compare(Role.ENCODER, encRef, run(encOn, feeds, in.count()), in.name(), true, out);
+                    compare(Role.ENCODER, encRef, SessionRuns.run(env, encOff, feeds, in.count()), in.name(), false, out);
+                    compare(Role.ENCODER, encRef, SessionRuns.run(env, encOn, feeds, in.count()), in.name(), true, out);
 
                     feeds.put("z", in.z().orElse(encoded.get("mu")));
-                    Map<String, float[]> decRef = run(refDecoder, feeds, in.count());
-                    compare(Role.DECODER, decRef, run(decOff, feeds, in.count()), in.name(), false, out);
-                    compare(Role.DECODER, decRef, run(decOn, feeds, in.count()), in.name(), true, out);
+                    Map<String, float[]> decRef = SessionRuns.run(env, refDecoder, feeds, in.count());
+                    compare(Role.DECODER, decRef, SessionRuns.run(env, decOff, feeds, in.count()), in.name(), false, out);
+                    compare(Role.DECODER, decRef, SessionRuns.run(env, decOn, feeds, in.count()), in.name(), true, out);
                 }
             }
         } catch (OrtException e) {
@@ -119,45 +114,5 @@ public final class ParityCheck {
             double relative = scale == 0 ? diff : diff / scale;
             out.add(new ParityReport.Comparison(role, name, inputs, optimized, relative, scale));
         });
-    }
-
-    /** Feeds the session's inputs from {@code values} (batch axis = {@code count}) and returns its outputs. */
-    private Map<String, float[]> run(OrtSession session, Map<String, float[]> values, int count) throws OrtException {
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
-            for (var in : session.getInputInfo().values()) {
-                float[] v = values.get(in.getName());
-                if (v == null) {
-                    throw new IllegalStateException("no value for input '" + in.getName() + "'");
-                }
-                long[] shape = ((TensorInfo) in.getInfo()).getShape();
-                for (int i = 0; i < shape.length; i++) {
-                    if (shape[i] < 0) {
-                        shape[i] = count;
-                    }
-                }
-                feeds.put(in.getName(), OnnxTensor.createTensor(env, FloatBuffer.wrap(v), shape));
-            }
-            Map<String, float[]> out = new LinkedHashMap<>();
-            try (OrtSession.Result result = session.run(feeds)) {
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    FloatBuffer b = ((OnnxTensor) e.getValue()).getFloatBuffer();
-                    float[] a = new float[b.remaining()];
-                    b.get(a);
-                    out.put(e.getKey(), a);
-                }
-            }
-            return out;
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
-        }
-    }
-
-    static float[] oneHot(int[] labels, int classes) {
-        float[] y = new float[labels.length * classes];
-        for (int i = 0; i < labels.length; i++) {
-            y[i * classes + labels[i]] = 1;
-        }
-        return y;
     }
 }
