@@ -13,6 +13,8 @@ import dev.vaelab.export.ExportRequest;
 import dev.vaelab.export.ExportedModels;
 import dev.vaelab.export.IdxFiles;
 import dev.vaelab.export.ModelCard;
+import dev.vaelab.export.ModelFile;
+import dev.vaelab.export.Role;
 import dev.vaelab.export.ParityCheck;
 import dev.vaelab.export.ParityInputs;
 import dev.vaelab.export.ParityReport;
@@ -57,10 +59,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The export path end to end on trained runs (a VAE and a CVAE, two epochs on generated IDX
- * files): the files a run leaves are valid and their sizes are in the summary; {@code vaelab sample}
- * and {@code vaelab encode}, from the files alone, reproduce the run's own sample and
- * reconstruction grids pixel for pixel; {@code vaelab export} writes the same bytes again from the
+ * The export path end to end on trained runs (a VAE, a CVAE and a convolutional VAE, two epochs
+ * on generated IDX files): the files a run leaves are valid and their sizes are in the summary;
+ * {@code vaelab sample} and {@code vaelab encode}, from the files alone, reproduce the run's own
+ * sample and reconstruction grids pixel for pixel; {@code vaelab export} writes the same bytes again from the
  * checkpoint; the trained files compute what the training graphs do (relative error at most
  * 1e-5); and every kind of bad input is one clear line, not a stack trace.
  */
@@ -74,6 +76,7 @@ class ExportCommandsTest {
     private static Injector injector;
     private static Path vaeRun;
     private static Path cvaeRun;
+    private static Path convRun;
 
     @BeforeAll
     static void train() throws Exception {
@@ -100,6 +103,8 @@ class ExportCommandsTest {
         });
         vaeRun = run(data, "vae", "{type: vae, latent_dim: 4, encoder: {type: mlp, hidden: [32]}, decoder: {type: mlp, hidden: [32]}}", "none");
         cvaeRun = run(data, "cvae", "{type: cvae, latent_dim: 3, encoder: {type: mlp, hidden: [32]}, decoder: {type: mlp, hidden: [32]}}", "dynamic");
+        // a conv encoder's file takes x as [N, 1, 28, 28]
+        convRun = run(data, "conv", "{type: vae, latent_dim: 4, encoder: {type: conv, channels: [8, 16]}, decoder: {type: conv, channels: [8, 16]}}", "static");
     }
 
     private static Path run(Path data, String name, String model, String binarize) throws IOException {
@@ -125,12 +130,15 @@ class ExportCommandsTest {
     @Test
     void aRunLeavesValidFilesAndTheirSizesInItsSummary() throws IOException {
         ModelValidator validator = new ModelValidator();
-        for (Path run : List.of(vaeRun, cvaeRun)) {
+        for (Path run : List.of(vaeRun, cvaeRun, convRun)) {
             Map<String, Double> summary = RunStore.open(run).readSummary();
             for (String part : List.of("encoder", "decoder")) {
                 byte[] bytes = Files.readAllBytes(run.resolve("model").resolve(part + ".onnx"));
                 assertEquals(List.of(), validator.problems(bytes), run + " " + part);
                 assertEquals(bytes.length, summary.get("export/" + part + "_bytes"), part + " size in the summary");
+            }
+            try (ModelFile encoder = ModelFile.open(run.resolve("model/encoder.onnx"), Role.ENCODER, 1, "--encoder")) {
+                assertEquals(run == convRun ? 4 : 2, encoder.inputShape("x").length, "x is [N, C, H, W] for conv only");
             }
         }
     }
@@ -138,7 +146,7 @@ class ExportCommandsTest {
     @Test
     void trainedFilesComputeWhatTheTrainingGraphsDo() throws IOException {
         ExperimentResolver resolver = injector.getInstance(ExperimentResolver.class);
-        for (Path run : List.of(vaeRun, cvaeRun)) {
+        for (Path run : List.of(vaeRun, cvaeRun, convRun)) {
             RunStore store = RunStore.open(run);
             ResolvedExperiment rx = resolver.resolve(ExperimentSpec.parse(ConfigLoader.parse(store.readConfig(), "config")));
             VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), PIXELS, 10);
@@ -161,7 +169,7 @@ class ExportCommandsTest {
 
     @Test
     void sampleReproducesTheRunsSampleGridFromTheDecoderAlone() throws IOException {
-        for (Path run : List.of(vaeRun, cvaeRun)) {
+        for (Path run : List.of(vaeRun, cvaeRun, convRun)) {
             Path out = dir.resolve(run.getFileName() + "-samples.png");
             Result r = cli("sample", "--decoder", run.resolve("model/decoder.onnx").toString(), "--n", "64",
                     "--out", out.toString(), "--threads", "1");
@@ -172,7 +180,7 @@ class ExportCommandsTest {
 
     @Test
     void encodeThenDecodeReproducesTheRunsReconstructionGrid() throws IOException {
-        for (Path run : List.of(vaeRun, cvaeRun)) {
+        for (Path run : List.of(vaeRun, cvaeRun, convRun)) {
             Path grid = run.resolve("grids/reconstructions_e002.png");
             Path latents = dir.resolve(run.getFileName() + "-latents.csv");
             List<String> encode = new ArrayList<>(List.of("encode", "--encoder", run.resolve("model/encoder.onnx").toString(),
