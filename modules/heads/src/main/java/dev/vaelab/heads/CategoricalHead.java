@@ -14,11 +14,12 @@ import java.util.LinkedHashMap;
  * pixel), pixel x's level is round(255·x), and {@code log p(x) = log softmax(logits)[level]}, an
  * exact probability (not a density) in nats. The mean is {@code Σ_k p_k·k/255}.
  *
- * <p>The log-softmax subtracts the log-sum-exp shifted by the per-pixel maximum, so no exponent is
- * positive and no logit can overflow it. The shift is taken through an int64 cast: the autodiff
- * only follows floating tensors, so no gradient flows into it (none should: the log-softmax does
- * not depend on the shift), and it is the maximum up to its fractional part, which keeps every
- * exponent below 1.
+ * <p>The log-sum-exp is shifted by the per-pixel maximum, so no logit can overflow an exponent.
+ * The shift is taken through an int64 cast: the autodiff only follows floating tensors, so no
+ * gradient flows into it (none should: the log-softmax does not depend on the shift), and it is
+ * the maximum up to its fractional part, which keeps every exponent below 1. The log-likelihood
+ * picks each pixel's observed logit with GatherElements rather than forming all 256
+ * log-probabilities: on [N, 256, D] every pass counts.
  */
 public final class CategoricalHead implements LikelihoodHead {
     public static final String TYPE = "categorical";
@@ -41,12 +42,21 @@ public final class CategoricalHead implements LikelihoodHead {
         return g.reshape(decoderOutput, Shape.of(decoderOutput.shape().dim(0), LEVELS, pixels));
     }
 
+    /** The per-pixel shift of the log-sum-exp, [N, 1, D]: the maximum logit, truncated, with no gradient. */
+    private static Tensor shift(Graph g, Tensor logits) {
+        return g.cast(g.cast(g.reduceMax(logits, true, 1), DType.INT64), g.floatType());
+    }
+
+    /** log Σ_k exp(logit_k - shift), [N, 1, D]. */
+    private static Tensor shiftedLogSumExp(Graph g, Tensor logits, Tensor shift) {
+        return g.log(g.reduceSum(g.exp(g.sub(logits, shift)), true, 1));
+    }
+
     /** log softmax over the levels, [N, 256, D]. */
     public static Tensor logProbabilities(Graph g, Tensor decoderOutput) {
         Tensor logits = levelsFirst(g, decoderOutput);
-        Tensor shift = g.cast(g.cast(g.reduceMax(logits, true, 1), DType.INT64), g.floatType());
-        Tensor shifted = g.sub(logits, shift);
-        return g.sub(shifted, g.log(g.reduceSum(g.exp(shifted), true, 1)));
+        Tensor shift = shift(g, logits);
+        return g.sub(g.sub(logits, shift), shiftedLogSumExp(g, logits, shift));
     }
 
     /** The levels 0..255 as [1, 256, 1], times {@code scale}. */
@@ -62,9 +72,10 @@ public final class CategoricalHead implements LikelihoodHead {
     public Tensor logLikelihood(Graph g, ParameterSource params, Tensor decoderOutput, Tensor x) {
         // the level of each pixel, kept inside 0..255 so that no pixel can miss every level
         Tensor level = g.min(g.max(g.round(g.mul(x, LEVELS - 1.0)), g.scalar(0)), g.scalar(LEVELS - 1.0));
-        Tensor observed = g.equal(levelGrid(g, 1.0), g.unsqueeze(level, 1)); // [N, 256, D], one true per pixel
-        Tensor picked = g.where(observed, logProbabilities(g, decoderOutput), g.scalar(0));
-        return g.reduceSum(picked, false, 1, 2);
+        Tensor logits = levelsFirst(g, decoderOutput);
+        Tensor shift = shift(g, logits);
+        Tensor observed = g.gatherElements(logits, g.unsqueeze(g.cast(level, DType.INT64), 1), 1); // [N, 1, D]
+        return g.reduceSum(g.sub(g.sub(observed, shift), shiftedLogSumExp(g, logits, shift)), false, 1, 2);
     }
 
     @Override

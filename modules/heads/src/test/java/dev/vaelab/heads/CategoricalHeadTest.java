@@ -104,14 +104,17 @@ class CategoricalHeadTest {
     @Test
     void greyLevelsRoundToTheNearestLevelAndStayInRange() {
         double[] p = probabilities(new SplittableRandom(2));
-        double[] out = decoderOutput(new double[][][] {{p}}, new double[][] {{0}});
         double[] pixels = {0.4 / 255, 0.6 / 255, 100.4 / 255, 254.6 / 255, -0.2, 1.3};
         int[] level = {0, 1, 100, 255, 0, 255};
+        double[][][] rows = new double[pixels.length][][];
+        java.util.Arrays.fill(rows, new double[][] {p});
+        double[] out = decoderOutput(rows, new double[pixels.length][1]);
         Graph g = new Graph(DType.DOUBLE);
-        Tensor o = g.input("out", DType.DOUBLE, Shape.of(1, K));
+        Tensor o = g.input("out", DType.DOUBLE, Shape.of(Shape.BATCH, K));
         Tensor xt = g.input("x", DType.DOUBLE, Shape.of(Shape.BATCH, 1));
         g.output("ll", HEAD.logLikelihood(g, new GraphInputParameters(g, ""), o, xt));
-        double[] ll = Float64.run(g, Map.of("out", new In(out, 1, K), "x", new In(pixels, pixels.length, 1))).get("ll");
+        double[] ll = Float64.run(g, Map.of("out", new In(out, pixels.length, K), "x", new In(pixels, pixels.length, 1)))
+                .get("ll");
         for (int i = 0; i < pixels.length; i++) {
             assertEquals(Math.log(p[level[i]]), ll[i], 1e-12, "pixel " + pixels[i]);
         }

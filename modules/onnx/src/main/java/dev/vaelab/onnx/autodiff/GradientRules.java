@@ -56,6 +56,9 @@ public final class GradientRules {
             Map.entry("Where", (g, n, dy, need) -> new Tensor[] {null,
                 need[1] ? g.where(n.input(0), dy, g.scalar(0)) : null,
                 need[2] ? g.where(n.input(0), g.scalar(0), dy) : null}),
+            // each picked element's gradient goes back to where it was picked from, summed over repeats
+            Map.entry("GatherElements", (g, n, dy, need) -> new Tensor[] {g.scatterAddElements(
+                    g.expandLike(g.scalar(0), n.input(0)), n.input(1), dy, n.longAttr("axis", 0)), null}),
             Map.entry("Conv", ConvGradients::conv),
             Map.entry("ConvTranspose", ConvGradients::convTranspose));
 

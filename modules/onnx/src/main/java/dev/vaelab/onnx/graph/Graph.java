@@ -398,6 +398,32 @@ public final class Graph {
         return unary("Identity", x);
     }
 
+    /**
+     * The elements of {@code data} at the int64 {@code index} along {@code axis} (ONNX
+     * GatherElements): index has data's rank, and the result its shape. Differentiable in data,
+     * e.g. the logit of each pixel's observed level out of all levels.
+     */
+    public Tensor gatherElements(Tensor data, Tensor index, long axis) {
+        require(index.rank() == data.rank() && index.dtype() == DType.INT64,
+                "GatherElements takes an int64 index of the data's rank: %s and %s", data, index);
+        int ax = (int) (axis < 0 ? axis + data.rank() : axis);
+        return add("GatherElements", List.of(data, index), data.dtype(), index.shape(), Map.of("axis", (long) ax));
+    }
+
+    /**
+     * A copy of {@code data} with {@code updates} added at the int64 {@code index} along
+     * {@code axis} (ONNX ScatterElements with reduction add, so repeated indices accumulate). No
+     * gradient rule: it is GatherElements' gradient.
+     */
+    public Tensor scatterAddElements(Tensor data, Tensor index, Tensor updates, long axis) {
+        require(index.rank() == data.rank() && index.shape().equals(updates.shape()) && index.dtype() == DType.INT64,
+                "ScatterElements takes an int64 index shaped like the updates, of the data's rank: %s, %s, %s",
+                data, index, updates);
+        int ax = (int) (axis < 0 ? axis + data.rank() : axis);
+        return add("ScatterElements", List.of(data, index, updates), data.dtype(), data.shape(),
+                Map.of("axis", (long) ax, "reduction", "add"));
+    }
+
     /** Rows of {@code data} at {@code index} along axis 0; a scalar index drops the axis. */
     public Tensor gather(Tensor data, Tensor index) {
         Shape s = index.rank() == 0 ? data.shape().dropFirst() : null;

@@ -123,6 +123,10 @@ class GradientCheckTest {
         check("Transpose", ops -> ops.g.transpose(ops.x(0), 2, 0, 1), Operand.of(-2, 2, 2, 3, 4));
         check("Where", ops -> ops.g.where(ops.g.greater(ops.x(0), ops.g.scalar(0)), ops.x(1), ops.x(2)),
                 Operand.of(-2, 2, 3, 4), Operand.of(-2, 2, 3, 4), Operand.of(-2, 2, 4));
+        // indices along axis 1 of a [3, 5, 4] tensor, [3, 2, 4], some repeated within a column
+        long[] picks = {0, 4, 2, 2, 1, 4, 2, 3, 3, 0, 0, 1, 3, 0, 4, 4, 2, 2, 1, 0, 4, 2, 1, 3};
+        check("GatherElements", ops -> ops.g.gatherElements(ops.x(0),
+                ops.g.reshape(ops.g.longs(picks), Shape.of(3, 2, 4)), 1), Operand.of(-2, 2, 3, 5, 4));
     }
 
     // ONNX Runtime 1.29 has no float64 Conv or ConvTranspose kernel on CPU, so these checks fall
