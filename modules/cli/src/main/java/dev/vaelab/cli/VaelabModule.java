@@ -5,10 +5,18 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.vaelab.data.Catalog;
 import dev.vaelab.data.Downloader;
-import dev.vaelab.tracking.RunLoggerFactory;
+import dev.vaelab.tracking.TrackingModule;
 
-/** Binds the services the commands share: the dataset catalog, the downloader, the run loggers. */
+/**
+ * Binds the services the commands share: the dataset catalog, the downloader, and tracking (the run
+ * loggers: the local store, and MLflow when a run has a tracking URI).
+ */
 final class VaelabModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        install(new TrackingModule());
+    }
+
     @Provides
     @Singleton
     Catalog catalog() {
@@ -19,11 +27,5 @@ final class VaelabModule extends AbstractModule {
     @Singleton
     Downloader downloader() {
         return Downloader.standard();
-    }
-
-    @Provides
-    @Singleton
-    RunLoggerFactory runLoggers() {
-        return RunLoggerFactory.localOnly();
     }
 }
