@@ -23,6 +23,16 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
+    /**
+     * Temporary files are created owner-only (0600); results are shared (models, grids), so they get
+     * the permissions an ordinary file would (0644), where the file system has POSIX permissions.
+     */
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     /** Replaces {@code target} with {@code content} atomically; creates missing parent directories. */
     public static void write(Path target, byte[] content) {
         Path absolute = target.toAbsolutePath();
@@ -31,6 +41,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, TEMP_PREFIX + absolute.getFileName() + ".", ".tmp");
+            readableByAll(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
