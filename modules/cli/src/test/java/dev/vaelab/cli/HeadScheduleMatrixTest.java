@@ -78,6 +78,8 @@ class HeadScheduleMatrixTest {
         assertTrue(Double.isFinite(summary.get("test/elbo")), "test ELBO " + summary.get("test/elbo"));
         assertEquals(40.0, summary.get("train/steps"));
         assertTrue(Files.isRegularFile(run.resolve("grids/samples_e001.png")), "no sample grid");
+        assertEquals(losses.stream().map(MetricRow::step).toList(),
+                outcome.metrics("train/beta").stream().map(MetricRow::step).toList(), "train/beta at every logged step");
         if (beta.contains("capacity")) {
             assertEquals(4, outcome.metrics("train/capacity").size(), "train/capacity at every logged step");
         }
