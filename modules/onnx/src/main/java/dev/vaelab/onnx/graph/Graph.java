@@ -239,11 +239,6 @@ public final class Graph {
         return add("Cast", List.of(x), to, x.shape(), Map.of("to", (long) to.onnxCode()));
     }
 
-    /** {@code a == b} element-wise, as booleans; not differentiable (masks, one-hot levels). */
-    public Tensor equal(Tensor a, Tensor b) {
-        return add("Equal", List.of(a, b), DType.BOOL, Shape.broadcast(a.shape(), b.shape()), Map.of());
-    }
-
     /**
      * Rounds to the nearest integer, halves to even. No gradient rule: use it only where no gradient
      * flows, e.g. on data (the intensity level of a pixel).
