@@ -59,11 +59,11 @@ public final class CategoricalHead implements LikelihoodHead {
         return g.sub(g.sub(logits, shift), shiftedLogSumExp(g, logits, shift));
     }
 
-    /** The levels 0..255 as [1, 256, 1], times {@code scale}. */
-    private static Tensor levelGrid(Graph g, double scale) {
+    /** The grey value k/255 of each level, as [1, 256, 1]. */
+    private static Tensor levelValues(Graph g) {
         double[] levels = new double[LEVELS];
         for (int k = 0; k < LEVELS; k++) {
-            levels[k] = k * scale;
+            levels[k] = k / (LEVELS - 1.0);
         }
         return g.constant(levels, 1, LEVELS, 1);
     }
@@ -82,7 +82,7 @@ public final class CategoricalHead implements LikelihoodHead {
     public LinkedHashMap<String, Tensor> outputs(Graph g, ParameterSource params, Tensor decoderOutput) {
         Tensor probabilities = g.exp(logProbabilities(g, decoderOutput));
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        out.put("mean", g.reduceSum(g.mul(probabilities, levelGrid(g, 1.0 / (LEVELS - 1))), false, 1));
+        out.put("mean", g.reduceSum(g.mul(probabilities, levelValues(g)), false, 1));
         out.put("logits", levelsFirst(g, decoderOutput));
         return out;
     }
