@@ -93,7 +93,7 @@ public final class ExperimentRunner {
         Optional<String> trackingUri = RunOptions.trackingUri(options.cliTrackingUri(), spec.tracking().uri(),
                 options.envTrackingUri());
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
-                spec.root().resolved().flatten(), Map.of(), trackingUri));
+                spec.root().resolved().flatten(), options.tags(), trackingUri));
         Thread onInterrupt = new Thread(() -> logger.finish(RunStatus.KILLED, "interrupted"));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());

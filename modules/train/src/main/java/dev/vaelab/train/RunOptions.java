@@ -3,16 +3,28 @@ package dev.vaelab.train;
 import dev.vaelab.data.DataRoot;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * How to run, as opposed to what (the YAML): where results and data live, the thread budget
- * ({@code 0} = {@code train.threads}, else every core), where to print progress, and the tracking
+ * ({@code 0} = {@code train.threads}, else every core), where to print progress, the tracking
  * URI given on the command line or in the environment (the YAML's {@code tracking.uri} sits between
- * the two: see {@link #trackingUri(Optional, Optional, Optional)}).
+ * the two: see {@link #trackingUri(Optional, Optional, Optional)}), and tags for the run's tracking
+ * (a sweep's runs carry their sweep and its parent run).
  */
 public record RunOptions(Path resultsRoot, DataRoot dataRoot, int threads, PrintStream console,
-                         Optional<String> cliTrackingUri, Optional<String> envTrackingUri) {
+                         Optional<String> cliTrackingUri, Optional<String> envTrackingUri, Map<String, String> tags) {
+    public RunOptions {
+        tags = Map.copyOf(tags);
+    }
+
+    /** No tags. */
+    public RunOptions(Path resultsRoot, DataRoot dataRoot, int threads, PrintStream console,
+                      Optional<String> cliTrackingUri, Optional<String> envTrackingUri) {
+        this(resultsRoot, dataRoot, threads, console, cliTrackingUri, envTrackingUri, Map.of());
+    }
+
     /** Local store only, no tracking server. */
     public RunOptions(Path resultsRoot, DataRoot dataRoot, int threads, PrintStream console) {
         this(resultsRoot, dataRoot, threads, console, Optional.empty(), Optional.empty());
