@@ -24,7 +24,13 @@ public final class MlflowRunLogger implements RunLogger {
     /** Starts the sender of {@code local}'s run to {@code server} and returns the logger. */
     public static MlflowRunLogger start(LocalRunLogger local, TrackingServer server, MlflowSettings settings,
                                         Notices notices) {
-        RunSender sender = new RunSender(local.store(), new MlflowService(server, settings), settings, notices);
+        return start(local, server, settings, notices, RunSender.MAX_PENDING);
+    }
+
+    /** As {@link #start(LocalRunLogger, TrackingServer, MlflowSettings, Notices)}, holding at most {@code maxPending} rows in memory. */
+    static MlflowRunLogger start(LocalRunLogger local, TrackingServer server, MlflowSettings settings, Notices notices,
+                                 int maxPending) {
+        RunSender sender = new RunSender(local.store(), new MlflowService(server, settings), settings, notices, maxPending);
         sender.start();
         return new MlflowRunLogger(local, sender);
     }

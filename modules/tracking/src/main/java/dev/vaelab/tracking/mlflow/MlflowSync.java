@@ -92,8 +92,8 @@ public final class MlflowSync {
                 });
                 done[0] = start + units;
                 bar.update(done[0], name);
-                if (!interactive || done[0] < total) {
-                    out.println();
+                if (interactive && done[0] < total) {
+                    out.println(); // end the bar's line before the run's
                 }
                 out.println(outcome.line());
                 switch (outcome.kind()) {

@@ -31,6 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * incomplete} and a note) and stays in the local store for {@code vaelab mlflow-sync}.
  */
 final class RunSender {
+    /**
+     * Rows the sender holds in memory at most; beyond that (a long outage of a long run) it leaves
+     * them in {@code metrics.csv} and reads them back as it catches up, so memory stays bounded.
+     */
+    static final int MAX_PENDING = 100_000;
+    /** How long a run stopped from outside (Ctrl-C) waits for the server at most. */
+    static final Duration KILLED_DRAIN = Duration.ofSeconds(10);
+
     /** What the training thread hands over. */
     sealed interface Event permits Rows, Grid {}
 
@@ -38,6 +46,7 @@ final class RunSender {
 
     record Grid(GridEntry entry) implements Event {}
 
+    private final int maxPending;
     private final RunStore store;
     private final MlflowService service;
     private final Retrier retrier;
@@ -63,6 +72,12 @@ final class RunSender {
     private long next;
 
     RunSender(RunStore store, MlflowService service, MlflowSettings settings, Notices notices) {
+        this(store, service, settings, notices, MAX_PENDING);
+    }
+
+    /** As the other constructor, holding at most {@code maxPending} rows in memory. */
+    RunSender(RunStore store, MlflowService service, MlflowSettings settings, Notices notices, int maxPending) {
+        this.maxPending = maxPending;
         this.store = store;
         this.service = service;
         this.settings = settings;
@@ -98,7 +113,11 @@ final class RunSender {
     boolean finish() {
         if (finishing.compareAndSet(false, true)) {
             finishRequested = true;
-            boolean inTime = await(settings.drainTimeout());
+            Duration drain = settings.drainTimeout();
+            if (store.record().status() == dev.vaelab.tracking.RunStatus.KILLED && drain.compareTo(KILLED_DRAIN) > 0) {
+                drain = KILLED_DRAIN; // someone is waiting for the process to stop
+            }
+            boolean inTime = await(drain);
             if (!inTime) {
                 abandon();
             }
@@ -134,6 +153,10 @@ final class RunSender {
                     more.forEach(this::accept);
                 }
                 sendPending();
+                if (next < store.metricRowCount()) {
+                    catchUp(-1); // rows the queue or the memory bound left in the file
+                    sendPending();
+                }
                 while (!grids.isEmpty()) {
                     replica.uploadGrid(grids.get(0));
                     grids.remove(0);
@@ -175,6 +198,9 @@ final class RunSender {
             if (rows.firstIndex() > next) {
                 catchUp(rows.firstIndex());
             }
+            if (rows.firstIndex() > next || pending.size() >= maxPending) {
+                return; // these rows stay in the file until the backlog shrinks
+            }
             List<MetricRow> list = rows.rows();
             for (int i = (int) (next - rows.firstIndex()); i < list.size(); i++) {
                 pending.add(list.get(i));
@@ -186,10 +212,17 @@ final class RunSender {
         }
     }
 
-    /** Reads the rows the queue dropped, up to row {@code until} (or the end of the file when -1). */
+    /**
+     * Reads rows the sender does not hold back from the file, from {@code next} up to row
+     * {@code until} (or the end of the file when -1), as many as the memory bound allows.
+     */
     private void catchUp(long until) {
+        int room = maxPending - pending.size();
+        if (room <= 0) {
+            return;
+        }
         List<MetricRow> rows = Files.exists(store.metricsFile()) ? MetricsCsv.read(store.metricsFile()) : List.of();
-        long end = until < 0 ? rows.size() : Math.min(until, rows.size());
+        long end = Math.min(until < 0 ? rows.size() : Math.min(until, rows.size()), next + room);
         for (long i = next; i < end; i++) {
             pending.add(rows.get((int) i));
         }
@@ -215,7 +248,14 @@ final class RunSender {
 
     /** The end of the run: rows the queue dropped, every artifact, the parent tag, the status. */
     private void end() {
-        catchUp(-1);
+        while (next < store.metricRowCount()) {
+            long before = next;
+            catchUp(-1);
+            sendPending();
+            if (next == before) {
+                break; // the last rows are not on disk yet; they are counted as unsent
+            }
+        }
         sendPending();
         replica.uploadArtifacts();
         grids.clear();

@@ -191,6 +191,23 @@ class MlflowFaultsTest {
         assertMirrored(store);
     }
 
+    @Test
+    void aLongOutageKeepsOnlyABoundedBacklogInMemoryAndStillLosesNothing() throws Exception {
+        RunStore store = MlflowTesting.store(root, "faults", "backlog");
+        store.putExtras(Map.of("tag.mlflow.user", "ada"));
+        server.stop();
+        try (RunLogger log = MlflowRunLogger.start(new dev.vaelab.tracking.LocalRunLogger(store,
+                new MlflowTesting.SteppingClock(MlflowTesting.START)), TrackingServer.resolve(server.uri(), Map.of()),
+                MlflowTesting.fast(), notices, 50)) {
+            logSteps(log, 0, 400); // 1200 rows while the server is down, at most 50 of them in memory
+            waitFor(() -> notices.any("retrying in the background"));
+            server.restart();
+            logSteps(log, 400, 420);
+            log.finish(RunStatus.FINISHED, null);
+        }
+        assertMirrored(store);
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
