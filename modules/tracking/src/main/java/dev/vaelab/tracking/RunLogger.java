@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * Where a run reports what it measures and produces: the seam between training and the places
- * results go. {@link LocalRunLogger} writes the run directory; an MLflow logger plugs in beside it
- * through {@link CompositeRunLogger}. Metric keys follow DESIGN.md ("Metrics") and must pass
+ * results go. {@link LocalRunLogger} writes the run directory; {@link
+ * dev.vaelab.tracking.mlflow.MlflowRunLogger} wraps it to mirror what it wrote to an MLflow server
+ * (the same rows, with the same timestamps); {@link CompositeRunLogger} fans calls out to
+ * independent loggers. Metric keys follow DESIGN.md ("Metrics") and must pass
  * {@link MetricKeys#requireValid}; every value, NaN included, is recorded as given.
  *
  * <p>A run calls {@link #finish} once with its outcome, then {@link #close}. Implementations are

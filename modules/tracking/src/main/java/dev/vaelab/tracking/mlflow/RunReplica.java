@@ -244,8 +244,10 @@ final class RunReplica {
             return service.createExperiment(name);
         } catch (MlflowFailure f) {
             if (f.is(400, "RESOURCE_ALREADY_EXISTS")) {
-                // another run of the sweep created it first
-                return service.experimentId(name).orElseThrow(() -> f);
+                // another run of the sweep created it first, or a deleted experiment holds the name
+                return service.experimentId(name).orElseThrow(() -> new MlflowFailure(MlflowFailure.Kind.REJECTED,
+                        400, "RESOURCE_ALREADY_EXISTS", "experiment '" + name + "' is deleted on the server: restore it "
+                        + "(`mlflow experiments restore`) or remove it for good (`mlflow gc`)", f));
             }
             throw f;
         }
