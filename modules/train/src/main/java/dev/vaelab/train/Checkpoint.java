@@ -64,9 +64,13 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
         if (data.length < 8 + 4 + 8 + 4 + 4 + 4 + 8) {
             throw new DataException(file + ": not a vaelab checkpoint (too short)");
         }
+        // the CRC is checked before anything is parsed, so a corrupt length never drives an allocation
         CRC32 crc = new CRC32();
         crc.update(data, 0, data.length - 8);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        if (java.nio.ByteBuffer.wrap(data, data.length - 8, 8).getLong() != crc.getValue()) {
+            throw new DataException(file + ": checkpoint is corrupt (CRC-32 mismatch)");
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 8))) {
             if (in.readLong() != MAGIC) {
                 throw new DataException(file + ": not a vaelab checkpoint (bad magic)");
             }
@@ -85,7 +89,11 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
             Map<String, float[]> values = new LinkedHashMap<>();
             for (int i = 0; i < count; i++) {
                 String name = in.readUTF();
-                float[] v = new float[in.readInt()];
+                int length = in.readInt();
+                if (length < 0 || (long) length * 4 > in.available()) {
+                    throw new DataException(file + ": checkpoint is truncated (" + name + " claims " + length + " values)");
+                }
+                float[] v = new float[length];
                 byte[] raw = in.readNBytes(v.length * 4);
                 if (raw.length != v.length * 4) {
                     throw new java.io.EOFException();
@@ -93,8 +101,8 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
                 java.nio.ByteBuffer.wrap(raw).asFloatBuffer().get(v);
                 values.put(name, v);
             }
-            if (in.readLong() != crc.getValue()) {
-                throw new DataException(file + ": checkpoint is corrupt (CRC-32 mismatch)");
+            if (in.available() != 0) {
+                throw new DataException(file + ": checkpoint has " + in.available() + " unexpected trailing bytes");
             }
             return new Checkpoint(updates, epochs, values, counters);
         } catch (IOException e) {

@@ -48,6 +48,20 @@ class CheckpointTest {
     }
 
     @Test
+    void everySingleFlippedByteIsDetectedWithoutHugeAllocations() throws Exception {
+        Path file = dir.resolve("checkpoint");
+        sample().write(file);
+        byte[] original = Files.readAllBytes(file);
+        for (int i = 0; i < original.length; i++) {
+            byte[] bytes = original.clone();
+            bytes[i] ^= (byte) 0x80;
+            Files.write(file, bytes);
+            int at = i;
+            assertThrows(DataException.class, () -> Checkpoint.read(file), "a flip at byte " + at + " went unnoticed");
+        }
+    }
+
+    @Test
     void aTruncatedFileIsDetected() throws Exception {
         Path file = dir.resolve("checkpoint");
         sample().write(file);
