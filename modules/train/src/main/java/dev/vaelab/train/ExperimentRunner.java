@@ -92,8 +92,10 @@ public final class ExperimentRunner {
         }
         Optional<String> trackingUri = RunOptions.trackingUri(options.cliTrackingUri(), spec.tracking().uri(),
                 options.envTrackingUri());
+        // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags)
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
-                spec.root().resolved().flatten(), options.tags(), trackingUri));
+                spec.root().resolved().flatten(), options.tags(), trackingUri)
+                .withSource(Path.of(spec.root().location().file()).toAbsolutePath()));
         Thread onInterrupt = new Thread(() -> logger.finish(RunStatus.KILLED, "interrupted"));
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
