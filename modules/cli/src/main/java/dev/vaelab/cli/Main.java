@@ -31,7 +31,8 @@ public final class Main {
                 injector.getInstance(OnnxExporter.class)));
         cli.addSubcommand(new SampleCommand());
         cli.addSubcommand(new EncodeCommand());
-        cli.addSubcommand(new SweepCommand(injector.getInstance(SweepPlanner.class), injector.getInstance(SweepRunner.class)));
+        cli.addSubcommand(new SweepCommand(injector.getInstance(SweepPlanner.class), injector.getInstance(SweepRunner.class),
+                injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class)));
         cli.addSubcommand(new SummaryCommand());
         cli.addSubcommand(new SweepRunCommand(injector.getInstance(ExperimentResolver.class),
                 injector.getInstance(ExperimentRunner.class)));

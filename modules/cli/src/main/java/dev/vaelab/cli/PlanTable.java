@@ -34,10 +34,10 @@ final class PlanTable {
             }
         });
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("sweep %s: %d runs (%s%s), %d at once with %d ONNX Runtime threads each, launcher %s%n",
+        sb.append(String.format("sweep %s: %d runs (%s%s), %d at once with %d ONNX Runtime thread%s each, launcher %s%n",
                 plan.experiment(), plan.runs().size(), plan.spec().random() ? "random search" : "grid",
                 keys.isEmpty() ? "" : " over " + String.join(", ", keys), options.parallel(), options.threadsPerRun(),
-                options.launcher().name()));
+                options.threadsPerRun() == 1 ? "" : "s", options.launcher().name()));
         if (plan.duplicates() > 0) {
             sb.append(plan.duplicates()).append(" drawn runs repeat the config of an earlier one and run once\n");
         }

@@ -12,13 +12,16 @@ import dev.vaelab.sweep.SweepPlanner;
 import dev.vaelab.sweep.SweepReport;
 import dev.vaelab.sweep.SweepRunner;
 import dev.vaelab.sweep.SweepSpec;
+import dev.vaelab.sweep.SweepTracking;
 import dev.vaelab.sweep.summary.SweepSummary;
+import dev.vaelab.tracking.RunLoggerFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code vaelab sweep <experiment.yaml>}: plans the sweep's runs (validating every one), runs them N
  * at once, each in its own process, skipping finished runs and resuming interrupted ones, then
- * writes the ranked summary. Exit code 0 when every run finished, 1 when some did not (or on a
+ * writes the ranked summary. The runs are tracked under a parent run of the sweep. Exit code 0 when every run finished, 1 when some did not (or on a
  * user error), 130 when stopped.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
@@ -68,10 +71,12 @@ final class SweepCommand implements Callable<Integer> {
 
     private final SweepPlanner planner;
     private final SweepRunner runner;
+    private final RunLoggerFactory loggers;
 
-    SweepCommand(SweepPlanner planner, SweepRunner runner) {
+    SweepCommand(SweepPlanner planner, SweepRunner runner, RunLoggerFactory loggers) {
         this.planner = planner;
         this.runner = runner;
+        this.loggers = loggers;
     }
 
     @Override
@@ -88,27 +93,34 @@ final class SweepCommand implements Callable<Integer> {
         runner.launcher(launch); // an unknown launcher fails before anything is written
         SweepOptions options = new SweepOptions(results, lanes,
                 SweepOptions.threadsPerRun(Runtime.getRuntime().availableProcessors(), lanes), launch,
-                Optional.ofNullable(dataDir), Optional.ofNullable(trackingUri), !skipFailed);
+                Optional.ofNullable(dataDir), Optional.ofNullable(trackingUri), !skipFailed, java.util.Map.of());
+        SweepLayout layout = SweepLayout.of(results, plan.experiment());
         if (dryRun) {
-            out.print(PlanTable.render(plan, options, SweepLayout.of(results, plan.experiment())));
+            out.print(PlanTable.render(plan, options, layout));
             return 0;
         }
-        SweepReport report = runner.run(plan, options, SweepConsole.onStderr());
+        Optional<String> envUri = Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI"));
+        SweepReport report;
+        AtomicReference<SweepSummary.Written> written = new AtomicReference<>();
+        try (SweepTracking tracking = SweepTracking.open(loggers, layout, plan, Optional.ofNullable(trackingUri), envUri)) {
+            report = runner.run(plan, options.withTags(tracking.childTags()), SweepConsole.onStderr(), ended -> {
+                // also on Ctrl-C, before the process exits: the table of what is done, the parent run ended
+                written.set(SweepSummary.write(layout.experimentDirectory(), Optional.empty()));
+                tracking.finish(ended, written.get());
+            });
+        }
+        SweepSummary.Written summary = written.get();
         if (report.stopped()) {
             out.printf("stopped after %s: %d finished, %d killed (they resume), %d not started; run the same command "
-                            + "to continue, 'vaelab summary %s' to tabulate what is done%n",
-                    dev.vaelab.core.console.ProgressBar.formatDuration(report.seconds()), report.count(Outcome.FINISHED),
-                    report.count(Outcome.KILLED), report.count(Outcome.PENDING), SweepLayout.of(results, plan.experiment())
-                            .experimentDirectory());
+                            + "to continue%n", dev.vaelab.core.console.ProgressBar.formatDuration(report.seconds()),
+                    report.count(Outcome.FINISHED), report.count(Outcome.KILLED), report.count(Outcome.PENDING));
             return STOPPED;
         }
-        SweepSummary.Written summary = SweepSummary.write(SweepLayout.of(results, plan.experiment()).experimentDirectory(),
-                Optional.empty());
         out.println();
         out.print(summary.table().toText());
         out.println(summary.table().headline());
         out.println("summary: " + summary.csv() + ", " + summary.markdown() + ", " + summary.plots().size()
-                + " plots in " + SweepLayout.of(results, plan.experiment()).plotsDirectory());
+                + " plots in " + layout.plotsDirectory());
         if (report.allFinished()) {
             out.printf("all %d runs finished (%d already before) in %s%n", report.results().size(), report.reused(),
                     dev.vaelab.core.console.ProgressBar.formatDuration(report.seconds()));

@@ -14,6 +14,8 @@ import dev.vaelab.train.RunNames;
 import dev.vaelab.train.RunOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,6 +52,10 @@ final class SweepRunCommand implements Callable<Integer> {
     @Option(names = "--parent-pid", paramLabel = "PID", description = "stop (as killed) when this process ends")
     Long parentPid;
 
+    @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "a tracking tag of the run (its sweep, the "
+            + "sweep's parent run); repeatable")
+    Map<String, String> tags = new LinkedHashMap<>();
+
     @Option(names = "--lock-wait", paramLabel = "SECONDS", defaultValue = "30",
             description = "how long to wait for another process holding the run (default: ${DEFAULT-VALUE})")
     int lockWait;
@@ -84,7 +90,7 @@ final class SweepRunCommand implements Callable<Integer> {
         try (RunLock held = lock.get()) {
             RunOptions options = new RunOptions(results, DataRoot.resolve(Optional.ofNullable(dataDir), System.getenv()),
                     threads, System.out, Optional.ofNullable(trackingUri),
-                    Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")));
+                    Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")), tags);
             runner.run(spec, options);
         }
         return ChildRun.FINISHED;

@@ -103,6 +103,7 @@ public sealed interface Domain {
      */
     static ConfigScalar number(double value, SourceLocation location) {
         double rounded = new BigDecimal(value).round(new MathContext(6)).doubleValue();
-        return new ConfigScalar(Double.toString(rounded), true, location, "");
+        // Java writes 1.2E-4; YAML reads either case, people read the lower one more easily
+        return new ConfigScalar(Double.toString(rounded).replace('E', 'e'), true, location, "");
     }
 }

@@ -54,7 +54,8 @@ final class ExitInterpreter {
     }
 
     private static String tail(SweepLayout layout, String name) {
-        return String.join("\n", LogTail.lines(layout.logFile(name), TAIL_LINES));
+        List<String> lines = LogTail.lines(layout.logFile(name), TAIL_LINES);
+        return lines.isEmpty() ? "(none)" : String.join("\n", lines);
     }
 
     /** Writes the crash into run.json, unless another process has taken the run up meanwhile. */

@@ -18,7 +18,10 @@ final class LogTail {
     private LogTail() {
     }
 
-    /** Up to {@code count} last non-blank lines, oldest first; none if the file does not exist. */
+    /**
+     * Up to {@code count} last non-blank lines of the last attempt (after the last launcher header),
+     * oldest first; none if the file does not exist.
+     */
     static List<String> lines(Path file, int count) {
         if (!Files.isRegularFile(file)) {
             return List.of();
@@ -34,7 +37,9 @@ final class LogTail {
             List<String> lines = new ArrayList<>();
             // the first piece may be cut in the middle when the window starts mid-file
             for (String line : Arrays.asList(raw).subList(start > 0 ? 1 : 0, raw.length)) {
-                if (!line.isBlank()) {
+                if (line.startsWith(HEADER)) {
+                    lines.clear(); // only the last attempt's output
+                } else if (!line.isBlank()) {
                     lines.add(line.stripTrailing());
                 }
             }
@@ -44,9 +49,9 @@ final class LogTail {
         }
     }
 
-    /** The last non-blank line the run printed (not a launcher's {@code ===} header), or the empty string. */
+    /** The last non-blank line the run printed in its last attempt, or the empty string. */
     static String last(Path file) {
         List<String> lines = lines(file, 1);
-        return lines.isEmpty() || lines.get(0).startsWith(HEADER) ? "" : lines.get(0);
+        return lines.isEmpty() ? "" : lines.get(0);
     }
 }

@@ -46,6 +46,7 @@ public final class SweepPlanner {
         List<Assignment> assignments = SweepExpander.expand(spec);
         Map<String, PlannedRun> runs = new LinkedHashMap<>();
         String experiment = null;
+        java.util.Optional<String> trackingUri = java.util.Optional.empty();
         int duplicates = 0;
         for (Assignment assignment : assignments) {
             ConfigMap tree = root;
@@ -58,13 +59,14 @@ public final class SweepPlanner {
             ResolvedExperiment run = resolver.resolve(ExperimentSpec.parse(ConfigLoader.parse(configText, file.toString())));
             String name = RunNames.of(run.spec().name(), run.resolvedYaml());
             experiment = run.experimentName();
+            trackingUri = run.spec().tracking().uri();
             if (runs.containsKey(name)) {
                 duplicates++;
             } else {
                 runs.put(name, new PlannedRun(runs.size(), name, assignment.texts(), run.resolvedYaml()));
             }
         }
-        return new SweepPlan(file, experiment, spec, List.copyOf(runs.values()), duplicates);
+        return new SweepPlan(file, experiment, spec, List.copyOf(runs.values()), duplicates, root.toYaml(), trackingUri);
     }
 
     /** Applies one {@code --set key=value}; the value is YAML (a scalar, {@code [..]} or {@code {..}}). */

@@ -18,6 +18,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs a planned sweep: writes each run's config, skips runs that already finished, launches the
@@ -40,10 +41,19 @@ public final class SweepRunner {
 
     /** Runs {@code plan} to its end or until stopped. */
     public SweepReport run(SweepPlan plan, SweepOptions options, SweepConsole console) {
+        return run(plan, options, console, report -> { });
+    }
+
+    /**
+     * Runs {@code plan} to its end or until stopped, then hands the report to {@code atEnd} (to
+     * summarise, to close a tracking parent run) before returning; on Ctrl-C the process waits
+     * for {@code atEnd} before it exits.
+     */
+    public SweepReport run(SweepPlan plan, SweepOptions options, SweepConsole console, Consumer<SweepReport> atEnd) {
         Launcher launcher = launcher(options.launcher());
         SweepLayout layout = SweepLayout.of(options.resultsRoot(), plan.experiment());
         SweepFiles.writePlan(layout, plan);
-        return new Execution(plan, options, launcher, layout, console).run();
+        return new Execution(plan, options, launcher, layout, console, atEnd).run();
     }
 
     /** The launcher of that name; an unknown name fails listing the known ones. */
@@ -81,6 +91,7 @@ public final class SweepRunner {
         private final Launcher launcher;
         private final SweepLayout layout;
         private final SweepConsole console;
+        private final Consumer<SweepReport> atEnd;
         private final Deque<PlannedRun> waiting = new ArrayDeque<>();
         private final Map<String, Active> active = new LinkedHashMap<>();
         private final Map<String, RunResult> results = new LinkedHashMap<>();
@@ -92,12 +103,14 @@ public final class SweepRunner {
         private record Active(PlannedRun run, RunHandle handle, long startNanos) {
         }
 
-        Execution(SweepPlan plan, SweepOptions options, Launcher launcher, SweepLayout layout, SweepConsole console) {
+        Execution(SweepPlan plan, SweepOptions options, Launcher launcher, SweepLayout layout, SweepConsole console,
+                  Consumer<SweepReport> atEnd) {
             this.plan = plan;
             this.options = options;
             this.launcher = launcher;
             this.layout = layout;
             this.console = console;
+            this.atEnd = atEnd;
         }
 
         SweepReport run() {
@@ -106,6 +119,9 @@ public final class SweepRunner {
             Runtime.getRuntime().addShutdownHook(onStop);
             try {
                 loop();
+                SweepReport report = report();
+                atEnd.accept(report);
+                return report;
             } finally {
                 ended.countDown();
                 try {
@@ -114,15 +130,16 @@ public final class SweepRunner {
                     // the hook is running: it waits for the count-down above
                 }
             }
-            synchronized (this) {
-                for (PlannedRun run : waiting) {
-                    results.put(run.name(), new RunResult(run.name(), Outcome.PENDING, null, null, 0, false));
-                }
-                console.finish(status());
-                Map<String, RunResult> ordered = new LinkedHashMap<>();
-                plan.runs().forEach(r -> ordered.put(r.name(), results.get(r.name())));
-                return new SweepReport(ordered, stopping, (System.nanoTime() - startNanos) / 1e9);
+        }
+
+        private synchronized SweepReport report() {
+            for (PlannedRun run : waiting) {
+                results.put(run.name(), new RunResult(run.name(), Outcome.PENDING, null, null, 0, false));
             }
+            console.finish(status());
+            Map<String, RunResult> ordered = new LinkedHashMap<>();
+            plan.runs().forEach(r -> ordered.put(r.name(), results.get(r.name())));
+            return new SweepReport(ordered, stopping, (System.nanoTime() - startNanos) / 1e9);
         }
 
         /** Sorts the runs into those already done and those to launch, and says so. */
@@ -143,12 +160,13 @@ public final class SweepRunner {
                 }
             }
             console.event(String.format("sweep %s: %d runs (%d already finished, %d to resume, %d failed before and "
-                            + "%s, %d new), %d at once with %d threads each, results in %s",
+                            + "%s, %d new), %d at once with %d thread%s each, results in %s",
                     plan.experiment(), plan.runs().size(), results.values().stream()
                             .filter(r -> r.outcome() == Outcome.FINISHED).count(), resumed,
                     retried + results.values().stream().filter(r -> r.outcome() == Outcome.FAILED).count(),
                     options.retryFailed() ? "retried" : "kept as failed", waiting.size() - resumed - retried,
-                    options.parallel(), options.threadsPerRun(), layout.experimentDirectory()));
+                    options.parallel(), options.threadsPerRun(), options.threadsPerRun() == 1 ? "" : "s",
+                    layout.experimentDirectory()));
         }
 
         private void loop() {
@@ -180,7 +198,7 @@ public final class SweepRunner {
         private void launch(PlannedRun run) {
             LaunchRequest request = new LaunchRequest(run, layout.configFile(run.name()), layout.logFile(run.name()),
                     options.resultsRoot(), options.threadsPerRun(), options.dataDir(), options.trackingUri(),
-                    layout.sweepDirectory());
+                    layout.sweepDirectory(), options.tags());
             RunHandle handle;
             try {
                 handle = launcher.start(request);
@@ -254,8 +272,7 @@ public final class SweepRunner {
                 Thread.currentThread().interrupt();
             }
             // the JVM ends when this hook returns, before the command can say it
-            console.event("stopped; start the same sweep again to resume, 'vaelab summary "
-                    + layout.experimentDirectory() + "' tabulates what is done");
+            console.event("stopped; start the same sweep again to resume the killed runs and run the others");
         }
 
         private SweepStatus status() {
