@@ -5,13 +5,16 @@ The workload is the classic PyTorch examples/vae on MNIST (bench/mnist-vae-bench
 bench/pytorch_mnist_vae.py --drop-last for PyTorch): both train on the same 55000 images (the last
 5000 held out), drop the last partial batch, and use the same threads.
 
-Two modes:
+Three modes:
   speed (default)  R repeats of A B (vaelab run, then PyTorch run) of E epochs each; prints the median
                    seconds per epoch of each, the ratio PyTorch/vaelab (> 1: vaelab is faster), the
                    peak RSS of each process tree, the test loss each reaches, and the distance of each
                    from the FLOP floor (bench/flops_floor.py, measured at the start of the same run).
   --quality        10 epochs x 3 seeds for each, alternating; prints each seed's final test loss, the
                    means and their difference; the target is |vaelab mean - PyTorch mean| <= 1 nat.
+  --sweep          vaelab only: the 8-run sweep of bench/sweep-bench.yaml, R repeats of (--parallel 1,
+                   --parallel 2) alternating, each into a fresh results root; prints the wall seconds of
+                   each, and how much faster (or slower) running two at once is than one after another.
 
 Peak RSS comes from os.wait4 on each child, i.e. the kernel's maximum resident set size over the
 process and the children it waited for (the vaelab launcher and its JVM); no `time` package needed.
@@ -24,6 +27,7 @@ committed PyTorch reference).
   bench/harness.py                        # speed: 3 repeats x 3 epochs each
   bench/harness.py --quality              # quality: 3 seeds x 10 epochs each
   bench/harness.py --quality --only pytorch --out bench/reference/pytorch-mnist-vae-quality.json
+  bench/harness.py --sweep --repeats 1    # sweep throughput: 8 runs at --parallel 1 and at --parallel 2
 """
 
 import argparse
@@ -43,6 +47,7 @@ import benchlib
 
 ROOT = benchlib.REPO_ROOT
 BENCH_CONFIG = os.path.join(ROOT, "bench", "mnist-vae-bench.yaml")
+SWEEP_CONFIG = os.path.join(ROOT, "bench", "sweep-bench.yaml")
 VAELAB = os.environ.get("VAELAB_BENCH_LAUNCHER", "./vaelab")  # override to try a differently built CLI
 PYTHON = os.environ.get("VAELAB_BENCH_PYTHON", "/usr/bin/python3")  # Debian's python3-torch lives here
 OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp"  # the BLAS that plays well with torch's OpenMP
@@ -56,6 +61,21 @@ def vaelab_command(config, data_root, threads, results_root):
     does not train a finished run again, so a shared root would turn a repeat into a no-op.
     """
     return [VAELAB, "run", config, "--data-dir", data_root, "--threads", str(threads), "--results", results_root]
+
+
+def vaelab_sweep_command(config, data_root, parallel, results_root):
+    """The sweep side of vaelab's command line: run the sweep in `config` with `parallel` runs at once.
+
+    vaelab divides the machine's cores among the parallel runs itself (ONNX Runtime threads per run =
+    cores / parallel); a fresh results root keeps it from skipping runs a previous repeat finished.
+    """
+    return [VAELAB, "sweep", config, "--parallel", str(parallel), "--data-dir", data_root, "--results", results_root]
+
+
+def sweep_finished_runs(experiment_dir):
+    """How many runs the sweep's summary.csv lists as finished (see README, "Sweeps")."""
+    with open(os.path.join(experiment_dir, "summary.csv"), newline="") as f:
+        return sum(1 for row in csv.DictReader(f) if row["status"] == "finished")
 
 
 def vaelab_metrics(run_dir):
@@ -79,6 +99,8 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     p.add_argument("--quality", action="store_true", help="quality mode: final test loss over several seeds")
+    p.add_argument("--sweep", action="store_true",
+                   help="sweep mode: vaelab's 8-run sweep at --parallel 1 and --parallel 2")
     p.add_argument("--repeats", type=int, default=3, help="speed mode: A B pairs")
     p.add_argument("--epochs", type=int, help="epochs per run (default: 3 for speed, 10 for quality)")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="quality mode: seeds")
@@ -89,6 +111,10 @@ def parse_args():
     p.add_argument("--only", choices=["vaelab", "pytorch"], help="run one side only")
     p.add_argument("--out", help="also write the report JSON here")
     args = p.parse_args()
+    if args.sweep and args.quality:
+        p.error("--sweep and --quality are different modes; choose one")
+    if args.sweep and args.only == "pytorch":
+        p.error("--sweep measures vaelab's sweep runner; there is no PyTorch side")
     args.epochs = args.epochs or (10 if args.quality else 3)
     args.data_dir = os.path.abspath(args.data_dir)
     return args
@@ -283,21 +309,82 @@ def quality_summary(runner):
     return rows, summary
 
 
+def run_sweeps(runner):
+    """Sweep mode: R repeats of (--parallel 1, --parallel 2), alternating, each into a fresh results root."""
+    args = runner.args
+    records = []
+    for repeat in range(args.repeats):
+        for parallel in (1, 2):
+            prefix = os.path.join(runner.out_dir, f"sweep-parallel{parallel}-repeat{repeat}")
+            results_root = prefix + "-results"
+            argv = vaelab_sweep_command(SWEEP_CONFIG, args.data_dir, parallel, results_root)
+            rc, wall, rss, _ = measure(argv, runner.env, prefix)
+            experiment_dir = os.path.join(results_root, "sweep-bench")
+            finished = sweep_finished_runs(experiment_dir) if os.path.exists(os.path.join(experiment_dir, "summary.csv")) else 0
+            record = {"impl": "vaelab-sweep", "parallel": parallel, "repeat": repeat, "command": argv, "rc": rc,
+                      "wall_s": wall, "peak_rss_mib": rss, "finished_runs": finished,
+                      "load_average_after": os.getloadavg(), "log": os.path.relpath(prefix, ROOT)}
+            log(f"  sweep --parallel {parallel}, repeat {repeat}: {wall:.1f} s, {finished}/8 runs finished, rc {rc}")
+            if rc != 0 or finished != 8:
+                log(tail(prefix + ".stderr"))
+                raise SystemExit(f"the sweep at --parallel {parallel} did not finish its 8 runs (rc {rc}); "
+                                 f"log: {record['log']}.stderr")
+            records.append(record)
+    runner.runs.extend(records)
+    return sweep_summary(records)
+
+
+def sweep_summary(records):
+    """The median wall seconds at each parallelism and the speed-up of running two at once."""
+    summary = {}
+    for parallel in (1, 2):
+        walls = [r["wall_s"] for r in records if r["parallel"] == parallel]
+        summary[f"parallel{parallel}"] = {"median_wall_s": statistics.median(walls), "walls_s": walls,
+                                          "runs_per_minute": 8 * 60 / statistics.median(walls)}
+    serial, parallel = summary["parallel1"]["median_wall_s"], summary["parallel2"]["median_wall_s"]
+    summary["speedup_parallel2_over_parallel1"] = serial / parallel
+    rows = [f"{'sweep of 8 runs':<28}{'wall s, median':>16}{'runs/min':>10}",
+            f"{'--parallel 1 (all cores each)':<28}{serial:>16.1f}{summary['parallel1']['runs_per_minute']:>10.2f}",
+            f"{'--parallel 2 (cores shared)':<28}{parallel:>16.1f}{summary['parallel2']['runs_per_minute']:>10.2f}"]
+    if parallel <= serial:
+        rows.append(f"--parallel 2 is {serial / parallel:.2f}x as fast as --parallel 1 ({serial - parallel:.1f} s "
+                    f"saved, {100 * (1 - parallel / serial):.0f}% less wall time)")
+    else:
+        rows.append(f"--parallel 2 is SLOWER than --parallel 1 by {parallel - serial:.1f} s ({parallel / serial:.2f}x the "
+                    "wall time); on 2 cores it must not be")
+    summary["parallel_not_slower"] = parallel <= serial
+    return rows, summary
+
+
 def main():
     args = parse_args()
-    mode = "quality" if args.quality else "speed"
+    mode = "quality" if args.quality else "sweep" if args.sweep else "speed"
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out_dir = os.path.join(ROOT, "results", "bench", f"{stamp}-{mode}")
     os.makedirs(out_dir)
     runner = Runner(args, out_dir)
     log(f"vaelab bench, {mode} mode, {args.threads} threads, data {args.data_dir}, logs in {os.path.relpath(out_dir, ROOT)}")
-    log(f"both sides train on the first {60000 - args.validation} MNIST training images and drop the last partial batch")
+    if not args.sweep:
+        log(f"both sides train on the first {60000 - args.validation} MNIST training images and drop the last partial batch")
     if args.only != "pytorch":
         runner.vaelab_unavailable = runner.check_vaelab()
         if runner.vaelab_unavailable:
             log(f"vaelab is not available, running the PyTorch side only: {runner.vaelab_unavailable}")
     if args.only == "vaelab" and runner.vaelab_unavailable:
         raise SystemExit(1)
+    if args.sweep:
+        if runner.vaelab_unavailable:
+            raise SystemExit(f"sweep mode measures vaelab only, which is not available: {runner.vaelab_unavailable}")
+        rows, summary = run_sweeps(runner)
+        print("\n".join(rows), flush=True)
+        report = {"mode": mode, "repeats": args.repeats, "data_dir": args.data_dir, "config": SWEEP_CONFIG,
+                  "machine": benchlib.machine_info(), "summary": summary, "runs": runner.runs, "table": rows}
+        with open(os.path.join(out_dir, "report.json"), "w") as f:
+            json.dump(report, f, indent=2)
+        if args.out:
+            shutil.copyfile(os.path.join(out_dir, "report.json"), args.out)
+        log(f"report: {os.path.relpath(os.path.join(out_dir, 'report.json'), ROOT)}")
+        return
 
     floor = None if args.quality else flops_floor(runner)
     pairs = [(seed, args.epochs) for seed in args.seeds] if args.quality else [(r, args.epochs) for r in range(args.repeats)]

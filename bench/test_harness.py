@@ -47,5 +47,32 @@ class ConfigTest(unittest.TestCase):
                                    ("  epochs: 10", "  epochs: 3")])
 
 
+class SweepModeTest(unittest.TestCase):
+    def test_finished_runs_are_counted_from_the_summary_csv(self):
+        folder = tempfile.mkdtemp()
+        with open(os.path.join(folder, "summary.csv"), "w") as f:
+            f.write("rank,run,status,seed,test/elbo,seconds,error\n"
+                    "1,b-1,finished,1,-99.5,3.2,\n"
+                    "-,b-2,failed,2,,1.0,\"training diverged,\nat step 7\"\n"
+                    "2,b-3,finished,3,-100.1,3.4,\n")
+        self.assertEqual(harness.sweep_finished_runs(folder), 2)
+
+    def test_speedup_is_serial_over_parallel_median_wall_time(self):
+        records = [{"parallel": 1, "wall_s": 60.0}, {"parallel": 2, "wall_s": 40.0},
+                   {"parallel": 1, "wall_s": 64.0}, {"parallel": 2, "wall_s": 38.0}]
+        rows, summary = harness.sweep_summary(records)
+        self.assertAlmostEqual(summary["speedup_parallel2_over_parallel1"], 62.0 / 39.0)
+        self.assertTrue(summary["parallel_not_slower"])
+        self.assertIn("--parallel 2 is 1.59x as fast as --parallel 1 (23.0 s saved, 37% less wall time)", rows[-1])
+        rows, summary = harness.sweep_summary([{"parallel": 1, "wall_s": 30.0}, {"parallel": 2, "wall_s": 33.0}])
+        self.assertFalse(summary["parallel_not_slower"])
+        self.assertTrue(rows[-1].startswith("--parallel 2 is SLOWER"))
+
+    def test_the_sweep_command_names_its_parallelism_and_a_fresh_results_root(self):
+        argv = harness.vaelab_sweep_command("bench/sweep-bench.yaml", "/data", 2, "/tmp/r")
+        self.assertEqual(argv[1:], ["sweep", "bench/sweep-bench.yaml", "--parallel", "2", "--data-dir", "/data",
+                                    "--results", "/tmp/r"])
+
+
 if __name__ == "__main__":
     unittest.main()
