@@ -13,5 +13,6 @@ public final class SweepModule extends AbstractModule {
     protected void configure() {
         MapBinder<String, Launcher> launchers = MapBinder.newMapBinder(binder(), String.class, Launcher.class);
         launchers.addBinding(LocalLauncher.NAME).to(LocalLauncher.class);
+        launchers.addBinding(dev.vaelab.sweep.slurm.SlurmLauncher.NAME).to(dev.vaelab.sweep.slurm.SlurmLauncher.class);
     }
 }

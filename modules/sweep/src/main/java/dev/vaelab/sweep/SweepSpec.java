@@ -48,7 +48,7 @@ public record SweepSpec(boolean random, List<SweepParameter> parameters, int run
 
     public static final String DEFAULT_LAUNCHER = "local";
     private static final List<String> KEYS = List.of("method", "parameters", "run_cap", "seed", "parallel", "metric",
-            "launcher");
+            "launcher", "slurm");
     /** Keys every run of a sweep shares: they name the experiment and so its one results folder. */
     private static final Set<String> FIXED = Set.of("name", "tracking", "tracking.experiment");
 

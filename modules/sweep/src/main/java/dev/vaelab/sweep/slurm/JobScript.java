@@ -1,0 +1,74 @@
+package dev.vaelab.sweep.slurm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders the {@code sbatch} script of a sweep's job array: one task per run, each running the
+ * sweep's per-run entry point ({@code vaelab sweep-run}) on its resolved config with absolute paths,
+ * its output appended to the run's log. The JVM is {@code exec}'d, so Slurm's SIGTERM (scancel,
+ * time limit, preemption) reaches it and the run records itself killed, resumable.
+ */
+final class JobScript {
+    /** The line that opens each attempt in a run's log ({@code LogTail}'s header). */
+    static final String LOG_HEADER = "=== ";
+
+    private JobScript() {
+    }
+
+    /**
+     * The script.
+     *
+     * @param jobName the job's name
+     * @param submissionDir where Slurm writes each task's own output
+     * @param slurm the resources asked for
+     * @param runs the run of each array task
+     * @param javaCommand the JVM and its arguments up to and including the main class
+     * @param perRun the arguments after {@code sweep-run} that every run shares; {@code $config},
+     *     {@code $run} stand for the task's config and run name
+     * @param configsDir the folder of the runs' configs
+     * @param logsDir the folder of the runs' logs
+     */
+    static String render(String jobName, java.nio.file.Path submissionDir, SlurmOptions slurm, List<String> runs,
+                         List<String> javaCommand, List<String> perRun, java.nio.file.Path configsDir,
+                         java.nio.file.Path logsDir) {
+        StringBuilder s = new StringBuilder("#!/bin/bash\n");
+        List<String> options = new ArrayList<>();
+        options.add("--job-name=" + jobName);
+        options.add("--array=0-" + (runs.size() - 1) + (slurm.arrayParallelism() > 0 ? "%" + slurm.arrayParallelism() : ""));
+        options.add("--output=" + submissionDir.toAbsolutePath().resolve("task-%a.out"));
+        options.add("--open-mode=append");
+        options.addAll(slurm.sbatchOptions());
+        for (String option : options) {
+            s.append("#SBATCH ").append(option).append('\n');
+        }
+        s.append("# written by vaelab sweep --launcher slurm: task i runs line i+1 of runs.txt beside this script\n");
+        s.append("set -u\n");
+        s.append("case \"$SLURM_ARRAY_TASK_ID\" in\n");
+        for (int i = 0; i < runs.size(); i++) {
+            s.append("  ").append(i).append(") run=").append(quote(runs.get(i))).append(" ;;\n");
+        }
+        s.append("  *) echo \"vaelab: no run for array task $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;\nesac\n");
+        s.append("config=").append(quote(configsDir.toAbsolutePath().toString())).append("/\"$run\".yaml\n");
+        s.append("log=").append(quote(logsDir.toAbsolutePath().toString())).append("/\"$run\".log\n");
+        s.append("mkdir -p \"$(dirname \"$log\")\"\n");
+        s.append("echo \"").append(LOG_HEADER)
+                .append("$(date -u +%Y-%m-%dT%H:%M:%SZ) slurm job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname)\""
+                        + " >> \"$log\"\n");
+        s.append("exec");
+        for (String arg : javaCommand) {
+            s.append(' ').append(quote(arg));
+        }
+        s.append(" sweep-run \"$config\"");
+        for (String arg : perRun) {
+            s.append(' ').append(arg.equals("$run") ? "\"$run\"" : quote(arg));
+        }
+        s.append(" >> \"$log\" 2>&1\n");
+        return s.toString();
+    }
+
+    /** {@code arg} in single quotes for bash. */
+    static String quote(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+}
