@@ -31,8 +31,9 @@ public final class Main {
                 injector.getInstance(OnnxExporter.class)));
         cli.addSubcommand(new SampleCommand());
         cli.addSubcommand(new EncodeCommand());
-        cli.addSubcommand(new SweepCommand(injector.getInstance(SweepPlanner.class), injector.getInstance(SweepRunner.class),
-                injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class)));
+        cli.addSubcommand(new CommandLine(new SweepCommand(injector.getInstance(SweepPlanner.class),
+                injector.getInstance(SweepRunner.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class)))
+                .addSubcommand(new SweepStatusCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepState.class))));
         cli.addSubcommand(new SummaryCommand());
         cli.addSubcommand(new SweepRunCommand(injector.getInstance(ExperimentResolver.class),
                 injector.getInstance(ExperimentRunner.class)));

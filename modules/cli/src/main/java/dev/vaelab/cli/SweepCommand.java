@@ -13,6 +13,7 @@ import dev.vaelab.sweep.SweepReport;
 import dev.vaelab.sweep.SweepRunner;
 import dev.vaelab.sweep.SweepSpec;
 import dev.vaelab.sweep.SweepTracking;
+import dev.vaelab.sweep.slurm.SlurmLauncher;
 import dev.vaelab.sweep.summary.SweepSummary;
 import dev.vaelab.tracking.RunLoggerFactory;
 import java.io.PrintStream;
@@ -38,7 +39,8 @@ final class SweepCommand implements Callable<Integer> {
     /** The exit code of a sweep stopped by Ctrl-C (128 + SIGINT). */
     static final int STOPPED = 130;
 
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "the experiment YAML with a sweep: section")
+    // optional to picocli so that 'vaelab sweep status DIR' parses; call() requires it
+    @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT", description = "the experiment YAML with a sweep: section")
     Path experiment;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -66,6 +68,27 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--launcher", paramLabel = "NAME", description = "where runs execute (default: sweep.launcher, else local)")
     String launcher;
 
+    @Option(names = "--partition", paramLabel = "P", description = "slurm: the partition (default: sweep.slurm.partition)")
+    String partition;
+
+    @Option(names = "--time", paramLabel = "HH:MM:SS", description = "slurm: each run's time limit (default: sweep.slurm.time)")
+    String time;
+
+    @Option(names = "--cpus-per-task", paramLabel = "N", description = "slurm: CPUs (and ONNX Runtime threads) of each run "
+            + "(default: sweep.slurm.cpus_per_task, else 1)")
+    Integer cpusPerTask;
+
+    @Option(names = "--mem", paramLabel = "M", description = "slurm: each run's memory, e.g. 8G (default: sweep.slurm.mem)")
+    String mem;
+
+    @Option(names = "--array-parallelism", paramLabel = "K", description = "slurm: runs at once, the %%K of the job array "
+            + "(default: sweep.slurm.array_parallelism, else no limit)")
+    Integer arrayParallelism;
+
+    @Option(names = "--sbatch-arg", paramLabel = "ARG", description = "slurm: a further sbatch option, e.g. "
+            + "--sbatch-arg=--account=ml (repeatable; after sweep.slurm.sbatch_args)")
+    List<String> sbatchArgs = new ArrayList<>();
+
     @Option(names = "--skip-failed", description = "keep runs that failed in an earlier attempt as failed instead of retrying them")
     boolean skipFailed;
 
@@ -82,6 +105,10 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = System.out;
+        if (experiment == null) {
+            throw new dev.vaelab.core.error.VaelabException("give the experiment YAML: vaelab sweep <experiment.yaml>, "
+                    + "or vaelab sweep status <results/experiment>");
+        }
         SweepPlan plan = planner.plan(experiment, settings);
         int lanes = parallel != null ? parallel : plan.spec().parallel();
         if (lanes < 1) {
@@ -98,6 +125,10 @@ final class SweepCommand implements Callable<Integer> {
         if (dryRun) {
             out.print(PlanTable.render(plan, options, layout));
             return 0;
+        }
+        if (runner.launcher(launch) instanceof SlurmLauncher slurm) {
+            return SlurmSubmit.submit(slurm, experiment, plan, options, layout, out, partition, time, cpusPerTask, mem,
+                    arrayParallelism, sbatchArgs);
         }
         Optional<String> envUri = Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI"));
         SweepReport report;
