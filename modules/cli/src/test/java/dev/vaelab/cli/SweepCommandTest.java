@@ -104,8 +104,9 @@ class SweepCommandTest {
                 + "tanh, got 'tahn' (did you mean 'tanh'?) (in the sweep run model.latent_dim=2 model.encoder.activation=tahn)\n",
                 o.err());
         assertFalse(Files.exists(dir.resolve("results")));
-        Outcome2 launcher = vaelab("sweep", yaml.toString(), "--launcher", "slurm", "--set", "sweep.parameters={}");
-        assertEquals("error: --launcher slurm:1:1: unknown launcher 'slurm'; known launchers: local\n", launcher.err());
+        Outcome2 launcher = vaelab("sweep", yaml.toString(), "--launcher", "slurn", "--set", "sweep.parameters={}");
+        assertEquals("error: --launcher slurn:1:1: unknown launcher 'slurn'; known launchers: local, slurm "
+                + "(did you mean 'slurm'?)\n", launcher.err());
     }
 
     @Test
