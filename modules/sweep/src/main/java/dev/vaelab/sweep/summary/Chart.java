@@ -29,7 +29,6 @@ final class Chart {
     private static final int MARGIN_TOP = 36;
     private static final int MARGIN_BOTTOM = 56;
     private static final int LEGEND_WIDTH = 250;
-    private static final int MAX_LEGEND_LABEL = 38;
 
     /** How a series is drawn. */
     enum Style { LINE, POINTS, LINE_AND_POINTS }
@@ -265,7 +264,7 @@ final class Chart {
             g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
             g.drawLine(x, y - fm.getAscent() / 2 + 1, x + 18, y - fm.getAscent() / 2 + 1);
             g.setColor(Color.BLACK);
-            g.drawString(shorten(s.label(), MAX_LEGEND_LABEL), x + 24, y);
+            g.drawString(fit(s.label(), fm, LEGEND_WIDTH - 28), x + 24, y);
             y += lineHeight;
             shown++;
         }
@@ -317,6 +316,23 @@ final class Chart {
         }
         String text = String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
         return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /** {@code text}, cut with an ellipsis to fit {@code width} pixels. */
+    private static String fit(String text, FontMetrics fm, int width) {
+        if (fm.stringWidth(text) <= width) {
+            return text;
+        }
+        String cut = text;
+        while (!cut.isEmpty() && fm.stringWidth(cut + "…") > width) {
+            cut = cut.substring(0, cut.length() - 1);
+        }
+        return cut + "…";
+    }
+
+    /** The {@code i}-th colour of the palette (later ones repeat). */
+    static Color colour(int i) {
+        return PALETTE[i % PALETTE.length];
     }
 
     private static String shorten(String text, int max) {
