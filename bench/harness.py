@@ -417,7 +417,8 @@ def main():
     out_dir = os.path.join(ROOT, "results", "bench", f"{stamp}-{mode}")
     os.makedirs(out_dir)
     runner = Runner(args, out_dir)
-    log(f"vaelab bench, {mode} mode, {args.threads} threads, data {args.data_dir}, logs in {os.path.relpath(out_dir, ROOT)}")
+    threads = f"{os.cpu_count()} cores divided among the parallel runs" if args.sweep else f"{args.threads} threads"
+    log(f"vaelab bench, {mode} mode, {threads}, data {args.data_dir}, logs in {os.path.relpath(out_dir, ROOT)}")
     if not (args.sweep or args.literature):
         log(f"both sides train on the first {60000 - args.validation} MNIST training images and drop the last partial batch")
     if args.only != "pytorch":
