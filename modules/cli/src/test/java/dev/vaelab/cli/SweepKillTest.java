@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * notice that their sweep is gone and stop, recording themselves killed. Started again, the sweep
  * skips the runs that had finished (not launched again, their files untouched), resumes the
  * interrupted ones from their checkpoints, and ends with every run finished exactly once and every
- * metric equal to that of an uninterrupted sweep.
+ * metric equal to that of an uninterrupted sweep. Stopped gracefully (SIGTERM, as Ctrl-C), a sweep
+ * asks its runs to stop, and they record themselves killed.
  */
 class SweepKillTest {
     private static final Path DATA = SweepCommandTest.DATA;
@@ -136,6 +137,45 @@ class SweepKillTest {
         }
         assertTrue(restart.out().contains("all 3 runs finished (1 already before)"), restart.out());
         assertTrue(Files.readString(layout.summaryMarkdown()).contains("3 runs (3 finished)"));
+    }
+
+    @Test
+    void stoppingTheSweepStopsItsRunsWhichRecordThemselvesKilled() throws Exception {
+        assumeTrue(Files.exists(DATA.resolve("mnist/train-images-idx3-ubyte.gz")), "real MNIST is not at " + DATA);
+        Path yaml = dir.resolve("stop.yaml");
+        Files.writeString(yaml, SweepCommandTest.experiment("stop", 4, String.join("\n", "sweep:", "  parameters:",
+                "    seed: [0, 1, 2]", "  parallel: 2")));
+        Path results = dir.resolve("stopped");
+        SweepLayout layout = SweepLayout.of(results, "stop");
+        Path sweepLog = dir.resolve("stop.log");
+        List<String> command = ChildJvm.current(Main.class.getName()).command(List.of("sweep", yaml.toString(),
+                "--results", results.toString(), "--data-dir", DATA.toString()), dir.resolve("stop-jvm.args"));
+        Process sweep = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(sweepLog.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        List<String> training = List.of();
+        while (training.size() < 2) {
+            assertTrue(System.nanoTime() < deadline && sweep.isAlive(), "two runs never trained:\n" + Files.readString(sweepLog));
+            Thread.sleep(20);
+            training = Files.exists(layout.planFile()) ? SweepFiles.readPlan(layout).orElseThrow().runs().stream()
+                    .map(PlanRecord.Entry::name)
+                    .filter(name -> Files.exists(layout.runDirectory(name).resolve(RunStore.RUN_FILE)))
+                    .toList() : List.of();
+        }
+        sweep.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the sweep's stop hook runs
+        assertTrue(sweep.waitFor(90, TimeUnit.SECONDS), Files.readString(sweepLog));
+        assertEquals(143, sweep.exitValue());
+        String log = Files.readString(sweepLog);
+        assertTrue(log.contains("stopping: asking 2 running run(s) to record themselves killed"), log);
+        for (String name : training) {
+            RunRecord record = RunRecordJson.read(layout.runDirectory(name).resolve(RunStore.RUN_FILE));
+            assertEquals(RunStatus.KILLED, record.status(), name + ":\n" + log);
+        }
+        assertEquals(2, SweepFiles.readOutcomes(layout).values().stream()
+                .filter(r -> r.outcome() == dev.vaelab.sweep.Outcome.KILLED).count());
+        // the summary of what is done, and the parent run ended as killed, before the process exited
+        assertTrue(Files.readString(layout.summaryMarkdown()).contains("3 runs (2 killed, 1 pending)"),
+                Files.readString(layout.summaryMarkdown()));
+        assertEquals(RunStatus.KILLED, RunRecordJson.read(layout.sweepDirectory().resolve("parent/run.json")).status());
     }
 
     /**

@@ -14,7 +14,9 @@ import java.util.Optional;
  * recorded an outcome there, else from the exit code and the end of its log. A run whose process
  * died without recording one (a native crash, SIGKILL, the out-of-memory killer) is recorded as
  * failed in its {@code run.json} here, under the run's lock, with the exit code and the last lines
- * of its output, so the run store never keeps claiming that a dead run is running.
+ * of its output, so the run store never keeps claiming that a dead run is running. A run asked to
+ * stop (by the sweep, or by SIGINT, SIGTERM or SIGHUP) before it could record it is recorded as
+ * killed instead, so it resumes when the sweep is started again.
  */
 final class ExitInterpreter {
     private static final int TAIL_LINES = 8;
@@ -22,7 +24,13 @@ final class ExitInterpreter {
     private ExitInterpreter() {
     }
 
-    static RunResult interpret(SweepLayout layout, PlannedRun run, int exitCode, double seconds) {
+    /** Exit codes of a JVM ended by a request to stop: 128 + SIGHUP, SIGINT, SIGTERM. */
+    private static final java.util.Set<Integer> STOP_SIGNALS = java.util.Set.of(129, 130, 143);
+
+    /**
+     * How the run ended; {@code stopping} says whether the sweep had asked its runs to stop.
+     */
+    static RunResult interpret(SweepLayout layout, PlannedRun run, int exitCode, double seconds, boolean stopping) {
         String name = run.name();
         if (exitCode == ChildRun.BUSY) {
             String holder = RunLock.holder(layout.lockFile(name)).orElse("another process");
@@ -44,13 +52,14 @@ final class ExitInterpreter {
                     break; // still "running": the process died without a word
             }
         }
+        boolean stopped = stopping || STOP_SIGNALS.contains(exitCode);
         String error = "the run's process ended with " + ChildRun.describeExit(exitCode)
                 + (record.isPresent() ? " without recording how the run ended" : " before the run started")
-                + "; last output:\n" + tail(layout, name);
+                + (stopped ? ", asked to stop" : "") + "; last output:\n" + tail(layout, name);
         if (record.isPresent()) {
-            markFailed(layout, name, error);
+            mark(layout, name, stopped ? RunStatus.KILLED : RunStatus.FAILED, error);
         }
-        return new RunResult(name, Outcome.FAILED, error, exitCode, seconds, false);
+        return new RunResult(name, stopped ? Outcome.KILLED : Outcome.FAILED, error, exitCode, seconds, false);
     }
 
     private static String tail(SweepLayout layout, String name) {
@@ -58,15 +67,15 @@ final class ExitInterpreter {
         return lines.isEmpty() ? "(none)" : String.join("\n", lines);
     }
 
-    /** Writes the crash into run.json, unless another process has taken the run up meanwhile. */
-    private static void markFailed(SweepLayout layout, String name, String error) {
+    /** Writes the outcome into run.json, unless another process has taken the run up meanwhile. */
+    private static void mark(SweepLayout layout, String name, RunStatus status, String error) {
         Optional<RunLock> lock = RunLock.tryAcquire(layout.lockFile(name));
         if (lock.isEmpty()) {
             return;
         }
         try (RunLock held = lock.get(); RunStore store = RunStore.open(layout.runDirectory(name))) {
             if (store.record().status() == RunStatus.RUNNING) {
-                store.setStatus(RunStatus.FAILED, error);
+                store.setStatus(status, error);
             }
         }
     }

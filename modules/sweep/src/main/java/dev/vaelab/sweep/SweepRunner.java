@@ -214,7 +214,7 @@ public final class SweepRunner {
         private void complete(Active a, int exitCode) {
             active.remove(a.run().name());
             double seconds = (System.nanoTime() - a.startNanos()) / 1e9;
-            RunResult result = ExitInterpreter.interpret(layout, a.run(), exitCode, seconds);
+            RunResult result = ExitInterpreter.interpret(layout, a.run(), exitCode, seconds, stopping);
             if (result.outcome() == Outcome.FINISHED || result.outcome() == Outcome.FAILED) {
                 endedSeconds.add(seconds);
             }
