@@ -48,8 +48,11 @@ class ResumeTest {
         assertEquals(0, run(yaml, straight));
 
         Path resumed = dir.resolve("resumed");
-        Process child = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", yaml.toString(), "--results", resumed.toString(), "--data-dir", DATA.toString(), "--threads", "2")
+        // the class path goes in an argument file: ORT crashes in a process with a long command line
+        List<String> command = dev.vaelab.sweep.ChildJvm.current(Main.class.getName()).command(List.of(
+                "run", yaml.toString(), "--results", resumed.toString(), "--data-dir", DATA.toString(), "--threads", "2"),
+                dir.resolve("child.args"));
+        Process child = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         Path runDir = awaitCheckpoint(resumed.resolve("resume"), child);
         child.destroyForcibly(); // SIGKILL: no shutdown hook runs, run.json still says running
@@ -90,7 +93,7 @@ class ResumeTest {
                     return run;
                 }
             }
-            assertTrue(child.isAlive(), "the child run ended before it could be killed");
+            assertTrue(child.isAlive(), "the child run ended before it could be killed: " + log(experimentDir));
             Thread.sleep(20);
         }
         throw new AssertionError("no checkpoint within 120 s");
@@ -110,7 +113,11 @@ class ResumeTest {
                 .toList();
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static String log(Path experimentDir) {
+        try {
+            return Files.readString(experimentDir.getParent().getParent().resolve("child.log"));
+        } catch (java.io.IOException e) {
+            return "(no child.log: " + e.getMessage() + ")";
+        }
     }
 }

@@ -122,7 +122,9 @@ class SlurmSweepTest {
             assertNoDuplicateSteps(layout.runDirectory(run.name()).resolve("metrics.csv"));
         }
         try (Stream<Path> runs = Files.list(layout.experimentDirectory())) {
-            assertEquals(3, runs.filter(p -> Files.exists(p.resolve("run.json"))).count(), "one run folder per run");
+            List<String> folders = runs.filter(p -> Files.exists(p.resolve("run.json")))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(3, folders.size(), "one run folder per run: " + folders);
         }
 
         // the same sweep with the local launcher: the same table

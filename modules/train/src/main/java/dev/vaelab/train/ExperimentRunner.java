@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one experiment from its spec to a finished run store: validate everything, load the data
@@ -35,9 +36,9 @@ import java.util.Optional;
  * message and keeps everything logged so far; an interrupt marks it {@code killed}.
  *
  * <p>Running the same config and seed again finds the same run folder: a finished run is reused, a
- * killed or crashed one resumes from its last checkpoint (the random streams are functions of the
- * seed and the epoch, so the result is the same as an uninterrupted run's), and a failed one is
- * moved aside and trained afresh.
+ * killed or crashed one resumes in its folder from its last checkpoint, or from the start if it had
+ * none (the random streams are functions of the seed and the epoch, so the result is the same as
+ * an uninterrupted run's), and a failed one is moved aside and trained afresh.
  */
 public final class ExperimentRunner {
     private final ExperimentResolver resolver;
@@ -60,17 +61,22 @@ public final class ExperimentRunner {
         String runName = RunNames.of(spec.name(), rx.resolvedYaml());
         Path directory = RunStore.directoryOf(options.resultsRoot(), experiment, runName);
         Optional<Checkpoint> resumeFrom = Optional.empty();
+        boolean reopen = false;
         if (Files.exists(directory.resolve("run.json"))) {
             var previous = RunRecordJson.read(directory.resolve("run.json"));
             Path checkpoint = directory.resolve(RunStore.MODEL_DIR).resolve("checkpoint");
             if (previous.status() == RunStatus.FINISHED) {
                 options.console().println("already finished: " + directory + " (same config and seed); delete it to train again");
                 return new RunOutcome(directory, RunStore.open(directory).readSummary(), true);
-            } else if (previous.status() != RunStatus.FAILED && Files.exists(checkpoint)) {
-                // killed, or still "running" after a crash: continue from the last completed epoch
-                resumeFrom = Optional.of(Checkpoint.read(checkpoint));
-            } else {
+            } else if (previous.status() == RunStatus.FAILED) {
                 moveAside(directory, previous.status());
+            } else {
+                // killed, or still "running" after a crash: continue from the last completed epoch, or
+                // from the start in the same folder when it was stopped before its first checkpoint
+                reopen = true;
+                if (Files.exists(checkpoint)) {
+                    resumeFrom = Optional.of(Checkpoint.read(checkpoint));
+                }
             }
         }
 
@@ -81,12 +87,13 @@ public final class ExperimentRunner {
         OrtEngine engine = new OrtEngine(threads, true);
 
         RunStore store;
-        if (resumeFrom.isPresent()) {
+        if (reopen) {
             store = RunStore.open(directory);
             store.setStatus(RunStatus.RUNNING, null);
-            int dropped = store.retainMetricsThrough(resumeFrom.get().updates());
+            long step = resumeFrom.map(Checkpoint::updates).orElse(0L);
+            int dropped = store.retainMetricsThrough(step);
             options.console().printf("resuming %s after epoch %d (step %d; %d metric rows past it dropped)%n",
-                    runName, resumeFrom.get().epochsDone(), resumeFrom.get().updates(), dropped);
+                    runName, resumeFrom.map(Checkpoint::epochsDone).orElse(0), step, dropped);
         } else {
             store = RunStore.create(options.resultsRoot(), experiment, runName, rx.resolvedYaml());
         }
@@ -96,7 +103,14 @@ public final class ExperimentRunner {
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
                 spec.root().resolved().flatten(), options.tags(), trackingUri)
                 .withSource(Path.of(spec.root().location().file()).toAbsolutePath()));
-        Thread onInterrupt = new Thread(() -> logger.finish(RunStatus.KILLED, "interrupted"));
+        // Ctrl-C, or a scheduler's SIGTERM: the run is recorded killed, to be resumed, whatever the
+        // training thread then runs into while the JVM stops under it
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread onInterrupt = new Thread(() -> {
+            stopping.set(true);
+            logger.finish(RunStatus.KILLED, "interrupted");
+            logger.close();
+        });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
         try {
@@ -115,11 +129,28 @@ public final class ExperimentRunner {
             options.console().println("finished: " + directory);
             return new RunOutcome(directory, summary, false);
         } catch (RuntimeException e) {
+            if (stopping.get() || jvmStopping()) {
+                throw new VaelabException("run " + runName + " was stopped; run it again to resume it", e);
+            }
             logger.finish(RunStatus.FAILED, e.getMessage());
             throw e instanceof VaelabException ? e : new VaelabException("run " + runName + " failed: " + e, e);
         } finally {
-            Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            logger.close();
+            if (!stopping.get() && !jvmStopping()) {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                logger.close();
+            }
+        }
+    }
+
+    /** Whether the JVM has begun to shut down (hooks can then no longer be added). */
+    private static boolean jvmStopping() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 
