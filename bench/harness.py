@@ -5,7 +5,7 @@ The workload is the classic PyTorch examples/vae on MNIST (bench/mnist-vae-bench
 bench/pytorch_mnist_vae.py --drop-last for PyTorch): both train on the same 55000 images (the last
 5000 held out), drop the last partial batch, and use the same threads.
 
-Four modes:
+Five modes:
   speed (default)  R repeats of A B (vaelab run, then PyTorch run) of E epochs each; prints the median
                    seconds per epoch of each, the ratio PyTorch/vaelab (> 1: vaelab is faster), the
                    peak RSS of each process tree, the test loss each reaches, and the distance of each
@@ -17,6 +17,8 @@ Four modes:
                    each, and how much faster (or slower) running two at once is than one after another.
   --literature     vaelab only: experiments/mnist-vae.yaml on dynamically binarized MNIST, its test NLL
                    (importance-weighted, --iw-samples samples) beside Burda et al. (2016), Table 1.
+  --zoo            vaelab only: issue 3's quality claims on full runs: the CVAE's class grid recognised
+                   (>= 90%) by a classifier of real digits, and the test KL falling across β in 0.5..16.
 
 Peak RSS comes from os.wait4 on each child, i.e. the kernel's maximum resident set size over the
 process and the children it waited for (the vaelab launcher and its JVM); no `time` package needed.
@@ -31,6 +33,7 @@ committed PyTorch reference).
   bench/harness.py --quality --only pytorch --out bench/reference/pytorch-mnist-vae-quality.json
   bench/harness.py --sweep --repeats 1    # sweep throughput: 8 runs at --parallel 1 and at --parallel 2
   bench/harness.py --literature           # test NLL (k = 1000) next to the IWAE paper's Table 1
+  bench/harness.py --zoo                  # CVAE class-grid recognition, test KL across β (full runs)
 """
 
 import argparse
@@ -56,6 +59,9 @@ PYTHON = os.environ.get("VAELAB_BENCH_PYTHON", "/usr/bin/python3")  # Debian's p
 OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp"  # the BLAS that plays well with torch's OpenMP
 QUALITY_TARGET_NATS = 1.0
 LITERATURE_CONFIG = os.path.join(ROOT, "experiments", "mnist-vae.yaml")
+CVAE_CONFIG = os.path.join(ROOT, "experiments", "mnist-cvae.yaml")
+BETA_KL_CONFIG = os.path.join(ROOT, "bench", "beta-kl-sweep.yaml")
+CLASS_GRID_TARGET = 0.90
 # Burda, Grosse & Salakhutdinov (2016), "Importance Weighted Autoencoders", Table 1: test NLL in nats
 # on dynamically binarized MNIST, evaluated with 5000 importance samples; the architectures differ
 # from ours (theirs: 2 deterministic layers of 200 units, 50 latent units, trained for 3280 passes).
@@ -146,6 +152,51 @@ def run_literature(runner):
     return rows, {"nll_iw": nll, "elbo": elbo, "iw_samples": args.iw_samples, "burda_2016_table_1": BURDA_2016_TABLE_1}
 
 
+def run_zoo(runner):
+    """Zoo mode: issue 3's quality claims on full runs. experiments/mnist-cvae.yaml: its class grid
+    must be recognised as its rows' digits at least 90% of the time (vaelab measures this itself as
+    probe/class_grid_accuracy, with a logistic regression trained on real digits); and the β sweep of
+    bench/beta-kl-sweep.yaml: the test KL must fall as β goes 0.5, 1, 4, 16."""
+    args = runner.args
+    prefix = os.path.join(runner.out_dir, "cvae")
+    argv = vaelab_command(CVAE_CONFIG, args.data_dir, args.threads, prefix + "-results")
+    rc, wall, rss, _ = measure(argv, runner.env, prefix)
+    if rc != 0:
+        log(tail(prefix + ".stderr"))
+        raise SystemExit(f"the CVAE run exited with {rc}; log: {os.path.relpath(prefix, ROOT)}.stderr")
+    experiment_dir = os.path.join(prefix + "-results", "mnist-cvae")
+    with open(os.path.join(experiment_dir, sorted(os.listdir(experiment_dir))[0], "summary.json")) as f:
+        cvae = json.load(f)
+    grid, ceiling = cvae["probe/class_grid_accuracy"], cvae["probe/class_grid_classifier_accuracy"]
+    rows = [f"CVAE (experiments/mnist-cvae.yaml, {wall:.0f} s): class grid recognised {100 * grid:.0f}% "
+            f"(the classifier scores {100 * ceiling:.1f}% on real test digits); target >= {100 * CLASS_GRID_TARGET:.0f}%: "
+            + ("MET" if grid >= CLASS_GRID_TARGET else "NOT MET")]
+
+    prefix = os.path.join(runner.out_dir, "beta-kl")
+    argv = vaelab_sweep_command(BETA_KL_CONFIG, args.data_dir, 2, prefix + "-results")
+    rc, wall, _, _ = measure(argv, runner.env, prefix)
+    if rc != 0:
+        log(tail(prefix + ".stderr"))
+        raise SystemExit(f"the β sweep exited with {rc}; log: {os.path.relpath(prefix, ROOT)}.stderr")
+    kl = {}
+    experiment_dir = os.path.join(prefix + "-results", "beta-kl")
+    for name in os.listdir(experiment_dir):
+        run_dir = os.path.join(experiment_dir, name)
+        if os.path.exists(os.path.join(run_dir, "summary.json")):
+            with open(os.path.join(run_dir, "config.yaml")) as f:
+                beta = float(re.search(r"(?ms)^beta:.*?value: ([0-9.eE+-]+)", f.read()).group(1))
+            with open(os.path.join(run_dir, "summary.json")) as f:
+                kl[beta] = json.load(f)["test/kl"]
+    betas = sorted(kl)
+    falling = all(kl[a] > kl[b] for a, b in zip(betas, betas[1:]))
+    rows.append(f"β sweep (bench/beta-kl-sweep.yaml, {wall:.0f} s): test KL "
+                + ", ".join(f"β={b:g}: {kl[b]:.2f}" for b in betas)
+                + "; falls monotonically: " + ("MET" if falling else "NOT MET"))
+    runner.runs.append({"impl": "vaelab", "cvae_summary": cvae, "beta_kl": kl})
+    return rows, {"class_grid_accuracy": grid, "classifier_accuracy": ceiling, "test_kl_by_beta": kl,
+                  "class_grid_met": grid >= CLASS_GRID_TARGET, "kl_falls": falling}
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -154,6 +205,8 @@ def parse_args():
                    help="sweep mode: vaelab's 8-run sweep at --parallel 1 and --parallel 2")
     p.add_argument("--literature", action="store_true",
                    help="literature mode: test NLL of experiments/mnist-vae.yaml, dynamically binarized, beside Burda et al. 2016")
+    p.add_argument("--zoo", action="store_true",
+                   help="zoo mode: the CVAE's class-grid recognition and the test KL across β, on full runs")
     p.add_argument("--iw-samples", type=int, default=1000, help="literature mode: importance samples (Burda et al.: 5000)")
     p.add_argument("--repeats", type=int, default=3, help="speed mode: A B pairs")
     p.add_argument("--epochs", type=int, help="epochs per run (default: 3 for speed, 10 for quality)")
@@ -165,8 +218,8 @@ def parse_args():
     p.add_argument("--only", choices=["vaelab", "pytorch"], help="run one side only")
     p.add_argument("--out", help="also write the report JSON here")
     args = p.parse_args()
-    if sum([args.sweep, args.quality, args.literature]) > 1:
-        p.error("--sweep, --quality and --literature are different modes; choose one")
+    if sum([args.sweep, args.quality, args.literature, args.zoo]) > 1:
+        p.error("--sweep, --quality, --literature and --zoo are different modes; choose one")
     if args.sweep and args.only == "pytorch":
         p.error("--sweep measures vaelab's sweep runner; there is no PyTorch side")
     args.epochs = args.epochs or (10 if args.quality or args.literature else 3)
@@ -412,14 +465,15 @@ def sweep_summary(records):
 
 def main():
     args = parse_args()
-    mode = "quality" if args.quality else "sweep" if args.sweep else "literature" if args.literature else "speed"
+    mode = ("quality" if args.quality else "sweep" if args.sweep else "literature" if args.literature
+            else "zoo" if args.zoo else "speed")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out_dir = os.path.join(ROOT, "results", "bench", f"{stamp}-{mode}")
     os.makedirs(out_dir)
     runner = Runner(args, out_dir)
     threads = f"{os.cpu_count()} cores divided among the parallel runs" if args.sweep else f"{args.threads} threads"
     log(f"vaelab bench, {mode} mode, {threads}, data {args.data_dir}, logs in {os.path.relpath(out_dir, ROOT)}")
-    if not (args.sweep or args.literature):
+    if not (args.sweep or args.literature or args.zoo):
         log(f"both sides train on the first {60000 - args.validation} MNIST training images and drop the last partial batch")
     if args.only != "pytorch":
         runner.vaelab_unavailable = runner.check_vaelab()
@@ -427,13 +481,15 @@ def main():
             log(f"vaelab is not available, running the PyTorch side only: {runner.vaelab_unavailable}")
     if args.only == "vaelab" and runner.vaelab_unavailable:
         raise SystemExit(1)
-    if args.sweep or args.literature:
+    if args.sweep or args.literature or args.zoo:
         if runner.vaelab_unavailable:
             raise SystemExit(f"{mode} mode measures vaelab only, which is not available: {runner.vaelab_unavailable}")
-        rows, summary = run_sweeps(runner) if args.sweep else run_literature(runner)
+        rows, summary = (run_sweeps(runner) if args.sweep else run_literature(runner) if args.literature
+                         else run_zoo(runner))
         print("\n".join(rows), flush=True)
         report = {"mode": mode, "repeats": args.repeats, "data_dir": args.data_dir,
-                  "config": SWEEP_CONFIG if args.sweep else LITERATURE_CONFIG,
+                  "config": {"sweep": SWEEP_CONFIG, "literature": LITERATURE_CONFIG,
+                             "zoo": [CVAE_CONFIG, BETA_KL_CONFIG]}[mode],
                   "machine": benchlib.machine_info(), "summary": summary, "runs": runner.runs, "table": rows}
         with open(os.path.join(out_dir, "report.json"), "w") as f:
             json.dump(report, f, indent=2)

@@ -73,7 +73,7 @@ class ZooQualityTest {
 
     @Test
     void aCvaesClassGridIsRecognisedAsItsRowsLabels() throws Exception {
-        train("cvae", String.join("\n",
+        Map<String, Double> summary = train("cvae", String.join("\n",
                 "seed: 1",
                 "data: {dataset: mnist, binarize: dynamic, validation: 1000}",
                 "model: {type: cvae, latent_dim: 4, encoder: {type: mlp, hidden: [512]}, decoder: {type: mlp, hidden: [512]}}",
@@ -131,6 +131,9 @@ class ZooQualityTest {
         }
         double realAccuracy = new org.tribuo.classification.evaluation.LabelEvaluator()
                 .evaluate(classifier, pixels(mnist.test(), 2000)).accuracy();
+        // the run measures the same thing itself, with the same kind of classifier and the same images
+        assertEquals(correct / 100.0, summary.get("probe/class_grid_accuracy"), 0.03);
+        assertTrue(summary.get("probe/class_grid_classifier_accuracy") > 0.88, summary.toString());
         assertTrue(correct >= 90, "only " + correct + " of 100 class-grid images were recognised as their row's digit"
                 + " (per row " + java.util.Arrays.toString(perRow) + "; the classifier scores " + realAccuracy + " on real test digits)");
     }

@@ -181,7 +181,7 @@ final class TrainingLoop {
                 new Checkpoint(session.updates(), epoch, session.snapshot(), window.state()).write(modelDirectory.resolve("checkpoint"));
                 logger.flush();
             }
-            Map<String, Double> testMetrics = finalMetrics(evaluator, session.parameters());
+            Map<String, Double> testMetrics = finalMetrics(evaluator, session.parameters(), grids);
             logger.logMetrics(testMetrics, step);
             summary.putAll(testMetrics);
             summary.put("train/steps", (double) step);
@@ -194,7 +194,8 @@ final class TrainingLoop {
      * when asked for; bits per dimension from the tightest bound computed; and, for labelled data,
      * the accuracy of a linear probe on the latent means.
      */
-    private Map<String, Double> finalMetrics(Evaluator evaluator, Map<String, ai.onnxruntime.OnnxTensor> parameters) {
+    private Map<String, Double> finalMetrics(Evaluator evaluator, Map<String, ai.onnxruntime.OnnxTensor> parameters,
+                                             GridRenderer grids) {
         var spec = rx.spec();
         var test = evaluator.evaluate(data.test(), spec.eval().batchSize(), parameters, "eval-noise");
         Map<String, Double> metrics = test.metrics("test", false);
@@ -209,6 +210,13 @@ final class TrainingLoop {
             metrics.put("test/nll_iw", nll);
         }
         metrics.put("test/bits_per_dim", nll / (data.shape().size() * Math.log(2)));
+        if (rx.model().conditional()) {
+            int[] gridLabels = new int[data.numClasses() * GridRenderer.classColumns()];
+            float[] gridImages = grids.classImages(parameters, gridLabels);
+            double[] accuracy = ClassGridProbe.accuracy(data.train(), data.test(), gridImages, gridLabels);
+            metrics.put("probe/class_grid_accuracy", accuracy[0]);
+            metrics.put("probe/class_grid_classifier_accuracy", accuracy[1]);
+        }
         if (data.train().hasLabels()) {
             try (LatentEncoder encoder = new LatentEncoder(engine, graphs)) {
                 metrics.put("probe/accuracy", LatentProbe.accuracy(
