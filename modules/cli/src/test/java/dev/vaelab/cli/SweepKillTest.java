@@ -96,7 +96,9 @@ class SweepKillTest {
             }
         }
         assertFalse(finishedBefore.isEmpty());
-        assertEquals(1, stopped.size(), "the third run was running, and stopped by itself: " + stopped);
+        // the third run may have been training (then it stopped by itself, recorded killed, checked
+        // above), finished, or not yet started when the sweep was killed: that depends on timing
+        assertTrue(stopped.size() <= 1, "at most the third run was stopped: " + stopped);
 
         var restart = SweepCommandTest.vaelab("sweep", yaml.toString(), "--results", results.toString(),
                 "--data-dir", DATA.toString());
