@@ -61,53 +61,31 @@ public final class Evaluator implements AutoCloseable {
         }
     }
 
+    /** The ELBO terms, KL per dimension and active units over every image, with noise from {@code noisePurpose}. */
     public Scores evaluate(ImageSet images, int batchSize, Map<String, OnnxTensor> parameters, String noisePurpose) {
-        EvalBatches batches = new EvalBatches(images, batchSize);
-        FloatBuffer x = OrtEngine.directFloats((long) batchSize * imageSize);
-        FloatBuffer y = OrtEngine.directFloats((long) batchSize * Math.max(1, numClasses));
-        SplittableRandom noise = streams.stream(noisePurpose);
-        double recon = 0;
-        double kl = 0;
+        double[] recon = {0};
+        double[] kl = {0};
         double[] klDim = new double[latent];
         double[] muSum = new double[latent];
         double[] muSquares = new double[latent];
-        float[] eps = new float[batchSize * latent];
-        for (int b = 0; b < batches.batches(); b++) {
-            int n = batches.batchLength(b);
-            x.clear();
-            batches.fillImages(x, b, 1);
-            x.limit(n * imageSize);
-            RandomStreams.fillGaussian(noise, eps);
-            Map<String, OnnxTensor> inputs = new HashMap<>(OrtEngine.inputsOf(session, parameters));
-            try (OnnxTensor xt = engine.tensor(x.slice(), n, imageSize);
-                 OnnxTensor et = engine.tensor(java.util.Arrays.copyOf(eps, n * latent), n, latent);
-                 OnnxTensor yt = conditional ? labels(batches, y, b, n) : null) {
-                inputs.put("x", xt);
-                inputs.put("eps", et);
-                if (yt != null) {
-                    inputs.put("y", yt);
-                }
-                try (OrtSession.Result r = session.run(inputs)) {
+        scoreBatches(images, batchSize, new long[] {latent}, streams.stream(noisePurpose), session, parameters,
+                "evaluation", (n, r) -> {
                     float[] rl = floats(r, "recon_ll");
                     float[] kd = floats(r, "kl_dim");
                     float[] mu = floats(r, "mu");
                     for (int i = 0; i < n; i++) {
-                        recon += rl[i];
+                        recon[0] += rl[i];
                         for (int d = 0; d < latent; d++) {
                             double k = kd[i * latent + d];
-                            kl += k;
+                            kl[0] += k;
                             klDim[d] += k;
                             double m = mu[i * latent + d];
                             muSum[d] += m;
                             muSquares[d] += m * m;
                         }
                     }
-                }
-            } catch (OrtException e) {
-                throw new IllegalStateException("evaluation failed in ONNX Runtime: " + e.getMessage(), e);
-            }
-        }
-        int count = batches.count();
+                });
+        int count = images.count();
         int active = 0;
         for (int d = 0; d < latent; d++) {
             klDim[d] /= count;
@@ -117,7 +95,7 @@ public final class Evaluator implements AutoCloseable {
                 active++;
             }
         }
-        return new Scores((recon - kl) / count, recon / count, kl / count, klDim, active, count);
+        return new Scores((recon[0] - kl[0]) / count, recon[0] / count, kl[0] / count, klDim, active, count);
     }
 
     /**
@@ -129,38 +107,60 @@ public final class Evaluator implements AutoCloseable {
     public double importanceWeightedNll(ImageSet images, int samples, Map<String, OnnxTensor> parameters,
                                         OrtSession iwSession) {
         int perCall = Math.max(1, Math.min(500, 8192 / samples)); // examples × samples rows per call
-        EvalBatches batches = new EvalBatches(images, perCall);
-        FloatBuffer x = OrtEngine.directFloats((long) perCall * imageSize);
-        FloatBuffer y = OrtEngine.directFloats((long) perCall * Math.max(1, numClasses));
-        SplittableRandom noise = streams.stream("iw-noise");
-        float[] eps = new float[perCall * samples * latent];
-        double total = 0;
+        double[] total = {0};
+        scoreBatches(images, perCall, new long[] {samples, latent}, streams.stream("iw-noise"), iwSession, parameters,
+                "importance-weighted evaluation", (n, r) -> {
+                    float[] logW = floats(r, "log_w");
+                    for (int i = 0; i < n; i++) {
+                        total[0] -= logMeanExp(logW, i * samples, samples);
+                    }
+                });
+        return total[0] / images.count();
+    }
+
+    /** What to take from one batch's result; {@code n} is the batch's number of examples. */
+    @FunctionalInterface
+    private interface BatchSink {
+        void accept(int n, OrtSession.Result result) throws OrtException;
+    }
+
+    /**
+     * Runs {@code graph} over every image in batches, feeding x, standard-normal eps of
+     * {@code noiseShape} per example (drawn per batch from {@code noise}) and, for a conditional
+     * model, the one-hot labels.
+     */
+    private void scoreBatches(ImageSet images, int batchSize, long[] noiseShape, SplittableRandom noise, OrtSession graph,
+                              Map<String, OnnxTensor> parameters, String what, BatchSink sink) {
+        EvalBatches batches = new EvalBatches(images, batchSize);
+        FloatBuffer x = OrtEngine.directFloats((long) batchSize * imageSize);
+        FloatBuffer y = OrtEngine.directFloats((long) batchSize * Math.max(1, numClasses));
+        int noisePerExample = Math.toIntExact(java.util.Arrays.stream(noiseShape).reduce(1, (a, b) -> a * b));
+        float[] eps = new float[batchSize * noisePerExample];
         for (int b = 0; b < batches.batches(); b++) {
             int n = batches.batchLength(b);
             x.clear();
             batches.fillImages(x, b, 1);
             x.limit(n * imageSize);
             RandomStreams.fillGaussian(noise, eps);
-            Map<String, OnnxTensor> inputs = new HashMap<>(OrtEngine.inputsOf(iwSession, parameters));
+            long[] epsShape = new long[noiseShape.length + 1];
+            epsShape[0] = n;
+            System.arraycopy(noiseShape, 0, epsShape, 1, noiseShape.length);
+            Map<String, OnnxTensor> inputs = new HashMap<>(OrtEngine.inputsOf(graph, parameters));
             try (OnnxTensor xt = engine.tensor(x.slice(), n, imageSize);
-                 OnnxTensor et = engine.tensor(java.util.Arrays.copyOf(eps, n * samples * latent), n, samples, latent);
+                 OnnxTensor et = engine.tensor(java.util.Arrays.copyOf(eps, n * noisePerExample), epsShape);
                  OnnxTensor yt = conditional ? labels(batches, y, b, n) : null) {
                 inputs.put("x", xt);
                 inputs.put("eps", et);
                 if (yt != null) {
                     inputs.put("y", yt);
                 }
-                try (OrtSession.Result r = iwSession.run(inputs)) {
-                    float[] logW = floats(r, "log_w");
-                    for (int i = 0; i < n; i++) {
-                        total -= logMeanExp(logW, i * samples, samples);
-                    }
+                try (OrtSession.Result r = graph.run(inputs)) {
+                    sink.accept(n, r);
                 }
             } catch (OrtException e) {
-                throw new IllegalStateException("importance-weighted evaluation failed in ONNX Runtime: " + e.getMessage(), e);
+                throw new IllegalStateException(what + " failed in ONNX Runtime: " + e.getMessage(), e);
             }
         }
-        return total / images.count();
     }
 
     /** log (1/n) Σ exp(v[from..from+n)), shifted by the maximum so that nothing overflows. */
