@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.AbstractModule;
 import com.google.inject.Injector;
 import dev.vaelab.core.config.ConfigLoader;
 import dev.vaelab.core.spec.ExperimentSpec;
@@ -24,11 +23,6 @@ import dev.vaelab.train.ResolvedExperiment;
 import dev.vaelab.zoo.objective.VaeGraphs;
 import java.util.Arrays;
 import java.util.Optional;
-import dev.vaelab.data.Catalog;
-import dev.vaelab.data.Checksum;
-import dev.vaelab.data.DataFile;
-import dev.vaelab.data.DatasetSpec;
-import dev.vaelab.data.Split;
 import dev.vaelab.export.GridPngReader;
 import dev.vaelab.export.Images;
 import dev.vaelab.export.LatentsCsv;
@@ -45,12 +39,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
@@ -81,26 +72,7 @@ class ExportCommandsTest {
     @BeforeAll
     static void train() throws Exception {
         Path data = dir.resolve("data");
-        Files.createDirectories(data.resolve("mnist"));
-        Random random = new Random(5);
-        boolean[][] templates = new boolean[10][PIXELS];
-        for (boolean[] t : templates) {
-            for (int i = 0; i < PIXELS; i++) {
-                t[i] = random.nextDouble() < 0.3;
-            }
-        }
-        List<DataFile> files = new ArrayList<>();
-        files.addAll(writeSplit(data, "train", Split.TRAIN, 1500, templates, random));
-        files.addAll(writeSplit(data, "t10k", Split.TEST, 300, templates, random));
-        DatasetSpec mnist = new Catalog().get(Catalog.MNIST);
-        DatasetSpec synthetic = new DatasetSpec(mnist.name(), mnist.directory(), mnist.format(), files, mnist.shape(),
-                mnist.labelNames(), false, List.of(java.net.URI.create("http://127.0.0.1:9/never-used/")));
-        injector = Bootstrap.injector(new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(Catalog.class).toInstance(new Catalog().with(synthetic));
-            }
-        });
+        injector = SyntheticDigits.injector(data, 5, 1500, 300, true);
         vaeRun = run(data, "vae", "{type: vae, latent_dim: 4, encoder: {type: mlp, hidden: [32]}, decoder: {type: mlp, hidden: [32]}}", "none");
         cvaeRun = run(data, "cvae", "{type: cvae, latent_dim: 3, encoder: {type: mlp, hidden: [32]}, decoder: {type: mlp, hidden: [32]}}", "dynamic");
         // a conv encoder's file takes x as [N, 1, 28, 28]
@@ -369,43 +341,4 @@ class ExportCommandsTest {
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
-    /** Writes {prefix}-images-idx3-ubyte.gz and {prefix}-labels-idx1-ubyte.gz of template digits with 5% noise. */
-    private static List<DataFile> writeSplit(Path root, String prefix, Split split, int count, boolean[][] templates,
-                                             Random random) throws IOException {
-        ByteArrayOutputStream images = new ByteArrayOutputStream();
-        ByteArrayOutputStream labels = new ByteArrayOutputStream();
-        try (DataOutputStream im = new DataOutputStream(images); DataOutputStream lb = new DataOutputStream(labels)) {
-            im.writeInt(0x00000803);
-            im.writeInt(count);
-            im.writeInt(SIDE);
-            im.writeInt(SIDE);
-            lb.writeInt(0x00000801);
-            lb.writeInt(count);
-            for (int n = 0; n < count; n++) {
-                int label = random.nextInt(10);
-                lb.writeByte(label);
-                for (int i = 0; i < PIXELS; i++) {
-                    boolean on = templates[label][i] ^ (random.nextDouble() < 0.05);
-                    im.writeByte(on ? 255 - random.nextInt(40) : random.nextInt(40));
-                }
-            }
-        }
-        return List.of(write(root, prefix + "-images-idx3-ubyte.gz", images.toByteArray(), split, DataFile.Content.IMAGES),
-                write(root, prefix + "-labels-idx1-ubyte.gz", labels.toByteArray(), split, DataFile.Content.LABELS));
-    }
-
-    private static DataFile write(Path root, String name, byte[] raw, Split split, DataFile.Content content) throws IOException {
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(raw);
-        }
-        byte[] bytes = gz.toByteArray();
-        Files.write(root.resolve("mnist").resolve(name), bytes);
-        try {
-            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
-            return new DataFile(name, name, bytes.length, Checksum.md5(md5), split, content);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
