@@ -2,7 +2,6 @@ package dev.vaelab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * say) shows only here.
  */
 class PackagedJarIT {
-    private static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
+    private static final Path DATA = ShortRuns.DATA;
     private static final Path JAR = Path.of(System.getProperty("vaelab.jar", "target/vaelab-cli.jar"));
 
     @TempDir
@@ -44,7 +43,7 @@ class PackagedJarIT {
 
     @Test
     void theJarTrainsOnLabelledDataThroughTheProbeAndTheExport() throws Exception {
-        assumeTrue(Files.exists(DATA.resolve("mnist/train-images-idx3-ubyte.gz")), "real MNIST is not at " + DATA);
+        ShortRuns.assumeMnist();
         Path yaml = dir.resolve("jar.yaml");
         Files.writeString(yaml, String.join("\n",
                 "name: jar",

@@ -2,7 +2,6 @@ package dev.vaelab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vaelab.tracking.MetricRow;
 import dev.vaelab.tracking.MetricsCsv;
@@ -25,14 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * again, and ends with exactly the numbers of a run that was never interrupted.
  */
 class ResumeTest {
-    private static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
+    private static final Path DATA = ShortRuns.DATA;
 
     @TempDir
     Path dir;
 
     @Test
     void aRunKilledMidwayResumesToTheSameNumbers() throws Exception {
-        assumeTrue(Files.exists(DATA.resolve("mnist/train-images-idx3-ubyte.gz")), "real MNIST is not at " + DATA);
+        ShortRuns.assumeMnist();
         Path yaml = dir.resolve("resume.yaml");
         Files.writeString(yaml, String.join("\n",
                 "name: resume",

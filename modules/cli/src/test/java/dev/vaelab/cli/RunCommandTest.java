@@ -3,7 +3,6 @@ package dev.vaelab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.inject.Injector;
 import dev.vaelab.tracking.MetricRow;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * what it logged kept, and YAML errors name the file, the line and the options.
  */
 class RunCommandTest {
-    private static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
+    private static final Path DATA = ShortRuns.DATA;
     private static Injector injector;
 
     @TempDir
@@ -81,14 +80,9 @@ class RunCommandTest {
         }
     }
 
-    private static void assumeMnist() {
-        assumeTrue(Files.exists(DATA.resolve("mnist/train-images-idx3-ubyte.gz")),
-                "real MNIST is not at " + DATA.toAbsolutePath() + " (CI has it beside the clone)");
-    }
-
     @Test
     void trainsMnistToAStatedLossAndWritesTheResultsLayout() throws IOException {
-        assumeMnist();
+        ShortRuns.assumeMnist();
         Path yaml = write("small.yaml", config("small", "latent_dim: 10\n  encoder: {type: mlp, hidden: [200]}\n"
                 + "  decoder: {type: mlp, hidden: [200]}", "{epochs: 2, batch_size: 100}", ""));
         Outcome outcome = run(yaml);
@@ -120,7 +114,7 @@ class RunCommandTest {
 
     @Test
     void theSameSeedGivesIdenticalMetrics() throws IOException {
-        assumeMnist();
+        ShortRuns.assumeMnist();
         String text = config("repro", "latent_dim: 4\n  encoder: {type: mlp, hidden: [32]}\n  decoder: {type: mlp, hidden: [32]}",
                 "{epochs: 1, batch_size: 250}", "log: {every_steps: 10, grids_every_epochs: 0}\nexport: {onnx: false}")
                 .replace("log: {every_steps: 50, grids_every_epochs: 1}\n", "");
@@ -151,7 +145,7 @@ class RunCommandTest {
 
     @Test
     void aDivergingRunFailsWithAClearMessageAndKeepsItsMetrics() throws IOException {
-        assumeMnist();
+        ShortRuns.assumeMnist();
         Path yaml = write("nan.yaml", config("diverge", "latent_dim: 4\n  encoder: {type: mlp, hidden: [32]}\n"
                 + "  decoder: {type: mlp, hidden: [32]}", "{epochs: 1, batch_size: 100, optimizer: {type: sgd, lr: 1.0e+4}}",
                 "").replace("every_steps: 50", "every_steps: 1"));

@@ -2,7 +2,6 @@ package dev.vaelab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -16,15 +15,12 @@ import dev.vaelab.data.DatasetLoader;
 import dev.vaelab.data.Downloader;
 import dev.vaelab.data.ImageSet;
 import dev.vaelab.tracking.RunStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +38,7 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * the ELBO and tightens with more samples.
  */
 class ZooQualityTest {
-    private static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
+    private static final Path DATA = ShortRuns.DATA;
     private static Injector injector;
 
     @TempDir
@@ -50,19 +46,14 @@ class ZooQualityTest {
 
     @BeforeAll
     static void bootstrap() {
-        assumeTrue(Files.exists(DATA.resolve("mnist/train-images-idx3-ubyte.gz")), "real MNIST is not at " + DATA);
+        ShortRuns.assumeMnist();
         injector = Bootstrap.injector();
     }
 
     private Map<String, Double> train(String name, String body) throws Exception {
-        Path yaml = dir.resolve(name + ".yaml");
-        Files.writeString(yaml, "name: " + name + "\n" + body);
-        StringWriter err = new StringWriter();
-        Path results = dir.resolve("results");
-        int code = Main.execute(injector, new PrintWriter(err, true), "run", yaml.toString(),
-                "--results", results.toString(), "--data-dir", DATA.toString(), "--threads", "2");
-        assertEquals(0, code, err.toString());
-        return RunStore.open(runDir(results.resolve(name))).readSummary();
+        ShortRuns.Outcome outcome = new ShortRuns(injector, dir).run(name, "name: " + name + "\n" + body);
+        assertEquals(0, outcome.exitCode(), outcome.err());
+        return RunStore.open(outcome.run()).readSummary();
     }
 
     private static Path runDir(Path experiment) throws Exception {

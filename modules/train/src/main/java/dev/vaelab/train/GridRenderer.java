@@ -115,15 +115,7 @@ public final class GridRenderer implements AutoCloseable {
     /** PNG with one row per label and one shared prior draw per column. */
     public byte[] classes(Map<String, OnnxTensor> parameters) {
         int n = numClasses * CLASS_COLUMNS;
-        float[] z = new float[n * latent];
-        int[] labels = new int[n];
-        for (int r = 0; r < numClasses; r++) {
-            for (int c = 0; c < CLASS_COLUMNS; c++) {
-                System.arraycopy(priorZ, c * latent, z, (r * CLASS_COLUMNS + c) * latent, latent);
-                labels[r * CLASS_COLUMNS + c] = r;
-            }
-        }
-        return tiles(decoder.decode(z, labels, n, parameters), n, numClasses, CLASS_COLUMNS);
+        return tiles(classImages(parameters, new int[n]), n, numClasses, CLASS_COLUMNS);
     }
 
     /** The decoded class grid's images and their row labels, for measuring how recognisable they are. */
