@@ -55,6 +55,11 @@ public final class CompositeRunLogger implements RunLogger {
         forEach(RunLogger::close);
     }
 
+    @Override
+    public void detach() {
+        forEach(RunLogger::detach);
+    }
+
     private void forEach(Consumer<RunLogger> call) {
         RuntimeException first = null;
         for (RunLogger logger : loggers) {

@@ -91,6 +91,15 @@ public final class LocalRunLogger implements RunLogger {
     }
 
     @Override
+    public void detach() {
+        try {
+            store.syncMetrics();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Override
     public void close() {
         try {
             store.syncMetrics();

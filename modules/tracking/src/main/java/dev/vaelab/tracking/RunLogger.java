@@ -48,4 +48,11 @@ public interface RunLogger extends AutoCloseable {
     /** Flushes and releases everything; a run closed without {@link #finish} is recorded as failed. */
     @Override
     void close();
+
+    /**
+     * Flushes and releases everything, leaving the run running: another process ends it later (the
+     * final job of a sweep handed to a scheduler reopens its parent run to end it). Instead of
+     * {@link #close}, never with it.
+     */
+    void detach();
 }

@@ -64,6 +64,11 @@ class CompositeRunLoggerTest {
         public void close() {
             record("close");
         }
+
+        @Override
+        public void detach() {
+            record("detach");
+        }
     }
 
     @Test

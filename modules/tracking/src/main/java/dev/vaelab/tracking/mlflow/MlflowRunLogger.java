@@ -79,6 +79,19 @@ public final class MlflowRunLogger implements RunLogger {
     }
 
     @Override
+    public void detach() {
+        try {
+            local.detach();
+        } finally {
+            try {
+                sender.finish(); // sends what is left; the run stays running on the server
+            } finally {
+                sender.close();
+            }
+        }
+    }
+
+    @Override
     public void close() {
         try {
             local.close(); // marks a run that never finished as failed

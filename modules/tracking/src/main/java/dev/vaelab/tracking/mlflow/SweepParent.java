@@ -149,7 +149,10 @@ public final class SweepParent implements AutoCloseable {
         if (bestRunName != null) {
             store.putExtra(RunTags.EXTRA_PREFIX + "vaelab.best_run", bestRunName);
         }
-        if (!bestMetrics.isEmpty()) {
+        // a sweep ended again with the same best run (resubmitted, started again when done) logs no second copy
+        boolean logged = java.nio.file.Files.isRegularFile(store.directory().resolve(RunStore.SUMMARY_FILE))
+                && bestMetrics.equals(store.readSummary());
+        if (!bestMetrics.isEmpty() && !logged) {
             logger.logMetrics(bestMetrics, step);
             logger.logSummary(bestMetrics);
         }
@@ -159,5 +162,10 @@ public final class SweepParent implements AutoCloseable {
     @Override
     public void close() {
         logger.close();
+    }
+
+    /** Releases the parent run, leaving it running, for another process to {@link #resume} and {@link #finish}. */
+    public void detach() {
+        logger.detach();
     }
 }
