@@ -3,6 +3,7 @@
 #   cluster.sh start DIR   configures munge, slurmctld and slurmd under DIR and starts them;
 #                          prints the slurm.conf path (point SLURM_CONF at it)
 #   cluster.sh stop DIR    stops the daemons started there
+# MAX_ARRAY_SIZE in the environment sets the cluster's MaxArraySize (default 1001, Slurm's).
 # Needs Debian's slurmctld, slurmd, slurm-client and munge, and root (munged and slurmd run as root).
 set -euo pipefail
 cmd=${1:?usage: cluster.sh start|stop DIR}
@@ -71,6 +72,8 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 MinJobAge=3600
+MaxArraySize=${MAX_ARRAY_SIZE:-1001}
+KillWait=5
 SlurmctldPort=$((20000 + RANDOM % 20000))
 SlurmdPort=$((40000 + RANDOM % 20000))
 SlurmctldPidFile=$dir/run/slurmctld.pid

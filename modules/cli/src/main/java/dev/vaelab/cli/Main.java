@@ -4,7 +4,7 @@ import com.google.inject.Injector;
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.export.OnnxExporter;
 import dev.vaelab.sweep.SweepPlanner;
-import dev.vaelab.sweep.SweepRunner;
+import dev.vaelab.sweep.SweepLaunchers;
 import dev.vaelab.train.ExperimentResolver;
 import dev.vaelab.train.ExperimentRunner;
 import picocli.CommandLine;
@@ -32,11 +32,12 @@ public final class Main {
         cli.addSubcommand(new SampleCommand());
         cli.addSubcommand(new EncodeCommand());
         cli.addSubcommand(new CommandLine(new SweepCommand(injector.getInstance(SweepPlanner.class),
-                injector.getInstance(SweepRunner.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class)))
+                injector.getInstance(SweepLaunchers.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class)))
                 .addSubcommand(new SweepStatusCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepState.class))));
         cli.addSubcommand(new SummaryCommand());
         cli.addSubcommand(new SweepRunCommand(injector.getInstance(ExperimentResolver.class),
                 injector.getInstance(ExperimentRunner.class)));
+        cli.addSubcommand(new SweepEndCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepEnd.class)));
         cli.addSubcommand(new MlflowSyncCommand(injector.getInstance(dev.vaelab.tracking.mlflow.MlflowSync.class)));
         cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -1,28 +1,34 @@
 package dev.vaelab.cli;
 
 import dev.vaelab.core.config.SourceLocation;
+import dev.vaelab.core.console.ProgressBar;
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.sweep.LauncherSettings;
 import dev.vaelab.sweep.Outcome;
 import dev.vaelab.sweep.PlannedRun;
 import dev.vaelab.sweep.RunResult;
 import dev.vaelab.sweep.SweepConsole;
+import dev.vaelab.sweep.SweepLaunch;
+import dev.vaelab.sweep.SweepLauncher;
+import dev.vaelab.sweep.SweepLaunchers;
 import dev.vaelab.sweep.SweepLayout;
 import dev.vaelab.sweep.SweepOptions;
 import dev.vaelab.sweep.SweepPlan;
 import dev.vaelab.sweep.SweepPlanner;
 import dev.vaelab.sweep.SweepReport;
-import dev.vaelab.sweep.SweepRunner;
 import dev.vaelab.sweep.SweepSpec;
 import dev.vaelab.sweep.SweepTracking;
-import dev.vaelab.sweep.slurm.SlurmLauncher;
 import dev.vaelab.sweep.summary.SweepSummary;
 import dev.vaelab.tracking.RunLoggerFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,8 +36,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code vaelab sweep <experiment.yaml>}: plans the sweep's runs (validating every one), runs them N
  * at once, each in its own process, skipping finished runs and resuming interrupted ones, then
- * writes the ranked summary. The runs are tracked under a parent run of the sweep. Exit code 0 when every run finished, 1 when some did not (or on a
- * user error), 130 when stopped.
+ * writes the ranked summary; or, with a cluster launcher, hands the runs to the cluster's scheduler
+ * and returns. The runs are tracked under a parent run of the sweep. Exit code 0 when every run
+ * finished (or was submitted), 1 when some did not (or on a user error), 130 when stopped.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Run a sweep (the sweep: section of an experiment) and summarise it in results/<experiment>/.")
@@ -93,12 +100,12 @@ final class SweepCommand implements Callable<Integer> {
     boolean skipFailed;
 
     private final SweepPlanner planner;
-    private final SweepRunner runner;
+    private final SweepLaunchers launchers;
     private final RunLoggerFactory loggers;
 
-    SweepCommand(SweepPlanner planner, SweepRunner runner, RunLoggerFactory loggers) {
+    SweepCommand(SweepPlanner planner, SweepLaunchers launchers, RunLoggerFactory loggers) {
         this.planner = planner;
-        this.runner = runner;
+        this.launchers = launchers;
         this.loggers = loggers;
     }
 
@@ -106,44 +113,66 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = System.out;
         if (experiment == null) {
-            throw new dev.vaelab.core.error.VaelabException("give the experiment YAML: vaelab sweep <experiment.yaml>, "
+            throw new VaelabException("give the experiment YAML: vaelab sweep <experiment.yaml>, "
                     + "or vaelab sweep status <results/experiment>");
         }
         SweepPlan plan = planner.plan(experiment, settings);
         int lanes = parallel != null ? parallel : plan.spec().parallel();
         if (lanes < 1) {
-            throw new dev.vaelab.core.error.VaelabException("--parallel must be at least 1, got " + lanes);
+            throw new VaelabException("--parallel must be at least 1, got " + lanes);
         }
         SweepSpec.Launch launch = launcher != null
                 ? new SweepSpec.Launch(launcher, new SourceLocation("--launcher " + launcher, 1, 1))
                 : plan.spec().launcher();
-        runner.launcher(launch); // an unknown launcher fails before anything is written
+        // an unknown launcher or a bad launcher setting fails before anything is written
+        SweepLauncher chosen = launchers.get(launch);
+        LauncherSettings launcherSettings = new LauncherSettings(plan.spec().launcherSection(launch.name()),
+                launcherOptions());
+        chosen.validate(launcherSettings);
         SweepOptions options = new SweepOptions(results, lanes,
                 SweepOptions.threadsPerRun(Runtime.getRuntime().availableProcessors(), lanes), launch,
-                Optional.ofNullable(dataDir), Optional.ofNullable(trackingUri), !skipFailed, java.util.Map.of());
+                Optional.ofNullable(dataDir), Optional.ofNullable(trackingUri), !skipFailed, Map.of());
         SweepLayout layout = SweepLayout.of(results, plan.experiment());
         if (dryRun) {
             out.print(PlanTable.render(plan, options, layout));
             return 0;
         }
-        if (runner.launcher(launch) instanceof SlurmLauncher slurm) {
-            return SlurmSubmit.submit(slurm, experiment, plan, options, layout, out, partition, time, cpusPerTask, mem,
-                    arrayParallelism, sbatchArgs);
-        }
         Optional<String> envUri = Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI"));
-        SweepReport report;
-        AtomicReference<SweepSummary.Written> written = new AtomicReference<>();
+        SweepLaunch launched;
         try (SweepTracking tracking = SweepTracking.open(loggers, layout, plan, Optional.ofNullable(trackingUri), envUri)) {
-            report = runner.run(plan, options.withTags(tracking.childTags()), SweepConsole.onStderr(), ended -> {
-                // also on Ctrl-C, before the process exits: the table of what is done, the parent run ended
-                written.set(SweepSummary.write(layout.experimentDirectory(), Optional.empty()));
-                tracking.finish(ended, written.get());
-            });
+            launched = chosen.launch(plan, options, launcherSettings, tracking, SweepConsole.onStderr());
         }
-        SweepSummary.Written summary = written.get();
+        if (launched instanceof SweepLaunch.Submitted submitted) {
+            return printSubmitted(plan, layout, submitted, out);
+        }
+        return printRan(plan, layout, (SweepLaunch.Ran) launched, out);
+    }
+
+    /** The launcher options given on the command line, keyed as in the launcher's YAML section. */
+    private Map<String, List<String>> launcherOptions() {
+        Map<String, List<String>> given = new LinkedHashMap<>();
+        BiConsumer<String, Object> put = (key, value) -> {
+            if (value != null) {
+                given.put(key, List.of(value.toString()));
+            }
+        };
+        put.accept("partition", partition);
+        put.accept("time", time);
+        put.accept("cpus_per_task", cpusPerTask);
+        put.accept("mem", mem);
+        put.accept("array_parallelism", arrayParallelism);
+        if (!sbatchArgs.isEmpty()) {
+            given.put("sbatch_args", sbatchArgs);
+        }
+        return given;
+    }
+
+    private static int printRan(SweepPlan plan, SweepLayout layout, SweepLaunch.Ran ran, PrintStream out) {
+        SweepReport report = ran.report();
+        SweepSummary.Written summary = ran.summary();
         if (report.stopped()) {
             out.printf("stopped after %s: %d finished, %d killed (they resume), %d not started; run the same command "
-                            + "to continue%n", dev.vaelab.core.console.ProgressBar.formatDuration(report.seconds()),
+                            + "to continue%n", ProgressBar.formatDuration(report.seconds()),
                     report.count(Outcome.FINISHED), report.count(Outcome.KILLED), report.count(Outcome.PENDING));
             return STOPPED;
         }
@@ -154,7 +183,7 @@ final class SweepCommand implements Callable<Integer> {
                 + " plots in " + layout.plotsDirectory());
         if (report.allFinished()) {
             out.printf("all %d runs finished (%d already before) in %s%n", report.results().size(), report.reused(),
-                    dev.vaelab.core.console.ProgressBar.formatDuration(report.seconds()));
+                    ProgressBar.formatDuration(report.seconds()));
             return 0;
         }
         List<RunResult> unfinished = report.unfinished();
@@ -165,5 +194,23 @@ final class SweepCommand implements Callable<Integer> {
                     r.errorMessage().map(e -> e.lines().findFirst().orElse("")).orElse(""));
         }
         return 1;
+    }
+
+    /** What a launcher that hands the sweep to a scheduler did; the job id alone on the last line, for scripts. */
+    private static int printSubmitted(SweepPlan plan, SweepLayout layout, SweepLaunch.Submitted s, PrintStream out) {
+        out.printf("sweep %s: %d runs, %d already finished, %d still queued or running%n", plan.experiment(),
+                plan.runs().size(), s.finished().size(), s.queued().size());
+        s.queued().forEach((run, task) -> out.printf("  %s is job %s: not submitted again%n", run, task));
+        if (s.jobId().isEmpty()) {
+            out.println("nothing to submit" + (s.queued().isEmpty() ? ": every run finished; vaelab summary "
+                    + layout.experimentDirectory() + " tabulates them" : ""));
+            return 0;
+        }
+        out.printf("submitted %d run%s, script %s%n", s.submitted().size(), s.submitted().size() == 1 ? "" : "s",
+                s.script().map(Path::toString).orElse("-"));
+        s.jobs().forEach(line -> out.println("  " + line));
+        out.printf("watch it with: vaelab sweep status %s%n", layout.experimentDirectory());
+        out.println(s.jobId().get());
+        return 0;
     }
 }

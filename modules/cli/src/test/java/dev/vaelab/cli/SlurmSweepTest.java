@@ -12,6 +12,8 @@ import dev.vaelab.sweep.slurm.SlurmCommands;
 import dev.vaelab.sweep.slurm.TaskState;
 import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
+import dev.vaelab.tracking.mlflow.FakeMlflowServer;
+import dev.vaelab.tracking.mlflow.FakeMlflowState;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
@@ -55,8 +57,10 @@ class SlurmSweepTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "the test Slurm cluster needs root (munged and slurmd "
                 + "run as root); running as " + System.getProperty("user.name"));
         dir = Files.createTempDirectory("vaelab-slurm");
-        Process start = new ProcessBuilder("bash", CLUSTER_SCRIPT.toString(), "start", dir.resolve("cluster").toString())
-                .redirectErrorStream(true).start();
+        ProcessBuilder cluster = new ProcessBuilder("bash", CLUSTER_SCRIPT.toString(), "start",
+                dir.resolve("cluster").toString()).redirectErrorStream(true);
+        cluster.environment().put("MAX_ARRAY_SIZE", "2"); // so that a 3-run sweep is split into two arrays
+        Process start = cluster.start();
         String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean started = start.waitFor(60, TimeUnit.SECONDS) && start.exitValue() == 0;
         assumeTrue(started, "the test Slurm cluster did not start: " + out);
@@ -77,49 +81,83 @@ class SlurmSweepTest {
     @Test
     void aCancelledTaskIsResubmittedAndEveryRunFinishesExactlyOnce() throws Exception {
         ShortRuns.assumeMnist();
+        // a run that outlasts its one-minute time limit, submitted first so that its minute passes beside the sweep
+        Path slow = dir.resolve("slow.yaml");
+        Files.writeString(slow, SweepCommandTest.experiment("slow", 2000, "sweep: {parameters: {seed: [0]}}"));
+        Path results = dir.resolve("results");
+        Result timed = vaelab("sweep", slow.toString(), "--launcher", "slurm", "--time", "1", "--results",
+                results.toString(), "--data-dir", SweepCommandTest.DATA.toString());
+        assertEquals(0, timed.code(), timed.err() + timed.out());
+        String slowJob = lastLine(timed);
+
         Path yaml = dir.resolve("slt.yaml");
         Files.writeString(yaml, SweepCommandTest.experiment("slt", 2, String.join("\n", "sweep:",
                 "  parameters:", "    seed: [0, 1, 2]", "  slurm: {cpus_per_task: 1, array_parallelism: 1}"))
                 .replace("batch_size: 100}", "batch_size: 100, max_steps: 150}"));
-        Path results = dir.resolve("results");
         SweepLayout layout = SweepLayout.of(results, "slt");
-        Result first = vaelab("sweep", yaml.toString(), "--launcher", "slurm", "--results", results.toString(),
-                "--data-dir", SweepCommandTest.DATA.toString());
-        assertEquals(0, first.code(), first.err() + first.out());
-        assertTrue(first.out().contains("submitted job array 1: 3 tasks (array 0-2%1)"), first.out());
-        String job = first.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        Path parentRun = layout.sweepDirectory().resolve("parent/run.json");
+        try (FakeMlflowServer mlflow = FakeMlflowServer.start()) {
+            Result first = vaelab("sweep", yaml.toString(), "--launcher", "slurm", "--results", results.toString(),
+                    "--data-dir", SweepCommandTest.DATA.toString(), "--tracking-uri", mlflow.uri());
+            assertEquals(0, first.code(), first.err() + first.out());
+            // the cluster's MaxArraySize is 2: three runs are two arrays, the second after the first to keep %1
+            List<String> jobs = first.out().lines().filter(l -> l.startsWith("  job")).toList();
+            assertEquals(3, jobs.size(), first.out());
+            String job = jobs.get(0).replaceAll("  job array (\\d+): 2 tasks \\(array 0-1%1\\)", "$1");
+            assertTrue(job.matches("\\d+"), first.out());
+            String next = jobs.get(1).replaceAll("  job array (\\d+): 1 task \\(array 0-0%1, after " + job + "\\)", "$1");
+            assertTrue(next.matches("\\d+"), first.out());
+            assertTrue(jobs.get(2).matches("  job \\d+: ends the sweep once they end \\(the summary, the parent run\\)"),
+                    first.out());
+            assertEquals(next, lastLine(first));
+            assertEquals(RunStatus.RUNNING, RunRecordJson.read(parentRun).status(), "the parent runs until the final job");
 
-        // cancel the second run's task once it trains (the first, at %1, has finished by then)
-        String second = SweepFiles.readPlan(layout).orElseThrow().runs().get(1).name();
-        waitFor(() -> Files.exists(layout.runDirectory(second).resolve("metrics.csv")), 180, "run 2 to train", layout);
-        run("scancel", job + "_1");
-        waitFor(() -> slurm().tasks(job).stream().noneMatch(TaskState::active), 180, "the array to end", layout);
+            // cancel the second run's task once it trains (the first, at %1, has finished by then)
+            String second = SweepFiles.readPlan(layout).orElseThrow().runs().get(1).name();
+            waitFor(() -> Files.exists(layout.runDirectory(second).resolve("metrics.csv")), 180, "run 2 to train", layout);
+            run("scancel", job + "_1");
+            String end = jobs.get(2).replaceAll("  job (\\d+): .*", "$1");
+            waitFor(() -> jobEnded(end), 300, "the final job to end the sweep", layout);
+            assertEquals(RunStatus.KILLED, RunRecordJson.read(parentRun).status(), "a cancelled run resumes: the sweep is killed");
 
-        Result status = vaelab("sweep", "status", layout.experimentDirectory().toString());
-        assertEquals(1, status.code(), status.out() + status.err());
-        List<String> rows = status.out().lines().toList();
-        assertTrue(rows.get(1).matches("1\\s+slt-\\w+\\s+seed=0\\s+finished\\s+1_0"), status.out());
-        assertTrue(rows.get(2).matches("2\\s+" + second + "\\s+seed=1\\s+(killed|cancelled)\\s+1_1\\s+.*"), status.out());
-        assertTrue(rows.get(3).matches("3\\s+slt-\\w+\\s+seed=2\\s+finished\\s+1_2"), status.out());
-        assertEquals(RunStatus.KILLED, RunRecordJson.read(layout.runDirectory(second).resolve("run.json")).status(),
-                "the cancelled run recorded itself killed");
+            Result status = vaelab("sweep", "status", layout.experimentDirectory().toString());
+            assertEquals(1, status.code(), status.out() + status.err());
+            List<String> rows = status.out().lines().toList();
+            assertTrue(rows.get(1).matches("1\\s+slt-\\w+\\s+seed=0\\s+finished\\s+" + job + "_0"), status.out());
+            assertTrue(rows.get(2).matches("2\\s+" + second + "\\s+seed=1\\s+(killed|cancelled)\\s+" + job + "_1\\s+.*"),
+                    status.out());
+            assertTrue(rows.get(3).matches("3\\s+slt-\\w+\\s+seed=2\\s+finished\\s+" + next + "_0"), status.out());
+            assertEquals(RunStatus.KILLED, RunRecordJson.read(layout.runDirectory(second).resolve("run.json")).status(),
+                    "the cancelled run recorded itself killed");
 
-        Result again = vaelab("sweep", yaml.toString(), "--launcher", "slurm", "--results", results.toString(),
-                "--data-dir", SweepCommandTest.DATA.toString());
-        assertEquals(0, again.code(), again.err() + again.out());
-        assertTrue(again.out().contains("2 already finished") && again.out().contains(": 1 task (array 0-0%1)"), again.out());
-        String job2 = again.out().strip().lines().reduce((a, b) -> b).orElseThrow();
-        waitFor(() -> slurm().tasks(job2).stream().noneMatch(TaskState::active), 180, "the resubmission to end", layout);
-        Result done = vaelab("sweep", "status", layout.experimentDirectory().toString());
-        assertEquals(0, done.code(), done.out() + SweepCommandTest.logs(layout));
-        assertTrue(done.out().contains("3 runs: 3 finished"), done.out());
-        Result nothing = vaelab("sweep", yaml.toString(), "--launcher", "slurm", "--results", results.toString());
-        assertTrue(nothing.out().contains("nothing to submit: every run finished"), nothing.out());
+            Result again = vaelab("sweep", yaml.toString(), "--launcher", "slurm", "--results", results.toString(),
+                    "--data-dir", SweepCommandTest.DATA.toString(), "--tracking-uri", mlflow.uri());
+            assertEquals(0, again.code(), again.err() + again.out());
+            assertTrue(again.out().contains("2 already finished") && again.out().contains(": 1 task (array 0-0%1)"),
+                    again.out());
+            String end2 = again.out().lines().filter(l -> l.matches("  job \\d+: ends the sweep.*")).findFirst()
+                    .orElseThrow().replaceAll("  job (\\d+): .*", "$1");
+            waitFor(() -> jobEnded(end2), 300, "the resubmission's final job to end the sweep", layout);
+            assertEquals(RunStatus.FINISHED, RunRecordJson.read(parentRun).status());
+            Result done = vaelab("sweep", "status", layout.experimentDirectory().toString());
+            assertEquals(0, done.code(), done.out() + SweepCommandTest.logs(layout));
+            assertTrue(done.out().contains("3 runs: 3 finished"), done.out());
+            Result nothing = vaelab("sweep", yaml.toString(), "--launcher", "slurm", "--results", results.toString());
+            assertTrue(nothing.out().contains("nothing to submit: every run finished"), nothing.out());
 
-        PlanRecord plan = SweepFiles.readPlan(layout).orElseThrow();
-        for (PlanRecord.Entry run : plan.runs()) {
-            assertEquals(RunStatus.FINISHED, RunRecordJson.read(layout.runDirectory(run.name()).resolve("run.json")).status());
-            assertNoDuplicateSteps(layout.runDirectory(run.name()).resolve("metrics.csv"));
+            PlanRecord plan = SweepFiles.readPlan(layout).orElseThrow();
+            FakeMlflowState.Run parent = mlflow.state().onlyRun("slt", "slt-sweep");
+            assertEquals("FINISHED", parent.status, "the final job ended the sweep's parent run");
+            assertTrue(mlflow.state().artifacts(parent).containsKey("sweep.csv"));
+            assertTrue(plan.runs().stream().anyMatch(r -> r.name().equals(parent.tags.get("vaelab.best_run"))),
+                    parent.tags.toString());
+            for (PlanRecord.Entry run : plan.runs()) {
+                assertEquals(RunStatus.FINISHED, RunRecordJson.read(layout.runDirectory(run.name()).resolve("run.json")).status());
+                assertNoDuplicateSteps(layout.runDirectory(run.name()).resolve("metrics.csv"));
+                FakeMlflowState.Run child = mlflow.state().onlyRun("slt", run.name());
+                assertEquals("FINISHED", child.status, run.name());
+                assertEquals(parent.runId, child.tags.get("mlflow.parentRunId"), "every task's run nests under the sweep");
+            }
         }
         try (Stream<Path> runs = Files.list(layout.experimentDirectory())) {
             List<String> folders = runs.filter(p -> Files.exists(p.resolve("run.json")))
@@ -134,6 +172,35 @@ class SlurmSweepTest {
         assertEquals(0, localRun.code(), localRun.err() + localRun.out());
         assertEquals(table(vaelab("summary", local.resolve("slt").toString())),
                 table(vaelab("summary", layout.experimentDirectory().toString())));
+
+        // the run past its time limit: Slurm ended it, it recorded itself killed and resumes from its checkpoint
+        SweepLayout slowLayout = SweepLayout.of(results, "slow");
+        waitFor(() -> slurm().tasks(slowJob).stream().noneMatch(TaskState::active), 240, "the time limit", slowLayout);
+        String slowRun = SweepFiles.readPlan(slowLayout).orElseThrow().runs().get(0).name();
+        assertEquals(RunStatus.KILLED, RunRecordJson.read(slowLayout.runDirectory(slowRun).resolve("run.json")).status(),
+                SweepCommandTest.logs(slowLayout));
+        assertTrue(Files.exists(slowLayout.runDirectory(slowRun).resolve("model/checkpoint")));
+        Result slowStatus = vaelab("sweep", "status", slowLayout.experimentDirectory().toString());
+        assertTrue(slowStatus.out().lines().anyMatch(l -> l.matches("1\\s+" + slowRun + "\\s+seed=0\\s+killed\\s+"
+                + slowJob + "_0\\s+time limit reached; resumes from its checkpoint when submitted again")), slowStatus.out());
+    }
+
+    /** Whether Slurm says job {@code id} (not an array) completed; it fails the test if it ended otherwise. */
+    private static boolean jobEnded(String id) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("scontrol", "show", "job", "-o", id).redirectErrorStream(true);
+        pb.environment().putAll(environment);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        String state = out.replaceAll("(?s).*JobState=(\\S+).*", "$1");
+        if (List.of("FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY").contains(state)) {
+            throw new AssertionError("job " + id + " ended " + state + ": " + out);
+        }
+        return state.equals("COMPLETED");
+    }
+
+    private static String lastLine(Result r) {
+        return r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
     }
 
     @Test

@@ -107,6 +107,10 @@ class SweepCommandTest {
         Outcome2 launcher = vaelab("sweep", yaml.toString(), "--launcher", "slurn", "--set", "sweep.parameters={}");
         assertEquals("error: --launcher slurn:1:1: unknown launcher 'slurn'; known launchers: local, slurm "
                 + "(did you mean 'slurm'?)\n", launcher.err());
+        Outcome2 local = vaelab("sweep", yaml.toString(), "--partition", "gpu", "--set", "sweep.parameters={}");
+        assertEquals("error: --partition is an option of a cluster launcher (--launcher slurm); the local launcher runs "
+                + "the sweep here and takes --parallel instead\n", local.err());
+        assertFalse(Files.exists(dir.resolve("results")));
     }
 
     @Test

@@ -12,18 +12,16 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Runs each run in its own child JVM on this machine, so that nothing a run does (a NaN, an
+ * Starts each run in its own child JVM on this machine, so that nothing a run does (a NaN, an
  * out-of-memory error, a native crash) can take the sweep or another run down. The child's output
  * is appended to the run's log; it is told this process's pid and stops (marking its run killed)
  * when this process disappears, even by SIGKILL.
  */
-public final class LocalLauncher implements Launcher {
-    public static final String NAME = "local";
-
+public final class ChildProcessStarter implements RunStarter {
     private final ChildJvm jvm;
 
     @Inject
-    public LocalLauncher(ChildJvm jvm) {
+    public ChildProcessStarter(ChildJvm jvm) {
         this.jvm = jvm;
     }
 

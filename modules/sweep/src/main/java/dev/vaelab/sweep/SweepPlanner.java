@@ -25,10 +25,12 @@ import java.util.Map;
  */
 public final class SweepPlanner {
     private final ExperimentResolver resolver;
+    private final SweepLaunchers launchers;
 
     @Inject
-    public SweepPlanner(ExperimentResolver resolver) {
+    public SweepPlanner(ExperimentResolver resolver, SweepLaunchers launchers) {
         this.resolver = resolver;
+        this.launchers = launchers;
     }
 
     /** Reads {@code file}, applies {@code settings} ({@code key=value}) and plans its runs. */
@@ -42,7 +44,7 @@ public final class SweepPlanner {
 
     /** Plans the runs of an already loaded (and overridden) experiment tree. */
     public SweepPlan plan(Path file, ConfigMap root) {
-        SweepSpec spec = SweepSpec.of(root);
+        SweepSpec spec = SweepSpec.of(root, launchers.names());
         List<Assignment> assignments = SweepExpander.expand(spec);
         Map<String, PlannedRun> runs = new LinkedHashMap<>();
         String experiment = null;

@@ -1,7 +1,5 @@
 package dev.vaelab.sweep;
 
-import dev.vaelab.core.config.ConfigException;
-import dev.vaelab.core.config.Suggestions;
 import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
@@ -15,14 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Runs a planned sweep: writes each run's config, skips runs that already finished, launches the
- * others (N at once, each in its own process through the chosen {@link Launcher}), records how
+ * others (N at once, each in its own process through the {@link RunStarter}), records how
  * each ended, and keeps a progress display. A run that fails, however it fails, is recorded and the
  * sweep goes on. On Ctrl-C (or SIGTERM) the running runs are asked to stop, record themselves
  * killed and resume from their last checkpoint when the sweep is started again.
@@ -32,11 +29,11 @@ public final class SweepRunner {
     /** How long a stopping run may take to record itself killed before it is ended forcibly. */
     private static final long STOP_GRACE_SECONDS = 60;
 
-    private final Map<String, Launcher> launchers;
+    private final RunStarter starter;
 
     @Inject
-    public SweepRunner(Map<String, Launcher> launchers) {
-        this.launchers = new TreeMap<>(launchers);
+    public SweepRunner(RunStarter starter) {
+        this.starter = starter;
     }
 
     /** Runs {@code plan} to its end or until stopped. */
@@ -50,20 +47,9 @@ public final class SweepRunner {
      * for {@code atEnd} before it exits.
      */
     public SweepReport run(SweepPlan plan, SweepOptions options, SweepConsole console, Consumer<SweepReport> atEnd) {
-        Launcher launcher = launcher(options.launcher());
         SweepLayout layout = SweepLayout.of(options.resultsRoot(), plan.experiment());
         SweepFiles.writePlan(layout, plan);
-        return new Execution(plan, options, launcher, layout, console, atEnd).run();
-    }
-
-    /** The launcher of that name; an unknown name fails listing the known ones. */
-    public Launcher launcher(SweepSpec.Launch launch) {
-        Launcher launcher = launchers.get(launch.name());
-        if (launcher == null) {
-            throw new ConfigException(launch.location(), "unknown launcher '" + launch.name() + "'; known launchers: "
-                    + Suggestions.list(launchers.keySet()) + Suggestions.didYouMean(launch.name(), launchers.keySet()));
-        }
-        return launcher;
+        return new Execution(plan, options, starter, layout, console, atEnd).run();
     }
 
     /**
@@ -88,7 +74,7 @@ public final class SweepRunner {
     private static final class Execution {
         private final SweepPlan plan;
         private final SweepOptions options;
-        private final Launcher launcher;
+        private final RunStarter starter;
         private final SweepLayout layout;
         private final SweepConsole console;
         private final Consumer<SweepReport> atEnd;
@@ -103,11 +89,11 @@ public final class SweepRunner {
         private record Active(PlannedRun run, RunHandle handle, long startNanos) {
         }
 
-        Execution(SweepPlan plan, SweepOptions options, Launcher launcher, SweepLayout layout, SweepConsole console,
+        Execution(SweepPlan plan, SweepOptions options, RunStarter starter, SweepLayout layout, SweepConsole console,
                   Consumer<SweepReport> atEnd) {
             this.plan = plan;
             this.options = options;
-            this.launcher = launcher;
+            this.starter = starter;
             this.layout = layout;
             this.console = console;
             this.atEnd = atEnd;
@@ -201,7 +187,7 @@ public final class SweepRunner {
                     layout.sweepDirectory(), options.tags());
             RunHandle handle;
             try {
-                handle = launcher.start(request);
+                handle = starter.start(request);
             } catch (RuntimeException e) {
                 record(new RunResult(run.name(), Outcome.FAILED, "could not start: " + e.getMessage(), null, 0, false), run);
                 return;

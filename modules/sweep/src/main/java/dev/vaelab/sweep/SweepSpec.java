@@ -25,6 +25,7 @@ import java.util.Set;
  *   parallel: 2                  # runs at once (default 1); --parallel overrides
  *   metric: {name: test/elbo, goal: maximize}        # ranks the runs in the summary
  *   launcher: local              # where runs execute (default local)
+ *   slurm: {partition: gpu}      # a launcher's own settings, under its name
  * }</pre>
  *
  * Distributions: {@code uniform} and {@code log_uniform} ({@code min}, {@code max}; log_uniform's
@@ -38,9 +39,10 @@ import java.util.Set;
  * @param parallel runs at once
  * @param metric the ranking metric
  * @param launcher the launcher's name and where it is written
+ * @param launcherSections each launcher's own section ({@code sweep.slurm}, say), by launcher name
  */
 public record SweepSpec(boolean random, List<SweepParameter> parameters, int runCap, long samplingSeed, int parallel,
-                        SweepMetric metric, Launch launcher) {
+                        SweepMetric metric, Launch launcher, Map<String, ConfigMap> launcherSections) {
 
     /** A launcher name and where it was chosen, for the error that lists the known ones. */
     public record Launch(String name, SourceLocation location) {
@@ -48,12 +50,24 @@ public record SweepSpec(boolean random, List<SweepParameter> parameters, int run
 
     public static final String DEFAULT_LAUNCHER = "local";
     private static final List<String> KEYS = List.of("method", "parameters", "run_cap", "seed", "parallel", "metric",
-            "launcher", "slurm");
+            "launcher");
     /** Keys every run of a sweep shares: they name the experiment and so its one results folder. */
     private static final Set<String> FIXED = Set.of("name", "tracking", "tracking.experiment");
 
     public SweepSpec {
         parameters = List.copyOf(parameters);
+        launcherSections = Map.copyOf(launcherSections);
+    }
+
+    /** A spec without launcher sections. */
+    public SweepSpec(boolean random, List<SweepParameter> parameters, int runCap, long samplingSeed, int parallel,
+                     SweepMetric metric, Launch launcher) {
+        this(random, parameters, runCap, samplingSeed, parallel, metric, launcher, Map.of());
+    }
+
+    /** The section of launcher {@code name} ({@code sweep.<name>}), if the sweep has one. */
+    public Optional<ConfigMap> launcherSection(String name) {
+        return Optional.ofNullable(launcherSections.get(name));
     }
 
     /** The spec of an experiment with no {@code sweep:} section: one run, nothing swept. */
@@ -61,15 +75,25 @@ public record SweepSpec(boolean random, List<SweepParameter> parameters, int run
         return new SweepSpec(false, List.of(), 0, 0, 1, SweepMetric.DEFAULT, new Launch(DEFAULT_LAUNCHER, location));
     }
 
-    /** Reads the experiment's {@code sweep:} section, or {@link #single} when it has none. */
+    /** Reads the experiment's {@code sweep:} section, or {@link #single} when it has none; no launcher sections. */
     public static SweepSpec of(ConfigMap root) {
+        return of(root, Set.of());
+    }
+
+    /**
+     * Reads the experiment's {@code sweep:} section, or {@link #single} when it has none; {@code launchers}
+     * are the known launchers' names, each of which may have a section of its own.
+     */
+    public static SweepSpec of(ConfigMap root, Set<String> launchers) {
         Optional<ConfigMap> sweep = root.optionalMap("sweep");
-        return sweep.isPresent() ? parse(sweep.get()) : single(root.location());
+        return sweep.isPresent() ? parse(sweep.get(), launchers) : single(root.location());
     }
 
     /** Validates a {@code sweep:} section; errors name the file, line and accepted values. */
-    public static SweepSpec parse(ConfigMap sweep) {
-        sweep.allowOnly(KEYS);
+    public static SweepSpec parse(ConfigMap sweep, Set<String> launchers) {
+        List<String> keys = new ArrayList<>(KEYS);
+        launchers.stream().sorted().forEach(keys::add);
+        sweep.allowOnly(keys);
         boolean random = sweep.choice("method", Set.of("grid", "random"), "grid").equals("random");
         List<SweepParameter> parameters = new ArrayList<>();
         Optional<ConfigMap> written = sweep.optionalMap("parameters");
@@ -83,8 +107,12 @@ public record SweepSpec(boolean random, List<SweepParameter> parameters, int run
         int parallel = sweep.positiveInt("parallel", 1);
         SweepMetric metric = sweep.optionalMap("metric").map(SweepSpec::metric).orElse(SweepMetric.DEFAULT);
         String launcher = sweep.string("launcher", DEFAULT_LAUNCHER);
+        Map<String, ConfigMap> sections = new java.util.TreeMap<>();
+        for (String name : launchers) {
+            sweep.optionalMap(name).ifPresent(section -> sections.put(name, section));
+        }
         return new SweepSpec(random, parameters, runCap, seed, parallel, metric,
-                new Launch(launcher, sweep.locationOf("launcher")));
+                new Launch(launcher, sweep.locationOf("launcher")), sections);
     }
 
     /** The swept keys in written order. */

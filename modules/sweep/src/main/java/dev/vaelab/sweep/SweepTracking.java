@@ -10,6 +10,7 @@ import dev.vaelab.train.RunNames;
 import dev.vaelab.train.RunOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,10 +21,30 @@ import java.util.Optional;
  * the sweep reopens its parent, so resumed runs stay under it.
  */
 public final class SweepTracking implements AutoCloseable {
-    private final SweepParent parent;
+    /** How long to wait for another process that holds the parent run (a final job ending it, say). */
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
 
-    private SweepTracking(SweepParent parent) {
+    private final SweepParent parent;
+    private final Optional<String> uri;
+    private final RunLock lock;
+    private boolean handedOver;
+
+    private SweepTracking(SweepParent parent, Optional<String> uri, RunLock lock) {
         this.parent = parent;
+        this.uri = uri;
+        this.lock = lock;
+    }
+
+    /**
+     * The parent run's lock: one process at a time opens it (two mirroring one run store to MLflow
+     * would each take the other's rows for steps the run no longer has).
+     */
+    private static RunLock lock(SweepLayout layout) {
+        Path file = layout.sweepDirectory().resolve("parent.lock");
+        return RunLock.acquire(file, LOCK_WAIT).orElseThrow(() -> new dev.vaelab.core.error.VaelabException(
+                "the parent run of sweep " + layout.experimentDirectory() + " is held by " + RunLock.holder(file)
+                        .orElse("another process") + " (another vaelab sweep of this experiment, or its final job); "
+                        + "wait for it to end"));
     }
 
     /** The parent's folder. */
@@ -39,12 +60,42 @@ public final class SweepTracking implements AutoCloseable {
                                      Optional<String> cliUri, Optional<String> envUri) {
         Path directory = parentDirectory(layout);
         Optional<String> uri = RunOptions.trackingUri(cliUri, plan.trackingUri(), envUri);
-        if (SweepParent.exists(directory)) {
-            return new SweepTracking(SweepParent.resume(loggers, directory, uri));
+        RunLock lock = lock(layout);
+        try {
+            if (SweepParent.exists(directory)) {
+                return new SweepTracking(SweepParent.resume(loggers, directory, uri), uri, lock);
+            }
+            String sweepId = RunNames.of(plan.experiment() + "-sweep", plan.definitionYaml());
+            return new SweepTracking(SweepParent.open(loggers, directory, plan.experiment(), plan.experiment() + "-sweep",
+                    plan.experiment(), sweepId, plan.definitionYaml(), uri, Optional.of(plan.file())), uri, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        String sweepId = RunNames.of(plan.experiment() + "-sweep", plan.definitionYaml());
-        return new SweepTracking(SweepParent.open(loggers, directory, plan.experiment(), plan.experiment() + "-sweep",
-                plan.experiment(), sweepId, plan.definitionYaml(), uri, Optional.of(plan.file())));
+    }
+
+    /**
+     * Reopens the parent run an earlier {@link #open} created, to end it from another process (the
+     * final job of a sweep handed to a scheduler); {@code uri} is the tracking URI it was opened with.
+     */
+    public static SweepTracking reopen(RunLoggerFactory loggers, SweepLayout layout, Optional<String> uri) {
+        Path directory = parentDirectory(layout);
+        if (!SweepParent.exists(directory)) {
+            throw new dev.vaelab.core.error.VaelabException("the sweep in " + layout.experimentDirectory()
+                    + " has no parent run (no " + directory.resolve(RunStore.RUN_FILE) + ")");
+        }
+        RunLock lock = lock(layout);
+        try {
+            return new SweepTracking(SweepParent.resume(loggers, directory, uri), uri, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** The tracking URI the parent logs to, if any: the command line's, else the YAML's, else the environment's. */
+    public Optional<String> uri() {
+        return uri;
     }
 
     /** The tags each run of the sweep carries. */
@@ -67,9 +118,24 @@ public final class SweepTracking implements AutoCloseable {
                 ranked ? best.metrics() : Map.of(), ranked ? steps(summary.csv().getParent().resolve(best.name())) : 0);
     }
 
+    /**
+     * Leaves the parent run running when this process lets go of it: the sweep's runs go on elsewhere
+     * and the final job that ends them {@link #reopen reopens} it to end it.
+     */
+    public void handOver() {
+        handedOver = true;
+    }
+
+    /** Releases the parent run: ended if it was not {@link #finish finished} (as failed), or left running if handed over. */
     @Override
     public void close() {
-        parent.close();
+        try (lock) {
+            if (handedOver) {
+                parent.detach();
+            } else {
+                parent.close();
+            }
+        }
     }
 
     /** The best run's last step, where its final metrics were logged. */

@@ -48,8 +48,9 @@ class SweepPlannerTest {
 
     @BeforeAll
     static void bootstrap() {
-        injector = Guice.createInjector(new ZooModule(), new HeadsModule(), new TrainModule(),
-                binder -> binder.bind(Catalog.class).toInstance(new Catalog()));
+        injector = Guice.createInjector(new ZooModule(), new HeadsModule(), new TrainModule(), new SweepModule(),
+                binder -> binder.bind(Catalog.class).toInstance(new Catalog()),
+                binder -> binder.bind(ChildJvm.class).toInstance(ChildJvm.current("Main")));
     }
 
     private SweepPlan plan(String sweep, String... settings) throws Exception {

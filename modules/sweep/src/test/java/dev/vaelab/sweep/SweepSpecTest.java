@@ -44,6 +44,20 @@ class SweepSpecTest {
     }
 
     @Test
+    void eachKnownLauncherMayHaveASectionAndOtherKeysAreErrorsThatListThem() {
+        var root = ConfigLoader.parse("name: x\nsweep:\n  launcher: slurm\n  slurm: {partition: gpu}\n", "s.yaml");
+        SweepSpec spec = SweepSpec.of(root, Set.of("local", "slurm"));
+        assertEquals("gpu", spec.launcherSection("slurm").orElseThrow().string("partition"));
+        assertTrue(spec.launcherSection("local").isEmpty());
+        var plugin = ConfigLoader.parse("name: x\nsweep:\n  kubernetes: {namespace: ml}\n", "s.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> SweepSpec.of(plugin, Set.of("local", "slurm")));
+        assertEquals("s.yaml:3:3: unknown key 'kubernetes' in 'sweep'; allowed keys: launcher, local, method, metric, "
+                + "parallel, parameters, run_cap, seed, slurm", e.getMessage());
+        assertEquals("ml", SweepSpec.of(plugin, Set.of("kubernetes")).launcherSection("kubernetes").orElseThrow()
+                .string("namespace"), "a plugin launcher's name is a key of its own");
+    }
+
+    @Test
     void gridRunCapKeepsTheFirstRuns() {
         assertEquals(2, SweepExpander.expand(spec("  run_cap: 2\n  parameters: {seed: [0, 1, 2]}\n")).size());
     }

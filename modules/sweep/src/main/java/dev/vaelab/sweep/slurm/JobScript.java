@@ -23,6 +23,7 @@ final class JobScript {
      * @param submissionDir where Slurm writes each task's own output
      * @param slurm the resources asked for
      * @param runs the run of each array task
+     * @param after a job this array waits for (to keep one %K over several arrays), if any
      * @param javaCommand the JVM and its arguments up to and including the main class
      * @param perRun the arguments after {@code sweep-run} that every run shares; {@code $config},
      *     {@code $run} stand for the task's config and run name
@@ -30,7 +31,7 @@ final class JobScript {
      * @param logsDir the folder of the runs' logs
      */
     static String render(String jobName, java.nio.file.Path submissionDir, SlurmOptions slurm, List<String> runs,
-                         List<String> javaCommand, List<String> perRun, java.nio.file.Path configsDir,
+                         java.util.Optional<String> after, List<String> javaCommand, List<String> perRun, java.nio.file.Path configsDir,
                          java.nio.file.Path logsDir) {
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         List<String> options = new ArrayList<>();
@@ -38,10 +39,9 @@ final class JobScript {
         options.add("--array=0-" + (runs.size() - 1) + (slurm.arrayParallelism() > 0 ? "%" + slurm.arrayParallelism() : ""));
         options.add("--output=" + submissionDir.toAbsolutePath().resolve("task-%a.out"));
         options.add("--open-mode=append");
+        after.ifPresent(job -> options.add("--dependency=afterany:" + job));
         options.addAll(slurm.sbatchOptions());
-        for (String option : options) {
-            s.append("#SBATCH ").append(option).append('\n');
-        }
+        directives(s, options);
         s.append("# written by vaelab sweep --launcher slurm: task i runs line i+1 of runs.txt beside this script\n");
         s.append("set -u\n");
         s.append("case \"$SLURM_ARRAY_TASK_ID\" in\n");
@@ -65,6 +65,46 @@ final class JobScript {
         }
         s.append(" >> \"$log\" 2>&1\n");
         return s.toString();
+    }
+
+    /**
+     * The script of the sweep's final job, which waits for its job arrays and then runs
+     * {@code vaelab sweep-end} on the sweep: the summary, and the parent run ended.
+     *
+     * @param jobName the job's name
+     * @param submissionDir where Slurm writes the job's output ({@code end.out})
+     * @param slurm the resources asked for (one CPU)
+     * @param after the job arrays it waits for
+     * @param javaCommand the JVM and its arguments up to and including the main class
+     * @param arguments the arguments after {@code sweep-end}
+     */
+    static String renderEnd(String jobName, java.nio.file.Path submissionDir, SlurmOptions slurm, List<String> after,
+                            List<String> javaCommand, List<String> arguments) {
+        StringBuilder s = new StringBuilder("#!/bin/bash\n");
+        List<String> options = new ArrayList<>();
+        options.add("--job-name=" + jobName);
+        options.add("--output=" + submissionDir.toAbsolutePath().resolve("end.out"));
+        options.add("--open-mode=append");
+        options.add("--dependency=afterany:" + String.join(":", after));
+        options.addAll(slurm.sbatchOptions());
+        directives(s, options);
+        s.append("# written by vaelab sweep --launcher slurm: once the sweep's job arrays end, summarise it and end its "
+                + "parent run\n");
+        s.append("exec");
+        for (String arg : javaCommand) {
+            s.append(' ').append(quote(arg));
+        }
+        s.append(" sweep-end");
+        for (String arg : arguments) {
+            s.append(' ').append(quote(arg));
+        }
+        return s.append('\n').toString();
+    }
+
+    private static void directives(StringBuilder script, List<String> options) {
+        for (String option : options) {
+            script.append("#SBATCH ").append(option).append('\n');
+        }
     }
 
     /** {@code arg} in single quotes for bash. */

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SlurmCommands {
     private static final long TIMEOUT_SECONDS = 60;
+    private static final int DEFAULT_MAX_ARRAY_SIZE = 1001;
 
     private final String sbatch;
     private final String scontrol;
@@ -68,6 +69,16 @@ public final class SlurmCommands {
         List<TaskState> tasks = new ArrayList<>();
         r.out().lines().filter(l -> !l.isBlank()).map(TaskState::parse).forEach(tasks::addAll);
         return tasks;
+    }
+
+    /**
+     * The cluster's {@code MaxArraySize} ({@code scontrol show config}): a job array's task ids must
+     * stay below it. Slurm's default, 1001, when the setting cannot be read.
+     */
+    public int maxArraySize() {
+        Result r = exec(List.of(scontrol, "show", "config"), "read the cluster's configuration");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^MaxArraySize\\s*=\\s*(\\d+)").matcher(r.out());
+        return r.code() == 0 && m.find() ? Integer.parseInt(m.group(1)) : DEFAULT_MAX_ARRAY_SIZE;
     }
 
     private Result exec(List<String> command, String what) {

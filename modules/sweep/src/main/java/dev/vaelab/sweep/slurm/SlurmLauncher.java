@@ -1,36 +1,47 @@
 package dev.vaelab.sweep.slurm;
 
-import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.sweep.ChildJvm;
 import dev.vaelab.sweep.ChildRun;
-import dev.vaelab.sweep.LaunchRequest;
-import dev.vaelab.sweep.Launcher;
+import dev.vaelab.sweep.LauncherSettings;
 import dev.vaelab.sweep.Outcome;
 import dev.vaelab.sweep.PlannedRun;
-import dev.vaelab.sweep.RunHandle;
+import dev.vaelab.sweep.RunResult;
+import dev.vaelab.sweep.SweepConsole;
 import dev.vaelab.sweep.SweepFiles;
+import dev.vaelab.sweep.SweepLaunch;
+import dev.vaelab.sweep.SweepLauncher;
 import dev.vaelab.sweep.SweepLayout;
 import dev.vaelab.sweep.SweepOptions;
 import dev.vaelab.sweep.SweepPlan;
+import dev.vaelab.sweep.SweepReport;
 import dev.vaelab.sweep.SweepRunner;
+import dev.vaelab.sweep.SweepTracking;
+import dev.vaelab.sweep.summary.SweepSummary;
 import dev.vaelab.tracking.AtomicFiles;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Hands a whole sweep to Slurm as one job array ({@code vaelab sweep --launcher slurm}): writes the
- * runs' resolved configs and one {@code sbatch} script beside them on the shared filesystem, submits
- * it with a task per run that is not finished, and returns the job id without waiting. Each task runs
+ * Hands a whole sweep to Slurm ({@code vaelab sweep --launcher slurm}) and returns without waiting:
+ * writes the runs' resolved configs and an {@code sbatch} script beside them on the shared
+ * filesystem, and submits the runs that are not finished as a job array, a task per run (several
+ * arrays when the sweep has more runs than the cluster's {@code MaxArraySize}; with a {@code %K}
+ * limit each waits for the one before, so that K holds for the whole sweep). Each task runs
  * {@link ChildRun#COMMAND} on its run, which takes the run's lock, trains or resumes from its last
- * checkpoint, and writes the run store under the sweep's results directory. Submitting the same sweep
- * again submits only the runs that are neither finished nor still queued or running in an earlier
- * submission.
+ * checkpoint, and writes its run store under the sweep's results directory. A final job waits for the
+ * arrays, then writes the summary and ends the sweep's parent run ({@code vaelab sweep-end}).
+ * Submitting the same sweep again submits only the runs that are neither finished nor still queued or
+ * running in an earlier submission.
  */
-public final class SlurmLauncher implements Launcher {
+public final class SlurmLauncher implements SweepLauncher {
     public static final String NAME = "slurm";
 
     private final ChildJvm jvm;
@@ -42,31 +53,22 @@ public final class SlurmLauncher implements Launcher {
         this.slurm = slurm;
     }
 
-    /**
-     * What a submission did.
-     *
-     * @param submission the accepted job array, empty when every run was finished or queued already
-     * @param finished runs already finished, not submitted
-     * @param queued runs still queued or running in an earlier submission, with their job and task
-     * @param submitted runs in this job array, in task order
-     */
-    public record Submitted(Optional<Submission> submission, List<String> finished, Map<String, String> queued,
-                            List<String> submitted) {
-        public Submitted {
-            finished = List.copyOf(finished);
-            queued = Map.copyOf(queued);
-            submitted = List.copyOf(submitted);
-        }
+    @Override
+    public void validate(LauncherSettings settings) {
+        SlurmOptions.of(settings);
     }
 
-    /** Submits the runs of {@code plan} that are not finished as one job array. */
-    public Submitted submit(SweepPlan plan, SweepOptions options, SlurmOptions resources) {
+    @Override
+    public SweepLaunch launch(SweepPlan plan, SweepOptions options, LauncherSettings settings, SweepTracking tracking,
+                              SweepConsole console) {
+        SlurmOptions resources = SlurmOptions.of(settings);
         SweepLayout layout = SweepLayout.of(options.resultsRoot().toAbsolutePath(), plan.experiment());
         SweepFiles.writePlan(layout, plan);
         List<Submission> earlier = Submission.all(layout);
         Map<String, Map<Integer, TaskState>> states = new LinkedHashMap<>();
         List<String> finished = new ArrayList<>();
         Map<String, String> queued = new LinkedHashMap<>();
+        Set<String> activeJobs = new LinkedHashSet<>();
         List<String> runs = new ArrayList<>();
         for (PlannedRun run : plan.runs()) {
             if (SweepRunner.priorState(layout, run.name()) == Outcome.FINISHED) {
@@ -80,27 +82,85 @@ public final class SlurmLauncher implements Launcher {
                 int task = last.get().taskOf(run.name()).orElseThrow();
                 TaskState state = tasks.get(task);
                 if (state != null && state.active()) {
-                    queued.put(run.name(), id + "_" + task + " (" + state.state().toLowerCase(java.util.Locale.ROOT) + ")");
+                    queued.put(run.name(), id + "_" + task + " (" + state.state().toLowerCase(Locale.ROOT) + ")");
+                    activeJobs.add(id);
                     continue;
                 }
             }
             runs.add(run.name());
         }
         if (runs.isEmpty()) {
-            return new Submitted(Optional.empty(), finished, queued, runs);
+            if (queued.isEmpty()) { // every run finished: end the sweep now, no job needed
+                endFinished(plan, layout, tracking);
+            } else { // an earlier submission's final job ends it
+                tracking.handOver();
+            }
+            return new SweepLaunch.Submitted(Optional.empty(), List.of(), finished, queued, List.of(), Optional.empty());
         }
-        Submission submission = Submission.create(layout, runs);
-        List<String> javaCommand = jvm.command(List.of(), submission.directory().resolve("java.args"));
+        SweepOptions runOptions = options.withTags(tracking.childTags());
+        List<String> javaCommand = List.of();
+        List<String> jobs = new ArrayList<>();
+        Optional<String> previous = Optional.empty();
+        Submission submission = null;
+        int size = slurm.maxArraySize();
+        for (int from = 0; from < runs.size(); from += size) {
+            List<String> part = runs.subList(from, Math.min(runs.size(), from + size));
+            submission = Submission.create(layout, part);
+            javaCommand = jvm.command(List.of(), submission.directory().resolve("java.args"));
+            Optional<String> after = resources.arrayParallelism() > 0 ? previous : Optional.empty();
+            String script = JobScript.render("vaelab-" + plan.experiment(), submission.directory(), resources, part,
+                    after, javaCommand, perRun(runOptions, resources), layout.configFile("x").getParent(),
+                    layout.logFile("x").getParent());
+            AtomicFiles.writeString(submission.script(), script);
+            String id = slurm.submit(submission.script());
+            tracking.handOver(); // its runs train now whatever happens here: the final job ends the parent run
+            submission = submission.accepted(id);
+            activeJobs.add(id);
+            jobs.add("job array " + id + ": " + part.size() + " task" + (part.size() == 1 ? "" : "s") + " (array 0-"
+                    + (part.size() - 1) + (resources.arrayParallelism() > 0 ? "%" + resources.arrayParallelism() : "")
+                    + after.map(a -> ", after " + a).orElse("") + ")");
+            previous = Optional.of(id);
+        }
+        jobs.add(submitEnd(plan, layout, submission, resources, List.copyOf(activeJobs), javaCommand, tracking.uri()));
+        return new SweepLaunch.Submitted(previous, runs, finished, queued, jobs, Optional.of(submission.script()));
+    }
+
+    /** The arguments of {@code sweep-run} that every task shares; {@code $run} is the task's run. */
+    private static List<String> perRun(SweepOptions options, SlurmOptions resources) {
         List<String> perRun = new ArrayList<>(List.of("--results", options.resultsRoot().toAbsolutePath().toString(),
                 "--threads", Integer.toString(resources.cpusPerTask()), "--run-name", "$run"));
         options.dataDir().ifPresent(d -> perRun.addAll(List.of("--data-dir", d.toAbsolutePath().toString())));
         options.trackingUri().ifPresent(u -> perRun.addAll(List.of("--tracking-uri", u)));
         options.tags().forEach((k, v) -> perRun.addAll(List.of("--tag", k + "=" + v)));
-        String script = JobScript.render("vaelab-" + plan.experiment(), submission.directory(), resources, runs,
-                javaCommand, perRun, layout.configFile("x").getParent(), layout.logFile("x").getParent());
-        AtomicFiles.writeString(submission.script(), script);
-        String jobId = slurm.submit(submission.script());
-        return new Submitted(Optional.of(submission.accepted(jobId)), finished, queued, runs);
+        return perRun;
+    }
+
+    /**
+     * Submits the final job, which waits for {@code arrays}; a rejection does not undo the arrays
+     * (their runs train either way), it is said, with what to run instead.
+     */
+    private String submitEnd(SweepPlan plan, SweepLayout layout, Submission last, SlurmOptions resources,
+                             List<String> arrays, List<String> javaCommand, Optional<String> uri) {
+        List<String> arguments = new ArrayList<>(List.of(layout.experimentDirectory().toString()));
+        uri.ifPresent(u -> arguments.addAll(List.of("--tracking-uri", u)));
+        Path script = last.directory().resolve("end.sh");
+        AtomicFiles.writeString(script, JobScript.renderEnd("vaelab-" + plan.experiment() + "-end", last.directory(),
+                resources.oneCpu(), arrays, javaCommand, arguments));
+        try {
+            String id = slurm.submit(script);
+            AtomicFiles.writeString(last.directory().resolve("end-job-id"), id + "\n");
+            return "job " + id + ": ends the sweep once they end (the summary, the parent run)";
+        } catch (dev.vaelab.core.error.VaelabException e) {
+            return "the final job was not accepted (" + e.getMessage() + "); once the arrays end, run: vaelab sweep-end "
+                    + layout.experimentDirectory();
+        }
+    }
+
+    /** Ends a sweep whose runs all finished: the summary, and the parent run finished. */
+    private static void endFinished(SweepPlan plan, SweepLayout layout, SweepTracking tracking) {
+        Map<String, RunResult> results = new LinkedHashMap<>();
+        plan.runs().forEach(r -> results.put(r.name(), RunResult.reused(r.name(), Outcome.FINISHED, null)));
+        tracking.finish(new SweepReport(results, false, 0), SweepSummary.write(layout.experimentDirectory(), Optional.empty()));
     }
 
     /** The tasks Slurm still knows of a job, by task id. */
@@ -108,15 +168,5 @@ public final class SlurmLauncher implements Launcher {
         Map<Integer, TaskState> byId = new LinkedHashMap<>();
         slurm.tasks(jobId).forEach(t -> byId.put(t.taskId(), t));
         return byId;
-    }
-
-    /**
-     * Not used: a Slurm sweep is submitted whole with {@link #submit}, and its runs are watched with
-     * {@code vaelab sweep status}, not by a process that waits for them.
-     */
-    @Override
-    public RunHandle start(LaunchRequest request) {
-        throw new VaelabException("the slurm launcher submits a whole sweep as one job array "
-                + "(vaelab sweep <yaml> --launcher slurm), not single runs");
     }
 }

@@ -5,6 +5,7 @@ import dev.vaelab.core.config.ConfigMap;
 import dev.vaelab.core.config.SourceLocation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -66,6 +67,44 @@ public record SlurmOptions(Optional<String> partition, Optional<String> time, in
         mem.ifPresent(m -> check(MEM, m, slurm.locationOf("mem"), "'mem'", "a size such as 8G or 4000M"));
         return new SlurmOptions(partition, time, slurm.positiveInt("cpus_per_task", 1), mem,
                 slurm.intAtLeast("array_parallelism", 0, 0), slurm.stringList("sbatch_args", List.of()));
+    }
+
+    /** The options of a sweep: its {@code sweep.slurm} section, else the defaults, with the command line's over them. */
+    public static SlurmOptions of(dev.vaelab.sweep.LauncherSettings settings) {
+        SlurmOptions yaml = settings.section().map(SlurmOptions::parse).orElse(DEFAULT);
+        Map<String, List<String>> cli = settings.commandLine();
+        for (String key : cli.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new dev.vaelab.core.error.VaelabException(dev.vaelab.sweep.LauncherSettings.option(key)
+                        + " is not an option of the slurm launcher; its options: " + KEYS.stream()
+                        .map(dev.vaelab.sweep.LauncherSettings::option).collect(java.util.stream.Collectors.joining(", ")));
+            }
+        }
+        return yaml.with(last(cli, "partition"), last(cli, "time"), integer(cli, "cpus_per_task"), last(cli, "mem"),
+                integer(cli, "array_parallelism"), cli.getOrDefault("sbatch_args", List.of()));
+    }
+
+    private static String last(Map<String, List<String>> cli, String key) {
+        List<String> values = cli.getOrDefault(key, List.of());
+        return values.isEmpty() ? null : values.get(values.size() - 1);
+    }
+
+    private static Integer integer(Map<String, List<String>> cli, String key) {
+        String value = last(cli, key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw new dev.vaelab.core.error.VaelabException(dev.vaelab.sweep.LauncherSettings.option(key)
+                    + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    /** These options with one CPU per task: what the sweep's final job asks for. */
+    SlurmOptions oneCpu() {
+        return new SlurmOptions(partition, time, 1, mem, arrayParallelism, sbatchArgs);
     }
 
     /**

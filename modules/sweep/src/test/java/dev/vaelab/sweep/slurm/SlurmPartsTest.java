@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vaelab.core.config.ConfigException;
 import dev.vaelab.core.config.ConfigLoader;
 import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.sweep.LauncherSettings;
+import dev.vaelab.sweep.Outcome;
+import dev.vaelab.sweep.SweepReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The Slurm launcher's parts that need no cluster: options, scontrol's lines, the script, a missing sbatch. */
@@ -44,13 +48,57 @@ class SlurmPartsTest {
     @Test
     void theScriptRunsEachTasksRunWithAbsolutePathsAndExecsTheJvm() {
         String script = JobScript.render("vaelab-x", Path.of("/r/x/sweep/slurm/1"), SlurmOptions.DEFAULT.with(null, null,
-                        2, null, 3, List.of()), List.of("x-1", "x-2"), List.of("/j/java", "@/a args", "Main"),
+                        2, null, 3, List.of()), List.of("x-1", "x-2"), Optional.of("41"), List.of("/j/java", "@/a args", "Main"),
                 List.of("--results", "/r", "--run-name", "$run"), Path.of("/r/x/sweep/configs"), Path.of("/r/x/sweep/logs"));
         assertTrue(script.contains("#SBATCH --array=0-1%3\n#SBATCH --output=/r/x/sweep/slurm/1/task-%a.out\n"), script);
+        assertTrue(script.contains("#SBATCH --dependency=afterany:41\n"), script);
         assertTrue(script.contains("#SBATCH --cpus-per-task=2\n"), script);
         assertTrue(script.contains("  1) run='x-2' ;;\n"), script);
         assertTrue(script.contains("exec '/j/java' '@/a args' 'Main' sweep-run \"$config\" '--results' '/r' '--run-name' "
                 + "\"$run\" >> \"$log\" 2>&1\n"), script);
+    }
+
+    @Test
+    void theFinalJobWaitsForEveryArrayOnOneCpuAndEndsTheSweep() {
+        SlurmOptions options = SlurmOptions.DEFAULT.with("gpu", "01:00:00", 8, "8G", 2, List.of("--account=ml"));
+        String script = JobScript.renderEnd("vaelab-x-end", Path.of("/r/x/sweep/slurm/2"), options.oneCpu(),
+                List.of("7", "9"), List.of("/j/java", "Main"), List.of("/r/x", "--tracking-uri", "http://h:5000"));
+        assertTrue(script.contains("#SBATCH --dependency=afterany:7:9\n"), script);
+        assertTrue(script.contains("#SBATCH --output=/r/x/sweep/slurm/2/end.out\n"), script);
+        assertTrue(script.contains("#SBATCH --partition=gpu\n#SBATCH --time=01:00:00\n#SBATCH --cpus-per-task=1\n"
+                + "#SBATCH --mem=8G\n#SBATCH --account=ml\n"), script);
+        assertTrue(script.endsWith("exec '/j/java' 'Main' sweep-end '/r/x' '--tracking-uri' 'http://h:5000'\n"), script);
+    }
+
+    @Test
+    void commandLineOptionsGoOverTheSectionAndUnknownOnesAreNamed() {
+        var root = ConfigLoader.parse("sweep:\n  slurm: {partition: gpu, cpus_per_task: 4}\n", "s.yaml");
+        var section = Optional.of(root.map("sweep").map("slurm"));
+        SlurmOptions options = SlurmOptions.of(new LauncherSettings(section, Map.of("cpus_per_task", List.of("2"),
+                "sbatch_args", List.of("--qos=a", "--qos=b"))));
+        assertEquals(List.of("--partition=gpu", "--cpus-per-task=2", "--qos=a", "--qos=b"), options.sbatchOptions());
+        VaelabException unknown = assertThrows(VaelabException.class,
+                () -> SlurmOptions.of(new LauncherSettings(section, Map.of("gpus", List.of("1")))));
+        assertEquals("--gpus is not an option of the slurm launcher; its options: --partition, --time, --cpus-per-task, "
+                + "--mem, --array-parallelism, --sbatch-args", unknown.getMessage());
+        VaelabException notANumber = assertThrows(VaelabException.class,
+                () -> SlurmOptions.of(new LauncherSettings(section, Map.of("array_parallelism", List.of("ten")))));
+        assertEquals("--array-parallelism must be a whole number, got 'ten'", notANumber.getMessage());
+    }
+
+    @Test
+    void theFinalJobEndsTheParentKilledWhenTheUnfinishedRunsWereOnlyCancelled() {
+        var finished = new SweepState.Row(0, "a", "seed=0", "finished", "1_0", "");
+        var cancelled = new SweepState.Row(1, "b", "seed=1", "cancelled", "1_1", "cancelled in Slurm");
+        var failed = new SweepState.Row(2, "c", "seed=2", "failed", "1_2", "FAILED, exit code 1:0");
+        SweepReport resumable = SweepEnd.report(List.of(finished, cancelled));
+        assertEquals(Outcome.KILLED, resumable.results().get("b").outcome());
+        assertTrue(resumable.stopped(), "a cancelled run resumes when submitted again: the parent ends killed");
+        SweepReport broken = SweepEnd.report(List.of(finished, cancelled, failed));
+        assertEquals(Outcome.FAILED, broken.results().get("c").outcome());
+        assertTrue(!broken.stopped(), "a failed run makes the sweep failed");
+        SweepReport done = SweepEnd.report(List.of(finished));
+        assertTrue(done.allFinished() && !done.stopped());
     }
 
     @Test
