@@ -32,7 +32,7 @@ public final class GradientRules {
             Map.entry("Abs", (g, n, dy, need) -> new Tensor[] {g.mul(dy, g.sign(n.input(0)))}),
             Map.entry("Reciprocal", (g, n, dy, need) -> new Tensor[] {g.neg(g.mul(dy, g.square(n.output())))}),
             // relu(x) >= 0, so sign(y) is exactly the 0/1 mask of the active units
-            Map.entry("Relu", (g, n, dy, need) -> new Tensor[] {g.mul(dy, g.sign(n.output()))}),
+            Map.entry("Relu", (g, n, dy, need) -> new Tensor[] {g.where(g.greater(n.output(), g.scalar(0)), dy, g.scalar(0))}),
             Map.entry("LeakyRelu", (g, n, dy, need) -> new Tensor[] {g.where(
                     g.greater(n.input(0), g.scalar(0)), dy, g.mul(dy, n.doubleAttr("alpha", 0.01)))}),
             // elu'(x) = 1 for x > 0, else y + alpha

@@ -52,10 +52,11 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
         double k = Math.sqrt(1 - beta2) / (1 - beta1);
         Tensor s = step.shared("adam.sqrt_bc2", () ->
                 g.sqrt(g.sub(g.scalar(1), g.pow(g.scalar(beta2), step.t()))));
+        // negated, so that the update is an Add: ORT's Sub of two large tensors takes about twice as long
         Tensor stepSize = step.shared("adam.step_size", () ->
-                g.div(g.mul(step.lr(), s), g.mul(g.sub(g.scalar(1), g.pow(g.scalar(beta1), step.t())), k)));
+                g.div(g.mul(step.lr(), s), g.mul(g.sub(g.scalar(1), g.pow(g.scalar(beta1), step.t())), -k)));
         Tensor epsHat = step.shared("adam.eps_hat", () -> g.mul(s, eps / k));
-        Tensor next = g.sub(p, g.mul(stepSize, g.div(m, g.add(g.sqrt(w), epsHat))));
+        Tensor next = g.add(p, g.mul(stepSize, g.div(m, g.add(g.sqrt(w), epsHat))));
         return List.of(next, m, w);
     }
 }
