@@ -55,11 +55,8 @@ final class JobScript {
         s.append("echo \"").append(LOG_HEADER)
                 .append("$(date -u +%Y-%m-%dT%H:%M:%SZ) slurm job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname)\""
                         + " >> \"$log\"\n");
-        s.append("exec");
-        for (String arg : javaCommand) {
-            s.append(' ').append(quote(arg));
-        }
-        s.append(" sweep-run \"$config\"");
+        exec(s, javaCommand, "sweep-run");
+        s.append(" \"$config\"");
         for (String arg : perRun) {
             s.append(' ').append(arg.equals("$run") ? "\"$run\"" : quote(arg));
         }
@@ -90,15 +87,20 @@ final class JobScript {
         directives(s, options);
         s.append("# written by vaelab sweep --launcher slurm: once the sweep's job arrays end, summarise it and end its "
                 + "parent run\n");
-        s.append("exec");
-        for (String arg : javaCommand) {
-            s.append(' ').append(quote(arg));
-        }
-        s.append(" sweep-end");
+        exec(s, javaCommand, "sweep-end");
         for (String arg : arguments) {
             s.append(' ').append(quote(arg));
         }
         return s.append('\n').toString();
+    }
+
+    /** {@code exec <java command> <vaelab command>}: the JVM replaces the shell, so Slurm's signals reach it. */
+    private static void exec(StringBuilder script, List<String> javaCommand, String vaelabCommand) {
+        script.append("exec");
+        for (String arg : javaCommand) {
+            script.append(' ').append(quote(arg));
+        }
+        script.append(' ').append(vaelabCommand);
     }
 
     private static void directives(StringBuilder script, List<String> options) {
