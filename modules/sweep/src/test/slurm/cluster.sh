@@ -68,6 +68,9 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt
 JobCompLoc=$dir/log/jobcomp.log
 SchedulerType=sched/backfill
+SchedulerParameters=bf_interval=5
+PreemptType=preempt/partition_prio
+PreemptMode=CANCEL
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
@@ -83,7 +86,9 @@ SlurmdLogFile=$dir/log/slurmd.log
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
-PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
+PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO PriorityTier=1 GraceTime=5
+# a job here preempts (cancels) jobs of debug that hold the CPUs it needs
+PartitionName=urgent Nodes=$node MaxTime=INFINITE State=UP OverSubscribe=NO PriorityTier=2 PreemptMode=OFF
 CONF
 export SLURM_CONF="$dir/slurm.conf"
 slurmctld -c -f "$SLURM_CONF"   # -c: a clean start, no state from an earlier cluster

@@ -183,6 +183,28 @@ class SlurmSweepTest {
         Result slowStatus = vaelab("sweep", "status", slowLayout.experimentDirectory().toString());
         assertTrue(slowStatus.out().lines().anyMatch(l -> l.matches("1\\s+" + slowRun + "\\s+seed=0\\s+killed\\s+"
                 + slowJob + "_0\\s+time limit reached; resumes from its checkpoint when submitted again")), slowStatus.out());
+        preemptedRunIsKilledAndResumable(results);
+    }
+
+    /** A run preempted by a job of a higher partition (PreemptMode=CANCEL) is recorded killed, and said to be preempted. */
+    private void preemptedRunIsKilledAndResumable(Path results) throws Exception {
+        Path yaml = dir.resolve("pre.yaml");
+        Files.writeString(yaml, SweepCommandTest.experiment("pre", 2000, "sweep: {parameters: {seed: [0]}}"));
+        Result submitted = vaelab("sweep", yaml.toString(), "--launcher", "slurm", "--cpus-per-task", "2", "--results",
+                results.toString(), "--data-dir", SweepCommandTest.DATA.toString());
+        assertEquals(0, submitted.code(), submitted.err() + submitted.out());
+        String job = lastLine(submitted);
+        SweepLayout layout = SweepLayout.of(results, "pre");
+        String name = SweepFiles.readPlan(layout).orElseThrow().runs().get(0).name();
+        waitFor(() -> Files.exists(layout.runDirectory(name).resolve("model/checkpoint")), 180, "run pre to checkpoint",
+                layout);
+        run("sbatch", "--partition=urgent", "--cpus-per-task=2", "--output=/dev/null", "--wrap=sleep 1");
+        waitFor(() -> slurm().tasks(job).stream().noneMatch(TaskState::active), 120, "the preemption", layout);
+        assertEquals(RunStatus.KILLED, RunRecordJson.read(layout.runDirectory(name).resolve("run.json")).status(),
+                SweepCommandTest.logs(layout));
+        Result status = vaelab("sweep", "status", layout.experimentDirectory().toString());
+        assertTrue(status.out().lines().anyMatch(l -> l.matches("1\\s+" + name + "\\s+seed=0\\s+killed\\s+" + job
+                + "_0\\s+preempted; resumes from its checkpoint when submitted again")), status.out());
     }
 
     /** Whether Slurm says job {@code id} (not an array) completed; it fails the test if it ended otherwise. */
