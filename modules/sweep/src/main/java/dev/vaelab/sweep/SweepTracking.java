@@ -60,18 +60,14 @@ public final class SweepTracking implements AutoCloseable {
                                      Optional<String> cliUri, Optional<String> envUri) {
         Path directory = parentDirectory(layout);
         Optional<String> uri = RunOptions.trackingUri(cliUri, plan.trackingUri(), envUri);
-        RunLock lock = lock(layout);
-        try {
+        return locked(layout, uri, () -> {
             if (SweepParent.exists(directory)) {
-                return new SweepTracking(SweepParent.resume(loggers, directory, uri), uri, lock);
+                return SweepParent.resume(loggers, directory, uri);
             }
             String sweepId = RunNames.of(plan.experiment() + "-sweep", plan.definitionYaml());
-            return new SweepTracking(SweepParent.open(loggers, directory, plan.experiment(), plan.experiment() + "-sweep",
-                    plan.experiment(), sweepId, plan.definitionYaml(), uri, Optional.of(plan.file())), uri, lock);
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
+            return SweepParent.open(loggers, directory, plan.experiment(), plan.experiment() + "-sweep",
+                    plan.experiment(), sweepId, plan.definitionYaml(), uri, Optional.of(plan.file()));
+        });
     }
 
     /**
@@ -84,9 +80,15 @@ public final class SweepTracking implements AutoCloseable {
             throw new dev.vaelab.core.error.VaelabException("the sweep in " + layout.experimentDirectory()
                     + " has no parent run (no " + directory.resolve(RunStore.RUN_FILE) + ")");
         }
+        return locked(layout, uri, () -> SweepParent.resume(loggers, directory, uri));
+    }
+
+    /** The parent {@code opening} opens, under the parent run's lock; the lock is let go if opening fails. */
+    private static SweepTracking locked(SweepLayout layout, Optional<String> uri,
+                                        java.util.function.Supplier<SweepParent> opening) {
         RunLock lock = lock(layout);
         try {
-            return new SweepTracking(SweepParent.resume(loggers, directory, uri), uri, lock);
+            return new SweepTracking(opening.get(), uri, lock);
         } catch (RuntimeException e) {
             lock.close();
             throw e;

@@ -3,6 +3,8 @@ package dev.vaelab.sweep.slurm;
 import dev.vaelab.core.config.ConfigException;
 import dev.vaelab.core.config.ConfigMap;
 import dev.vaelab.core.config.SourceLocation;
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.sweep.LauncherSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,14 +72,14 @@ public record SlurmOptions(Optional<String> partition, Optional<String> time, in
     }
 
     /** The options of a sweep: its {@code sweep.slurm} section, else the defaults, with the command line's over them. */
-    public static SlurmOptions of(dev.vaelab.sweep.LauncherSettings settings) {
+    public static SlurmOptions of(LauncherSettings settings) {
         SlurmOptions yaml = settings.section().map(SlurmOptions::parse).orElse(DEFAULT);
         Map<String, List<String>> cli = settings.commandLine();
         for (String key : cli.keySet()) {
             if (!KEYS.contains(key)) {
-                throw new dev.vaelab.core.error.VaelabException(dev.vaelab.sweep.LauncherSettings.option(key)
+                throw new VaelabException(LauncherSettings.option(key)
                         + " is not an option of the slurm launcher; its options: " + KEYS.stream()
-                        .map(dev.vaelab.sweep.LauncherSettings::option).collect(java.util.stream.Collectors.joining(", ")));
+                        .map(LauncherSettings::option).collect(java.util.stream.Collectors.joining(", ")));
             }
         }
         return yaml.with(last(cli, "partition"), last(cli, "time"), integer(cli, "cpus_per_task"), last(cli, "mem"),
@@ -97,7 +99,7 @@ public record SlurmOptions(Optional<String> partition, Optional<String> time, in
         try {
             return Integer.valueOf(value.strip());
         } catch (NumberFormatException e) {
-            throw new dev.vaelab.core.error.VaelabException(dev.vaelab.sweep.LauncherSettings.option(key)
+            throw new VaelabException(LauncherSettings.option(key)
                     + " must be a whole number, got '" + value + "'");
         }
     }
@@ -116,7 +118,7 @@ public record SlurmOptions(Optional<String> partition, Optional<String> time, in
         try {
             return withChecked(partition, time, cpusPerTask, mem, arrayParallelism, sbatchArgs);
         } catch (ConfigException e) {
-            throw new dev.vaelab.core.error.VaelabException(e.detail(), e);
+            throw new VaelabException(e.detail(), e);
         }
     }
 
