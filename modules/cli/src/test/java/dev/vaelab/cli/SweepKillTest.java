@@ -137,7 +137,9 @@ class SweepKillTest {
                     .map(RunRecordJson::read).filter(r -> r.status() == RunStatus.FINISHED).count();
             assertEquals(plan.runs().size(), finished);
         }
-        assertTrue(restart.out().contains("all 3 runs finished (1 already before)"), restart.out());
+        // one run or two had finished when the sweep was killed, depending on timing
+        assertTrue(restart.out().contains("all 3 runs finished (" + finishedBefore.size() + " already before)"),
+                restart.out());
         assertTrue(Files.readString(layout.summaryMarkdown()).contains("3 runs (3 finished)"));
     }
 
@@ -155,12 +157,14 @@ class SweepKillTest {
         Process sweep = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(sweepLog.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         List<String> training = List.of();
+        // both have logged training metrics, so that the summary written on the way out draws its plots
         while (training.size() < 2) {
             assertTrue(System.nanoTime() < deadline && sweep.isAlive(), "two runs never trained:\n" + Files.readString(sweepLog));
             Thread.sleep(20);
             training = Files.exists(layout.planFile()) ? SweepFiles.readPlan(layout).orElseThrow().runs().stream()
                     .map(PlanRecord.Entry::name)
-                    .filter(name -> Files.exists(layout.runDirectory(name).resolve(RunStore.RUN_FILE)))
+                    .filter(name -> Files.exists(layout.runDirectory(name).resolve(RunStore.RUN_FILE))
+                            && hasMetrics(layout.runDirectory(name)))
                     .toList() : List.of();
         }
         sweep.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the sweep's stop hook runs
@@ -174,10 +178,24 @@ class SweepKillTest {
         }
         assertEquals(2, SweepFiles.readOutcomes(layout).values().stream()
                 .filter(r -> r.outcome() == dev.vaelab.sweep.Outcome.KILLED).count());
-        // the summary of what is done, and the parent run ended as killed, before the process exited
+        // the summary of what is done, with its plots, and the parent run ended as killed, before the process exited
+        assertTrue(Files.isRegularFile(layout.summaryMarkdown()), "no summary:\n" + log);
         assertTrue(Files.readString(layout.summaryMarkdown()).contains("3 runs (2 killed, 1 pending)"),
                 Files.readString(layout.summaryMarkdown()));
+        assertTrue(log.contains("0/3 done, 0 running, 0 failed, 2 killed, 1 waiting"), log);
+        try (Stream<Path> plots = Files.list(layout.plotsDirectory())) {
+            assertTrue(plots.anyMatch(p -> p.getFileName().toString().startsWith("curves_")), "the training curves are drawn");
+        }
         assertEquals(RunStatus.KILLED, RunRecordJson.read(layout.sweepDirectory().resolve("parent/run.json")).status());
+    }
+
+    private static boolean hasMetrics(Path runDir) {
+        try {
+            Path metrics = runDir.resolve("metrics.csv");
+            return Files.isRegularFile(metrics) && Files.readAllLines(metrics).size() > 1;
+        } catch (java.io.IOException e) {
+            return false; // being replaced: look again
+        }
     }
 
     /**

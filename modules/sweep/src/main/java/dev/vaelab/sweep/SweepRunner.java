@@ -269,9 +269,10 @@ public final class SweepRunner {
                         (now - a.startNanos()) / 1e9, LogTail.last(layout.logFile(a.run().name()))));
             }
             int finished = (int) results.values().stream().filter(r -> r.outcome() == Outcome.FINISHED).count();
-            int failed = (int) results.values().stream()
-                    .filter(r -> r.outcome() != Outcome.FINISHED && r.outcome() != Outcome.PENDING).count();
-            return new SweepStatus(plan.experiment(), plan.runs().size(), finished, failed, waiting.size(), running,
+            int killed = (int) results.values().stream().filter(r -> r.outcome() == Outcome.KILLED).count();
+            int failed = (int) results.values().stream().filter(r -> r.outcome() != Outcome.FINISHED
+                    && r.outcome() != Outcome.PENDING && r.outcome() != Outcome.KILLED).count();
+            return new SweepStatus(plan.experiment(), plan.runs().size(), finished, failed, killed, waiting.size(), running,
                     (now - startNanos) / 1e9,
                     SweepStatus.eta(endedSeconds, running, waiting.size(), options.parallel()));
         }

@@ -14,13 +14,14 @@ import java.util.regex.Pattern;
  * @param experiment the experiment
  * @param total runs in the sweep
  * @param finished runs finished (before or during this sweep)
- * @param failed runs that failed, were killed or are held elsewhere
+ * @param failed runs that failed or are held elsewhere
+ * @param killed runs stopped before they finished (Ctrl-C, a scheduler), which resume when the sweep runs again
  * @param waiting runs not started yet
  * @param running the running runs
  * @param elapsedSeconds since the sweep started
  * @param etaSeconds the estimated time to the end, when one can be made
  */
-public record SweepStatus(String experiment, int total, int finished, int failed, int waiting, List<Running> running,
+public record SweepStatus(String experiment, int total, int finished, int failed, int killed, int waiting, List<Running> running,
                           double elapsedSeconds, OptionalDouble etaSeconds) {
     private static final Pattern EPOCH = Pattern.compile("epoch (\\d+)/(\\d+)");
     private static final Pattern PERCENT = Pattern.compile("\\]\\s*(\\d{1,3})%");
@@ -52,6 +53,7 @@ public record SweepStatus(String experiment, int total, int finished, int failed
                 .append(finished).append('/').append(total).append(" done, ")
                 .append(running.size()).append(" running, ")
                 .append(failed).append(" failed, ")
+                .append(killed > 0 ? killed + " killed, " : "")
                 .append(waiting).append(" waiting | ")
                 .append(ProgressBar.formatDuration(elapsedSeconds)).append(" elapsed");
         etaSeconds.ifPresent(eta -> head.append(", ETA ").append(ProgressBar.formatDuration(eta)));

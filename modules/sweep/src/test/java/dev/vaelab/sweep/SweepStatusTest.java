@@ -32,7 +32,7 @@ class SweepStatusTest {
 
     @Test
     void theBlockHasAHeadAndALinePerRunningRunCutToWidth() {
-        var status = new SweepStatus("exp", 18, 5, 1, 10, List.of(
+        var status = new SweepStatus("exp", 18, 5, 1, 0, 10, List.of(
                 new SweepStatus.Running(6, "exp-1", "beta.end=4 seed=0", 75, "epoch 2/10 [###...] 20% ETA 1:00  step 900  loss 101.5")),
                 250, OptionalDouble.of(700));
         List<String> lines = status.lines(60);
@@ -41,6 +41,8 @@ class SweepStatusTest {
         assertEquals("  [7] beta.end=4 seed=0 | 1:15 | epoch 2/10 [###...] 20% ET…", lines.get(1));
         assertEquals("sweep exp: 5/18 done, 1 running, 1 failed, 10 waiting | 4:10 elapsed, ETA 11:40",
                 status.lines(200).get(0));
+        var stopped = new SweepStatus("exp", 3, 0, 0, 2, 1, List.of(), 5, OptionalDouble.empty());
+        assertEquals("sweep exp: 0/3 done, 0 running, 0 failed, 2 killed, 1 waiting | 5s elapsed", stopped.lines(200).get(0));
     }
 
     @Test
@@ -48,7 +50,7 @@ class SweepStatusTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         AtomicLong now = new AtomicLong();
         SweepConsole console = new SweepConsole(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, 100, now::get);
-        var status = new SweepStatus("exp", 2, 0, 0, 1, List.of(), 1, OptionalDouble.empty());
+        var status = new SweepStatus("exp", 2, 0, 0, 0, 1, List.of(), 1, OptionalDouble.empty());
         console.status(() -> status);
         console.event("started  [1] seed=0");
         now.addAndGet(1_000_000_000L);

@@ -6,16 +6,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Encodes images as PNG and writes them atomically. */
 public final class Png {
     private Png() {}
 
-    /** The PNG bytes of {@code image}. */
+    /**
+     * The PNG bytes of {@code image}. Encoded through a memory cache: {@code ImageIO.write} to a
+     * stream would cache in a temporary file whose cleanup registers a shutdown hook, which throws
+     * when a sweep writes its plots from its own shutdown hook (Ctrl-C).
+     */
     public static byte[] encode(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", out)) {
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", stream)) {
                 throw new IllegalStateException("no PNG writer for an image of type " + image.getType());
             }
         } catch (IOException e) {
