@@ -1,11 +1,14 @@
 package dev.vaelab.data;
 
 import dev.vaelab.core.error.DataException;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * Writes images and one-hot labels of one image set into float buffers, through preallocated rows so
- * that each image is one bulk copy into the (usually direct) buffer. Not thread-safe.
+ * Writes images and one-hot labels of one image set into (usually direct) buffers, each image as one
+ * bulk copy: pixels as bytes straight from the set, or as floats through a preallocated row. Not
+ * thread-safe.
  */
 final class BatchWriter {
     private static final float[] SCALE = new float[256];
@@ -19,12 +22,14 @@ final class BatchWriter {
     private final ImageSet images;
     private final String setName;
     private final float[] row;
+    private final byte[] sampledRow;
     private final float[] oneHot;
 
     BatchWriter(ImageSet images, String setName) {
         this.images = images;
         this.setName = setName;
         this.row = new float[images.imageSize()];
+        this.sampledRow = new byte[images.imageSize()];
         this.oneHot = new float[Math.max(1, images.numClasses())];
     }
 
@@ -46,10 +51,15 @@ final class BatchWriter {
         out.put(at, row, 0, row.length);
     }
 
-    /** A Bernoulli sample of image {@code example}, keyed by {@code key}, at absolute index {@code at} of {@code out}. */
-    void sampledImage(FloatBuffer out, int at, int example, long key) {
-        Bernoulli.sample(images.pixelArray(), images.offset(example), row.length, key, row);
-        out.put(at, row, 0, row.length);
+    /** Image {@code example}'s pixel bytes (intensity = byte / 255) at absolute index {@code at} of {@code out}. */
+    void imageBytes(ByteBuffer out, int at, int example) {
+        out.put(at, images.pixelArray(), images.offset(example), sampledRow.length);
+    }
+
+    /** A Bernoulli sample of image {@code example}, keyed by {@code key}, as bytes 0 and 255 at absolute index {@code at} of {@code out}. */
+    void sampledImageBytes(ByteBuffer out, int at, int example, long key) {
+        Bernoulli.sample(images.pixelArray(), images.offset(example), sampledRow.length, key, sampledRow, 0);
+        out.put(at, sampledRow, 0, sampledRow.length);
     }
 
     /** The label of {@code example} as a one-hot row at absolute index {@code at} of {@code out}. */
@@ -67,11 +77,11 @@ final class BatchWriter {
         }
     }
 
-    /** Fails unless {@code out} has room for {@code rows} rows of {@code width} floats after its position; the message is built only on failure. */
-    static void requireRoom(FloatBuffer out, int rows, int width) {
+    /** Fails unless {@code out} has room for {@code rows} rows of {@code width} values after its position; the message is built only on failure. */
+    static void requireRoom(Buffer out, int rows, int width) {
         long values = (long) rows * width;
         if (out.remaining() < values) {
-            throw new IllegalArgumentException(rows + " rows of " + width + " floats need " + values + " but the buffer has "
+            throw new IllegalArgumentException(rows + " rows of " + width + " values need " + values + " but the buffer has "
                     + out.remaining() + " after its position");
         }
     }

@@ -27,23 +27,6 @@ final class Bernoulli {
         return mix64(epochKey ^ mix64((example + 1L) * GOLDEN));
     }
 
-    /** Samples {@code n} pixels of {@code src} from {@code from} as floats 0 and 1 into {@code dst[0, n)}. */
-    static void sample(byte[] src, int from, int n, long key, float[] dst) {
-        int pairs = n >>> 1;
-        long counter = key;
-        for (int p = 0; p < pairs; p++) {
-            counter += GOLDEN;
-            long bits = mix64(counter);
-            int i = 2 * p;
-            dst[i] = (bits & 0xFFFFFFFFL) < THRESHOLD[src[from + i] & 0xff] ? 1f : 0f;
-            dst[i + 1] = (bits >>> 32) < THRESHOLD[src[from + i + 1] & 0xff] ? 1f : 0f;
-        }
-        if ((n & 1) != 0) {
-            long bits = mix64(counter + GOLDEN);
-            dst[n - 1] = (bits & 0xFFFFFFFFL) < THRESHOLD[src[from + n - 1] & 0xff] ? 1f : 0f;
-        }
-    }
-
     /** Samples {@code n} pixels of {@code src} from {@code from} as bytes 0 and 255 into {@code dst} from {@code at}. */
     static void sample(byte[] src, int from, int n, long key, byte[] dst, int at) {
         int pairs = n >>> 1;

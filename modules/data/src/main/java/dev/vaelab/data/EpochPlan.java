@@ -1,10 +1,11 @@
 package dev.vaelab.data;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
- * The training batches of one epoch, and writers that fill chunks of them into float buffers.
+ * The training batches of one epoch, and writers that fill chunks of them into buffers.
  *
  * <p>Fills write {@code steps} consecutive batches as {@code [steps, batchSize, C*H*W]} (or
  * {@code [steps, batchSize, K]} for one-hot labels) starting at the buffer's position, and leave its
@@ -51,8 +52,13 @@ public final class EpochPlan {
         return order[batch * batchSize + row];
     }
 
-    /** Writes the images of batches {@code [firstBatch, firstBatch + steps)} as {@code [steps, batchSize, C*H*W]} floats. */
-    public void fillImages(FloatBuffer out, int firstBatch, int steps) {
+    /**
+     * Writes the images of batches {@code [firstBatch, firstBatch + steps)} as {@code [steps,
+     * batchSize, C*H*W]} bytes whose value over 255 is the pixel intensity (binary pixels are 0 and
+     * 255). Bytes are a quarter of the floats' size and each image is one copy, not a conversion;
+     * the training graph scales them.
+     */
+    public void fillImages(ByteBuffer out, int firstBatch, int steps) {
         Objects.checkFromIndexSize(firstBatch, steps, batches);
         int size = writer.imageSize();
         BatchWriter.requireRoom(out, steps * batchSize, size);
@@ -61,9 +67,9 @@ public final class EpochPlan {
         for (int k = firstBatch * batchSize; k < end; k++, at += size) {
             int example = order[k];
             if (dynamic) {
-                writer.sampledImage(out, at, example, Bernoulli.exampleKey(epochKey, example));
+                writer.sampledImageBytes(out, at, example, Bernoulli.exampleKey(epochKey, example));
             } else {
-                writer.image(out, at, example);
+                writer.imageBytes(out, at, example);
             }
         }
     }

@@ -32,6 +32,12 @@ class BatchPlannerTest {
         return out;
     }
 
+    private static byte[] contents(ByteBuffer buffer, int from, int n) {
+        byte[] out = new byte[n];
+        buffer.get(from, out);
+        return out;
+    }
+
     private static BatchPlanner planner(Dataset data, int batchSize, long seed) {
         return new BatchPlanner(data, batchSize, new RandomStreams(seed));
     }
@@ -81,16 +87,16 @@ class BatchPlannerTest {
     }
 
     @Test
-    void grayscaleBatchesArePixelsOver255InPlanOrder() {
+    void grayscaleBatchesArePixelBytesInPlanOrder() {
         Dataset data = BinarizerTest.grayscale(40, 0, 5, false);
         EpochPlan epoch = planner(data, 8, 2).epoch(0);
-        FloatBuffer out = direct(3 * 8 * D);
+        ByteBuffer out = ByteBuffer.allocateDirect(3 * 8 * D);
         epoch.fillImages(out, 1, 3);
         for (int s = 0; s < 3; s++) {
             for (int r = 0; r < 8; r++) {
                 int example = epoch.example(1 + s, r);
                 for (int j = 0; j < D; j++) {
-                    assertEquals(data.train().pixel(example, j) / 255f, out.get((s * 8 + r) * D + j));
+                    assertEquals(data.train().pixel(example, j), out.get((s * 8 + r) * D + j) & 0xff);
                 }
             }
         }
@@ -99,30 +105,30 @@ class BatchPlannerTest {
     @Test
     void fillsStartAtThePositionAndLeaveItAndTheLimitAlone() {
         EpochPlan epoch = planner(BinarizerTest.grayscale(40, 0, 5, false), 8, 2).epoch(0);
-        FloatBuffer out = direct(5 + 8 * D + 4);
+        ByteBuffer out = ByteBuffer.allocateDirect(5 + 8 * D + 4);
         out.position(5).limit(5 + 8 * D);
         epoch.fillImages(out, 0, 1);
         assertEquals(5, out.position());
         assertEquals(5 + 8 * D, out.limit());
-        FloatBuffer all = out.duplicate().clear();
-        assertEquals(0f, all.get(4), "nothing before the position");
-        assertEquals(0f, all.get(5 + 8 * D), "nothing after the batches");
-        FloatBuffer separate = direct(8 * D);
+        ByteBuffer all = out.duplicate().clear();
+        assertEquals(0, all.get(4), "nothing before the position");
+        assertEquals(0, all.get(5 + 8 * D), "nothing after the batches");
+        ByteBuffer separate = ByteBuffer.allocateDirect(8 * D);
         epoch.fillImages(separate, 0, 1);
         assertArrayEquals(contents(separate, 0, 8 * D), contents(out, 5, 8 * D));
         out.limit(5 + 8 * D - 1);
         assertThrows(IllegalArgumentException.class, () -> epoch.fillImages(out, 0, 1));
-        assertThrows(IndexOutOfBoundsException.class, () -> epoch.fillImages(direct(10 * 8 * D), 3, 3), "5 batches only");
+        assertThrows(IndexOutOfBoundsException.class, () -> epoch.fillImages(ByteBuffer.allocateDirect(10 * 8 * D), 3, 3), "5 batches only");
     }
 
     @Test
     void dynamicSamplesAreTheSameForTheSameSeedAndEpochWhateverTheChunking() {
         Dataset data = dynamic(BinarizerTest.grayscale(200, 0, 5, false), 0);
         int batches = 200 / 16;
-        FloatBuffer whole = direct(batches * 16 * D);
+        ByteBuffer whole = ByteBuffer.allocateDirect(batches * 16 * D);
         planner(data, 16, 5).epoch(2).fillImages(whole, 0, batches);
         EpochPlan again = planner(data, 16, 5).epoch(2);
-        FloatBuffer chunked = direct(batches * 16 * D);
+        ByteBuffer chunked = ByteBuffer.allocateDirect(batches * 16 * D);
         int[] chunks = {1, 3, 2, 5, 1};
         int at = 0;
         for (int steps : chunks) {
@@ -132,8 +138,8 @@ class BatchPlannerTest {
         }
         assertEquals(batches, at);
         assertArrayEquals(contents(whole, 0, batches * 16 * D), contents(chunked, 0, batches * 16 * D));
-        for (float v : contents(whole, 0, batches * 16 * D)) {
-            assertTrue(v == 0f || v == 1f, "binary values only");
+        for (byte v : contents(whole, 0, batches * 16 * D)) {
+            assertTrue(v == 0 || v == (byte) 255, "binary values (0 and 255) only");
         }
     }
 
@@ -141,8 +147,8 @@ class BatchPlannerTest {
     void dynamicSamplesChangeBetweenEpochsAndFollowTheIntensities() {
         Dataset data = dynamic(BinarizerTest.grayscale(1000, 0, 5, false), 0);
         BatchPlanner planner = planner(data, 1000, 8);
-        FloatBuffer a = direct(1000 * D);
-        FloatBuffer b = direct(1000 * D);
+        ByteBuffer a = ByteBuffer.allocateDirect(1000 * D);
+        ByteBuffer b = ByteBuffer.allocateDirect(1000 * D);
         EpochPlan first = planner.epoch(0);
         EpochPlan second = planner.epoch(1);
         first.fillImages(a, 0, 1);
@@ -152,8 +158,8 @@ class BatchPlannerTest {
         double sampled = 0;
         double expected = 0;
         double variance = 0;
-        float[] rowA = new float[D];
-        float[] rowB = new float[D];
+        byte[] rowA = new byte[D];
+        byte[] rowB = new byte[D];
         int[] rowOfExampleInB = new int[1000];
         for (int r = 0; r < 1000; r++) {
             rowOfExampleInB[second.example(0, r)] = r;
@@ -165,7 +171,7 @@ class BatchPlannerTest {
             for (int j = 0; j < D; j++) {
                 differing += rowA[j] != rowB[j] ? 1 : 0;
                 double p = data.train().pixel(example, j) / 255.0;
-                sampled += rowA[j];
+                sampled += (rowA[j] & 0xff) / 255.0;
                 expected += p;
                 variance += p * (1 - p);
             }
@@ -210,12 +216,13 @@ class BatchPlannerTest {
         Dataset data = dynamic(BinarizerTest.grayscale(64, 0, 40, false), 1);
         EpochPlan epoch = planner(data, 8, 1).epoch(0);
         EvalBatches eval = new EvalBatches(data.test(), 8);
-        FloatBuffer images = direct(8 * 8 * D);
+        ByteBuffer images = ByteBuffer.allocateDirect(8 * 8 * D);
+        FloatBuffer evalImages = direct(8 * 8 * D);
         FloatBuffer labels = direct(8 * 8 * 3);
         Runnable fills = () -> {
             epoch.fillImages(images, 0, 8);
             epoch.fillOneHot(labels, 0, 8);
-            eval.fillImages(images, 0, 5);
+            eval.fillImages(evalImages, 0, 5);
             eval.fillOneHot(labels, 0, 5);
         };
         for (int i = 0; i < 2000; i++) {

@@ -115,7 +115,7 @@ final class TrainingLoop {
                 long epochStart = System.nanoTime();
                 for (int first = 0; first < epochSteps; first += stepsPerCall) {
                     int steps = Math.min(stepsPerCall, epochSteps - first);
-                    plan.fillImages(session.chunk("x"), first, steps);
+                    plan.fillImages(session.byteChunk("x"), first, steps);
                     if (rx.model().conditional()) {
                         plan.fillOneHot(session.chunk("y"), first, steps);
                     }

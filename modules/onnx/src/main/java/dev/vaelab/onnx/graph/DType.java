@@ -3,6 +3,8 @@ package dev.vaelab.onnx.graph;
 /** Element types the engine uses, with their ONNX {@code TensorProto.DataType} codes. */
 public enum DType {
     FLOAT(1),
+    /** Pixel bytes fed to training graphs, cast to the float type inside the graph. */
+    UINT8(2),
     INT64(7),
     BOOL(9),
     DOUBLE(11);

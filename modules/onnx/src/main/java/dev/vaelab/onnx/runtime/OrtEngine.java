@@ -1,5 +1,6 @@
 package dev.vaelab.onnx.runtime;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -70,6 +71,15 @@ public final class OrtEngine {
     public OnnxTensor tensor(FloatBuffer direct, long... shape) {
         try {
             return OnnxTensor.createTensor(env, direct, shape);
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A uint8 tensor over a direct buffer: refilling the buffer changes the tensor's values. */
+    public OnnxTensor byteTensor(ByteBuffer direct, long... shape) {
+        try {
+            return OnnxTensor.createTensor(env, direct, shape, OnnxJavaType.UINT8);
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }

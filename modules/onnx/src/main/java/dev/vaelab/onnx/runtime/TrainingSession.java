@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.vaelab.onnx.graph.DType;
 import dev.vaelab.onnx.graph.ParameterSpec;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,8 @@ import java.util.SplittableRandom;
  * Runs a {@link TrainingProgram} in ONNX Runtime. Parameters and optimizer state live in ORT's
  * native memory: each call's outputs become the next call's inputs without touching the Java
  * heap. Step inputs are written by the caller into direct buffers that the input tensors wrap, so
- * feeding a chunk is one copy into native memory and no allocation.
+ * feeding a chunk is one copy into native memory and no allocation: float inputs through
+ * {@link #chunk}, uint8 inputs (pixel bytes) through {@link #byteChunk}.
  */
 public final class TrainingSession implements AutoCloseable {
     private final OrtEngine engine;
@@ -27,6 +29,7 @@ public final class TrainingSession implements AutoCloseable {
     private final OrtSession session;
     private final int stepsPerCall;
     private final Map<String, FloatBuffer> chunkBuffers = new LinkedHashMap<>();
+    private final Map<String, ByteBuffer> byteChunkBuffers = new LinkedHashMap<>();
     private final Map<String, OnnxTensor> chunkTensors = new LinkedHashMap<>();
     private final FloatBuffer lrBuffer;
     private final OnnxTensor lrTensor;
@@ -41,17 +44,22 @@ public final class TrainingSession implements AutoCloseable {
         this.stepsPerCall = stepsPerCall;
         this.session = engine.session(program.model());
         for (TrainingProgram.StepInput in : program.stepInputs()) {
-            if (in.dtype() != DType.FLOAT) {
-                throw new IllegalArgumentException("step input " + in.name() + " must be float");
-            }
             long[] shape = in.perStepShape().prepend(stepsPerCall).dims();
             long count = 1;
             for (long d : shape) {
                 count *= d;
             }
-            FloatBuffer buffer = OrtEngine.directFloats(count);
-            chunkBuffers.put(in.name(), buffer);
-            chunkTensors.put(in.name(), engine.tensor(buffer, shape));
+            if (in.dtype() == DType.FLOAT) {
+                FloatBuffer buffer = OrtEngine.directFloats(count);
+                chunkBuffers.put(in.name(), buffer);
+                chunkTensors.put(in.name(), engine.tensor(buffer, shape));
+            } else if (in.dtype() == DType.UINT8) {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(count));
+                byteChunkBuffers.put(in.name(), buffer);
+                chunkTensors.put(in.name(), engine.byteTensor(buffer, shape));
+            } else {
+                throw new IllegalArgumentException("step input " + in.name() + " must be float or uint8, not " + in.dtype());
+            }
         }
         lrBuffer = OrtEngine.directFloats(stepsPerCall);
         lrTensor = engine.tensor(lrBuffer, stepsPerCall);
@@ -100,13 +108,23 @@ public final class TrainingSession implements AutoCloseable {
         updates = updatesDone;
     }
 
-    /** The buffer to fill with the next chunk of a step input, laid out [stepsPerCall, ...]. */
+    /** The buffer to fill with the next chunk of a float step input, laid out [stepsPerCall, ...]. */
     public FloatBuffer chunk(String stepInput) {
-        FloatBuffer b = chunkBuffers.get(stepInput);
+        return chunkOf(chunkBuffers, stepInput, "float").clear();
+    }
+
+    /** The buffer to fill with the next chunk of a uint8 step input, laid out [stepsPerCall, ...]. */
+    public ByteBuffer byteChunk(String stepInput) {
+        return chunkOf(byteChunkBuffers, stepInput, "uint8").clear();
+    }
+
+    private <B> B chunkOf(Map<String, B> buffers, String stepInput, String type) {
+        B b = buffers.get(stepInput);
         if (b == null) {
-            throw new IllegalArgumentException("no step input " + stepInput + "; inputs: " + chunkBuffers.keySet());
+            throw new IllegalArgumentException("no " + type + " step input " + stepInput + "; " + type + " inputs: "
+                    + buffers.keySet());
         }
-        return b.clear();
+        return b;
     }
 
     /**

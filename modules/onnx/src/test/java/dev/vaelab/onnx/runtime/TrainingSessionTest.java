@@ -55,6 +55,37 @@ class TrainingSessionTest {
     }
 
     @Test
+    void uint8StepInputsArriveAsTheirBytesPerStep() {
+        // a parameter is needed for a program; the metric reads the step's bytes as floats / 255
+        TrainingProgram program = TrainingProgramBuilder.build(ctx -> {
+            Graph g = ctx.graph();
+            Tensor pixels = g.div(g.cast(ctx.stepInput("x", DType.UINT8, Shape.of(2, 3)), DType.FLOAT), g.scalar(255));
+            Tensor w = ctx.parameters().parameter("w", Shape.of(3), Initializer.uniform(0.5));
+            Tensor loss = g.sumAll(g.mul(pixels, w));
+            return new TrainingProgramBuilder.StepOutputs(loss, Map.of("pixels", g.sumAll(pixels)));
+        }, new Sgd(0.0, 0.0));
+        try (TrainingSession session = new TrainingSession(new OrtEngine(1, true), program, 4)) {
+            session.initialize(new SplittableRandom(1));
+            java.nio.ByteBuffer chunk = session.byteChunk("x");
+            byte[][] steps = {{0, 1, 2, 3, 4, 5}, {(byte) 255, (byte) 255, 0, 0, 0, (byte) 128}, {9, 9, 9, 9, 9, 9}};
+            for (byte[] step : steps) {
+                chunk.put(step);
+            }
+            float[] pixels = session.run(3, new float[] {0.1f, 0.1f, 0.1f}).get("pixels");
+            for (int s = 0; s < steps.length; s++) {
+                float expected = 0;
+                for (byte b : steps[s]) {
+                    expected += (b & 0xff) / 255f;
+                }
+                assertEquals(expected, pixels[s], 1e-6f, "step " + s);
+            }
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> session.chunk("x"));
+            assertEquals("no float step input x; float inputs: []", e.getMessage());
+        }
+    }
+
+    @Test
     void trainingReducesTheLossAndReportsMetricsPerStep() {
         TrainingProgram program = TrainingProgramBuilder.build(TrainingSessionTest::leastSquares, Adam.pytorchDefaults());
         OrtEngine engine = new OrtEngine(1, true);

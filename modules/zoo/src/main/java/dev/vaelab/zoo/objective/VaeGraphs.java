@@ -59,7 +59,10 @@ public final class VaeGraphs {
         return new Terms(q, reconLl, klPerDim, g.reduceSum(klPerDim, false, 1));
     }
 
-    /** The training step for batches of {@code batchSize}: step inputs x, eps, beta (and y). */
+    /**
+     * The training step for batches of {@code batchSize}: step inputs x (pixel bytes, intensity =
+     * byte / 255), eps, beta (and y).
+     */
     public TrainingProgramBuilder.StepFunction trainingStep(int batchSize) {
         return trainingStep(batchSize, false);
     }
@@ -71,7 +74,9 @@ public final class VaeGraphs {
     public TrainingProgramBuilder.StepFunction trainingStep(int batchSize, boolean capacity) {
         return ctx -> {
             Graph g = ctx.graph();
-            Tensor x = ctx.stepInput("x", DType.FLOAT, Shape.of(batchSize, imageSize));
+            // bytes are a quarter of the floats to feed; byte / 255 gives the same floats as the loaders' k / 255f
+            Tensor x = g.div(g.cast(ctx.stepInput("x", DType.UINT8, Shape.of(batchSize, imageSize)), g.floatType()),
+                    g.scalar(255));
             Optional<Tensor> y = model.conditional()
                     ? Optional.of(ctx.stepInput("y", DType.FLOAT, Shape.of(batchSize, numClasses)))
                     : Optional.empty();
