@@ -26,7 +26,7 @@ public final class BernoulliHead implements LikelihoodHead {
 
     @Override
     public Tensor logLikelihood(Graph g, ParameterSource params, Tensor logits, Tensor x) {
-        return g.reduceSum(g.sub(g.mul(x, logits), g.softplus(logits)), false, 1);
+        return g.bernoulliLogLikelihood(logits, x);
     }
 
     @Override

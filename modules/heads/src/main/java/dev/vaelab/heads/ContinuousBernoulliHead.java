@@ -41,8 +41,7 @@ public final class ContinuousBernoulliHead implements LikelihoodHead {
 
     @Override
     public Tensor logLikelihood(Graph g, ParameterSource params, Tensor logits, Tensor x) {
-        Tensor bernoulli = g.sub(g.mul(x, logits), g.softplus(logits));
-        return g.reduceSum(g.add(bernoulli, logNormalizer(g, logits)), false, 1);
+        return g.add(g.bernoulliLogLikelihood(logits, x), g.reduceSum(logNormalizer(g, logits), false, 1));
     }
 
     /**

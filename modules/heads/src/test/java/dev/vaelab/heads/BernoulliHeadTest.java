@@ -53,6 +53,60 @@ class BernoulliHeadTest {
     }
 
     @Test
+    void mnistSizedRowsMatchTheClosedFormInFloat32AndFloat64() throws Exception {
+        // 784 pixels: the lowering multiplies the sigmoids of 49 groups of 16 before taking logs
+        int n = 3;
+        int d = 784;
+        java.util.Random random = new java.util.Random(5);
+        double[] logits = new double[n * d];
+        double[] x = new double[n * d];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = i % 97 == 0 ? (random.nextBoolean() ? 60 : -60) : random.nextGaussian() * 6;
+            x[i] = i % 3 == 0 ? random.nextInt(2) : random.nextInt(256) / 255.0;
+        }
+        double[] expected = new double[n];
+        for (int i = 0; i < logits.length; i++) {
+            expected[i / d] += reference(x[i], logits[i]);
+        }
+        double[] float64 = logLikelihood(DType.DOUBLE, logits, x, n, d);
+        double[] float32 = logLikelihood(DType.FLOAT, logits, x, n, d);
+        for (int k = 0; k < n; k++) {
+            assertEquals(expected[k], float64[k], 1e-10 * Math.abs(expected[k]), "float64, example " + k);
+            // float32 inputs are rounded to 24 bits, and 784 terms of up to ~60 nats are summed
+            assertEquals(expected[k], float32[k], 2e-5 * Math.abs(expected[k]), "float32, example " + k);
+        }
+    }
+
+    private static double[] logLikelihood(DType type, double[] logits, double[] x, int n, int d) throws Exception {
+        Graph g = new Graph(type);
+        Tensor l = g.input("l", type, Shape.of(Shape.BATCH, d));
+        Tensor xs = g.input("x", type, Shape.of(Shape.BATCH, d));
+        g.output("ll", g.cast(new BernoulliHead().logLikelihood(g, new GraphInputParameters(g, ""), l, xs), DType.DOUBLE));
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] shape = {n, d};
+        try (OrtSession s = env.createSession(OnnxModelWriter.toBytes(g, OnnxModelWriter.Options.named("t")),
+                new OrtSession.SessionOptions());
+             OnnxTensor lt = tensor(env, type, logits, shape);
+             OnnxTensor xt = tensor(env, type, x, shape);
+             OrtSession.Result r = s.run(Map.of("l", lt, "x", xt))) {
+            double[] ll = new double[n];
+            ((OnnxTensor) r.get("ll").get()).getDoubleBuffer().get(ll);
+            return ll;
+        }
+    }
+
+    private static OnnxTensor tensor(OrtEnvironment env, DType type, double[] values, long[] shape) throws Exception {
+        if (type == DType.DOUBLE) {
+            return OnnxTensor.createTensor(env, DoubleBuffer.wrap(values), shape);
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(f), shape);
+    }
+
+    @Test
     void samplesAreBinaryWithTheRightMeanAndVariance() {
         double[] logits = {-3, 0, 0.4, 6};
         int draws = 40_000;

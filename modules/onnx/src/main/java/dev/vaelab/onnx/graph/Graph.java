@@ -220,6 +220,18 @@ public final class Graph {
         return unary(Composites.SOFTPLUS, x);
     }
 
+    /**
+     * {@code sum_j x_j·l_j - softplus(l_j)} over the last axis of logits and targets [N, D], to [N]:
+     * the log-likelihood of x under independent Bernoulli pixels (and the cross-entropy for grey
+     * levels in [0, 1]). See {@link Composites#BERNOULLI_LOG_LIKELIHOOD}.
+     */
+    public Tensor bernoulliLogLikelihood(Tensor logits, Tensor x) {
+        require(logits.rank() == 2 && logits.shape().equals(x.shape()) && logits.dtype() == x.dtype(),
+                "bernoulliLogLikelihood of %s and %s: needs logits and targets of one [N, D] shape", logits, x);
+        return add(Composites.BERNOULLI_LOG_LIKELIHOOD, List.of(logits, x), logits.dtype(),
+                Shape.of(logits.shape().dim(0)), Map.of());
+    }
+
     /** log(sigmoid(x)) = -softplus(-x), stable for every x. */
     public Tensor logSigmoid(Tensor x) {
         return neg(softplus(neg(x)));

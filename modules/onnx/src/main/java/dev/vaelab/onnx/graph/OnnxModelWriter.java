@@ -115,6 +115,10 @@ public final class OnnxModelWriter {
             gp.addNode(simple("Sub", y, y + "_relu", y + "_logsig"));
             return;
         }
+        if (n.opType().equals(Composites.BERNOULLI_LOG_LIKELIHOOD)) {
+            lowerBernoulliLogLikelihood(n, gp, names);
+            return;
+        }
         NodeProto.Builder np = NodeProto.newBuilder().setOpType(n.opType()).setName(n.output().name());
         for (Tensor in : n.inputs()) {
             np.addInput(in == null ? "" : nameOf(in, names));
@@ -123,6 +127,46 @@ public final class OnnxModelWriter {
         // sorted, so that the same graph always serializes to the same bytes
         new java.util.TreeMap<>(n.attributes()).forEach((name, value) -> np.addAttribute(attribute(name, value, names)));
         gp.addNode(np);
+    }
+
+    /** See {@link Composites#BERNOULLI_LOG_LIKELIHOOD}: sum(x·l - relu(l)) + sum(log(prod over groups of sigmoid(|l|))). */
+    private static void lowerBernoulliLogLikelihood(Node n, GraphProto.Builder gp, Map<Tensor, String> names) {
+        String l = nameOf(n.input(0), names);
+        String x = nameOf(n.input(1), names);
+        String y = nameOf(n.output(), names);
+        long d = n.input(0).shape().dim(1);
+        int group = Composites.logGroup(d);
+        gp.addNode(longsConstant(y + "_axis1", 1));
+        gp.addNode(simple("Mul", y + "_xl", x, l));
+        gp.addNode(simple("Relu", y + "_relu", l));
+        gp.addNode(simple("Sub", y + "_linear", y + "_xl", y + "_relu"));
+        gp.addNode(simple("ReduceSum", y + "_linear_sum", y + "_linear", y + "_axis1").addAttribute(longAttribute("keepdims", 0)));
+        gp.addNode(simple("Abs", y + "_abs", l));
+        gp.addNode(simple("Sigmoid", y + "_sig", y + "_abs"));
+        String factors = y + "_sig";
+        if (group > 1) {
+            // [N, D] -> [N, D/group, group]; 0 keeps N, which may be dynamic
+            gp.addNode(longsConstant(y + "_groups_shape", 0, d / group, group));
+            gp.addNode(simple("Reshape", y + "_groups", y + "_sig", y + "_groups_shape"));
+            gp.addNode(simple("ReduceProd", y + "_prod", y + "_groups")
+                    .addAttribute(AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS).addInts(2))
+                    .addAttribute(longAttribute("keepdims", 0)));
+            factors = y + "_prod";
+        }
+        gp.addNode(simple("Log", y + "_log", factors));
+        gp.addNode(simple("ReduceSum", y + "_log_sum", y + "_log", y + "_axis1").addAttribute(longAttribute("keepdims", 0)));
+        gp.addNode(simple("Add", y, y + "_linear_sum", y + "_log_sum"));
+    }
+
+    private static AttributeProto longAttribute(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    private static NodeProto.Builder longsConstant(String out, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setDataType(DType.INT64.onnxCode()).addDims(values.length);
+        Arrays.stream(values).forEach(t::addInt64Data);
+        return NodeProto.newBuilder().setOpType("Constant").setName(out).addOutput(out)
+                .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(t));
     }
 
     private static NodeProto.Builder simple(String op, String out, String... ins) {

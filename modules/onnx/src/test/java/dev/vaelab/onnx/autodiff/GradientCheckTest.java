@@ -84,6 +84,11 @@ class GradientCheckTest {
         check("Tanh", ops -> ops.g.tanh(ops.x(0)), Operand.of(-2, 2, 3, 4));
         check("Sigmoid", ops -> ops.g.sigmoid(ops.x(0)), Operand.of(-4, 4, 3, 4));
         check("vaelab.Softplus", ops -> ops.g.softplus(ops.x(0)), Operand.of(-30, 30, 3, 4));
+        // 48 pixels: three groups of 16 in the lowering's products; 7 pixels: no grouping (7 is prime)
+        check("vaelab.BernoulliLogLikelihood", ops -> ops.g.bernoulliLogLikelihood(ops.x(0), ops.x(1)),
+                Operand.batched(3, -8, 8, 48), Operand.batched(3, 0, 1, 48));
+        check("vaelab.BernoulliLogLikelihood", ops -> ops.g.bernoulliLogLikelihood(ops.x(0), ops.x(1)),
+                Operand.of(-8, 8, 2, 7), Operand.of(0, 1, 2, 7));
         check("Identity", ops -> ops.g.identity(ops.x(0)), Operand.of(-2, 2, 3, 4));
     }
 
