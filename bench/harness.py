@@ -356,7 +356,22 @@ def flops_floor(runner):
     return floor
 
 
-def speed_summary(runner, floor):
+def paired_ratios(runs):
+    """PyTorch's median s/epoch over vaelab's for each repeat (a vaelab run and the PyTorch run right
+    after it), so that a change in the machine's speed between repeats cancels within each pair."""
+    ratios, pending = [], None
+    for r in runs:
+        if r.get("epoch_seconds") is None or r.get("test_loss") is None:
+            pending = None
+        elif r["impl"] == "vaelab":
+            pending = r
+        elif pending is not None:
+            ratios.append(statistics.median(r["epoch_seconds"]) / statistics.median(pending["epoch_seconds"]))
+            pending = None
+    return ratios
+
+
+def speed_summary(runner, floor, floor_after=None):
     rows, summary = [], {}
     for impl in ("vaelab", "pytorch"):
         runs = runner.side(impl)
@@ -387,6 +402,16 @@ def speed_summary(runner, floor):
         summary["ratio_pytorch_over_vaelab"] = (summary["pytorch"]["median_s_per_epoch"]
                                                 / summary["vaelab"]["median_s_per_epoch"])
         rows.append(f"ratio PyTorch/vaelab: {summary['ratio_pytorch_over_vaelab']:.2f} (> 1: vaelab is faster)")
+        pairs = paired_ratios(runner.runs)
+        if pairs:
+            summary["paired_ratios"] = pairs
+            rows.append(f"paired ratio per repeat: {' '.join(f'{p:.2f}' for p in pairs)} "
+                        f"(median {statistics.median(pairs):.2f}, min {min(pairs):.2f})")
+    if floor_after is not None:
+        before, after = floor["workload_sgemm_gflops_per_s"], floor_after["workload_sgemm_gflops_per_s"]
+        summary["sgemm_gflops_per_s_after"] = after
+        rows.append(f"sgemm rate {before:.1f} GFLOP/s before the runs, {after:.1f} after"
+                    + (": the machine's speed changed during the run" if abs(after / before - 1) > 0.1 else ""))
     if summary.get("vaelab", {}).get("seconds_from_wall"):
         rows.append("vaelab's seconds are wall-clock/epochs (no train/epoch_seconds metric): an upper bound")
     return rows, summary
@@ -506,7 +531,8 @@ def main():
         if args.only != "vaelab":
             runner.run_pytorch(seed, epochs)
 
-    rows, summary = quality_summary(runner) if args.quality else speed_summary(runner, floor)
+    floor_after = None if args.quality else flops_floor(runner)
+    rows, summary = quality_summary(runner) if args.quality else speed_summary(runner, floor, floor_after)
     print("\n".join(rows), flush=True)
     if runner.vaelab_unavailable and args.only != "pytorch":
         print(f"vaelab: not measured: {runner.vaelab_unavailable}", flush=True)

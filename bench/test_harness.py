@@ -31,6 +31,22 @@ class VaelabMetricsTest(unittest.TestCase):
         self.assertEqual(harness.vaelab_metrics(folder)["test_loss"], 104.0)
 
 
+class PairedRatiosTest(unittest.TestCase):
+    def test_each_vaelab_run_pairs_with_the_pytorch_run_after_it(self):
+        runs = [{"impl": "vaelab", "epoch_seconds": [1.0, 2.0, 1.2], "test_loss": 1},
+                {"impl": "pytorch", "epoch_seconds": [1.8, 1.8, 1.9], "test_loss": 1},
+                {"impl": "vaelab", "epoch_seconds": [2.0], "test_loss": 1},
+                {"impl": "pytorch", "epoch_seconds": [3.0], "test_loss": 1}]
+        self.assertEqual(harness.paired_ratios(runs), [1.5, 1.5])
+
+    def test_a_failed_vaelab_run_pairs_with_nothing(self):
+        runs = [{"impl": "vaelab", "rc": 1},
+                {"impl": "pytorch", "epoch_seconds": [1.8], "test_loss": 1},
+                {"impl": "vaelab", "epoch_seconds": [1.0], "test_loss": 1},
+                {"impl": "pytorch", "epoch_seconds": [2.0], "test_loss": 1}]
+        self.assertEqual(harness.paired_ratios(runs), [2.0])
+
+
 class ConfigTest(unittest.TestCase):
     def test_only_seed_epochs_and_validation_change(self):
         out_dir = tempfile.mkdtemp()
