@@ -73,7 +73,7 @@ public final class TrainingProgress {
         // loss keeps the average NaN, so divergence stays visible.
         smoothedLoss = seeded ? (1 - SMOOTHING) * smoothedLoss + SMOOTHING * loss : loss;
         seeded = true;
-        bar.update(stepsDone, status());
+        bar.update(stepsDone, this::status);
     }
 
     /** Prints the epoch summary: the epoch, its time and {@code metrics} in the map's order. */

@@ -33,13 +33,18 @@ public final class ProgressBar {
 
     /** Shows {@code done} of {@code total} units with a free-form status after the bar. */
     public void update(long done, String status) {
+        update(done, () -> status);
+    }
+
+    /** As {@link #update(long, String)}, building the status only when a line is printed (a training step's is not cheap). */
+    public void update(long done, java.util.function.Supplier<String> status) {
         long now = System.nanoTime();
         boolean finished = total > 0 && done >= total;
         if (!finished && now - lastPrintNanos < (interactive ? 100_000_000L : LOG_INTERVAL_NANOS)) {
             return;
         }
         lastPrintNanos = now;
-        String line = render(done, status, now);
+        String line = render(done, status.get(), now);
         if (interactive) {
             String pad = lastLength > line.length() ? " ".repeat(lastLength - line.length()) : "";
             out.print("\r" + line + pad);
