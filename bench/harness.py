@@ -344,14 +344,14 @@ def report_run(r):
         f"test loss {r['test_loss']:.3f}, peak RSS {r['peak_rss_mib']:.0f} MiB, wall {r['wall_s']:.1f} s")
 
 
-def flops_floor(runner):
+def flops_floor(runner, when="before the runs"):
     argv = [PYTHON, "bench/flops_floor.py", "--threads", str(runner.args.threads),
             "--train-size", str(60000 - runner.args.validation)]
-    rc, _, _, stdout = measure(argv, runner.env, os.path.join(runner.out_dir, "flops-floor"))
+    rc, _, _, stdout = measure(argv, runner.env, os.path.join(runner.out_dir, "flops-floor" + ("" if when == "before the runs" else "-after")))
     if rc != 0:
         raise SystemExit(f"bench/flops_floor.py failed ({rc})")
     floor = json.loads(stdout)
-    log(f"FLOP floor: {floor['epoch_gflop']:.2f} GFLOP per epoch at {floor['workload_sgemm_gflops_per_s']:.1f} "
+    log(f"FLOP floor {when}: {floor['epoch_gflop']:.2f} GFLOP per epoch at {floor['workload_sgemm_gflops_per_s']:.1f} "
         f"GFLOP/s = {floor['floor_seconds_per_epoch']:.3f} s per epoch")
     return floor
 
@@ -531,7 +531,7 @@ def main():
         if args.only != "vaelab":
             runner.run_pytorch(seed, epochs)
 
-    floor_after = None if args.quality else flops_floor(runner)
+    floor_after = None if args.quality else flops_floor(runner, "after the runs (only to show drift)")
     rows, summary = quality_summary(runner) if args.quality else speed_summary(runner, floor, floor_after)
     print("\n".join(rows), flush=True)
     if runner.vaelab_unavailable and args.only != "pytorch":
