@@ -53,7 +53,7 @@ final class BatchWriter {
 
     /** Image {@code example}'s pixel bytes (intensity = byte / 255) at absolute index {@code at} of {@code out}. */
     void imageBytes(ByteBuffer out, int at, int example) {
-        out.put(at, images.pixelArray(), images.offset(example), sampledRow.length);
+        out.put(at, images.pixelArray(), images.offset(example), images.imageSize());
     }
 
     /** A Bernoulli sample of image {@code example}, keyed by {@code key}, as bytes 0 and 255 at absolute index {@code at} of {@code out}. */

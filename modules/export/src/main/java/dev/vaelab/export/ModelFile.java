@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.onnx.runtime.OrtEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -71,7 +72,7 @@ public final class ModelFile implements AutoCloseable {
             }
             return new ModelFile(file, session, card, role, env);
         } catch (OrtException | RuntimeException e) {
-            close(session);
+            OrtEngine.close(session);
             if (e instanceof VaelabException v) {
                 throw v;
             }
@@ -125,14 +126,6 @@ public final class ModelFile implements AutoCloseable {
 
     @Override
     public void close() {
-        close(session);
-    }
-
-    private static void close(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        OrtEngine.close(session);
     }
 }

@@ -6,6 +6,7 @@ import dev.vaelab.core.error.DataException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -14,6 +15,9 @@ import java.util.TreeMap;
  * and {@code "-Infinity"} (what Python's {@code float()} parses).
  */
 public final class SummaryJson {
+    /** How {@link #toJson} writes the values JSON has no number for: {@link Double#toString}'s spelling. */
+    private static final Set<String> NON_FINITE = Set.of("NaN", "Infinity", "-Infinity");
+
     private SummaryJson() {}
 
     /** The text of {@code summary.json}; every key must pass {@link MetricKeys#requireValid}. */
@@ -45,17 +49,8 @@ public final class SummaryJson {
         if (value.isNumber()) {
             return value.asDouble();
         }
-        if (value.isTextual()) {
-            switch (value.asText()) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    break;
-            }
+        if (value.isTextual() && NON_FINITE.contains(value.asText())) {
+            return Double.parseDouble(value.asText());
         }
         throw new DataException("summary file " + file + ": '" + key + "' is " + value
                 + ", expected a number or \"NaN\", \"Infinity\", \"-Infinity\"");

@@ -201,10 +201,6 @@ public final class Evaluator implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        OrtEngine.close(session);
     }
 }

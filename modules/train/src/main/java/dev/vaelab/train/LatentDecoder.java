@@ -53,10 +53,6 @@ final class LatentDecoder implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        OrtEngine.close(session);
     }
 }

@@ -76,10 +76,6 @@ final class LatentEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        OrtEngine.close(session);
     }
 }

@@ -62,6 +62,15 @@ public final class OrtEngine {
         }
     }
 
+    /** Closes {@code session}, for {@code close()} methods that cannot throw ORT's checked exception. */
+    public static void close(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing an ONNX Runtime session failed: " + e.getMessage(), e);
+        }
+    }
+
     /** A direct, native-order float buffer, which ORT reads in place without copying. */
     public static FloatBuffer directFloats(long count) {
         return ByteBuffer.allocateDirect(Math.toIntExact(count * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();

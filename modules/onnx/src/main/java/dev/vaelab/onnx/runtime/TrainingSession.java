@@ -212,10 +212,6 @@ public final class TrainingSession implements AutoCloseable {
         releaseCarried();
         chunkTensors.values().forEach(OnnxTensor::close);
         lrTensor.close();
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        OrtEngine.close(session);
     }
 }

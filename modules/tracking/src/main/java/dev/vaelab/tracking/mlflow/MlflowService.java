@@ -152,21 +152,12 @@ public final class MlflowService implements AutoCloseable {
         return rows;
     }
 
-    /** A proto3 JSON double: a number, or the strings {@code NaN}, {@code Infinity}, {@code -Infinity}. */
+    /**
+     * A proto3 JSON double: a number, or a string such as {@code NaN}, {@code Infinity} or
+     * {@code -Infinity}, each of which {@link Double#parseDouble} reads as it is.
+     */
     private static double number(JsonNode value) {
-        if (value.isNumber()) {
-            return value.asDouble();
-        }
-        switch (value.asText()) {
-            case "NaN":
-                return Double.NaN;
-            case "Infinity":
-                return Double.POSITIVE_INFINITY;
-            case "-Infinity":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                return Double.parseDouble(value.asText());
-        }
+        return value.isNumber() ? value.asDouble() : Double.parseDouble(value.asText());
     }
 
     private static String query(String value) {

@@ -18,27 +18,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Artifact locations other than mlflow-artifacts: file: is copied to directly, other schemes are refused clearly. */
-class ArtifactLocationTest {
-    @TempDir
-    Path root;
-
-    private final FakeMlflowServer server = FakeMlflowServer.start();
-    private final MlflowTesting.Collected notices = new MlflowTesting.Collected();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class ArtifactLocationTest extends FakeServerTest {
     private RunStore logRun(String name) {
         RunStore store = MlflowTesting.store(root.resolve("results"), "loc", name);
-        try (RunLogger log = new TrackingRunLoggerFactory(MlflowTesting.fast(), MlflowTesting.environment(), notices,
-                new MlflowTesting.SteppingClock(MlflowTesting.START))
+        try (RunLogger log = loggers()
                 .open(new RunContext(store, "loc", name, Map.of(), Map.of(), Optional.of(server.uri())))) {
             log.logMetrics(Map.of("train/loss", 3.0), 1);
             log.logImage("samples", 1, 1, MlflowTesting.grid(0));

@@ -11,36 +11,20 @@ import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.RunRecord;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live logging against a server that fails: every fault ends with the server holding exactly the
  * rows of {@code metrics.csv}, each once, and the training thread never waits on the server.
  */
-class MlflowFaultsTest {
-    @TempDir
-    Path root;
-
-    private final FakeMlflowServer server = FakeMlflowServer.start();
-    private final MlflowTesting.Collected notices = new MlflowTesting.Collected();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class MlflowFaultsTest extends FakeServerTest {
     private RunLogger open(RunStore store, MlflowSettings settings, Map<String, String> env) {
-        TrackingRunLoggerFactory factory = new TrackingRunLoggerFactory(settings, MlflowTesting.environment(env), notices,
-                new MlflowTesting.SteppingClock(MlflowTesting.START));
-        return factory.open(new RunContext(store, "faults", store.record().runName(), Map.of(), Map.of(),
+        return loggers(settings, env, MlflowTesting.START).open(new RunContext(store, "faults", store.record().runName(), Map.of(), Map.of(),
                 Optional.of(server.uri())));
     }
 

@@ -9,29 +9,14 @@ import dev.vaelab.tracking.RunContext;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A killed run resumed from its checkpoint: the MLflow run continues, or is replaced when steps were dropped. */
-class MlflowResumeTest {
-    @TempDir
-    Path root;
-
-    private final FakeMlflowServer server = FakeMlflowServer.start();
-    private final MlflowTesting.Collected notices = new MlflowTesting.Collected();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class MlflowResumeTest extends FakeServerTest {
     private RunLogger open(RunStore store) {
-        return new TrackingRunLoggerFactory(MlflowTesting.fast(), MlflowTesting.environment(), notices,
-                new MlflowTesting.SteppingClock(MlflowTesting.START.plusSeconds(store.metricRowCount())))
+        return loggers(MlflowTesting.fast(), Map.of(), MlflowTesting.START.plusSeconds(store.metricRowCount()))
                 .open(new RunContext(store, "resume", "run", Map.of(), Map.of(), Optional.of(server.uri())));
     }
 

@@ -18,7 +18,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +26,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A run logged live to the fake server: everything arrives, named and typed as MLflow expects. */
-class MlflowRunLoggerTest {
-    @TempDir
-    Path root;
-
-    private final FakeMlflowServer server = FakeMlflowServer.start();
-    private final MlflowTesting.Collected notices = new MlflowTesting.Collected();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class MlflowRunLoggerTest extends FakeServerTest {
     private RunLogger open(RunStore store) {
-        TrackingRunLoggerFactory factory = new TrackingRunLoggerFactory(MlflowTesting.fast(),
-                MlflowTesting.environment(), notices, new MlflowTesting.SteppingClock(MlflowTesting.START));
-        return factory.open(new RunContext(store, "mnist-beta", store.record().runName(), Map.of(), Map.of("vaelab.sweep", "b"),
+        return loggers().open(new RunContext(store, "mnist-beta", store.record().runName(), Map.of(), Map.of("vaelab.sweep", "b"),
                 Optional.of(server.uri())));
     }
 

@@ -13,17 +13,14 @@ import dev.vaelab.tracking.RunStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A sweep is a parent run with its runs nested under it, live or synced later. */
-class SweepParentTest {
+class SweepParentTest extends FakeServerTest {
     private static final String DEFINITION = String.join("\n",
             "method: grid",
             "parameters:",
@@ -33,24 +30,8 @@ class SweepParentTest {
             "");
     private static final String TABLE = "run,beta.end,test/elbo\nb1,1,-99.5\nb4,4,-101.25\n";
 
-    @TempDir
-    Path root;
-
-    private final FakeMlflowServer server = FakeMlflowServer.start();
-    private final MlflowTesting.Collected notices = new MlflowTesting.Collected();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private TrackingRunLoggerFactory factory() {
-        return new TrackingRunLoggerFactory(MlflowTesting.fast(), MlflowTesting.environment(), notices,
-                new MlflowTesting.SteppingClock(MlflowTesting.START));
-    }
-
     private void sweep(Optional<String> uri) {
-        TrackingRunLoggerFactory loggers = factory();
+        TrackingRunLoggerFactory loggers = loggers();
         try (SweepParent parent = SweepParent.open(loggers, root.resolve("sw/sweep/parent"), "sw", "sw-sweep", "sw",
                 "a1b2", DEFINITION, uri, Optional.empty())) {
             uri.ifPresent(u -> assertTrue(parent.mlflowRunId(Duration.ofSeconds(10)).isPresent()));

@@ -8,7 +8,6 @@ import dev.vaelab.onnx.graph.ParameterSource;
 import dev.vaelab.onnx.graph.Tensor;
 import dev.vaelab.zoo.network.Network;
 import dev.vaelab.zoo.network.NetworkFactory;
-import dev.vaelab.zoo.network.NetworkRole;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +39,7 @@ public record ConditionalVae(int latentDim, Network encoder, Network decoder, Mo
     @Override
     public Posterior encode(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y) {
         Tensor out = encoder.apply(g, params, "encoder", x, Optional.of(label(y)), 2 * latentDim);
-        return new Posterior(g.slice(out, 1, 0, latentDim), g.slice(out, 1, latentDim, 2L * latentDim));
+        return Posterior.split(g, out, latentDim);
     }
 
     @Override
@@ -68,14 +67,8 @@ public record ConditionalVae(int latentDim, Network encoder, Network decoder, Mo
                 throw new ConfigException(spec.typeLocation(),
                         "model type 'cvae' conditions on labels, and this dataset has none");
             }
-            var options = spec.options();
-            int latent = options.positiveInt("latent_dim", 20);
-            ComponentSpec enc = ComponentSpec.read(options, "encoder", "{type: mlp}");
-            ComponentSpec dec = ComponentSpec.read(options, "decoder", "{type: mlp}");
-            Network encoder = networks.resolve(enc).create(enc, NetworkRole.ENCODER, context.image());
-            Network decoder = networks.resolve(dec).create(dec, NetworkRole.DECODER, context.image());
-            options.finish();
-            return new ConditionalVae(latent, encoder, decoder, context);
+            VaeParts parts = VaeParts.read(spec, networks, context);
+            return new ConditionalVae(parts.latentDim(), parts.encoder(), parts.decoder(), context);
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.vaelab.onnx.graph.ParameterSource;
 import dev.vaelab.onnx.graph.Tensor;
 import dev.vaelab.zoo.network.Network;
 import dev.vaelab.zoo.network.NetworkFactory;
-import dev.vaelab.zoo.network.NetworkRole;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +28,7 @@ public record GaussianVae(String type, int latentDim, Network encoder, Network d
     @Override
     public Posterior encode(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y) {
         Tensor out = encoder.apply(g, params, "encoder", x, Optional.empty(), 2 * latentDim);
-        return new Posterior(g.slice(out, 1, 0, latentDim), g.slice(out, 1, latentDim, 2L * latentDim));
+        return Posterior.split(g, out, latentDim);
     }
 
     @Override
@@ -49,14 +48,8 @@ public record GaussianVae(String type, int latentDim, Network encoder, Network d
 
         @Override
         public VaeModel create(ComponentSpec spec, ModelContext context) {
-            var options = spec.options();
-            int latent = options.positiveInt("latent_dim", 20);
-            ComponentSpec enc = ComponentSpec.read(options, "encoder", "{type: mlp}");
-            ComponentSpec dec = ComponentSpec.read(options, "decoder", "{type: mlp}");
-            Network encoder = networks.resolve(enc).create(enc, NetworkRole.ENCODER, context.image());
-            Network decoder = networks.resolve(dec).create(dec, NetworkRole.DECODER, context.image());
-            options.finish();
-            return new GaussianVae(beta ? BETA_VAE : VAE, latent, encoder, decoder, context, beta);
+            VaeParts parts = VaeParts.read(spec, networks, context);
+            return new GaussianVae(beta ? BETA_VAE : VAE, parts.latentDim(), parts.encoder(), parts.decoder(), context, beta);
         }
     }
 
