@@ -128,18 +128,33 @@ public final class ExperimentRunner {
             logger.finish(RunStatus.FINISHED, null);
             options.console().println("finished: " + directory);
             return new RunOutcome(directory, summary, false);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (stopping.get() || jvmStopping()) {
                 throw new VaelabException("run " + runName + " was stopped; run it again to resume it", e);
             }
-            logger.finish(RunStatus.FAILED, e.getMessage());
-            throw e instanceof VaelabException ? e : new VaelabException("run " + runName + " failed: " + e, e);
+            // an Error (out of memory above all) fails the run like any other failure, with a reason
+            String reason = e instanceof VaelabException ? e.getMessage() : failureReason(e);
+            logger.finish(RunStatus.FAILED, reason);
+            throw e instanceof VaelabException ? (VaelabException) e
+                    : new VaelabException("run " + runName + " failed: " + reason, e);
         } finally {
             if (!stopping.get() && !jvmStopping()) {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
                 logger.close();
             }
         }
+    }
+
+    /** A failure's reason in words: what ran out for an Error, the exception otherwise. */
+    static String failureReason(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "): make the model or the batch size smaller, or give Java "
+                    + "more memory (VAELAB_JAVA_OPTS=-Xmx4g)";
+        }
+        if (e instanceof StackOverflowError) {
+            return "stack overflow";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** Whether the JVM has begun to shut down (hooks can then no longer be added). */
