@@ -2,6 +2,9 @@ package dev.vaelab.cli;
 
 import dev.vaelab.core.spec.ExperimentSpec;
 import dev.vaelab.data.DataRoot;
+import dev.vaelab.sweep.ChildRun;
+import dev.vaelab.sweep.RunLock;
+import dev.vaelab.sweep.SweepLayout;
 import dev.vaelab.train.ExperimentRunner;
 import dev.vaelab.train.RunOptions;
 import dev.vaelab.train.RunOutcome;
@@ -10,12 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vaelab run <experiment.yaml>}: trains one experiment (a sweep of one). */
+/**
+ * {@code vaelab run <experiment.yaml>}: trains one experiment (a sweep of one), under the run's lock
+ * as {@code sweep-run} takes it, so a run never trains in two processes at once.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Train one experiment and write results/<experiment>/<run>/.")
+        description = "Train one experiment and write results/<experiment>/<run>/. Exit codes: 0 finished, 1 failed, "
+                + "75 the run is already running in another process.")
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "the experiment YAML file")
     Path experiment;
@@ -35,6 +44,9 @@ final class RunCommand implements Callable<Integer> {
             description = "ONNX Runtime threads (default: train.threads, else every core)")
     int threads;
 
+    @Spec
+    CommandSpec commandSpec;
+
     private final ExperimentRunner runner;
 
     RunCommand(ExperimentRunner runner) {
@@ -44,6 +56,22 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExperimentSpec spec = ExperimentSpec.load(experiment);
+        ExperimentRunner.RunIdentity identity = runner.identify(spec);
+        // the same lock as sweep-run's: a second process on a live run would resume from its checkpoint
+        Path lockFile = SweepLayout.of(results, identity.experiment()).lockFile(identity.runName());
+        Optional<RunLock> lock = RunLock.tryAcquire(lockFile);
+        if (lock.isEmpty()) {
+            commandSpec.commandLine().getErr().println("error: run " + identity.runName() + " is already running in process "
+                    + RunLock.holder(lockFile).orElse("(unknown)") + "; it is not started twice (wait for it, or stop "
+                    + "that process and run this again to resume)");
+            return ChildRun.BUSY;
+        }
+        try (RunLock held = lock.get()) {
+            return train(spec);
+        }
+    }
+
+    private int train(ExperimentSpec spec) {
         RunOptions options = new RunOptions(results, DataRoot.resolve(Optional.ofNullable(dataDir), System.getenv()),
                 threads, System.out, Optional.ofNullable(trackingUri), Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")));
         RunOutcome outcome = runner.run(spec, options);

@@ -55,6 +55,16 @@ public final class ExperimentRunner {
         this.exporter = exporter;
     }
 
+    /** The experiment and run names {@code spec} trains under, for a caller that takes the run's lock first. */
+    public RunIdentity identify(ExperimentSpec spec) {
+        ResolvedExperiment rx = resolver.resolve(spec);
+        return new RunIdentity(rx.experimentName(), RunNames.of(spec.name(), rx.resolvedYaml()));
+    }
+
+    /** Where a run lives: its experiment's folder name and its own. */
+    public record RunIdentity(String experiment, String runName) {
+    }
+
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
         ResolvedExperiment rx = resolver.resolve(spec);
         String experiment = rx.experimentName();
