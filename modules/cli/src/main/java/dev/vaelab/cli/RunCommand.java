@@ -1,5 +1,6 @@
 package dev.vaelab.cli;
 
+import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.spec.ExperimentSpec;
 import dev.vaelab.data.DataRoot;
 import dev.vaelab.sweep.ChildRun;
@@ -40,9 +41,10 @@ final class RunCommand implements Callable<Integer> {
             description = "MLflow tracking server (default: tracking.uri in the YAML, else $MLFLOW_TRACKING_URI; none: local store only)")
     String trackingUri;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime threads (default: train.threads, else every core)")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "ONNX Runtime threads, 1 to the machine's cores; more is an error, not clamped "
+                    + "(default: train.threads, else every core)")
+    Integer threads;
 
     @Spec
     CommandSpec commandSpec;
@@ -55,6 +57,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (threads != null && threads < 1) {
+            throw new VaelabException("--threads " + threads + " is not a number of threads; give 1 to "
+                    + Runtime.getRuntime().availableProcessors() + " (the cores of this machine), or leave it out for all");
+        }
         ExperimentSpec spec = ExperimentSpec.load(experiment);
         ExperimentRunner.RunIdentity identity = runner.identify(spec);
         // the same lock as sweep-run's: a second process on a live run would resume from its checkpoint
@@ -73,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
 
     private int train(ExperimentSpec spec) {
         RunOptions options = new RunOptions(results, DataRoot.resolve(Optional.ofNullable(dataDir), System.getenv()),
-                threads, System.out, Optional.ofNullable(trackingUri), Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")));
+                threads == null ? 0 : threads, System.out, Optional.ofNullable(trackingUri), Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")));
         RunOutcome outcome = runner.run(spec, options);
         Map<String, Double> s = outcome.summary();
         if (s.containsKey("test/elbo")) {

@@ -67,6 +67,7 @@ public final class ExperimentRunner {
 
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
         ResolvedExperiment rx = resolver.resolve(spec);
+        int threads = RunThreads.resolve(options.threads(), spec, Runtime.getRuntime().availableProcessors());
         String experiment = rx.experimentName();
         String runName = RunNames.of(spec.name(), rx.resolvedYaml());
         Path directory = RunStore.directoryOf(options.resultsRoot(), experiment, runName);
@@ -93,7 +94,6 @@ public final class ExperimentRunner {
         Dataset data = new Binarizer(new RandomStreams(spec.seed()))
                 .prepare(new DatasetLoader(options.dataRoot(), downloader).load(rx.dataset(), spec.data().validation()),
                         Binarization.fromName(spec.data().binarize()));
-        int threads = options.threads() > 0 ? options.threads() : spec.train().threads();
         OrtEngine engine = new OrtEngine(threads, true);
 
         RunStore store;
