@@ -46,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: train.threads, else every core)")
     Integer threads;
 
+    @Option(names = "--restart", description = "move an earlier attempt of the run aside (to <run>.restarted-<time>) "
+            + "and train afresh, instead of resuming it; the way out of a corrupt run.json or checkpoint")
+    boolean restart;
+
     @Spec
     CommandSpec commandSpec;
 
@@ -80,6 +84,9 @@ final class RunCommand implements Callable<Integer> {
     private int train(ExperimentSpec spec) {
         RunOptions options = new RunOptions(results, DataRoot.resolve(Optional.ofNullable(dataDir), System.getenv()),
                 threads == null ? 0 : threads, System.out, Optional.ofNullable(trackingUri), Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")));
+        if (restart) {
+            options = options.restarting();
+        }
         RunOutcome outcome = runner.run(spec, options);
         Map<String, Double> s = outcome.summary();
         if (s.containsKey("test/elbo")) {

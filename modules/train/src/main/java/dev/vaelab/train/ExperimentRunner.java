@@ -1,5 +1,6 @@
 package dev.vaelab.train;
 
+import dev.vaelab.core.error.DataException;
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.core.spec.ExperimentSpec;
@@ -15,6 +16,7 @@ import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.tracking.RunContext;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.RunLoggerFactory;
+import dev.vaelab.tracking.RunRecord;
 import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
@@ -73,20 +75,38 @@ public final class ExperimentRunner {
         Path directory = RunStore.directoryOf(options.resultsRoot(), experiment, runName);
         Optional<Checkpoint> resumeFrom = Optional.empty();
         boolean reopen = false;
-        if (Files.exists(directory.resolve("run.json"))) {
-            var previous = RunRecordJson.read(directory.resolve("run.json"));
+        String experimentFile = spec.root().location().file();
+        if (options.restart() && Files.exists(directory)) {
+            moveAside(directory, "restarted", "the earlier attempt", options.console());
+        } else if (Files.exists(directory.resolve("run.json"))) {
+            RunRecord previous;
+            try {
+                previous = RunRecordJson.read(directory.resolve("run.json"));
+            } catch (DataException corrupt) {
+                throw new VaelabException("run " + runName + " cannot be resumed: " + firstLine(corrupt.getMessage())
+                        + "; 'vaelab run --restart " + experimentFile + "' moves this attempt aside and trains afresh", corrupt);
+            }
             Path checkpoint = directory.resolve(RunStore.MODEL_DIR).resolve("checkpoint");
             if (previous.status() == RunStatus.FINISHED) {
-                options.console().println("already finished: " + directory + " (same config and seed); delete it to train again");
+                options.console().println("already finished: " + directory + " (same config and seed); delete it, or "
+                        + "use --restart, to train again");
                 return new RunOutcome(directory, RunStore.open(directory).readSummary(), true);
             } else if (previous.status() == RunStatus.FAILED) {
-                moveAside(directory, previous.status());
+                moveAside(directory, previous.status().wireName(), "the failed attempt", options.console());
             } else {
                 // killed, or still "running" after a crash: continue from the last completed epoch, or
                 // from the start in the same folder when it was stopped before its first checkpoint
                 reopen = true;
                 if (Files.exists(checkpoint)) {
-                    resumeFrom = Optional.of(Checkpoint.read(checkpoint));
+                    try {
+                        resumeFrom = Optional.of(Checkpoint.read(checkpoint));
+                    } catch (DataException corrupt) {
+                        // recorded failed, so that running it again moves it aside rather than repeating this
+                        String reason = "cannot resume: " + firstLine(corrupt.getMessage());
+                        RunStore.open(directory).setStatus(RunStatus.FAILED, reason);
+                        throw new VaelabException("run " + runName + " " + reason + "; it is now recorded failed: run it "
+                                + "again (or with --restart) to move this attempt aside and train afresh", corrupt);
+                    }
                 }
             }
         }
@@ -179,14 +199,19 @@ public final class ExperimentRunner {
         }
     }
 
-    /** An unfinished earlier attempt is kept beside the new one, never overwritten. */
-    private static void moveAside(Path directory, RunStatus status) {
-        Path aside = directory.resolveSibling(directory.getFileName() + "." + status.wireName() + "-"
+    /** An earlier attempt is kept beside the new one, never overwritten, and the user is told where. */
+    private static void moveAside(Path directory, String label, String what, java.io.PrintStream console) {
+        Path aside = directory.resolveSibling(directory.getFileName() + "." + label + "-"
                 + Instant.now().toString().replace(':', '-'));
         try {
             Files.move(directory, aside);
         } catch (IOException e) {
-            throw new VaelabException("cannot move the unfinished run " + directory + " aside: " + e.getMessage(), e);
+            throw new VaelabException("cannot move the earlier attempt " + directory + " aside: " + e.getMessage(), e);
         }
+        console.println("moved " + what + " aside to " + aside + "; training afresh");
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable").strip();
     }
 }
