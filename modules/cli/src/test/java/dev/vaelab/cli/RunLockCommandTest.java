@@ -61,5 +61,9 @@ class RunLockCommandTest {
         StringWriter afterwards = new StringWriter();
         assertEquals(0, Main.execute(injector, new PrintWriter(afterwards, true), args), afterwards.toString());
         assertTrue(Files.exists(results.resolve("locked").resolve(identity.runName()).resolve("metrics.csv")));
+        try (var entries = Files.list(results.resolve("locked"))) {
+            assertEquals(java.util.List.of(results.resolve("locked").resolve(identity.runName())), entries.toList(),
+                    "the experiment folder holds its run folders alone; the lock lives in " + lockFile);
+        }
     }
 }
