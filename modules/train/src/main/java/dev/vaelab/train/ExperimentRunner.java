@@ -13,6 +13,7 @@ import dev.vaelab.export.ExportRequest;
 import dev.vaelab.export.ModelCard;
 import dev.vaelab.export.OnnxExporter;
 import dev.vaelab.onnx.runtime.OrtEngine;
+import dev.vaelab.zoo.objective.VaeGraphs;
 import dev.vaelab.tracking.RunContext;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.RunLoggerFactory;
@@ -114,6 +115,7 @@ public final class ExperimentRunner {
         Dataset data = new Binarizer(new RandomStreams(spec.seed()))
                 .prepare(new DatasetLoader(options.dataRoot(), downloader).load(rx.dataset(), spec.data().validation()),
                         Binarization.fromName(spec.data().binarize()));
+        checkMemory(rx, data);
         OrtEngine engine = new OrtEngine(threads, true);
 
         RunStore store;
@@ -173,6 +175,16 @@ public final class ExperimentRunner {
                 logger.close();
             }
         }
+    }
+
+    /** Refuses, in one line, a run whose parameters and activations cannot fit, before any of them is allocated. */
+    private static void checkMemory(ResolvedExperiment rx, Dataset data) {
+        VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
+        MemoryEstimate estimate = MemoryEstimate.of(graphs.evaluationGraph(), java.util.Set.of("x", "y", "eps"),
+                rx.optimizer().optimizer().slots().size(), rx.spec().train().batchSize(), rx.spec().eval().batchSize());
+        Runtime runtime = Runtime.getRuntime();
+        long heapLeft = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        estimate.check(heapLeft, MachineMemory.outsideHeap());
     }
 
     /** A failure's reason in words: what ran out for an Error, the exception otherwise. */
