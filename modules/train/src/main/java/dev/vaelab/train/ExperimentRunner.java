@@ -181,7 +181,9 @@ public final class ExperimentRunner {
     private static void checkMemory(ResolvedExperiment rx, Dataset data) {
         VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
         MemoryEstimate estimate = MemoryEstimate.of(graphs.evaluationGraph(), java.util.Set.of("x", "y", "eps"),
-                rx.optimizer().optimizer().slots().size(), rx.spec().train().batchSize(), rx.spec().eval().batchSize());
+                rx.optimizer().optimizer().slots().size(), rx.spec().train().batchSize(), rx.spec().eval().batchSize(),
+                data.train().hasLabels()
+                        ? ((long) data.train().count() + data.test().count()) * rx.model().latentDim() : 0);
         Runtime runtime = Runtime.getRuntime();
         long heapLeft = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
         estimate.check(heapLeft, MachineMemory.outsideHeap());

@@ -28,16 +28,21 @@ import java.util.Set;
  * @param largestActivationPerExample values of the biggest intermediate tensor for one example
  * @param batchSize training examples per step
  * @param evalBatchSize evaluation examples per call
+ * @param probeValues latent means the linear probe holds (training and test examples times the
+ *     latent dimensions; 0 without labels), each as a float, a Tribuo double and its feature name
  */
 public record MemoryEstimate(long parameters, String largestParameter, long largestParameterSize, int slots,
                              long activationsPerExample, long largestActivationPerExample, int batchSize,
-                             int evalBatchSize) {
+                             int evalBatchSize, long probeValues) {
     private static final long FLOAT = 4;
+    /** Heap bytes per probe value: the float mean, Tribuo's double and feature-name reference, and its training copy. */
+    static final long PROBE_BYTES_PER_VALUE = 32;
     /** The most values one Java array (and so one parameter) can hold. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     /** The estimate for {@code evaluation}, whose inputs other than {@code dataInputs} are the parameters. */
-    public static MemoryEstimate of(Graph evaluation, Set<String> dataInputs, int slots, int batchSize, int evalBatchSize) {
+    public static MemoryEstimate of(Graph evaluation, Set<String> dataInputs, int slots, int batchSize, int evalBatchSize,
+                                    long probeValues) {
         long parameters = 0;
         long largest = 0;
         String largestName = "";
@@ -62,7 +67,7 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
             }
         }
         return new MemoryEstimate(parameters, largestName, largest, slots, activations, largestActivation, batchSize,
-                evalBatchSize);
+                evalBatchSize, probeValues);
     }
 
     /** Values of {@code t} per example: its size with the batch axis taken as 1; 0 when its shape is not known. */
@@ -83,9 +88,20 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
         return n;
     }
 
-    /** Bytes on the Java heap at its peak: the parameters and slots drawn or snapshotted, and serialised for a checkpoint. */
+    /**
+     * Bytes on the Java heap at its peak: the parameters and slots drawn or snapshotted and serialised
+     * for a checkpoint, or the linear probe's latent means, whichever is more (they are not held together).
+     */
     public long heapBytes() {
+        return Math.max(modelHeapBytes(), probeHeapBytes());
+    }
+
+    private long modelHeapBytes() {
         return Math.multiplyExact(Math.multiplyExact(parameters, 1L + slots), 2 * FLOAT);
+    }
+
+    private long probeHeapBytes() {
+        return Math.multiplyExact(probeValues, PROBE_BYTES_PER_VALUE);
     }
 
     /**
@@ -110,6 +126,13 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
             throw new VaelabException(String.format(Locale.ROOT, "the parameter %s has %d values, more than one array "
                     + "can hold (%d); make that layer smaller (model.latent_dim, the hidden sizes)", largestParameter,
                     largestParameterSize, MAX_ARRAY));
+        }
+        if (probeHeapBytes() > heapLimit && probeHeapBytes() >= modelHeapBytes()) {
+            throw new VaelabException(String.format(Locale.ROOT, "this run needs about %s of Java heap for the linear "
+                    + "probe's %s latent means (probe/accuracy, on every training and test example), more than the %s this "
+                    + "JVM has left; make model.latent_dim smaller or give Java more (VAELAB_JAVA_OPTS=-Xmx%dg)",
+                    bytes(probeHeapBytes()), count(probeValues), bytes(heapLimit),
+                    gigabytesAbove(probeHeapBytes() + (Runtime.getRuntime().maxMemory() - heapLimit))));
         }
         if (heapBytes() > heapLimit) {
             throw new VaelabException(String.format(Locale.ROOT, "this run needs about %s of Java heap for its %s "

@@ -25,7 +25,7 @@ class MemoryEstimateTest {
 
     @Test
     void countsParametersAndActivationsFromStaticShapes() {
-        MemoryEstimate e = MemoryEstimate.of(layer(), Set.of("x"), 2, 10, 100);
+        MemoryEstimate e = MemoryEstimate.of(layer(), Set.of("x"), 2, 10, 100, 7);
         assertEquals(15, e.parameters());
         assertEquals("w [4, 3]", e.largestParameter());
         assertEquals(12, e.largestParameterSize());
@@ -42,7 +42,7 @@ class MemoryEstimateTest {
     void aRunThatCannotFitIsRefusedWithTheEstimateTheLimitAndWhatToChange() {
         // the categorical head on the default MLP: 400 x (784 x 256) decoder weights, Adam's two slots
         MemoryEstimate categorical = new MemoryEstimate(80_820_744L, "decoder/out/w [400, 200704]", 80_281_600L, 2,
-                2_000_000L, 200_704L, 128, 500);
+                2_000_000L, 200_704L, 128, 500, 70_000L * 20);
         assertEquals(80_820_744L * 3 * 8, categorical.heapBytes());
         VaelabException heap = assertThrows(VaelabException.class, () -> categorical.check(1L << 30, 64L << 30));
         String expected = "this run needs about 1.8 GB of Java heap for its 80.8 M parameters and their 2 optimizer slots "
@@ -57,7 +57,16 @@ class MemoryEstimateTest {
                 + "more than the 1.0 GB this machine has outside the Java heap; make the batch sizes or the model smaller",
                 nativeMemory.getMessage());
 
-        MemoryEstimate tooBig = new MemoryEstimate(3_000_000_000L, "encoder/w [400, 7500000]", 3_000_000_000L, 0, 1, 1, 1, 1);
+        // latent_dim 5000 on MNIST: small networks, but 70,000 x 5000 latent means for the probe
+        MemoryEstimate wide = new MemoryEstimate(6_000_000L, "encoder/out/w [400, 10000]", 4_000_000L, 2, 20_000L, 10_000L,
+                128, 500, 70_000L * 5000);
+        assertEquals(70_000L * 5000 * 32, wide.heapBytes());
+        assertEquals("this run needs about 10.4 GB of Java heap for the linear probe's 350.0 M latent means "
+                + "(probe/accuracy, on every training and test example), more than the 1.0 GB this JVM has left; make "
+                + "model.latent_dim smaller or give Java more (VAELAB_JAVA_OPTS=-Xmx",
+                assertThrows(VaelabException.class, () -> wide.check(1L << 30, 64L << 30)).getMessage().replaceAll("\\d+g\\)$", ""));
+
+        MemoryEstimate tooBig = new MemoryEstimate(3_000_000_000L, "encoder/w [400, 7500000]", 3_000_000_000L, 0, 1, 1, 1, 1, 0);
         assertEquals("the parameter encoder/w [400, 7500000] has 3000000000 values, more than one array can hold "
                 + "(2147483639); make that layer smaller (model.latent_dim, the hidden sizes)",
                 assertThrows(VaelabException.class, () -> tooBig.check(Long.MAX_VALUE, 0)).getMessage());
