@@ -269,6 +269,10 @@ class ExportCommandsTest {
         fails(List.of("is not a run directory"), "export", dir.toString());
 
         fails(List.of("is a vaelab encoder; --decoder takes a decoder"), "sample", "--decoder", encoder, "--out", out);
+        // sizes are checked before the codes, means and grid are allocated
+        fails(List.of("--n 100000000 samples need about ", " of memory, more than the ", "ask for at most ", "(--n)",
+                "VAELAB_JAVA_OPTS=-Xmx"), "sample", "--decoder",
+                vaeRun.resolve("model/decoder.onnx").toString(), "--n", "100000000", "--out", out);
         fails(List.of("no such file"), "sample", "--decoder", dir.resolve("missing.onnx").toString(), "--out", out);
         Path notOnnx = dir.resolve("notes.onnx");
         Files.writeString(notOnnx, "these are notes, not a model");
