@@ -232,7 +232,8 @@ public final class GridPngReader {
             int r = rgb[i] >> 16 & 0xff;
             int g = rgb[i] >> 8 & 0xff;
             int b = rgb[i] & 0xff;
-            if ((rgb[i] & 0xFFFFFF) == ImageGrid.NAN_RGB) {
+            // in a grey model's picture magenta can only be a NaN marker; in colour it is also a colour
+            if (channels == 1 && (rgb[i] & 0xFFFFFF) == ImageGrid.NAN_RGB) {
                 throw new VaelabException(file + " has magenta pixels, which vaelab's grids draw for NaN; it holds no "
                         + "usable images");
             }

@@ -80,6 +80,14 @@ class InputFilesTest {
         assertTrue(e.getMessage().contains("is in colour; the model takes 1x8x8 images") && e.getMessage()
                 .contains("convert the picture to grey first"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+        // a magenta pixel is a colour like any other for an RGB model (only a grey one reads it as NaN)
+        colour[0] = 1f;
+        colour[64] = 0f;
+        colour[128] = 1f;
+        Path magenta = write("magenta.png", ImageGrid.standard(3).tiles(new ImageBatch(colour, 3, 3, 8, 8), 1, 3));
+        assertArrayEquals(colour, GridPngReader.read(magenta, 3, 8, 8, GridPngReader.Layout.AUTO).pixels());
+        assertTrue(assertThrows(VaelabException.class, () -> GridPngReader.read(magenta, 1, 8, 8,
+                GridPngReader.Layout.AUTO)).getMessage().contains("which vaelab's grids draw for NaN"));
         // a grey picture is an RGB image with equal channels
         Path grey = write("grey.png", ImageGrid.standard(3).tiles(new ImageBatch(levels(3 * 8 * 8), 3, 1, 8, 8), 1, 3));
         Images asRgb = GridPngReader.read(grey, 3, 8, 8, GridPngReader.Layout.AUTO);
