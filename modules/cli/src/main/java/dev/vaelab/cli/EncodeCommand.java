@@ -62,6 +62,10 @@ final class EncodeCommand implements Callable<Integer> {
             throw new VaelabException("give --label or --labels, not both");
         }
         try (EncoderFile file = EncoderFile.open(encoder, threads)) {
+            // an IDX file is read whole: its declared size is checked against the heap first
+            long latent = file.card().latentDim();
+            IdxHeader.read(input).ifPresent(declared -> HeapBudget.ofThisJvm().require(declared.images() + " images of "
+                    + input, declared.images(), bytesPerImage(declared.valuesPerImage(), latent), "split the file"));
             Images images = ImageInputs.read(input, file.card(), pngLayout);
             if (limit != null) {
                 if (limit < 1) {
@@ -93,5 +97,10 @@ final class EncodeCommand implements Callable<Integer> {
                     labelsSource.map(l -> ", labels from " + l).orElse(label != null ? ", label " + label : ", no labels"));
         }
         return 0;
+    }
+
+    /** Heap bytes per image: its bytes and floats, its posterior's 2L floats and their CSV text. */
+    static long bytesPerImage(long values, long latentDim) {
+        return values * (1 + 4) + latentDim * 2 * (4 + 16);
     }
 }

@@ -39,7 +39,7 @@ final class FailureReport {
     /** The one line a user sees: a user error's own message, otherwise what happened and how to see more. */
     String line(Throwable failure) {
         if (failure instanceof VaelabException) {
-            return failure.getMessage();
+            return failure.getMessage() == null ? "(no message)" : failure.getMessage();
         }
         Throwable cause = rootOf(failure);
         if (cause instanceof OutOfMemoryError oom) {

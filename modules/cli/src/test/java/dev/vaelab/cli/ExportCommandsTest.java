@@ -274,6 +274,16 @@ class ExportCommandsTest {
                 "VAELAB_JAVA_OPTS=-Xmx"), "sample", "--decoder",
                 vaeRun.resolve("model/decoder.onnx").toString(), "--n", "100000000", "--out", out);
         fails(List.of("no such file"), "sample", "--decoder", dir.resolve("missing.onnx").toString(), "--out", out);
+        // an IDX file is read whole: a header declaring 100 million images is refused before the read
+        Path huge = dir.resolve("huge-images-idx3-ubyte");
+        try (DataOutputStream header = new DataOutputStream(Files.newOutputStream(huge))) {
+            header.writeInt(0x00000803);
+            header.writeInt(100_000_000);
+            header.writeInt(SIDE);
+            header.writeInt(SIDE);
+        }
+        fails(List.of("100000000 images of " + huge + " need about ", "ask for at most ", "(split the file)"),
+                "encode", "--encoder", encoder, "--input", huge.toString(), "--out", dir.resolve("huge.csv").toString());
         Path notOnnx = dir.resolve("notes.onnx");
         Files.writeString(notOnnx, "these are notes, not a model");
         fails(List.of("is not an ONNX model that ONNX Runtime can load"), "sample", "--decoder", notOnnx.toString(), "--out", out);
