@@ -18,7 +18,8 @@ import java.util.Set;
  * <p>Where the bytes live: ONNX Runtime's native memory holds the parameters and slots (twice: a
  * call's inputs and the outputs that become the next call's), the gradients and the activations.
  * The Java heap holds the parameters and slots as arrays when they are drawn at the start and when
- * a checkpoint is taken (the snapshot and its serialised bytes), which is the heap's peak.
+ * a checkpoint is taken (the snapshot, streamed to disk), and twice when a run resumes (the
+ * checkpoint's bytes and its values), which is the heap's peak.
  *
  * @param parameters trainable values of the model and head
  * @param largestParameter the name and shape of the biggest parameter tensor, the usual culprit
@@ -89,8 +90,8 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
     }
 
     /**
-     * Bytes on the Java heap at its peak: the parameters and slots drawn or snapshotted and serialised
-     * for a checkpoint, or the linear probe's latent means, whichever is more (they are not held together).
+     * Bytes on the Java heap at its peak: the parameters and slots twice (a resumed checkpoint's bytes
+     * and values), or the linear probe's latent means, whichever is more (they are not held together).
      */
     public long heapBytes() {
         return Math.max(modelHeapBytes(), probeHeapBytes());
