@@ -137,7 +137,7 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
         }
         if (heapBytes() > heapLimit) {
             throw new VaelabException(String.format(Locale.ROOT, "this run needs about %s of Java heap for its %s "
-                    + "parameters and their %d optimizer slots (drawn, and copied at each checkpoint), more than the %s "
+                    + "parameters and their %d optimizer slots (drawn at the start, copied at each checkpoint, held twice when resuming), more than the %s "
                     + "this JVM has left; make the model smaller (its largest parameter is %s: model.latent_dim, the "
                     + "hidden sizes, or a head with fewer outputs per pixel) or give Java more (VAELAB_JAVA_OPTS=-Xmx%dg)",
                     bytes(heapBytes()), count(parameters), slots, bytes(heapLimit), largestParameter,
@@ -152,9 +152,9 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
         }
     }
 
-    /** The whole gigabytes that hold {@code bytes}, at least one more than needed. */
+    /** Whole gigabytes for a heap whose estimated need is {@code bytes}, with half again for the rest of the run. */
     private static long gigabytesAbove(long bytes) {
-        return bytes / (1L << 30) + 1;
+        return (bytes + bytes / 2) / (1L << 30) + 1;
     }
 
     /** {@code 81.2 M}. */

@@ -46,7 +46,7 @@ class MemoryEstimateTest {
         assertEquals(80_820_744L * 3 * 8, categorical.heapBytes());
         VaelabException heap = assertThrows(VaelabException.class, () -> categorical.check(1L << 30, 64L << 30));
         String expected = "this run needs about 1.8 GB of Java heap for its 80.8 M parameters and their 2 optimizer slots "
-                + "(drawn, and copied at each checkpoint), more than the 1.0 GB this JVM has left; make the model smaller "
+                + "(drawn at the start, copied at each checkpoint, held twice when resuming), more than the 1.0 GB this JVM has left; make the model smaller "
                 + "(its largest parameter is decoder/out/w [400, 200704]: model.latent_dim, the hidden sizes, or a head "
                 + "with fewer outputs per pixel) or give Java more (VAELAB_JAVA_OPTS=-Xmx";
         assertEquals(expected, heap.getMessage().substring(0, expected.length()));
