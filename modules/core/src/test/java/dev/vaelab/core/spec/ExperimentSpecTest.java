@@ -61,7 +61,7 @@ class ExperimentSpecTest {
 
         assertComponent(spec.model(), "beta-vae", "model", new SourceLocation(DESIGN_FILE, 5, 9));
         assertComponent(spec.likelihood(), "bernoulli", "likelihood", new SourceLocation(DESIGN_FILE, 9, 20));
-        assertComponent(spec.beta(), "linear", "beta", new SourceLocation(DESIGN_FILE, 10, 20));
+        assertComponent(spec.beta().orElseThrow(), "linear", "beta", new SourceLocation(DESIGN_FILE, 10, 20));
         assertEquals(20, spec.train().epochs());
         assertEquals(128, spec.train().batchSize());
         assertEquals(0, spec.train().threads());
@@ -234,7 +234,7 @@ class ExperimentSpecTest {
         assertEquals(new ExportSpec(true), spec.export());
         assertEquals(new TrackingSpec(Optional.empty(), Optional.empty()), spec.tracking());
         assertEquals(Optional.empty(), spec.sweep());
-        assertEquals("constant", spec.beta().type());
+        assertEquals("constant", spec.beta().orElseThrow().type());
         assertEquals("adam", spec.train().optimizer().type());
         assertEquals("optimizer", spec.train().optimizer().kind());
         // A default component is located at the map that lacked it, so errors about it still point somewhere real.
@@ -245,7 +245,7 @@ class ExperimentSpecTest {
     void resolvedConfigHasEveryDefaultAndRoundTrips() {
         ExperimentSpec spec = parse(MINIMAL);
         spec.train().optimizer().options().number("lr"); // what the optimizer factory would read
-        spec.beta().options().number("value");
+        spec.beta().orElseThrow().options().number("value");
 
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("name", "minimal");
