@@ -126,6 +126,8 @@ public final class BetaTcVaeObjective implements Objective {
         @Override
         public Objective create(ComponentSpec spec, ObjectiveContext context) {
             ConfigMap options = spec.options();
+            // the whole key set first, so that a misspelt required key reads as a typo, not as missing
+            options.allowOnly(List.of("type", "alpha", "beta", "gamma"));
             double alpha = options.numberAtLeast("alpha", 0.0, 1.0);
             double beta = options.numberAtLeast("beta", 0.0);
             double gamma = options.numberAtLeast("gamma", 0.0, 1.0);

@@ -113,6 +113,8 @@ public final class BetaVaeObjective implements Objective {
         @Override
         public Objective create(ComponentSpec spec, ObjectiveContext context) {
             ConfigMap options = spec.options();
+            // the whole key set first, so that a misspelt required key reads as a typo, not as missing
+            options.allowOnly(List.of("type", "beta"));
             BetaSchedule schedule;
             if (options.node("beta").orElse(null) instanceof ConfigMap) {
                 schedule = schedule(ComponentSpec.read(options, "beta"), context.schedule());

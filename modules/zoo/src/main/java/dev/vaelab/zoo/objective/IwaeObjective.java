@@ -74,6 +74,8 @@ public final class IwaeObjective implements Objective {
     public static final class Factory implements ObjectiveFactory {
         @Override
         public Objective create(ComponentSpec spec, ObjectiveContext context) {
+            // the whole key set first, so that a misspelt required key reads as a typo, not as missing
+            spec.options().allowOnly(List.of("type", "samples"));
             int samples = spec.options().positiveInt("samples");
             spec.options().finish();
             return new IwaeObjective(samples, context.batchSize(), context.latentDim());
