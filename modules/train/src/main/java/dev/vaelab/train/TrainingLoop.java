@@ -22,12 +22,12 @@ import java.util.Map;
 
 /**
  * Trains one resolved experiment: epochs of shuffled batches run in chunks of up to S steps per
- * ONNX Runtime call, the objective's inputs (noise, β, ...) at every step, validation and grids after each epoch,
+ * ONNX Runtime call, β from its schedule at every step, validation and grids after each epoch,
  * a checkpoint at the end of each epoch and the test set at the end.
  *
  * <p>Logged every {@code log.every_steps} steps: the means over the steps since the last log of
- * loss and the objective's step metrics (ELBO, reconstruction log-likelihood, KL, ...), and the values
- * the objective has in force (β, ...), learning rate and throughput. Steps count updates, so step s is logged after the s-th update.
+ * loss, ELBO, reconstruction log-likelihood and KL, and the β, learning rate and throughput in
+ * force. Steps count updates, so step s is logged after the s-th update.
  */
 final class TrainingLoop {
     private static final int DEFAULT_STEPS_PER_CALL = 100;

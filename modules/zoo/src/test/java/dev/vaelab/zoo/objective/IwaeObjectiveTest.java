@@ -63,7 +63,7 @@ class IwaeObjectiveTest {
      * Runs one step of {@code objective} on fixed x, weights and {@code eps}, with the posterior and
      * (for K samples) the log weights as extra outputs.
      */
-    private Map<String, double[]> step(Objective objective, double[] eps, int samples) {
+    private Map<String, double[]> step(Objective objective, double[] eps) {
         Graph g = new Graph(DType.FLOAT);
         GraphInputParameters params = new GraphInputParameters(g, "");
         Tensor x = g.input("x", DType.FLOAT, Shape.of(BATCH, IMAGE.size()));
@@ -102,8 +102,8 @@ class IwaeObjectiveTest {
     @Test
     void withOneSampleTheBoundIsTheElboOfThatSample() {
         double[] eps = gaussians(BATCH * LATENT, 3);
-        Map<String, double[]> iwae = step(new IwaeObjective(1, BATCH, LATENT), eps, 1);
-        Map<String, double[]> elbo = step(new ElboObjective(BATCH, LATENT), eps, 1);
+        Map<String, double[]> iwae = step(new IwaeObjective(1, BATCH, LATENT), eps);
+        Map<String, double[]> elbo = step(new ElboObjective(BATCH, LATENT), eps);
         assertEquals(elbo.get("recon_ll")[0], iwae.get("recon_ll")[0], 1e-5, "the same reconstruction term");
         assertEquals(elbo.get("kl")[0], iwae.get("kl")[0], 1e-5, "the same closed-form KL");
         // the ELBO with the KL sampled at z = mu + sigma·eps: log q(z|x) - log p(z), summed over dimensions
@@ -122,7 +122,7 @@ class IwaeObjectiveTest {
     @Test
     void withFiveSamplesTheBoundIsTheLogMeanExpOfTheWeights() {
         int k = 5;
-        Map<String, double[]> iwae = step(new IwaeObjective(k, BATCH, LATENT), gaussians(BATCH * k * LATENT, 4), k);
+        Map<String, double[]> iwae = step(new IwaeObjective(k, BATCH, LATENT), gaussians(BATCH * k * LATENT, 4));
         double[] logW = iwae.get("log_w");
         double bound = 0;
         double meanLogW = 0;
