@@ -26,12 +26,12 @@ public final class Binarizer {
         if (data.binarization() != Binarization.NONE) {
             throw new IllegalArgumentException(data.name() + " is already prepared for " + data.binarization().configName() + " binarization");
         }
-        if (data.spec().binary()) {
+        if (data.info().binary()) {
             if (mode == Binarization.DYNAMIC) {
                 throw new DataException(data.name() + " is published already binarized (one fixed sample per image), so dynamic "
                         + "binarization has no grayscale pixels to resample; use binarize: static or none with it, or dynamic with mnist");
             }
-            return new Dataset(data.spec(), data.train(), data.validation(), data.test(), mode);
+            return new Dataset(data.info(), data.train(), data.validation(), data.test(), mode);
         }
         return switch (mode) {
             case NONE -> data;
@@ -45,7 +45,7 @@ public final class Binarizer {
         ImageSet train = sample(data.train(), random, includingTrain);
         Optional<ImageSet> validation = data.validation().map(v -> sample(v, random, true));
         ImageSet test = sample(data.test(), random, true);
-        return new Dataset(data.spec(), train, validation, test, mode);
+        return new Dataset(data.info(), train, validation, test, mode);
     }
 
     private static ImageSet sample(ImageSet images, SplittableRandom random, boolean keep) {

@@ -55,7 +55,7 @@ public final class DatasetLoader {
         }
         int cut = train.count() - validation;
         Optional<ImageSet> held = validation == 0 ? Optional.empty() : Optional.of(train.slice(cut, train.count()));
-        return new Dataset(spec, train.slice(0, cut), held, test, Binarization.NONE);
+        return new Dataset(spec.info(), train.slice(0, cut), held, test, Binarization.NONE);
     }
 
     private ImageSet readIdx(DatasetSpec spec, Split split) {
@@ -92,7 +92,7 @@ public final class DatasetLoader {
             throw new DataException(spec.name() + " has a fixed validation split of " + valid.count() + " images; set data.validation to "
                     + valid.count() + ", or to 0 for none; got " + validation);
         }
-        return new Dataset(spec, train, validation == 0 ? Optional.empty() : Optional.of(valid), test, Binarization.NONE);
+        return new Dataset(spec.info(), train, validation == 0 ? Optional.empty() : Optional.of(valid), test, Binarization.NONE);
     }
 
     private ImageSet readAmat(DatasetSpec spec, Split split) {
