@@ -1,7 +1,10 @@
 package dev.vaelab.data;
 
+import dev.vaelab.core.error.DataException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -34,5 +37,26 @@ public record DatasetCache(Path root) {
             throw new IllegalArgumentException("cache names are letters, digits, '.', '-' and '_': " + name + ", " + contentKey);
         }
         return root.resolve(name + "-" + contentKey);
+    }
+
+    /**
+     * The store of one content of dataset {@code name}: opened when an earlier run wrote it, else
+     * written by {@code fill} (which must add exactly {@code layout.count()} images) and then opened.
+     * A store whose layout differs from {@code layout} is an error naming it.
+     */
+    public ImageStore store(String name, String contentKey, ImageStore.Layout layout, Consumer<ImageStore.Writer> fill) {
+        Path file = directory(name, contentKey).resolve(ImageStore.FILE_NAME);
+        if (!Files.exists(file)) {
+            try (ImageStore.Writer writer = ImageStore.writer(file, layout)) {
+                fill.accept(writer);
+                writer.commit();
+            }
+        }
+        ImageStore store = ImageStore.open(file);
+        if (!store.layout().equals(layout)) {
+            throw new DataException("the image store " + file + " holds " + store.layout() + ", expected " + layout
+                    + "; delete its folder to have it written again");
+        }
+        return store;
     }
 }
