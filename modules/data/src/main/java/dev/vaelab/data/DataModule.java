@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.ProvidesIntoMap;
 import com.google.inject.multibindings.StringMapKey;
+import dev.vaelab.data.sprites.SpritesProvider;
 
 /**
  * Binds the built-in datasets by their {@code data.dataset} names, and the catalog of published
@@ -15,7 +16,8 @@ import com.google.inject.multibindings.StringMapKey;
 public final class DataModule extends AbstractModule {
     @Override
     protected void configure() {
-        MapBinder.newMapBinder(binder(), String.class, DatasetProvider.class);
+        MapBinder<String, DatasetProvider> datasets = MapBinder.newMapBinder(binder(), String.class, DatasetProvider.class);
+        datasets.addBinding(SpritesProvider.NAME).to(SpritesProvider.class);
     }
 
     @Provides
