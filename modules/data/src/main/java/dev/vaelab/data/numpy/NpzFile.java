@@ -1,0 +1,115 @@
+package dev.vaelab.data.numpy;
+
+import dev.vaelab.core.error.DataException;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * A NumPy {@code .npz} archive, as {@code np.savez} (members stored) and {@code np.savez_compressed}
+ * (members deflated) write it: a zip of {@code KEY.npy} members. Opening reads every member's header;
+ * data is streamed from the zip only when an array is read, inflating deflated members on the fly, so
+ * a multi-gigabyte member costs no more heap than one chunk. Zip64 archives (members over 4 GB) work.
+ *
+ * <p>Members that hold pickled objects (dSprites' {@code metadata}) open like any other and fail only
+ * when read.
+ */
+public final class NpzFile implements AutoCloseable {
+    private static final int BUFFER = 1 << 16;
+
+    private final Path file;
+    private final ZipFile zip;
+    private final Map<String, NpyArray> arrays;
+
+    private NpzFile(Path file, ZipFile zip, Map<String, NpyArray> arrays) {
+        this.file = file;
+        this.zip = zip;
+        this.arrays = arrays;
+    }
+
+    /** Opens {@code file} and reads the header of each member. */
+    public static NpzFile open(Path file) {
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new DataException(file + ": no such file");
+        } catch (ZipException e) {
+            throw new DataException(file + ": not an .npz file (not a readable zip archive: " + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage());
+        }
+        try {
+            Map<String, NpyArray> arrays = new LinkedHashMap<>();
+            for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
+                ZipEntry entry = entries.nextElement();
+                if (entry.isDirectory() || !entry.getName().endsWith(".npy")) {
+                    continue;
+                }
+                String key = entry.getName().substring(0, entry.getName().length() - ".npy".length());
+                String where = file + "[" + key + "]";
+                NpyArray.Source source = () -> new BufferedInputStream(zip.getInputStream(entry), BUFFER);
+                arrays.put(key, new NpyArray(where, readHeader(where, source), source));
+            }
+            return new NpzFile(file, zip, Collections.unmodifiableMap(arrays));
+        } catch (RuntimeException e) {
+            closeQuietly(zip);
+            throw e;
+        }
+    }
+
+    private static NpyHeader readHeader(String where, NpyArray.Source source) {
+        try (InputStream in = source.open()) {
+            return NpyHeader.read(in);
+        } catch (EOFException e) {
+            throw new DataException(where + ": truncated .npy header");
+        } catch (ZipException e) {
+            throw new DataException(where + ": corrupt zip member (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new DataException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** The archive's path. */
+    public Path file() {
+        return file;
+    }
+
+    /** The arrays by key (the member name without {@code .npy}), in archive order. */
+    public Map<String, NpyArray> arrays() {
+        return arrays;
+    }
+
+    /** The array {@code key}; a missing key is an error that lists the keys present. */
+    public NpyArray array(String key) {
+        NpyArray array = arrays.get(key);
+        if (array == null) {
+            throw new DataException(file + ": no array '" + key + "'; it holds "
+                    + (arrays.isEmpty() ? "no arrays" : String.join(", ", arrays.keySet())));
+        }
+        return array;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(zip);
+    }
+
+    private static void closeQuietly(ZipFile zip) {
+        try {
+            zip.close();
+        } catch (IOException e) {
+            // Read-only: nothing was written that closing could lose.
+        }
+    }
+}
