@@ -70,6 +70,11 @@ public record DatasetSpec(
         return files.stream().filter(f -> f.split() == split && f.content() == content).findFirst();
     }
 
+    /** What experiments and models need to know of this dataset: MNIST-family files have no factors. */
+    public DatasetInfo info() {
+        return new DatasetInfo(name, shape, labelNames, List.of(), binary);
+    }
+
     /** This spec with other mirrors, e.g. a local server in tests or an institute's copy. */
     public DatasetSpec withMirrors(List<URI> newMirrors) {
         return new DatasetSpec(name, directory, format, files, shape, labelNames, binary, newMirrors);
