@@ -6,6 +6,8 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.ProvidesIntoMap;
 import com.google.inject.multibindings.StringMapKey;
+import dev.vaelab.data.numpy.DspritesProvider;
+import dev.vaelab.data.numpy.NumpyProvider;
 import dev.vaelab.data.sprites.SpritesProvider;
 
 /**
@@ -18,6 +20,8 @@ public final class DataModule extends AbstractModule {
     protected void configure() {
         MapBinder<String, DatasetProvider> datasets = MapBinder.newMapBinder(binder(), String.class, DatasetProvider.class);
         datasets.addBinding(SpritesProvider.NAME).to(SpritesProvider.class);
+        datasets.addBinding(NumpyProvider.NAME).to(NumpyProvider.class);
+        datasets.addBinding(DspritesProvider.NAME).to(DspritesProvider.class);
     }
 
     @Provides

@@ -20,20 +20,20 @@ import java.util.zip.ZipFile;
  * (members deflated) write it: a zip of {@code KEY.npy} members. Opening reads every member's header;
  * data is streamed from the zip only when an array is read, inflating deflated members on the fly, so
  * a multi-gigabyte member costs no more heap than one chunk. Zip64 archives (members over 4 GB) work.
+ * The archive is open only while its headers or an array are read, so an {@code NpzFile} holds no
+ * file handle and needs no closing.
  *
  * <p>Members that hold pickled objects (dSprites' {@code metadata}) open like any other and fail only
  * when read.
  */
-public final class NpzFile implements AutoCloseable {
+public final class NpzFile {
     private static final int BUFFER = 1 << 16;
 
     private final Path file;
-    private final ZipFile zip;
     private final Map<String, NpyArray> arrays;
 
-    private NpzFile(Path file, ZipFile zip, Map<String, NpyArray> arrays) {
+    private NpzFile(Path file, Map<String, NpyArray> arrays) {
         this.file = file;
-        this.zip = zip;
         this.arrays = arrays;
     }
 
@@ -49,7 +49,7 @@ public final class NpzFile implements AutoCloseable {
         } catch (IOException e) {
             throw new DataException(file + ": cannot read: " + e.getMessage());
         }
-        try {
+        try (zip) {
             Map<String, NpyArray> arrays = new LinkedHashMap<>();
             for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
                 ZipEntry entry = entries.nextElement();
@@ -58,12 +58,36 @@ public final class NpzFile implements AutoCloseable {
                 }
                 String key = entry.getName().substring(0, entry.getName().length() - ".npy".length());
                 String where = file + "[" + key + "]";
-                NpyArray.Source source = () -> new BufferedInputStream(zip.getInputStream(entry), BUFFER);
-                arrays.put(key, new NpyArray(where, readHeader(where, source), source));
+                String entryName = entry.getName();
+                NpyArray.Source source = () -> member(file, entryName);
+                arrays.put(key, new NpyArray(where, readHeader(where, () -> new BufferedInputStream(zip.getInputStream(entry), BUFFER)), source));
             }
-            return new NpzFile(file, zip, Collections.unmodifiableMap(arrays));
-        } catch (RuntimeException e) {
-            closeQuietly(zip);
+            return new NpzFile(file, Collections.unmodifiableMap(arrays));
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** A stream of one member that closes its own zip file when closed. */
+    private static InputStream member(Path file, String entryName) throws IOException {
+        ZipFile zip = new ZipFile(file.toFile());
+        try {
+            ZipEntry entry = zip.getEntry(entryName);
+            if (entry == null) {
+                throw new IOException("the member " + entryName + " has disappeared; was the file replaced?");
+            }
+            return new BufferedInputStream(zip.getInputStream(entry), BUFFER) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        zip.close();
+                    }
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            zip.close();
             throw e;
         }
     }
@@ -98,18 +122,5 @@ public final class NpzFile implements AutoCloseable {
                     + (arrays.isEmpty() ? "no arrays" : String.join(", ", arrays.keySet())));
         }
         return array;
-    }
-
-    @Override
-    public void close() {
-        closeQuietly(zip);
-    }
-
-    private static void closeQuietly(ZipFile zip) {
-        try {
-            zip.close();
-        } catch (IOException e) {
-            // Read-only: nothing was written that closing could lose.
-        }
     }
 }

@@ -38,7 +38,8 @@ class NumpyFixturesTest {
     @ValueSource(strings = {"all_dtypes_stored.npz", "all_dtypes_deflated.npz"})
     void everyDtypeReadsToTheValuesNumPyWrote(String name) {
         long[] v = values();
-        try (NpzFile npz = NpzFile.open(fixture(name))) {
+        {
+            NpzFile npz = NpzFile.open(fixture(name));
             assertEquals(List.of("u1", "b1", "i1", "i2", "i4", "i8", "u2", "u4", "u8", "f4", "f8", "f8be", "i4be"), List.copyOf(npz.arrays().keySet()));
             for (String key : List.of("i1", "i2", "i4", "i8", "i4be")) {
                 assertArrayEquals(SHAPE, npz.array(key).shape(), key);
@@ -66,7 +67,8 @@ class NumpyFixturesTest {
 
     @Test
     void dspritesStructureWithItsPickledMetadataOpens() {
-        try (NpzFile npz = NpzFile.open(fixture("dsprites_like.npz"))) {
+        {
+            NpzFile npz = NpzFile.open(fixture("dsprites_like.npz"));
             assertEquals(NpyDtype.Kind.OBJECT, npz.array("metadata").dtype().kind());
             DataException e = assertThrows(DataException.class, () -> npz.array("metadata").readDoubles());
             assertEquals(fixture("dsprites_like.npz") + "[metadata]: dtype |O holds pickled Python objects, which cannot be read; "
@@ -117,7 +119,8 @@ class NumpyFixturesTest {
     @Test
     void aMissingKeyListsTheKeysPresent() {
         Path file = fixture("dsprites_like.npz");
-        try (NpzFile npz = NpzFile.open(file)) {
+        {
+            NpzFile npz = NpzFile.open(file);
             DataException e = assertThrows(DataException.class, () -> npz.array("images"));
             assertEquals(file + ": no array 'images'; it holds imgs, latents_classes, latents_values, metadata", e.getMessage());
         }
