@@ -7,6 +7,7 @@ import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.ProvidesIntoMap;
 import com.google.inject.multibindings.StringMapKey;
 import dev.vaelab.data.cifar.Cifar10Provider;
+import dev.vaelab.data.folder.ImageFolderProvider;
 import dev.vaelab.data.numpy.DspritesProvider;
 import dev.vaelab.data.numpy.NumpyProvider;
 import dev.vaelab.data.sprites.SpritesProvider;
@@ -24,6 +25,7 @@ public final class DataModule extends AbstractModule {
         datasets.addBinding(NumpyProvider.NAME).to(NumpyProvider.class);
         datasets.addBinding(DspritesProvider.NAME).to(DspritesProvider.class);
         datasets.addBinding(Cifar10Provider.NAME).to(Cifar10Provider.class);
+        datasets.addBinding(ImageFolderProvider.NAME).to(ImageFolderProvider.class);
     }
 
     @Provides
