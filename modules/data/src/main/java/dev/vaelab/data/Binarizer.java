@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * validation and test once from {@code "binarize-eval"}, so that their metrics compare across epochs,
  * and leaves the training images grayscale for the {@link BatchPlanner} to resample each epoch. Each
  * image draws one key from the stream in file order (training file, then test), so an image's sample
- * does not depend on how many images the validation split takes. A set mapped from an
+ * does not depend on how many images the validation split takes. A set read from an
  * {@link ImageStore} is not copied: its sample is drawn per image, from the same keys, when it is read.
  */
 public final class Binarizer {
@@ -57,7 +57,7 @@ public final class Binarizer {
             return images;
         }
         if (!images.inMemory()) {
-            // the same keys in the same order, sampled when an image is read: no heap copy of a mapped set
+            // the same keys in the same order, sampled when an image is read: no heap copy of a set on disk
             long[] keys = new long[images.count()];
             for (int i = 0; i < keys.length; i++) {
                 keys[i] = random.nextLong();

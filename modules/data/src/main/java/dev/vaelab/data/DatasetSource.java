@@ -8,7 +8,7 @@ public interface DatasetSource {
     /**
      * Loads the splits with their pixels as published ({@link Binarization#NONE}) and the validation
      * images the common {@code data.validation} asked for held out. Sets larger than memory are written
-     * into {@link LoadContext#cache()} once and mapped from there.
+     * into {@link LoadContext#cache()} once and read from there.
      */
     Dataset load(LoadContext context);
 }

@@ -11,9 +11,9 @@ import java.util.Optional;
  *
  * <p>Pixels are uint8, each image row-major with channels first ({@code [C, H, W]}); a model sees
  * {@code pixel / 255}. Binary images hold the values 0 and 255. The pixels live on the heap (bytes keep
- * MNIST's 60000 training images at 47 MB where floats would take 188 MB) or in a memory-mapped
+ * MNIST's 60000 training images at 47 MB where floats would take 188 MB) or in an
  * {@link ImageStore} for sets larger than memory; everything here, and the batch writers, read one
- * image at a time, so a mapped set is never copied whole. Labels and factor classes are small and
+ * image at a time, so a set on disk is never copied whole. Labels and factor classes are small and
  * stay on the heap.
  *
  * <p>A set is a view of its storage: {@link #slice} and {@link #select} share it without copying,
@@ -258,7 +258,7 @@ public final class ImageSet {
         return new ImageSet(shape, pixels, labels, factorClasses, labelNames, factors, storage, 0, storage.length);
     }
 
-    /** Whether the pixels are on the heap (else mapped from a store, or sampled from one when read). */
+    /** Whether the pixels are on the heap (else read from a store, or sampled from one when read). */
     public boolean inMemory() {
         return pixels.array() != null;
     }
@@ -298,7 +298,7 @@ public final class ImageSet {
         pixels.put(storage(example), out, at);
     }
 
-    /** The heap array of the pixels, or null for a mapped or sampled set; image i starts at {@link #offset}(i). */
+    /** The heap array of the pixels, or null for a stored or sampled set; image i starts at {@link #offset}(i). */
     byte[] pixelArray() {
         return pixels.array();
     }
@@ -320,6 +320,6 @@ public final class ImageSet {
     @Override
     public String toString() {
         return "ImageSet[" + count + " x " + shape + (labels == null ? ", unlabelled" : ", " + labelNames.size() + " classes")
-                + (factors.isEmpty() ? "" : ", " + factors.size() + " factors") + (inMemory() ? "" : ", mapped") + "]";
+                + (factors.isEmpty() ? "" : ", " + factors.size() + " factors") + (inMemory() ? "" : ", on disk") + "]";
     }
 }

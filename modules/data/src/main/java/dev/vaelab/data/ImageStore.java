@@ -19,14 +19,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A file of uint8 images, read through memory maps, so that a dataset larger than the heap can be
+ * A file of uint8 images, read one image at a time, so that a dataset larger than the heap can be
  * trained on. Written once by a streaming {@link Writer}, image by image, and renamed into place
  * only when complete, so a reader never sees a partial store.
  *
  * <p>Layout, big-endian: a 64-byte header (magic {@code VAELABU8}, version, C, H, W as ints, the
  * image count as a long, whether labels follow, the number of factors), then the pixels
  * {@code [N, C, H, W]}, then N labels as ints if any, then {@code [N, F]} factor classes as ints.
- * Offsets are longs: dSprites' pixels alone are 3.0 GB.
+ * Offsets are longs: dSprites' pixels alone are 3.0 GB. See {@link FilePixels} for why the pixels are
+ * read rather than memory-mapped.
  */
 public final class ImageStore {
     /** The store's file name inside its cache directory. */
@@ -74,53 +75,68 @@ public final class ImageStore {
         this.factorClasses = factorClasses;
     }
 
-    /** Opens {@code file} with maps of up to 2 GiB. */
+    /** Opens {@code file}; its pixels are read when used, its labels and factor classes now. */
     public static ImageStore open(Path file) {
-        return open(file, MappedPixels.MAX_CHUNK_BYTES);
-    }
-
-    /** Opens {@code file} mapping at most {@code chunkBytes} per map (tests force many chunks on small files). */
-    static ImageStore open(Path file, long chunkBytes) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            while (header.hasRemaining() && channel.read(header) >= 0) {
-                // read the whole header or reach the end
-            }
-            header.flip();
-            if (header.remaining() < HEADER_BYTES || header.getLong() != MAGIC) {
-                throw corrupt(file, "it is not a vaelab image store");
-            }
-            int version = header.getInt();
-            if (version != VERSION) {
-                throw corrupt(file, "it is version " + version + " of the store format, this vaelab reads version " + VERSION);
-            }
-            int c = header.getInt();
-            int h = header.getInt();
-            int w = header.getInt();
-            long count = header.getLong();
-            int hasLabels = header.getInt();
-            int factors = header.getInt();
-            if (c <= 0 || h <= 0 || w <= 0 || (long) c * h * w > Integer.MAX_VALUE || count < 0 || count > Integer.MAX_VALUE
-                    || (hasLabels != 0 && hasLabels != 1) || factors < 0 || factors > 1024) {
-                throw corrupt(file, "its header is invalid");
-            }
-            Layout layout = new Layout(new ImageShape(c, h, w), (int) count, hasLabels == 1, factors);
-            if (channel.size() != layout.fileBytes()) {
-                throw corrupt(file, "it has " + channel.size() + " bytes where its header promises " + layout.fileBytes());
-            }
-            Pixels pixels = new MappedPixels(channel, HEADER_BYTES, layout.count(), layout.shape().size(), chunkBytes);
-            long at = HEADER_BYTES + layout.pixelBytes();
-            int[] labels = null;
-            if (layout.labels()) {
-                labels = readInts(channel, at, layout.count());
-                at += 4L * layout.count();
-            }
-            int[] factorClasses = factors == 0 ? null : readInts(channel, at, Math.multiplyExact(layout.count(), factors));
-            return new ImageStore(file, layout, pixels, labels, factorClasses);
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            return read(file, channel);
         } catch (IOException e) {
+            closeQuietly(channel);
             throw new DataException("cannot read the image store " + file + ": " + e.getMessage()
                     + "; delete its folder to have it written again", e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
         }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing; the first error is the one to report
+            }
+        }
+    }
+
+    private static ImageStore read(Path file, FileChannel channel) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        while (header.hasRemaining() && channel.read(header) >= 0) {
+            // read the whole header or reach the end
+        }
+        header.flip();
+        if (header.remaining() < HEADER_BYTES || header.getLong() != MAGIC) {
+            throw corrupt(file, "it is not a vaelab image store");
+        }
+        int version = header.getInt();
+        if (version != VERSION) {
+            throw corrupt(file, "it is version " + version + " of the store format, this vaelab reads version " + VERSION);
+        }
+        int c = header.getInt();
+        int h = header.getInt();
+        int w = header.getInt();
+        long count = header.getLong();
+        int hasLabels = header.getInt();
+        int factors = header.getInt();
+        if (c <= 0 || h <= 0 || w <= 0 || (long) c * h * w > Integer.MAX_VALUE || count < 0 || count > Integer.MAX_VALUE
+                || (hasLabels != 0 && hasLabels != 1) || factors < 0 || factors > 1024) {
+            throw corrupt(file, "its header is invalid");
+        }
+        Layout layout = new Layout(new ImageShape(c, h, w), (int) count, hasLabels == 1, factors);
+        if (channel.size() != layout.fileBytes()) {
+            throw corrupt(file, "it has " + channel.size() + " bytes where its header promises " + layout.fileBytes());
+        }
+        Pixels pixels = new FilePixels(file, channel, HEADER_BYTES, layout.count(), layout.shape().size());
+        long at = HEADER_BYTES + layout.pixelBytes();
+        int[] labels = null;
+        if (layout.labels()) {
+            labels = readInts(channel, at, layout.count());
+            at += 4L * layout.count();
+        }
+        int[] factorClasses = factors == 0 ? null : readInts(channel, at, Math.multiplyExact(layout.count(), factors));
+        return new ImageStore(file, layout, pixels, labels, factorClasses);
     }
 
     private static int[] readInts(FileChannel channel, long at, int n) throws IOException {
@@ -149,13 +165,13 @@ public final class ImageStore {
         return layout;
     }
 
-    /** Pixels of the store, for tests of the chunking. */
+    /** Pixels of the store, for tests of the offsets. */
     Pixels pixelSource() {
         return pixels;
     }
 
     /**
-     * The images, mapped, with labels and factor classes on the heap.
+     * The images, read from the file when used, with labels and factor classes on the heap.
      *
      * @param labelNames the class names, empty when the store has no labels
      * @param factors the factors, as many as the store has classes per image

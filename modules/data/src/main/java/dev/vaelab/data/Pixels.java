@@ -3,7 +3,7 @@ package dev.vaelab.data;
 import java.nio.ByteBuffer;
 
 /**
- * Where the uint8 pixels of an {@link ImageSet} live: a heap array, a memory-mapped store, or a view
+ * Where the uint8 pixels of an {@link ImageSet} live: a heap array, an image store on disk, or a view
  * that samples another source. Images are addressed by their index in the storage, whole images at a
  * time, so that no caller needs the whole set in one array.
  */

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * A fixed Bernoulli sample of another image set, drawn per image when it is read: image i is
  * {@code Bernoulli.sample(source image i, keys[i])}, the same bytes each time. Static binarization of
- * a memory-mapped set uses it instead of a binarized copy, which would bring the whole set onto the
+ * a set on disk uses it instead of a binarized copy, which would bring the whole set onto the
  * heap. Reading is not thread-safe, like the batch writers that read it.
  */
 final class SampledPixels implements Pixels {

@@ -29,7 +29,7 @@ public final class Splits {
     /**
      * A dataset without a test split: {@code max(1, round(testFraction * N))} images drawn by a
      * shuffle from the stream {@code "test-split"} are the test split, the rest (in their original
-     * order, so that a mapped set is read mostly in sequence) train and validation.
+     * order, so that a stored set is read mostly in sequence) train and validation.
      */
     public static Dataset heldOut(DatasetInfo info, ImageSet all, double testFraction, int validation, RandomStreams streams) {
         int n = all.count();

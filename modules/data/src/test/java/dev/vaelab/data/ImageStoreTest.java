@@ -55,8 +55,8 @@ class ImageStoreTest {
         return file;
     }
 
-    private ImageSet mapped(long chunkBytes) {
-        return ImageStore.open(write(dir.resolve("s/" + ImageStore.FILE_NAME)), chunkBytes).images(TestFiles.TINY_LABELS, FACTORS);
+    private ImageSet stored() {
+        return ImageStore.open(write(dir.resolve("s/" + ImageStore.FILE_NAME))).images(TestFiles.TINY_LABELS, FACTORS);
     }
 
     @Test
@@ -89,28 +89,64 @@ class ImageStoreTest {
     }
 
     @Test
-    void imagesSpreadOverManyMapsReadTheSame() {
-        // 60 bytes an image, 130-byte maps: two images a map, the last one alone, as a 3 GB set over 2 GiB maps
-        ImageStore store = ImageStore.open(write(dir.resolve("c/" + ImageStore.FILE_NAME)), 130);
-        assertEquals(19, ((MappedPixels) store.pixelSource()).chunks());
-        ImageSet set = store.images(TestFiles.TINY_LABELS, FACTORS);
-        byte[] image = new byte[SHAPE.size()];
-        for (int i = 0; i < N; i++) {
-            set.copyImage(i, image, 0);
-            assertArrayEquals(java.util.Arrays.copyOfRange(pixels, i * SHAPE.size(), (i + 1) * SHAPE.size()), image, "image " + i);
+    void imagesBeyondTwoGibibytesAreRead() throws IOException {
+        // a sparse file of 600,000 64x64 images (2.46 GB): offsets past 2^31 must be longs all the way
+        ImageShape shape = new ImageShape(1, 64, 64);
+        int count = 600_000;
+        Path file = dir.resolve("big/" + ImageStore.FILE_NAME);
+        Files.createDirectories(file.getParent());
+        ImageStore.Layout layout = new ImageStore.Layout(shape, count, false, 0);
+        int[] probes = {0, 524_287, 524_288, count - 1}; // 524,288 images of 4096 bytes are exactly 2^31 bytes
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.writeLong(ImageStore.MAGIC);
+            raf.writeInt(ImageStore.VERSION);
+            raf.writeInt(1);
+            raf.writeInt(64);
+            raf.writeInt(64);
+            raf.writeLong(count);
+            raf.writeInt(0);
+            raf.writeInt(0);
+            raf.setLength(ImageStore.HEADER_BYTES + (long) count * shape.size());
+            for (int image : probes) {
+                raf.seek(ImageStore.HEADER_BYTES + (long) image * shape.size());
+                raf.write(pattern(image, shape.size()));
+            }
         }
-        assertThrows(IllegalArgumentException.class, () -> ImageStore.open(store.file(), 59), "a map must hold a whole image");
+        assertTrue(Files.size(file) > (1L << 31));
+        ImageStore store = ImageStore.open(file);
+        assertEquals(layout, store.layout());
+        ImageSet set = store.images(List.of(), List.of());
+        byte[] image = new byte[shape.size()];
+        for (int probe : probes) {
+            set.copyImage(probe, image, 0);
+            assertArrayEquals(pattern(probe, shape.size()), image, "image " + probe);
+            ByteBuffer out = ByteBuffer.allocateDirect(3 * shape.size());
+            set.putImage(probe, out, shape.size());
+            byte[] middle = new byte[shape.size()];
+            out.get(shape.size(), middle);
+            assertArrayEquals(pattern(probe, shape.size()), middle);
+            assertEquals(0, out.position(), "writing leaves the position alone");
+        }
+        assertEquals(ImageStore.HEADER_BYTES + (1L << 31), ((FilePixels) store.pixelSource()).offset(524_288));
+    }
+
+    private static byte[] pattern(int image, int size) {
+        byte[] out = new byte[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = (byte) (image * 31 + i * 7 + 1);
+        }
+        return out;
     }
 
     @Test
-    void mappedAndHeapSetsGiveTheSameBatches() {
+    void storedAndHeapSetsGiveTheSameBatches() {
         ImageSet heap = heap();
-        ImageSet mapped = mapped(130);
+        ImageSet onDisk = stored();
         for (Binarization mode : Binarization.values()) {
             Dataset a = split(heap, mode);
-            Dataset b = split(mapped, mode);
+            Dataset b = split(onDisk, mode);
             assertTrue(a.train().inMemory());
-            assertFalse(b.train().inMemory(), "a mapped set stays mapped under " + mode);
+            assertFalse(b.train().inMemory(), "a stored set stays on disk under " + mode);
             BatchPlanner pa = new BatchPlanner(a, 4, new RandomStreams(3));
             BatchPlanner pb = new BatchPlanner(b, 4, new RandomStreams(3));
             for (int epoch = 0; epoch < 2; epoch++) {
@@ -146,8 +182,8 @@ class ImageStoreTest {
     }
 
     @Test
-    void staticBinarizationOfAMappedSetIsBinaryAndStable() {
-        Dataset data = split(mapped(MappedPixels.MAX_CHUNK_BYTES), Binarization.STATIC);
+    void staticBinarizationOfAStoredSetIsBinaryAndStable() {
+        Dataset data = split(stored(), Binarization.STATIC);
         ImageSet train = data.train();
         assertFalse(train.inMemory());
         ByteBuffer first = train.pixels();
@@ -195,7 +231,7 @@ class ImageStoreTest {
 
     @Test
     void selectAndSliceShareTheStorage() {
-        ImageSet set = mapped(MappedPixels.MAX_CHUNK_BYTES);
+        ImageSet set = stored();
         ImageSet picked = set.select(new int[] {9, 2, 30}).slice(1, 3);
         assertEquals(2, picked.count());
         assertEquals(labels[2], picked.label(0));
