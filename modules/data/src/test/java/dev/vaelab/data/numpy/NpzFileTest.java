@@ -56,23 +56,21 @@ class NpzFileTest {
         members.put("latents_classes", npy("<i8", new long[] {n, 6}, longs(classes)));
         members.put("latents_values", npy("<f8", new long[] {n, 6}, doubles(values)));
         Path file = write("dsprites.npz", npz(members, deflated));
-        {
-            NpzFile npz = NpzFile.open(file);
-            assertArrayEquals(classes, npz.array("latents_classes").readLongs());
-            assertArrayEquals(values, npz.array("latents_values").readDoubles());
-            NpyImages images = NpyImages.of(npz.array("imgs"), Optional.empty());
-            assertEquals(ImageLayout.NHW, images.layout());
-            assertEquals(n, images.count());
-            assertEquals(NpyImages.Scaling.BINARY, images.scan());
-            long[] seen = {0};
-            images.forEach(NpyImages.Scaling.BINARY, (index, pixels) -> {
-                assertEquals(seen[0]++, index);
-                for (int p = 0; p < 4096; p++) {
-                    assertEquals(imgs[(int) index * 4096 + p] * 255, pixels[p] & 0xff);
-                }
-            });
-            assertEquals(n, seen[0]);
-        }
+        NpzFile npz = NpzFile.open(file);
+        assertArrayEquals(classes, npz.array("latents_classes").readLongs());
+        assertArrayEquals(values, npz.array("latents_values").readDoubles());
+        NpyImages images = NpyImages.of(npz.array("imgs"), Optional.empty());
+        assertEquals(ImageLayout.NHW, images.layout());
+        assertEquals(n, images.count());
+        assertEquals(NpyImages.Scaling.BINARY, images.scan());
+        long[] seen = {0};
+        images.forEach(NpyImages.Scaling.BINARY, (index, pixels) -> {
+            assertEquals(seen[0]++, index);
+            for (int p = 0; p < 4096; p++) {
+                assertEquals(imgs[(int) index * 4096 + p] * 255, pixels[p] & 0xff);
+            }
+        });
+        assertEquals(n, seen[0]);
     }
 
     @Test
@@ -104,23 +102,19 @@ class NpzFileTest {
         DataException e = assertThrows(DataException.class, () -> NpyFile.open(file));
         assertEquals(file + ": truncated: the header declares |u1 (" + n + ",) (" + n + " bytes of data) but the file has 0", e.getMessage());
         Path member = write("huge.npz", npz(Map.of("x", npy("|u1", new long[] {n}, new byte[0])), true));
-        {
-            NpzFile npz = NpzFile.open(member);
-            e = assertThrows(DataException.class, () -> npz.array("x").readLongs());
-            assertEquals(member + "[x]: shape (" + n + ",) has " + n + " elements, more than the " + NpyArray.MAX_WHOLE_ELEMENTS
-                    + " read whole; labels and factors are expected to be small", e.getMessage());
-        }
+        NpzFile npz = NpzFile.open(member);
+        e = assertThrows(DataException.class, () -> npz.array("x").readLongs());
+        assertEquals(member + "[x]: shape (" + n + ",) has " + n + " elements, more than the " + NpyArray.MAX_WHOLE_ELEMENTS
+                + " read whole; labels and factors are expected to be small", e.getMessage());
     }
 
     @Test
     void aTruncatedMemberSaysHowMuchIsMissing() throws IOException {
         byte[] full = npy("<i8", new long[] {4, 2}, longs(1, 2, 3, 4, 5, 6, 7, 8));
         Path file = write("short.npz", npz(Map.of("labels", Arrays.copyOf(full, full.length - 12)), false));
-        {
-            NpzFile npz = NpzFile.open(file);
-            DataException e = assertThrows(DataException.class, () -> npz.array("labels").readLongs());
-            assertEquals(file + "[labels]: truncated: the header declares <i8 (4, 2) (64 bytes of data) but only 52 bytes follow", e.getMessage());
-        }
+        NpzFile npz = NpzFile.open(file);
+        DataException e = assertThrows(DataException.class, () -> npz.array("labels").readLongs());
+        assertEquals(file + "[labels]: truncated: the header declares <i8 (4, 2) (64 bytes of data) but only 52 bytes follow", e.getMessage());
     }
 
     @Test
@@ -157,13 +151,11 @@ class NpzFileTest {
     @Test
     void unsupportedDtypesOpenButAreNotRead() throws IOException {
         Path file = write("c.npz", npz(Map.of("z", npy("<c16", new long[] {1}, new byte[16])), false));
-        {
-            NpzFile npz = NpzFile.open(file);
-            DataException e = assertThrows(DataException.class, () -> npz.array("z").readDoubles());
-            assertEquals(file + "[z]: dtype <c16 is not supported (bool, int8 to int64, uint8 to uint64, float32 and float64 are)", e.getMessage());
-            e = assertThrows(DataException.class, () -> NpyImages.of(npz.array("z"), Optional.empty()));
-            assertEquals(file + "[z]: images must be uint8 (0 to 255), bool, or float32/float64 (0 to 1); found dtype <c16", e.getMessage());
-        }
+        NpzFile npz = NpzFile.open(file);
+        DataException e = assertThrows(DataException.class, () -> npz.array("z").readDoubles());
+        assertEquals(file + "[z]: dtype <c16 is not supported (bool, int8 to int64, uint8 to uint64, float32 and float64 are)", e.getMessage());
+        e = assertThrows(DataException.class, () -> NpyImages.of(npz.array("z"), Optional.empty()));
+        assertEquals(file + "[z]: images must be uint8 (0 to 255), bool, or float32/float64 (0 to 1); found dtype <c16", e.getMessage());
     }
 
     @Test

@@ -38,59 +38,55 @@ class NumpyFixturesTest {
     @ValueSource(strings = {"all_dtypes_stored.npz", "all_dtypes_deflated.npz"})
     void everyDtypeReadsToTheValuesNumPyWrote(String name) {
         long[] v = values();
-        {
-            NpzFile npz = NpzFile.open(fixture(name));
-            assertEquals(List.of("u1", "b1", "i1", "i2", "i4", "i8", "u2", "u4", "u8", "f4", "f8", "f8be", "i4be"), List.copyOf(npz.arrays().keySet()));
-            for (String key : List.of("i1", "i2", "i4", "i8", "i4be")) {
-                assertArrayEquals(SHAPE, npz.array(key).shape(), key);
-                assertArrayEquals(v, npz.array(key).readLongs(), key);
-            }
-            long[] shifted = new long[24];
-            long[] flags = new long[24];
-            double[] quarters = new double[24];
-            for (int i = 0; i < 24; i++) {
-                shifted[i] = v[i] + 3;
-                flags[i] = v[i] > 2 ? 1 : 0;
-                quarters[i] = v[i] / 4.0;
-            }
-            for (String key : List.of("u1", "u2", "u4", "u8")) {
-                assertArrayEquals(shifted, npz.array(key).readLongs(), key);
-            }
-            assertArrayEquals(flags, npz.array("b1").readLongs());
-            for (String key : List.of("f4", "f8", "f8be")) {
-                assertArrayEquals(quarters, npz.array(key).readDoubles(), key);
-            }
-            assertEquals("|u1", npz.array("u1").dtype().descr());
-            assertEquals(">f8", npz.array("f8be").dtype().descr());
+        NpzFile npz = NpzFile.open(fixture(name));
+        assertEquals(List.of("u1", "b1", "i1", "i2", "i4", "i8", "u2", "u4", "u8", "f4", "f8", "f8be", "i4be"), List.copyOf(npz.arrays().keySet()));
+        for (String key : List.of("i1", "i2", "i4", "i8", "i4be")) {
+            assertArrayEquals(SHAPE, npz.array(key).shape(), key);
+            assertArrayEquals(v, npz.array(key).readLongs(), key);
         }
+        long[] shifted = new long[24];
+        long[] flags = new long[24];
+        double[] quarters = new double[24];
+        for (int i = 0; i < 24; i++) {
+            shifted[i] = v[i] + 3;
+            flags[i] = v[i] > 2 ? 1 : 0;
+            quarters[i] = v[i] / 4.0;
+        }
+        for (String key : List.of("u1", "u2", "u4", "u8")) {
+            assertArrayEquals(shifted, npz.array(key).readLongs(), key);
+        }
+        assertArrayEquals(flags, npz.array("b1").readLongs());
+        for (String key : List.of("f4", "f8", "f8be")) {
+            assertArrayEquals(quarters, npz.array(key).readDoubles(), key);
+        }
+        assertEquals("|u1", npz.array("u1").dtype().descr());
+        assertEquals(">f8", npz.array("f8be").dtype().descr());
     }
 
     @Test
     void dspritesStructureWithItsPickledMetadataOpens() {
-        {
-            NpzFile npz = NpzFile.open(fixture("dsprites_like.npz"));
-            assertEquals(NpyDtype.Kind.OBJECT, npz.array("metadata").dtype().kind());
-            DataException e = assertThrows(DataException.class, () -> npz.array("metadata").readDoubles());
-            assertEquals(fixture("dsprites_like.npz") + "[metadata]: dtype |O holds pickled Python objects, which cannot be read; "
-                    + "save numbers as a numeric array", e.getMessage());
-            long[] classes = npz.array("latents_classes").readLongs();
-            double[] values = npz.array("latents_values").readDoubles();
-            for (int n = 0; n < 5; n++) {
-                long[] expected = {0, n % 3, n % 2, n, n % 4, 4 - n};
-                for (int f = 0; f < 6; f++) {
-                    assertEquals(expected[f], classes[n * 6 + f]);
-                    assertEquals(expected[f] / 2.0, values[n * 6 + f]);
-                }
+        NpzFile npz = NpzFile.open(fixture("dsprites_like.npz"));
+        assertEquals(NpyDtype.Kind.OBJECT, npz.array("metadata").dtype().kind());
+        DataException e = assertThrows(DataException.class, () -> npz.array("metadata").readDoubles());
+        assertEquals(fixture("dsprites_like.npz") + "[metadata]: dtype |O holds pickled Python objects, which cannot be read; "
+                + "save numbers as a numeric array", e.getMessage());
+        long[] classes = npz.array("latents_classes").readLongs();
+        double[] values = npz.array("latents_values").readDoubles();
+        for (int n = 0; n < 5; n++) {
+            long[] expected = {0, n % 3, n % 2, n, n % 4, 4 - n};
+            for (int f = 0; f < 6; f++) {
+                assertEquals(expected[f], classes[n * 6 + f]);
+                assertEquals(expected[f] / 2.0, values[n * 6 + f]);
             }
-            NpyImages images = NpyImages.of(npz.array("imgs"), Optional.empty());
-            assertEquals("1x4x4", images.shape().toString());
-            assertEquals(NpyImages.Scaling.BINARY, images.scan());
-            images.forEach(NpyImages.Scaling.BINARY, (index, pixels) -> {
-                for (int p = 0; p < 16; p++) {
-                    assertEquals((index * 16 + p) % 3 == 0 ? 255 : 0, pixels[p] & 0xff);
-                }
-            });
         }
+        NpyImages images = NpyImages.of(npz.array("imgs"), Optional.empty());
+        assertEquals("1x4x4", images.shape().toString());
+        assertEquals(NpyImages.Scaling.BINARY, images.scan());
+        images.forEach(NpyImages.Scaling.BINARY, (index, pixels) -> {
+            for (int p = 0; p < 16; p++) {
+                assertEquals((index * 16 + p) % 3 == 0 ? 255 : 0, pixels[p] & 0xff);
+            }
+        });
     }
 
     @ParameterizedTest
@@ -119,10 +115,8 @@ class NumpyFixturesTest {
     @Test
     void aMissingKeyListsTheKeysPresent() {
         Path file = fixture("dsprites_like.npz");
-        {
-            NpzFile npz = NpzFile.open(file);
-            DataException e = assertThrows(DataException.class, () -> npz.array("images"));
-            assertEquals(file + ": no array 'images'; it holds imgs, latents_classes, latents_values, metadata", e.getMessage());
-        }
+        NpzFile npz = NpzFile.open(file);
+        DataException e = assertThrows(DataException.class, () -> npz.array("images"));
+        assertEquals(file + ": no array 'images'; it holds imgs, latents_classes, latents_values, metadata", e.getMessage());
     }
 }
