@@ -32,6 +32,12 @@ public final class NpyArray {
         void accept(long firstRow, int rows, ByteBuffer data);
     }
 
+    /** Like {@link ChunkConsumer}, and says whether to go on reading. */
+    @FunctionalInterface
+    public interface ChunkVisitor {
+        boolean visit(long firstRow, int rows, ByteBuffer data);
+    }
+
     private final String where;
     private final NpyHeader header;
     private final Source source;
@@ -120,6 +126,14 @@ public final class NpyArray {
      * The buffer is reused between chunks: copy what must outlive the call.
      */
     public void forEachChunk(int maxChunkBytes, ChunkConsumer consumer) {
+        visitChunks(maxChunkBytes, (first, rows, data) -> {
+            consumer.accept(first, rows, data);
+            return true;
+        });
+    }
+
+    /** Streams chunks as {@link #forEachChunk} does until {@code visitor} returns false. */
+    public void visitChunks(int maxChunkBytes, ChunkVisitor visitor) {
         requireNumeric();
         if (header.fortranOrder() && rank() > 1) {
             throw error("the array is stored in Fortran (column-major) order, which is not supported; save it with "
@@ -144,7 +158,9 @@ public final class NpyArray {
                     throw error("truncated: the header declares " + header + " (" + header.dataBytes() + " bytes of data) but only "
                             + had + " bytes follow");
                 }
-                consumer.accept(row, count, buffer);
+                if (!visitor.visit(row, count, buffer)) {
+                    return;
+                }
             }
         } catch (java.io.EOFException e) {
             throw error("truncated: it ends inside its header");

@@ -97,15 +97,20 @@ public final class NpyImages {
         }
         int rowElements = (int) array.rowElements();
         if (dtype.isUint8()) {
-            int[] max = {0};
-            array.forEachChunk(CHUNK_BYTES, (first, rows, data) -> {
+            boolean[] binary = {true};
+            // Stops at the first value above 1: grey images are known as such after a few bytes.
+            array.visitChunks(CHUNK_BYTES, (first, rows, data) -> {
                 byte[] bytes = data.array();
                 int n = rows * rowElements;
-                for (int i = 0; i < n && max[0] <= 1; i++) {
-                    max[0] = Math.max(max[0], bytes[i] & 0xff);
+                for (int i = 0; i < n; i++) {
+                    if ((bytes[i] & 0xff) > 1) {
+                        binary[0] = false;
+                        return false;
+                    }
                 }
+                return true;
             });
-            return max[0] <= 1 ? Scaling.BINARY : Scaling.AS_IS;
+            return binary[0] ? Scaling.BINARY : Scaling.AS_IS;
         }
         array.forEachChunk(CHUNK_BYTES, (first, rows, data) -> {
             int n = rows * rowElements;

@@ -132,4 +132,18 @@ class NpyImagesTest {
         assertEquals(images.count(), out.size());
         return out;
     }
+
+    @Test
+    void theScanOfGreyUint8StopsAtTheFirstValueAboveOne() throws IOException {
+        // 10 MB declared, 6 MB present: a scan that read on would hit the truncation after its first 4 MB chunk.
+        byte[] data = new byte[6 << 20];
+        data[0] = 2;
+        byte[] full = npy("|u1", new long[] {10 << 10, 32, 32}, data);
+        Path file = Files.write(dir.resolve("grey.npz"), NpyBytes.npz(java.util.Map.of("x", full), false));
+        NpyImages images = NpyImages.of(NpzFile.open(file).array("x"), Optional.empty());
+        assertEquals(NpyImages.Scaling.AS_IS, images.scan());
+        DataException e = assertThrows(DataException.class, () -> images.forEach(NpyImages.Scaling.AS_IS, (index, pixels) -> { }));
+        assertEquals(file + "[x]: truncated: the header declares |u1 (10240, 32, 32) (10485760 bytes of data) but only 6291456 bytes follow",
+                e.getMessage());
+    }
 }
