@@ -20,7 +20,9 @@ final class FilePixels implements Pixels {
     private final long start;
     private final int images;
     private final int imageSize;
+    /** The image {@link #pixel} read last, so that reading an image pixel by pixel costs one read. */
     private final byte[] one;
+    private int oneIndex = -1;
 
     FilePixels(Path file, FileChannel channel, long start, int images, int imageSize) {
         this.file = file;
@@ -58,7 +60,11 @@ final class FilePixels implements Pixels {
 
     @Override
     public synchronized int pixel(int image, int index) {
-        copy(image, one, 0);
+        if (image != oneIndex) {
+            oneIndex = -1;
+            copy(image, one, 0);
+            oneIndex = image;
+        }
         return one[index] & 0xff;
     }
 

@@ -53,7 +53,7 @@ class ExperimentSpecTest {
         ExperimentSpec spec = ExperimentSpec.parse(ConfigLoader.parse(designExample(), DESIGN_FILE));
         assertEquals("mnist-beta", spec.name());
         assertEquals(0L, spec.seed());
-        // the data module reads this section (DataSpecTest there); core only keeps it
+        // the data module reads this section (DatasetRegistryTest there); core only keeps it
         assertEquals("data", spec.data().path());
         assertEquals("dynamic", spec.data().string("binarize"));
         assertEquals(new EvalSpec(1000, 500), spec.eval());
