@@ -106,4 +106,13 @@ class FolderImagesTest {
         BadImageException e = assertThrows(BadImageException.class, () -> ImageDecoder.decode(file));
         assertEquals(file + ": 20000x20000 pixels, more than the 100000000 an image may have", e.getMessage());
     }
+
+    @Test
+    void jpegsAreReadByTwelveMonkeysFirst() throws IOException {
+        // The JDK's own reader refuses CMYK and YCCK JPEGs; ImageDecoder takes the first reader that accepts a file.
+        write("x.jpg", halves(0x102030), "jpeg");
+        ImageDecoder.decode(dir.resolve("x.jpg"));
+        javax.imageio.ImageReader first = ImageIO.getImageReadersByFormatName("jpeg").next();
+        assertEquals("com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReader", first.getClass().getName());
+    }
 }
