@@ -3,7 +3,9 @@ package dev.vaelab.data.folder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -12,7 +14,8 @@ import javax.imageio.stream.ImageInputStream;
  * Decodes PNG, JPEG, BMP and GIF files (the first frame of an animated GIF) through ImageIO, with
  * TwelveMonkeys' JPEG reader on the class path for the CMYK and YCCK JPEGs the JDK's reader refuses.
  * The format is recognised by content, not by name. Dimensions are read from the header first, and an
- * image larger than {@link #MAX_PIXELS} is refused before any memory is spent on its pixels.
+ * image larger than {@link #MAX_PIXELS} is refused before any memory is spent on its pixels. A
+ * decoder's warning (a JPEG that ends early decodes with one) makes the image corrupt.
  */
 public final class ImageDecoder {
     /** The most pixels one image may have: 100 megapixels, 400 MB as ARGB. */
@@ -51,7 +54,14 @@ public final class ImageDecoder {
                 if (pixels == 0) {
                     throw new BadImageException(file + ": an image of no pixels");
                 }
-                return reader.read(0);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    // A truncated or damaged JPEG decodes with warnings and grey where data is missing: that is corrupt data.
+                    throw new BadImageException(file + ": corrupt (" + warnings.get(0) + ")");
+                }
+                return image;
             } finally {
                 reader.dispose();
             }

@@ -115,4 +115,19 @@ class FolderImagesTest {
         javax.imageio.ImageReader first = ImageIO.getImageReadersByFormatName("jpeg").next();
         assertEquals("com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReader", first.getClass().getName());
     }
+
+    @Test
+    void aTruncatedJpegIsCorruptThoughItWouldDecode() throws IOException {
+        BufferedImage gradient = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                gradient.setRGB(x, y, (x * 4) << 16 | (y * 4) << 8 | 77);
+            }
+        }
+        Path file = write("g.jpg", gradient, "jpeg");
+        byte[] jpeg = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(jpeg, jpeg.length * 2 / 3));
+        BadImageException e = assertThrows(BadImageException.class, () -> ImageDecoder.decode(file));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+    }
 }
