@@ -31,22 +31,26 @@ public final class ImageResampler {
         }
         int w = image.getWidth();
         int h = image.getHeight();
-        float[][] source = planes(image, channels);
         int side = Math.min(w, h);
         Axis columns = new Axis((w - side) / 2.0, side, size);
         Axis rows = new Axis((h - side) / 2.0, side, size);
-        byte[] out = new byte[channels * size * size];
-        float[] horizontal = new float[h * size];
-        for (int c = 0; c < channels; c++) {
-            float[] plane = source[c];
-            for (int y = rows.first[0]; y <= rows.last[size - 1]; y++) {
+        // Row by row: the horizontal pass needs one source row at a time, so a 12-megapixel photo costs
+        // rows × size floats here rather than a float copy of every pixel.
+        RowReader reader = new RowReader(image, channels);
+        float[][] horizontal = new float[channels][h * size];
+        for (int y = rows.first[0]; y <= rows.last[size - 1]; y++) {
+            float[][] row = reader.row(y);
+            for (int c = 0; c < channels; c++) {
                 for (int x = 0; x < size; x++) {
-                    horizontal[y * size + x] = columns.apply(plane, y * w, 1, x);
+                    horizontal[c][y * size + x] = columns.apply(row[c], 0, 1, x);
                 }
             }
+        }
+        byte[] out = new byte[channels * size * size];
+        for (int c = 0; c < channels; c++) {
             for (int y = 0; y < size; y++) {
                 for (int x = 0; x < size; x++) {
-                    float v = rows.apply(horizontal, x, size, y);
+                    float v = rows.apply(horizontal[c], x, size, y);
                     out[(c * size + y) * size + x] = (byte) Math.min(255, Math.max(0, Math.round(v)));
                 }
             }
@@ -54,43 +58,55 @@ public final class ImageResampler {
         return out;
     }
 
-    /** The image as float planes in [0, 255]: one (grey or luma) or three (R, G, B). */
-    private static float[][] planes(BufferedImage image, int channels) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        Raster raster = image.getRaster();
-        boolean grey = raster.getNumBands() == 1 && !(image.getColorModel() instanceof IndexColorModel)
-                && image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
-        float[][] planes = new float[channels][w * h];
-        if (grey) {
-            float scale = 255f / ((1 << image.getColorModel().getComponentSize(0)) - 1);
-            float[] samples = raster.getSamples(0, 0, w, h, 0, (float[]) null);
-            for (int i = 0; i < samples.length; i++) {
-                float v = samples[i] * scale;
-                for (int c = 0; c < channels; c++) {
-                    planes[c][i] = v;
-                }
-            }
-            return planes;
+    /** One source row at a time as float channels in [0, 255]: one (grey or luma) or three (R, G, B). */
+    private static final class RowReader {
+        private final BufferedImage image;
+        private final Raster raster;
+        private final boolean grey;
+        private final float greyScale;
+        private final float[][] row;
+        private final int[] rgb;
+        private final float[] samples;
+
+        RowReader(BufferedImage image, int channels) {
+            this.image = image;
+            this.raster = image.getRaster();
+            this.grey = raster.getNumBands() == 1 && !(image.getColorModel() instanceof IndexColorModel)
+                    && image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+            this.greyScale = grey ? 255f / ((1 << image.getColorModel().getComponentSize(0)) - 1) : 1;
+            int w = image.getWidth();
+            this.row = new float[channels][w];
+            this.rgb = new int[w];
+            this.samples = new float[w];
         }
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, row, 0, w);
+
+        float[][] row(int y) {
+            int w = image.getWidth();
+            if (grey) {
+                raster.getSamples(0, y, w, 1, 0, samples);
+                for (int x = 0; x < w; x++) {
+                    float v = samples[x] * greyScale;
+                    for (float[] channel : row) {
+                        channel[x] = v;
+                    }
+                }
+                return row;
+            }
+            image.getRGB(0, y, w, 1, rgb, 0, w);
             for (int x = 0; x < w; x++) {
-                int rgb = row[x];
-                float r = rgb >> 16 & 0xff;
-                float g = rgb >> 8 & 0xff;
-                float b = rgb & 0xff;
-                if (channels == 1) {
-                    planes[0][y * w + x] = 0.299f * r + 0.587f * g + 0.114f * b;
+                float r = rgb[x] >> 16 & 0xff;
+                float g = rgb[x] >> 8 & 0xff;
+                float b = rgb[x] & 0xff;
+                if (row.length == 1) {
+                    row[0][x] = 0.299f * r + 0.587f * g + 0.114f * b;
                 } else {
-                    planes[0][y * w + x] = r;
-                    planes[1][y * w + x] = g;
-                    planes[2][y * w + x] = b;
+                    row[0][x] = r;
+                    row[1][x] = g;
+                    row[2][x] = b;
                 }
             }
+            return row;
         }
-        return planes;
     }
 
     /**
