@@ -36,3 +36,9 @@ np.save('scalar.npy', np.float64(2.5))
 # the same array with the 4-byte header length of format versions 2.0 and 3.0 (NumPy picks them only for huge headers)
 np.lib.format.write_array(open('version2.npy', 'wb'), a.astype('<i2'), version=(2, 0))
 np.lib.format.write_array(open('version3.npy', 'wb'), a.astype('<i2'), version=(3, 0))
+# stored members with zip64 local headers (sizes in the zip64 extra field), as NumPy writes members over 4 GB
+import zipfile
+with zipfile.ZipFile('zip64_stored.npz', 'w', compression=zipfile.ZIP_STORED) as z:
+    for key, array in (('first', a.astype('<i2')), ('second', (a / 4).astype('<f8'))):
+        with z.open(key + '.npy', 'w', force_zip64=True) as f:
+            np.lib.format.write_array(f, array)

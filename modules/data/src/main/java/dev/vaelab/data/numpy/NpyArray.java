@@ -4,6 +4,8 @@ import dev.vaelab.core.error.DataException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * One NumPy array in a {@code .npy} file or an {@code .npz} member: its header, read when the file
@@ -41,11 +43,33 @@ public final class NpyArray {
     private final String where;
     private final NpyHeader header;
     private final Source source;
+    private final Path file;
+    private final OptionalLong start;
 
-    NpyArray(String where, NpyHeader header, Source source) {
+    /**
+     * @param start where the array's bytes (its header) start in {@code file} when they are stored
+     *     there as they are (a {@code .npy} file, a stored {@code .npz} member); empty for a deflated member
+     */
+    NpyArray(String where, NpyHeader header, Source source, Path file, OptionalLong start) {
         this.where = where;
         this.header = header;
         this.source = source;
+        this.file = file;
+        this.start = start;
+    }
+
+    /** The file that holds the array. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Where the data starts in {@link #file()}, for reading at an offset or mapping, when the array is
+     * stored uncompressed (a {@code .npy} file, or an {@code .npz} member written by {@code np.savez});
+     * empty for a deflated member ({@code np.savez_compressed}), which only {@link #forEachChunk} reads.
+     */
+    public OptionalLong dataPosition() {
+        return start.isPresent() ? OptionalLong.of(start.getAsLong() + header.dataOffset()) : OptionalLong.empty();
     }
 
     /** The file and member this array comes from, as messages name it. */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * Opens a single {@code .npy} file. Its data starts at {@code header().dataOffset()} in the file, so
@@ -41,6 +42,6 @@ public final class NpyFile {
         } catch (IOException e) {
             throw new DataException(file + ": cannot read: " + e.getMessage());
         }
-        return new NpyArray(file.toString(), header, source);
+        return new NpyArray(file.toString(), header, source, file, OptionalLong.of(0));
     }
 }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -21,7 +22,8 @@ import java.util.zip.ZipFile;
  * data is streamed from the zip only when an array is read, inflating deflated members on the fly, so
  * a multi-gigabyte member costs no more heap than one chunk. Zip64 archives (members over 4 GB) work.
  * The archive is open only while its headers or an array are read, so an {@code NpzFile} holds no
- * file handle and needs no closing.
+ * file handle and needs no closing. Stored members also say where their data lies in the file
+ * ({@link NpyArray#dataPosition()}), for reading at an offset or mapping.
  *
  * <p>Members that hold pickled objects (dSprites' {@code metadata}) open like any other and fail only
  * when read.
@@ -50,6 +52,7 @@ public final class NpzFile {
             throw new DataException(file + ": cannot read: " + e.getMessage());
         }
         try (zip) {
+            Map<String, Long> stored = StoredOffsets.of(file);
             Map<String, NpyArray> arrays = new LinkedHashMap<>();
             for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
                 ZipEntry entry = entries.nextElement();
@@ -60,7 +63,10 @@ public final class NpzFile {
                 String where = file + "[" + key + "]";
                 String entryName = entry.getName();
                 NpyArray.Source source = () -> member(file, entryName);
-                arrays.put(key, new NpyArray(where, readHeader(where, () -> new BufferedInputStream(zip.getInputStream(entry), BUFFER)), source));
+                NpyHeader header = readHeader(where, () -> new BufferedInputStream(zip.getInputStream(entry), BUFFER));
+                OptionalLong start = entry.getMethod() == ZipEntry.STORED && stored.containsKey(entryName)
+                        ? OptionalLong.of(stored.get(entryName)) : OptionalLong.empty();
+                arrays.put(key, new NpyArray(where, header, source, file, start));
             }
             return new NpzFile(file, Collections.unmodifiableMap(arrays));
         } catch (IOException e) {

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vaelab.core.error.DataException;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.OptionalLong;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -118,5 +123,32 @@ class NumpyFixturesTest {
         NpzFile npz = NpzFile.open(file);
         DataException e = assertThrows(DataException.class, () -> npz.array("images"));
         assertEquals(file + ": no array 'images'; it holds imgs, latents_classes, latents_values, metadata", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"all_dtypes_stored.npz", "zip64_stored.npz"})
+    void storedMembersCanBeReadAtTheirPositionInTheFile(String name) throws IOException {
+        Path file = fixture(name);
+        NpzFile npz = NpzFile.open(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (NpyArray array : npz.arrays().values()) {
+                ByteBuffer direct = ByteBuffer.allocate((int) array.header().dataBytes()).order(array.dtype().order());
+                channel.read(direct, array.dataPosition().orElseThrow());
+                ByteBuffer streamed = ByteBuffer.allocate(direct.capacity());
+                array.forEachChunk(1 << 20, (first, rows, data) -> streamed.put(data.array(), 0, (int) (rows * array.rowElements()
+                        * array.dtype().itemSize())));
+                assertArrayEquals(streamed.array(), direct.array(), array.where());
+            }
+        }
+        assertEquals(24, npz.arrays().values().iterator().next().header().count());
+    }
+
+    @Test
+    void deflatedMembersHaveNoPositionAndANpyFileHasItsHeaderLength() {
+        NpzFile npz = NpzFile.open(fixture("all_dtypes_deflated.npz"));
+        assertEquals(OptionalLong.empty(), npz.array("u1").dataPosition());
+        NpyArray npy = NpyFile.open(fixture("version3.npy"));
+        assertEquals(OptionalLong.of(npy.header().dataOffset()), npy.dataPosition());
+        assertArrayEquals(values(), npy.readLongs());
     }
 }
