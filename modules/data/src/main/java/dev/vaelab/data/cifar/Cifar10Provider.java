@@ -26,7 +26,7 @@ import java.util.Optional;
  * {@code dataset: cifar10}: the binary version of CIFAR-10, 50,000 training and 10,000 test RGB images
  * of 32×32 in ten classes. The archive is downloaded from its official URL and verified against its
  * published MD5 like MNIST's files, extracted once into the data root, and its images are written into
- * the dataset cache and mapped from there. No keys of its own; the validation images are the last
+ * the dataset cache and read from there image by image. No keys of its own; the validation images are the last
  * {@code data.validation} training images, as for MNIST.
  */
 public final class Cifar10Provider implements DatasetProvider {

@@ -31,7 +31,7 @@ import java.util.Set;
  * skips and counts them).
  *
  * <p>The images are decoded once into the dataset cache, keyed by the folder's content key (names,
- * sizes, times) and these options, so the next run maps them without decoding. Decoding spools the
+ * sizes, times) and these options, so the next run reads them without decoding. Decoding spools the
  * images to a temporary file first, since the store must know its count before it is written and
  * skipped images are known only once decoded.
  */

@@ -36,7 +36,7 @@ import java.util.Optional;
  * </ul>
  *
  * The images are converted once into the dataset cache, keyed by the file's path, size and time and by
- * these keys, and mapped from there.
+ * these keys, and read from there image by image.
  */
 public final class NumpyProvider implements DatasetProvider {
     public static final String NAME = "numpy";
