@@ -3,6 +3,7 @@ package dev.vaelab.data.folder;
 import dev.vaelab.core.error.DataException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ import java.util.stream.Stream;
  * </ul>
  *
  * Images are files ending in {@code .png}, {@code .jpg}, {@code .jpeg}, {@code .bmp} or {@code .gif}
- * (any case); hidden files and other files are ignored. Files are in order of their relative path, so
- * the same folder always gives the same order.
+ * (any case); hidden files and other files are ignored, symbolic links are followed. Files are in
+ * order of their relative path, so the same folder always gives the same order.
  *
  * @param root the scanned folder
  * @param classes the class names; empty when unlabelled
@@ -127,7 +128,7 @@ public record ImageFolder(Path root, List<String> classes, List<ImageEntry> trai
 
     private static void collect(Path base, Path dir, int label, List<ImageEntry> out) {
         List<ImageEntry> found = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
+        try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
             for (Path file : (Iterable<Path>) walk::iterator) {
                 if (!isImage(file) || hiddenBelow(dir, file)) {
                     continue;

@@ -112,4 +112,15 @@ class ImageFolderTest {
         Files.delete(dir.resolve("dog/notes.txt"));
         assertEquals(unchanged, ImageFolder.scan(dir).contentKey());
     }
+
+    @Test
+    void linkedClassFoldersAreFollowed() throws IOException {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/photos"));
+        Files.write(elsewhere.resolve("1.jpg"), new byte[] {1});
+        Files.createDirectories(dir.resolve("set"));
+        Files.createSymbolicLink(dir.resolve("set/cats"), elsewhere);
+        touch("set/dogs/2.png");
+        ImageFolder folder = ImageFolder.scan(dir.resolve("set"));
+        assertEquals(List.of("cats/1.jpg:0", "dogs/2.png:1"), names(folder.train()));
+    }
 }
