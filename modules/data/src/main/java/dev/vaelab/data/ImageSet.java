@@ -275,7 +275,7 @@ public final class ImageSet {
     ImageSet withPixels(Pixels newPixels) {
         int f = factors.size();
         int[] ownLabels = labels == null ? null : new int[count];
-        int[] ownFactors = factorClasses == null ? null : new int[count * f];
+        int[] ownFactors = factorClasses == null ? null : new int[Math.multiplyExact(count, f)];
         for (int i = 0; i < count; i++) {
             int s = storage(i);
             if (ownLabels != null) {

@@ -14,7 +14,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -238,6 +237,8 @@ class ImageStoreTest {
         assertEquals(labels[30], picked.label(1));
         assertEquals(pixels[30 * SHAPE.size() + 1] & 0xff, picked.pixel(1, 1));
         assertArrayEquals(new int[] {0, 0}, picked.factorClasses()[1]);
-        assertEquals(Optional.of(2), Optional.of(picked.labels().orElseThrow().remaining()));
+        var pickedLabels = picked.labels().orElseThrow();
+        assertEquals(2, pickedLabels.remaining());
+        assertEquals(labels[30], pickedLabels.get(1));
     }
 }
