@@ -13,7 +13,6 @@ import dev.vaelab.data.ImageShape;
 import dev.vaelab.data.ImageStore;
 import dev.vaelab.data.LoadContext;
 import dev.vaelab.data.Splits;
-import dev.vaelab.data.sprites.DspritesArchive;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +23,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.IntStream;
 
 /**
  * {@code dataset: dsprites}: DeepMind's dSprites ({@code dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz}
@@ -34,19 +32,25 @@ import java.util.stream.IntStream;
  * always white). {@code test_fraction} holds out a seeded test split (default 0.1).
  *
  * <p>The file must be put into {@code <data root>/dsprites/} by hand: DeepMind publishes neither its
- * size nor a checksum, and the {@link dev.vaelab.data.Downloader} needs an exact size. Its MD5 (see
- * {@link DspritesArchive}) is verified before the images are first converted into the cache. The
+ * size nor a checksum, and the {@link dev.vaelab.data.Downloader} needs an exact size. Its MD5
+ * ({@link #MD5}) is verified before the images are first converted into the cache. The
  * factor values are dSprites' own ({@code latents_values}): its 40 orientations include 2π, unlike
  * those of {@code sprites}.
  */
 public final class DspritesProvider implements DatasetProvider {
     public static final String NAME = "dsprites";
-    public static final String FILE_NAME = DspritesArchive.FILE_NAME;
-    public static final String URL = DspritesArchive.URL.toString();
-    static final String MD5 = DspritesArchive.MD5;
+    public static final String FILE_NAME = "dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz";
+    /** Where DeepMind publishes it: the dsprites-dataset repository on GitHub. */
+    public static final String URL = "https://github.com/deepmind/dsprites-dataset/raw/master/" + FILE_NAME;
+    /**
+     * DeepMind publishes no checksum. This MD5 is the one that independent loaders of the same URL pin
+     * (torchvision-style dataset classes, disentanglement libraries, vaetc), so a file that matches it
+     * is the file everyone else trains on.
+     */
+    static final String MD5 = "7da33b31b13a06f4b04a70402ce90c2e";
     static final int SIDE = 64;
     /** The factors' columns in {@code latents_classes}: 0 is colour, which has one value. */
-    private static final int[] COLUMNS = IntStream.range(0, 5).map(i -> DspritesArchive.FIRST_FACTOR_COLUMN + i).toArray();
+    private static final int[] COLUMNS = {1, 2, 3, 4, 5};
 
     public static final List<Factor> FACTORS = List.of(
             new Factor("shape", List.of(1.0, 2.0, 3.0)),
