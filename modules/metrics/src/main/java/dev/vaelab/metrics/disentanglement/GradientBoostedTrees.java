@@ -152,24 +152,33 @@ final class GradientBoostedTrees {
         return importances.clone();
     }
 
+    /** The raw scores {@code [outputs][M]} of the points of {@code columns}: log-odds for two classes, else one per class. */
+    double[][] rawScores(double[][] columns) {
+        int m = columns[0].length;
+        double[][] score = new double[initial.length][m];
+        for (int c = 0; c < initial.length; c++) {
+            for (int i = 0; i < m; i++) {
+                double sum = initial[c];
+                for (RegressionTree[] stage : trees) {
+                    sum += learningRate * stage[c].predict(columns, i);
+                }
+                score[c][i] = sum;
+            }
+        }
+        return score;
+    }
+
     /** The most likely class of each point of {@code columns}, {@code [D][M]} by column; ties go to the lower class. */
     int[] predict(double[][] columns) {
-        int m = columns[0].length;
-        int[] out = new int[m];
-        double[] score = new double[initial.length];
-        for (int i = 0; i < m; i++) {
-            for (int c = 0; c < score.length; c++) {
-                score[c] = initial[c];
-                for (RegressionTree[] stage : trees) {
-                    score[c] += learningRate * stage[c].predict(columns, i);
-                }
-            }
+        double[][] score = rawScores(columns);
+        int[] out = new int[columns[0].length];
+        for (int i = 0; i < out.length; i++) {
             if (classes == 2) {
-                out[i] = score[0] > 0 ? 1 : 0;
+                out[i] = score[0][i] > 0 ? 1 : 0;
             } else {
                 int best = 0;
                 for (int c = 1; c < score.length; c++) {
-                    if (score[c] > score[best]) {
+                    if (score[c][i] > score[best][i]) {
                         best = c;
                     }
                 }
