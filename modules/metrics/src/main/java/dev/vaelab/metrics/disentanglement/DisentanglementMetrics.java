@@ -81,14 +81,16 @@ public final class DisentanglementMetrics {
         FactorSample train = sample.subset(split[0]);
         FactorSample test = sample.subset(split[1]);
         Dci.Scores dciScores = dci.scores(train, test);
+        double[][] mutualInformation = mig.mutualInformation(sample);
+        double[] entropies = mig.entropies(sample);
         Map<String, Double> scores = new LinkedHashMap<>();
-        scores.put(MIG, mig.score(sample));
+        scores.put(MIG, MutualInformationGap.score(mutualInformation, entropies));
         scores.put(FACTOR_VAE, factorVae.score(sample, streams.stream("disentanglement-factorvae")));
         scores.put(DCI_DISENTANGLEMENT, dciScores.disentanglement());
         scores.put(DCI_COMPLETENESS, dciScores.completeness());
         scores.put(DCI_INFORMATIVENESS, dciScores.informativeness());
         scores.put(SAP, sap.score(train, test));
-        return new Result(scores, mig.contributions(sample));
+        return new Result(scores, MutualInformationGap.contributions(mutualInformation, entropies, sample.names()));
     }
 
     /** A seeded shuffle of {@code 0 .. n - 1}: the first {@code ceil(2n / 3)} train, the rest are held out. */

@@ -74,17 +74,20 @@ public final class MutualInformationGap {
 
     /** Each latent's normalised mutual information with its best factor, in latent order. */
     public List<LatentContribution> contributions(FactorSample sample) {
-        double[][] mi = mutualInformation(sample);
-        double[] h = entropies(sample);
+        return contributions(mutualInformation(sample), entropies(sample), sample.names());
+    }
+
+    /** The contributions from a mutual information matrix {@code [D][F]}, the factor entropies and names. */
+    static List<LatentContribution> contributions(double[][] mi, double[] entropies, List<String> names) {
         List<LatentContribution> out = new ArrayList<>(mi.length);
         for (int d = 0; d < mi.length; d++) {
             int best = 0;
-            for (int k = 1; k < h.length; k++) {
-                if (mi[d][k] / h[k] > mi[d][best] / h[best]) {
+            for (int k = 1; k < entropies.length; k++) {
+                if (mi[d][k] / entropies[k] > mi[d][best] / entropies[best]) {
                     best = k;
                 }
             }
-            out.add(new LatentContribution(d, sample.name(best), mi[d][best] / h[best]));
+            out.add(new LatentContribution(d, names.get(best), mi[d][best] / entropies[best]));
         }
         return List.copyOf(out);
     }
