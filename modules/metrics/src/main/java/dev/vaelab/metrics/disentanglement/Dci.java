@@ -1,5 +1,7 @@
 package dev.vaelab.metrics.disentanglement;
 
+import java.util.stream.IntStream;
+
 /**
  * Disentanglement, completeness and informativeness (DCI) of Eastwood and Williams 2018, "A
  * Framework for the Quantitative Evaluation of Disentangled Representations", as
@@ -45,8 +47,9 @@ public final class Dci {
             testColumns[d] = test.latent(d);
         }
         SortedFeatures features = new SortedFeatures(trainColumns);
-        double accuracy = 0;
-        for (int k = 0; k < train.factorCount(); k++) {
+        double[] accuracies = new double[train.factorCount()];
+        // the factors' classifiers are independent and each is deterministic, so they may train at once
+        IntStream.range(0, train.factorCount()).parallel().forEach(k -> {
             GradientBoostedTrees model = GradientBoostedTrees.fit(features, train.factor(k), train.classes(k), settings);
             double[] imp = model.importances();
             for (int d = 0; d < imp.length; d++) {
@@ -60,7 +63,11 @@ public final class Dci {
                     correct++;
                 }
             }
-            accuracy += (double) correct / truth.length;
+            accuracies[k] = (double) correct / truth.length;
+        });
+        double accuracy = 0;
+        for (double a : accuracies) {
+            accuracy += a;
         }
         return new Scores(disentanglement(importance), completeness(importance), accuracy / train.factorCount());
     }

@@ -96,10 +96,9 @@ final class RegressionTree {
                     double nl = leftCount[node];
                     if (nl > 0 && v > lastValue[node] + FEATURE_THRESHOLD) {
                         double nr = count[node] - nl;
-                        double meanLeft = leftSum[node] / nl;
-                        double meanRight = (sum[node] - leftSum[node]) / nr;
-                        double diff = meanLeft - meanRight;
-                        double gain = nl * nr / count[node] * diff * diff; // the decrease in squared error
+                        // the decrease in squared error, nl nr / n (meanLeft - meanRight)^2, with one division
+                        double cross = leftSum[node] * nr - (sum[node] - leftSum[node]) * nl;
+                        double gain = cross * cross / (nl * nr * count[node]);
                         if (gain > bestGain[node]) {
                             bestGain[node] = gain;
                             bestFeature[node] = f;
