@@ -70,6 +70,7 @@ final class GradientBoostedTrees {
         }
         double[][] probability = new double[outputs][n];
         double[] residual = new double[n];
+        int[] leaf = new int[n];
         double[] importanceSum = new double[x.features()];
         RegressionTree[][] trees = new RegressionTree[settings.stages()][outputs];
         double leafScale = classes == 2 ? 1 : (classes - 1.0) / classes;
@@ -80,10 +81,9 @@ final class GradientBoostedTrees {
                 for (int i = 0; i < n; i++) {
                     residual[i] = (y[i] == positive ? 1 : 0) - probability[c][i];
                 }
-                RegressionTree tree = RegressionTree.fit(x, residual, settings.maxDepth());
+                RegressionTree tree = RegressionTree.fit(x, residual, settings.maxDepth(), leaf);
                 double[] numerator = new double[tree.nodeCapacity()];
                 double[] denominator = new double[tree.nodeCapacity()];
-                int[] leaf = tree.leafOfPoint();
                 for (int i = 0; i < n; i++) {
                     double p = probability[c][i];
                     numerator[leaf[i]] += residual[i];

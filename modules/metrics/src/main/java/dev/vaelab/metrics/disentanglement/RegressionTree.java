@@ -22,17 +22,15 @@ final class RegressionTree {
     private final int[] left;
     private final int[] right;
     private final double[] importances;
-    private final int[] leafOfPoint;
     private final int nodes;
     private double[] leafValue;
 
-    private RegressionTree(int capacity, int features, int points) {
+    private RegressionTree(int capacity, int features) {
         feature = new int[capacity];
         threshold = new double[capacity];
         left = new int[capacity];
         right = new int[capacity];
         importances = new double[features];
-        leafOfPoint = new int[points];
         Arrays.fill(feature, -1);
         nodes = capacity;
     }
@@ -41,12 +39,15 @@ final class RegressionTree {
      * Fits {@code target} on all points of {@code x}.
      *
      * @param maxDepth the deepest level of splits (a depth-3 tree has at most 8 leaves)
+     * @param leafOf receives the leaf (node index, below {@link #nodeCapacity()}) of each training
+     *     point; the caller's buffer, so that the thousands of trees of an ensemble keep no per-point state
      */
-    static RegressionTree fit(SortedFeatures x, double[] target, int maxDepth) {
+    static RegressionTree fit(SortedFeatures x, double[] target, int maxDepth, int[] leafOf) {
         int n = x.points();
         int capacity = (1 << (maxDepth + 1)) - 1;
-        RegressionTree tree = new RegressionTree(capacity, x.features(), n);
-        int[] nodeOf = tree.leafOfPoint; // node 0 is the root; children of node i are 2i+1 and 2i+2
+        RegressionTree tree = new RegressionTree(capacity, x.features());
+        int[] nodeOf = leafOf; // node 0 is the root; children of node i are 2i+1 and 2i+2
+        Arrays.fill(nodeOf, 0, n, 0);
         double[] count = new double[capacity];
         double[] sum = new double[capacity];
         double[] sumSquares = new double[capacity];
@@ -151,11 +152,6 @@ final class RegressionTree {
     /** Each feature's decrease in squared error over the training points' count. */
     double[] importances() {
         return importances;
-    }
-
-    /** The leaf (node index) each training point fell into. */
-    int[] leafOfPoint() {
-        return leafOfPoint;
     }
 
     /** Node capacity: leaf indices are below it. */
