@@ -27,7 +27,7 @@ final class SortedFeatures {
     }
 
     private static int[] sortedIndices(double[] x) {
-        // sort (value, index) pairs packed as boxed-free longs would lose precision; a stable index sort keeps ties in point order
+        // a stable sort keeps equal values in point order, so the scan order is deterministic
         Integer[] boxed = new Integer[x.length];
         for (int i = 0; i < x.length; i++) {
             boxed[i] = i;
