@@ -6,6 +6,10 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.ProvidesIntoMap;
 import com.google.inject.multibindings.StringMapKey;
+import dev.vaelab.data.cifar.Cifar10Provider;
+import dev.vaelab.data.folder.ImageFolderProvider;
+import dev.vaelab.data.numpy.DspritesProvider;
+import dev.vaelab.data.numpy.NumpyProvider;
 import dev.vaelab.data.sprites.SpritesProvider;
 
 /**
@@ -18,6 +22,10 @@ public final class DataModule extends AbstractModule {
     protected void configure() {
         MapBinder<String, DatasetProvider> datasets = MapBinder.newMapBinder(binder(), String.class, DatasetProvider.class);
         datasets.addBinding(SpritesProvider.NAME).to(SpritesProvider.class);
+        datasets.addBinding(NumpyProvider.NAME).to(NumpyProvider.class);
+        datasets.addBinding(DspritesProvider.NAME).to(DspritesProvider.class);
+        datasets.addBinding(Cifar10Provider.NAME).to(Cifar10Provider.class);
+        datasets.addBinding(ImageFolderProvider.NAME).to(ImageFolderProvider.class);
     }
 
     @Provides

@@ -36,6 +36,7 @@ public final class DatasetLoader {
         return switch (spec.format()) {
             case IDX -> loadIdx(spec, validation);
             case AMAT -> loadAmat(spec, validation);
+            case ARCHIVE -> throw new IllegalArgumentException(spec.name() + " is an archive that its own provider reads");
         };
     }
 

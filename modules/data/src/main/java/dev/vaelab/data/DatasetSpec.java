@@ -32,7 +32,9 @@ public record DatasetSpec(
         /** gzip-compressed IDX files: images and labels for train and test, validation cut from train. */
         IDX,
         /** gzip-compressed {@code .amat} text, 0/1 values, one image per line, one file per split. */
-        AMAT
+        AMAT,
+        /** an archive that its own {@link DatasetProvider} reads (CIFAR-10's tar.gz); the spec serves the {@link Downloader}. */
+        ARCHIVE
     }
 
     public DatasetSpec {

@@ -60,7 +60,8 @@ class DatasetRegistryTest {
     @Test
     void builtInsAndAPluginBindingAreKnown() {
         DatasetRegistry registry = registry();
-        assertEquals(List.of("binarized-mnist", "fashion-mnist", "mnist", "sprites", "toy"), List.copyOf(registry.names()));
+        assertEquals(List.of("binarized-mnist", "cifar10", "dsprites", "fashion-mnist", "image-folder", "mnist", "numpy", "sprites", "toy"),
+                List.copyOf(registry.names()));
         DatasetRegistry.ConfiguredData toy = registry.resolve(data("{dataset: toy, size: 16, test_fraction: 0.25}"));
         assertEquals(new ImageShape(3, 16, 16), toy.info().shape());
         assertEquals("hue", toy.info().factors().get(0).name());
@@ -81,7 +82,7 @@ class DatasetRegistryTest {
     void unknownDatasetListsTheKnownOnesWithTheClosest() {
         ConfigException e = failure("{dataset: mnits}");
         assertEquals("experiments/x.yaml:1:17: 'dataset' in 'data' names no known dataset: 'mnits'; known datasets:"
-                + " binarized-mnist, fashion-mnist, mnist, sprites, toy (did you mean 'mnist'?)", e.getMessage());
+                + " binarized-mnist, cifar10, dsprites, fashion-mnist, image-folder, mnist, numpy, sprites, toy (did you mean 'mnist'?)", e.getMessage());
     }
 
     @Test
