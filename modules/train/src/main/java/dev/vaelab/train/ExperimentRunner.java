@@ -113,6 +113,7 @@ public final class ExperimentRunner {
 
         Dataset data = rx.data().load(new LoadContext(options.dataRoot(), downloader,
                 DatasetCache.under(options.resultsRoot()), new RandomStreams(spec.seed())));
+        DisentanglementProbe.requireSample(data.test(), spec.eval().disentanglementSamples());
         checkMemory(rx, data);
         OrtEngine engine = new OrtEngine(threads, true);
 
