@@ -5,7 +5,7 @@ The workload is the classic PyTorch examples/vae on MNIST (bench/mnist-vae-bench
 bench/pytorch_mnist_vae.py --drop-last for PyTorch): both train on the same 55000 images (the last
 5000 held out), drop the last partial batch, and use the same threads.
 
-Five modes:
+Six modes:
   speed (default)  R repeats of A B (vaelab run, then PyTorch run) of E epochs each; prints the median
                    seconds per epoch of each, the ratio PyTorch/vaelab (> 1: vaelab is faster), the
                    peak RSS of each process tree, the test loss each reaches, and the distance of each
@@ -17,6 +17,9 @@ Five modes:
                    each, and how much faster (or slower) running two at once is than one after another.
   --literature     vaelab only: experiments/mnist-vae.yaml on dynamically binarized MNIST, its test NLL
                    (importance-weighted, --iw-samples samples) beside Burda et al. (2016), Table 1.
+  --conv           the conv nets (bench/convnets.py: the MNIST conv VAE, the Burgess 64x64 net): per layer the
+                   exact FLOPs of a training step and the sgemm rate on its GEMM shapes, the floor, vaelab's
+                   StepBench and Debian PyTorch in s/1000 images and s/epoch, x floor, paired ratios, peak RSS.
   --zoo            vaelab only: issue 3's quality claims on full runs: the CVAE's class grid recognised
                    (>= 90%) by a classifier of real digits, and the test KL falling across β in 0.5..16.
 
@@ -33,6 +36,7 @@ committed PyTorch reference).
   bench/harness.py --quality --only pytorch --out bench/reference/pytorch-mnist-vae-quality.json
   bench/harness.py --sweep --repeats 1    # sweep throughput: 8 runs at --parallel 1 and at --parallel 2
   bench/harness.py --literature           # test NLL (k = 1000) next to the IWAE paper's Table 1
+  bench/harness.py --conv                 # conv nets: both, 3 repeats, against their per-layer floor
   bench/harness.py --zoo                  # CVAE class-grid recognition, test KL across β (full runs)
 """
 
@@ -256,7 +260,7 @@ def run_conv(runner):
                 argv = (step_bench_command(net, args.threads, args.calls, args.steps_per_call, seed=repeat)
                         if impl == "vaelab" else
                         [PYTHON, "bench/pytorch_conv_vae.py", "--net", net, "--threads", str(args.threads),
-                         "--steps", str(args.torch_steps), "--seed", str(repeat)])
+                         "--steps", str(args.torch_steps), "--warmup", "1", "--seed", str(repeat)])
                 rc, wall, rss, stdout = measure(argv, runner.env, prefix)
                 if rc != 0:
                     log(tail(prefix + ".stderr"))
@@ -323,7 +327,7 @@ def parse_args():
                    default=["mnist-conv", "burgess"], help="conv mode: which nets")
     p.add_argument("--calls", type=int, default=4, help="conv mode: vaelab's timed ORT calls (after one warm-up call)")
     p.add_argument("--steps-per-call", type=int, default=10, help="conv mode: training steps per ORT call")
-    p.add_argument("--torch-steps", type=int, default=10, help="conv mode: PyTorch's timed steps (after 3 warm-up)")
+    p.add_argument("--torch-steps", type=int, default=10, help="conv mode: PyTorch's timed steps (after 1 warm-up step)")
     p.add_argument("--floor-repeats", type=int, help="timed repeats per GEMM in flops_floor.py (its default: 9)")
     p.add_argument("--iw-samples", type=int, default=1000, help="literature mode: importance samples (Burda et al.: 5000)")
     p.add_argument("--repeats", type=int, default=3, help="speed mode: A B pairs")

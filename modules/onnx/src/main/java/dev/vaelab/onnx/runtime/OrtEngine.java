@@ -16,9 +16,10 @@ import java.nio.FloatBuffer;
  */
 public final class OrtEngine {
     /**
-     * Whether ORT's intra-op threads spin while they wait for work ({@code -Dvaelab.ort.allowSpinning=1})
-     * or sleep ({@code 0}). Spinning saves a wake-up per parallel section on idle cores and burns the
-     * core a competing process needs on busy ones; bench/README.md has the measurement that chose.
+     * Whether ORT's intra-op threads spin while they wait for work ({@code -Dvaelab.ort.allowSpinning=1},
+     * ORT's own default) or sleep ({@code 0}, vaelab's default). Spinning saves a wake-up per parallel
+     * section on idle cores and burns the core a competing process needs on busy ones: on a loaded
+     * machine a step took 2.2-4.3x as long with it (bench/README.md, "Spinning threads").
      */
     public static final String ALLOW_SPINNING_PROPERTY = "vaelab.ort.allowSpinning";
     private final OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
@@ -70,7 +71,7 @@ public final class OrtEngine {
     }
 
     private static String allowSpinning() {
-        String value = System.getProperty(ALLOW_SPINNING_PROPERTY, "1");
+        String value = System.getProperty(ALLOW_SPINNING_PROPERTY, "0");
         if (!value.equals("0") && !value.equals("1")) {
             throw new IllegalArgumentException("-D" + ALLOW_SPINNING_PROPERTY + " must be 0 or 1, got " + value);
         }

@@ -141,7 +141,7 @@ public final class StepBench {
     private static String numbers(List<? extends Number> values) {
         StringBuilder s = new StringBuilder("[");
         for (int i = 0; i < values.size(); i++) {
-            s.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.7g", values.get(i).doubleValue()));
+            s.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.9g", values.get(i).doubleValue()));
         }
         return s.append(']').toString();
     }
