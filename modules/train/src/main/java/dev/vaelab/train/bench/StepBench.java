@@ -18,9 +18,11 @@ import dev.vaelab.zoo.model.ModelContext;
 import dev.vaelab.zoo.model.ModelFactory;
 import dev.vaelab.zoo.model.VaeModel;
 import dev.vaelab.zoo.network.ImageDims;
+import dev.vaelab.zoo.objective.BetaVaeObjective;
+import dev.vaelab.zoo.objective.Objective;
 import dev.vaelab.zoo.objective.VaeGraphs;
+import dev.vaelab.zoo.schedule.ConstantSchedule;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +35,10 @@ import java.util.SplittableRandom;
  * evaluation: what {@code bench/harness.py --conv} measures for vaelab, and how a conv step is
  * profiled (ORT's per-node trace) and A/B-compared (the first losses of a fixed-seed run).
  *
- * <p>The step is the one {@code vaelab run} trains (the same graphs, Adam, ORT session and
- * chunked calls); the images are seeded uniform bytes, the noise seeded normals, β = 1, so two runs
- * with the same arguments see the same numbers. Prints one JSON object on stdout.
+ * <p>The step is the one {@code vaelab run} trains with the default objective (the same graphs,
+ * ELBO with β = 1, Adam, ORT session and chunked calls); the images are seeded uniform bytes and the
+ * objective draws its noise from a seeded stream, so two runs with the same arguments see the same
+ * numbers. Prints one JSON object on stdout.
  *
  * <pre>
  * java -cp modules/cli/target/vaelab-cli.jar dev.vaelab.train.bench.StepBench \
@@ -84,16 +87,19 @@ public final class StepBench {
         long buildStart = System.nanoTime();
         List<Double> callSeconds = new ArrayList<>();
         List<Float> losses = new ArrayList<>();
+        Objective objective = new BetaVaeObjective(new ConstantSchedule(1.0), batch, model.latentDim());
         try (TrainingSession session = new TrainingSession(engine,
-                TrainingProgramBuilder.build(graphs.trainingStep(batch), Adam.pytorchDefaults()), stepsPerCall)) {
+                TrainingProgramBuilder.build(graphs.trainingStep(batch, objective), Adam.pytorchDefaults()), stepsPerCall)) {
             double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
             session.initialize(new SplittableRandom(seed));
             SplittableRandom data = new SplittableRandom(seed + 1);
+            SplittableRandom noise = new SplittableRandom(seed + 2);
             float[] lr = new float[stepsPerCall];
             java.util.Arrays.fill(lr, LR);
             for (int call = 0; call < warmupCalls + calls; call++) {
                 long began = System.nanoTime();
-                fill(session, data, stepsPerCall, batch, imageSize, model.latentDim());
+                fillImages(session, data, stepsPerCall * batch * imageSize);
+                objective.fillStepInputs(session::chunk, (long) call * stepsPerCall, stepsPerCall, noise);
                 float[] loss = session.run(stepsPerCall, lr).get("loss");
                 double seconds = (System.nanoTime() - began) / 1e9;
                 for (float l : loss) {
@@ -117,25 +123,11 @@ public final class StepBench {
         }
     }
 
-    /** One call's images (seeded uniform bytes), noise (seeded normals) and β = 1. */
-    private static void fill(TrainingSession session, SplittableRandom data, int steps, int batch, int imageSize, int latent) {
-        ByteBuffer x = session.byteChunk("x");
-        byte[] bytes = new byte[steps * batch * imageSize];
+    /** One call's images: seeded uniform bytes. */
+    private static void fillImages(TrainingSession session, SplittableRandom data, int count) {
+        byte[] bytes = new byte[count];
         data.nextBytes(bytes);
-        x.put(bytes);
-        FloatBuffer eps = session.chunk("eps");
-        for (int i = 0; i < steps * batch * latent; i++) {
-            eps.put((float) gaussian(data));
-        }
-        FloatBuffer beta = session.chunk("beta");
-        for (int i = 0; i < steps; i++) {
-            beta.put(1f);
-        }
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        // Box-Muller: SplittableRandom has no nextGaussian on Java 17
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+        session.byteChunk("x").put(bytes);
     }
 
     private static String numbers(List<? extends Number> values) {
