@@ -5,7 +5,7 @@ The workload is the classic PyTorch examples/vae on MNIST (bench/mnist-vae-bench
 bench/pytorch_mnist_vae.py --drop-last for PyTorch): both train on the same 55000 images (the last
 5000 held out), drop the last partial batch, and use the same threads.
 
-Six modes:
+Seven modes:
   speed (default)  R repeats of A B (vaelab run, then PyTorch run) of E epochs each; prints the median
                    seconds per epoch of each, the ratio PyTorch/vaelab (> 1: vaelab is faster), the
                    peak RSS of each process tree, the test loss each reaches, and the distance of each
@@ -20,6 +20,9 @@ Six modes:
   --conv           the conv nets (bench/convnets.py: the MNIST conv VAE, the Burgess 64x64 net): per layer the
                    exact FLOPs of a training step and the sgemm rate on its GEMM shapes, the floor, vaelab's
                    StepBench and Debian PyTorch in s/1000 images and s/epoch, x floor, paired ratios, peak RSS.
+  --load           the speed workload with 0, 2 and 4 competing busy processes (--busy), vaelab with ORT's
+                   spinning threads off and on (--spinning) and PyTorch side by side: median s/epoch per level
+                   and each side's slowdown against running alone (fair share: <= 2.5x with 2, <= 4x with 4).
   --zoo            vaelab only: issue 3's quality claims on full runs: the CVAE's class grid recognised
                    (>= 90%) by a classifier of real digits, and the test KL falling across β in 0.5..16.
 
@@ -311,6 +314,73 @@ def conv_summary(net, spec, floor, floor_after, records):
     return rows, summary
 
 
+FAIR_SHARE_LIMITS = {2: 2.5, 4: 4.0}  # issue 16: the slowdown vaelab may show with N busy processes
+
+
+def busy_processes(count):
+    """`count` processes that each keep a core busy (pure Python loops), as competing jobs would."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
+def stop(processes):
+    for p in processes:
+        p.kill()
+        p.wait()
+
+
+def run_load(runner):
+    """Load mode: the speed workload's epoch time with 0, 2, 4 competing busy processes, vaelab (with
+    ORT's spinning off and, if asked, on) and PyTorch side by side, each level's runs back to back."""
+    args = runner.args
+    spinning = [0, 1] if args.spinning == "both" else [int(args.spinning)]
+    java_options = os.environ.get("VAELAB_JAVA_OPTS", "")
+    for busy in args.busy:
+        hogs = busy_processes(busy)
+        try:
+            log(f"with {busy} busy processes:")
+            for repeat in range(args.repeats):
+                if args.only != "pytorch":
+                    for spin in spinning:
+                        runner.env["VAELAB_JAVA_OPTS"] = f"{java_options} -Dvaelab.ort.allowSpinning={spin}".strip()
+                        runner.run_vaelab(repeat, args.epochs)
+                        runner.runs[-1].update(busy=busy, spinning=spin)
+                    runner.env["VAELAB_JAVA_OPTS"] = java_options
+                if args.only != "vaelab":
+                    runner.run_pytorch(repeat, args.epochs)
+                    runner.runs[-1].update(busy=busy)
+        finally:
+            stop(hogs)
+    return load_summary(runner.runs)
+
+
+def load_summary(runs):
+    """Median s/epoch per side and busy level, and each side's slowdown against no competition."""
+    sides = {}
+    for r in runs:
+        if r.get("epoch_seconds") and "busy" in r:
+            side = r["impl"] + (f", spinning {'on' if r['spinning'] else 'off'}" if r["impl"] == "vaelab" else "")
+            sides.setdefault(side, {}).setdefault(r["busy"], []).extend(r["epoch_seconds"])
+    levels = sorted({busy for by_busy in sides.values() for busy in by_busy})
+    summary, rows = {}, [f"{'s/epoch, median (x alone)':<28}" + "".join(f"{str(b) + ' busy':>18}" for b in levels)]
+    for side, by_busy in sides.items():
+        medians = {busy: statistics.median(seconds) for busy, seconds in by_busy.items()}
+        alone = medians.get(0)
+        slowdown = {busy: m / alone for busy, m in medians.items()} if alone else {}
+        summary[side] = {"median_s_per_epoch": medians, "slowdown": slowdown}
+        rows.append(f"{side:<28}" + "".join(
+            f"{medians[b]:>10.3f} ({slowdown[b]:.2f}x)" if b in slowdown else f"{medians[b]:>18.3f}" if b in medians
+            else f"{'-':>18}" for b in levels))
+    for side, s in summary.items():
+        if side.startswith("vaelab"):
+            for busy, limit in FAIR_SHARE_LIMITS.items():
+                if busy in s["slowdown"]:
+                    met = s["slowdown"][busy] <= limit
+                    s.setdefault("fair", {})[busy] = met
+                    rows.append(f"{side} with {busy} busy: {s['slowdown'][busy]:.2f}x alone, target <= {limit}x: "
+                                + ("MET" if met else "NOT MET"))
+    return rows, summary
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -329,6 +399,11 @@ def parse_args():
     p.add_argument("--steps-per-call", type=int, default=10, help="conv mode: training steps per ORT call")
     p.add_argument("--torch-steps", type=int, default=10, help="conv mode: PyTorch's timed steps (after 1 warm-up step)")
     p.add_argument("--floor-repeats", type=int, help="timed repeats per GEMM in flops_floor.py (its default: 9)")
+    p.add_argument("--load", action="store_true",
+                   help="load mode: epoch time with 0, 2 and 4 competing busy processes, vaelab and PyTorch")
+    p.add_argument("--busy", type=int, nargs="+", default=[0, 2, 4], help="load mode: busy processes per level")
+    p.add_argument("--spinning", choices=["0", "1", "both"], default="both",
+                   help="load mode: vaelab with ORT's spinning threads off (0), on (1) or both")
     p.add_argument("--iw-samples", type=int, default=1000, help="literature mode: importance samples (Burda et al.: 5000)")
     p.add_argument("--repeats", type=int, default=3, help="speed mode: A B pairs")
     p.add_argument("--epochs", type=int, help="epochs per run (default: 3 for speed, 10 for quality)")
@@ -340,8 +415,8 @@ def parse_args():
     p.add_argument("--only", choices=["vaelab", "pytorch"], help="run one side only")
     p.add_argument("--out", help="also write the report JSON here")
     args = p.parse_args()
-    if sum([args.sweep, args.quality, args.literature, args.zoo, args.conv]) > 1:
-        p.error("--sweep, --quality, --literature, --zoo and --conv are different modes; choose one")
+    if sum([args.sweep, args.quality, args.literature, args.zoo, args.conv, args.load]) > 1:
+        p.error("--sweep, --quality, --literature, --zoo, --conv and --load are different modes; choose one")
     if args.sweep and args.only == "pytorch":
         p.error("--sweep measures vaelab's sweep runner; there is no PyTorch side")
     args.epochs = args.epochs or (10 if args.quality or args.literature else 3)
@@ -617,7 +692,7 @@ def sweep_summary(records):
 def main():
     args = parse_args()
     mode = ("quality" if args.quality else "sweep" if args.sweep else "literature" if args.literature
-            else "zoo" if args.zoo else "conv" if args.conv else "speed")
+            else "zoo" if args.zoo else "conv" if args.conv else "load" if args.load else "speed")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out_dir = os.path.join(ROOT, "results", "bench", f"{stamp}-{mode}")
     os.makedirs(out_dir)
@@ -632,10 +707,11 @@ def main():
             log(f"vaelab is not available, running the PyTorch side only: {runner.vaelab_unavailable}")
     if args.only == "vaelab" and runner.vaelab_unavailable:
         raise SystemExit(1)
-    if args.conv:
-        rows, summary = run_conv(runner)
+    if args.conv or args.load:
+        rows, summary = run_conv(runner) if args.conv else run_load(runner)
         print("\n".join(rows), flush=True)
-        report = {"mode": mode, "repeats": args.repeats, "nets": {n: convnets.NETS[n] for n in args.nets},
+        report = {"mode": mode, "repeats": args.repeats, "epochs": args.epochs, "busy": args.busy,
+                  "nets": {n: convnets.NETS[n] for n in args.nets} if args.conv else None,
                   "machine": benchlib.machine_info(), "vaelab_unavailable": runner.vaelab_unavailable,
                   "summary": summary, "runs": runner.runs, "table": rows}
         with open(os.path.join(out_dir, "report.json"), "w") as f:

@@ -149,5 +149,31 @@ class ConvModeTest(unittest.TestCase):
         self.assertEqual(summary["paired_ratios"], [4.0, 2.0])
 
 
+class LoadModeTest(unittest.TestCase):
+    def test_slowdown_is_each_sides_median_over_its_median_alone(self):
+        runs = [{"impl": "vaelab", "spinning": 0, "busy": 0, "epoch_seconds": [1.0, 1.2, 1.1]},
+                {"impl": "vaelab", "spinning": 1, "busy": 0, "epoch_seconds": [1.0]},
+                {"impl": "pytorch", "busy": 0, "epoch_seconds": [2.0]},
+                {"impl": "vaelab", "spinning": 0, "busy": 2, "epoch_seconds": [2.2]},
+                {"impl": "vaelab", "spinning": 1, "busy": 2, "epoch_seconds": [3.0]},
+                {"impl": "pytorch", "busy": 2, "epoch_seconds": [120.0]},
+                {"impl": "vaelab", "rc": 1, "busy": 4},  # a failed run counts nowhere
+                {"impl": "vaelab", "spinning": 0, "busy": 4, "epoch_seconds": [4.4]}]
+        rows, summary = harness.load_summary(runs)
+        self.assertAlmostEqual(summary["vaelab, spinning off"]["slowdown"][2], 2.0)
+        self.assertAlmostEqual(summary["vaelab, spinning off"]["slowdown"][4], 4.0)
+        self.assertAlmostEqual(summary["vaelab, spinning on"]["slowdown"][2], 3.0)
+        self.assertAlmostEqual(summary["pytorch"]["slowdown"][2], 60.0)
+        self.assertEqual(summary["vaelab, spinning off"]["fair"], {2: True, 4: True})
+        self.assertEqual(summary["vaelab, spinning on"]["fair"], {2: False})
+        self.assertIn("vaelab, spinning on with 2 busy: 3.00x alone, target <= 2.5x: NOT MET", rows)
+
+    def test_busy_processes_run_until_stopped(self):
+        hogs = harness.busy_processes(2)
+        self.assertEqual([p.poll() for p in hogs], [None, None])
+        harness.stop(hogs)
+        self.assertTrue(all(p.returncode is not None for p in hogs))
+
+
 if __name__ == "__main__":
     unittest.main()
