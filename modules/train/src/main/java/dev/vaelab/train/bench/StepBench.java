@@ -5,6 +5,7 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import dev.vaelab.core.config.ConfigLoader;
+import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.spec.ComponentSpec;
 import dev.vaelab.heads.HeadFactory;
 import dev.vaelab.heads.HeadsModule;
@@ -53,33 +54,38 @@ public final class StepBench {
     }
 
     public static void main(String[] argv) {
-        Map<String, String> args;
         try {
-            args = parse(argv);
-        } catch (IllegalArgumentException e) {
+            run(parse(argv));
+        } catch (IllegalArgumentException | VaelabException e) {
+            // a bad argument or model YAML: one line, no stack trace
             System.err.println("StepBench: " + e.getMessage());
             System.exit(2);
-            return;
         }
+    }
+
+    private static void run(Map<String, String> args) {
         String modelYaml = args.get("model");
         String headYaml = args.getOrDefault("head", "{type: bernoulli}");
         String[] dims = args.getOrDefault("shape", "1x28x28").split("x");
-        ImageDims image = new ImageDims(Integer.parseInt(dims[0]), Integer.parseInt(dims[1]), Integer.parseInt(dims[2]));
-        int batch = Integer.parseInt(args.getOrDefault("batch", "128"));
-        int calls = Integer.parseInt(args.getOrDefault("calls", "5"));
-        int warmupCalls = Integer.parseInt(args.getOrDefault("warmup-calls", "1"));
-        int stepsPerCall = Integer.parseInt(args.getOrDefault("steps-per-call", "10"));
-        int threads = Integer.parseInt(args.getOrDefault("threads", "2"));
-        long seed = Long.parseLong(args.getOrDefault("seed", "0"));
+        if (dims.length != 3) {
+            throw new IllegalArgumentException("--shape is CxHxW, e.g. 1x64x64, got " + args.get("shape"));
+        }
+        ImageDims image = new ImageDims(wholeNumber("--shape", dims[0], 1), wholeNumber("--shape", dims[1], 1), wholeNumber("--shape", dims[2], 1));
+        int batch = number(args, "batch", 128, 1);
+        int calls = number(args, "calls", 5, 1);
+        int warmupCalls = number(args, "warmup-calls", 1, 0);
+        int stepsPerCall = number(args, "steps-per-call", 10, 1);
+        int threads = number(args, "threads", 2, 1);
+        long seed = number(args, "seed", 0, 0);
         String profile = args.get("profile");
 
         Injector injector = Guice.createInjector(new ZooModule(), new HeadsModule());
         Map<String, ModelFactory> models = injector.getInstance(Key.get(new TypeLiteral<Map<String, ModelFactory>>() { }));
         Map<String, HeadFactory> heads = injector.getInstance(Key.get(new TypeLiteral<Map<String, HeadFactory>>() { }));
         ComponentSpec headSpec = spec(headYaml);
-        LikelihoodHead head = heads.get(headSpec.type()).create(headSpec);
+        LikelihoodHead head = known(heads, headSpec.type(), "--head").create(headSpec);
         ComponentSpec modelSpec = spec(modelYaml);
-        VaeModel model = models.get(modelSpec.type()).create(modelSpec, new ModelContext(image, 0, head.outputsPerPixel()));
+        VaeModel model = known(models, modelSpec.type(), "--model").create(modelSpec, new ModelContext(image, 0, head.outputsPerPixel()));
         int imageSize = image.channels() * image.height() * image.width();
         VaeGraphs graphs = new VaeGraphs(model, head, imageSize, 0);
         OrtEngine engine = new OrtEngine(threads, true, profile);
@@ -136,6 +142,30 @@ public final class StepBench {
             s.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.9g", values.get(i).doubleValue()));
         }
         return s.append(']').toString();
+    }
+
+    private static int number(Map<String, String> args, String key, int otherwise, int least) {
+        return args.containsKey(key) ? wholeNumber("--" + key, args.get(key), least) : otherwise;
+    }
+
+    private static int wholeNumber(String option, String text, int least) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= least) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " takes a whole number >= " + least + ", got '" + text + "'");
+    }
+
+    private static <T> T known(Map<String, T> byType, String type, String option) {
+        T factory = byType.get(type);
+        if (factory == null) {
+            throw new IllegalArgumentException(option + ": unknown type '" + type + "'; known: " + byType.keySet());
+        }
+        return factory;
     }
 
     private static ComponentSpec spec(String yaml) {
