@@ -7,9 +7,8 @@ bytes as pixels in [0, 1] and standard normal noise. Times `--steps` steps after
 and prints one JSON object on stdout: seconds per step and per 1000 images, the losses, peak RSS.
 
 This is Debian's python3-torch 1.13 with the OpenMP OpenBLAS (see bench/README.md), not a pip
-wheel: its ConvTranspose2d (and the weight gradients of both convolutions) run through slow
-generic kernels (im2col + a BLAS that is not its own), so on the transposed-convolution decoder it
-is far slower than a current PyTorch and no anchor for what the machine can do; the FLOP floor is.
+wheel: on the quiet machine it took 110 s per MNIST conv epoch, mostly in its transposed
+convolutions (issue 16), so it is no anchor for what the machine can do; the FLOP floor is.
 
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_conv_vae.py \\
       --net mnist-conv --threads 2 --steps 20
