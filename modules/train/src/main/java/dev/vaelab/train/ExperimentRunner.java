@@ -81,6 +81,7 @@ public final class ExperimentRunner {
 
         Dataset data = rx.data().load(new LoadContext(options.dataRoot(), downloader,
                 DatasetCache.under(options.resultsRoot()), new RandomStreams(spec.seed())));
+        DisentanglementProbe.requireSample(data.test(), spec.eval().disentanglementSamples());
         int threads = options.threads() > 0 ? options.threads() : spec.train().threads();
         OrtEngine engine = new OrtEngine(threads, true);
 

@@ -40,6 +40,8 @@ final class TrainingLoop {
     private final TrainingProgress progress;
     private final RandomStreams streams;
     private final VaeGraphs graphs;
+    /** The latents by MIG contribution, once the final metrics of a factor dataset are computed. */
+    private int[] migRanking;
 
     TrainingLoop(ResolvedExperiment rx, Dataset data, OrtEngine engine, RunLogger logger, Path modelDirectory,
                  TrainingProgress progress) {
@@ -166,6 +168,10 @@ final class TrainingLoop {
             }
             Map<String, Double> testMetrics = finalMetrics(evaluator, session.parameters(), grids);
             logger.logMetrics(testMetrics, step);
+            if (migRanking != null && gridsEvery > 0) {
+                // a factor dataset's traversals once more, one row per latent by MIG contribution
+                logger.logImage("traversals_mig", lastEpoch, step, grids.traversals(session.parameters(), gridImages, migRanking));
+            }
             summary.putAll(testMetrics);
             summary.put("train/steps", (double) step);
             return new Result(summary, session.snapshot());
@@ -199,6 +205,15 @@ final class TrainingLoop {
             double[] accuracy = ClassGridProbe.accuracy(data.train(), data.test(), gridImages, gridLabels);
             metrics.put("probe/class_grid_accuracy", accuracy[0]);
             metrics.put("probe/class_grid_classifier_accuracy", accuracy[1]);
+        }
+        int disentanglementSamples = spec.eval().disentanglementSamples();
+        if (data.test().hasFactors() && disentanglementSamples > 0) {
+            try (LatentEncoder encoder = new LatentEncoder(engine, graphs)) {
+                var outcome = new DisentanglementProbe(encoder, spec.seed())
+                        .evaluate(data.test(), disentanglementSamples, parameters);
+                metrics.putAll(outcome.scores());
+                migRanking = outcome.latentRanking();
+            }
         }
         if (data.train().hasLabels()) {
             try (LatentEncoder encoder = new LatentEncoder(engine, graphs)) {
