@@ -130,20 +130,23 @@ final class TrainingLoop {
                     for (int i = 0; i < steps; i++) {
                         float loss = m.get("loss")[i];
                         if (!Float.isFinite(loss)) {
+                            // the last, partial window is logged too, so that "kept" is true whatever log.every_steps is
+                            if (window.steps() > 0) {
+                                logWindow(window, objective, step);
+                            }
                             logger.flush();
+                            String kept = step == 0 ? "no metrics were logged before it"
+                                    : String.format("the metrics up to step %d are kept", step);
                             throw new DivergenceException(step + 1, String.format(
-                                    "training diverged: the loss became %s at step %d (epoch %d); the metrics up to "
-                                            + "step %d are kept. Try a lower learning rate (train.optimizer.lr = %s) "
-                                            + "or a smaller β.", loss, step + 1, epoch, step, rx.optimizer().lr()));
+                                    "training diverged: the loss became %s at step %d (epoch %d); %s. Try a lower "
+                                            + "learning rate (train.optimizer.lr = %s) or a smaller β.", loss, step + 1,
+                                    epoch, kept, rx.optimizer().lr()));
                         }
                         step++;
                         window.add(m, i, nanos / (double) steps, batchSize);
                         progress.step(step, batchSize, loss);
                         if (logEvery > 0 && step % logEvery == 0) {
-                            Map<String, Double> metrics = window.drain();
-                            metrics.putAll(objective.valuesInForce(step - 1));
-                            metrics.put("train/lr", rx.optimizer().lr());
-                            logger.logMetrics(metrics, step);
+                            logWindow(window, objective, step);
                         }
                     }
                 }
@@ -229,6 +232,14 @@ final class TrainingLoop {
         return java.util.stream.IntStream.range(0, images.count()).map(images::label).toArray();
     }
 
+    /** Logs the means over the window's steps, with the objective's values in force at {@code step}'s update. */
+    private void logWindow(Window window, Objective objective, long step) {
+        Map<String, Double> metrics = window.drain();
+        metrics.putAll(objective.valuesInForce(step - 1));
+        metrics.put("train/lr", rx.optimizer().lr());
+        logger.logMetrics(metrics, step);
+    }
+
     /** The few epoch metrics worth a line on the console. */
     private static Map<String, Double> consoleSummary(Map<String, Double> epochMetrics) {
         Map<String, Double> out = new LinkedHashMap<>();
@@ -252,6 +263,10 @@ final class TrainingLoop {
             steps++;
             seconds += stepNanos / 1e9;
             examples += batchSize;
+        }
+
+        int steps() {
+            return steps;
         }
 
         /** The open window's sums, for a checkpoint. */
