@@ -146,7 +146,7 @@ class SlurmSweepTest {
             assertTrue(nothing.out().contains("nothing to submit: every run finished"), nothing.out());
 
             PlanRecord plan = SweepFiles.readPlan(layout).orElseThrow();
-            FakeMlflowState.Run parent = mlflow.state().onlyRun("slt", "slt-sweep");
+            FakeMlflowState.Run parent = mlflow.state().onlyRun("slt", "sweep seed (3 runs)");
             assertEquals("FINISHED", parent.status, "the final job ended the sweep's parent run");
             assertTrue(mlflow.state().artifacts(parent).containsKey("sweep.csv"));
             assertTrue(plan.runs().stream().anyMatch(r -> r.name().equals(parent.tags.get("vaelab.best_run"))),

@@ -99,9 +99,10 @@ public final class ExperimentRunner {
         }
         Optional<String> trackingUri = RunOptions.trackingUri(options.cliTrackingUri(), spec.tracking().uri(),
                 options.envTrackingUri());
-        // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags)
+        // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags); the
+        // params are what differs from the defaults, which MLflow's image cards print in full
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
-                spec.root().resolved().flatten(), options.tags(), trackingUri)
+                spec.root().flattenNonDefaults(), options.tags(), trackingUri)
                 .withSource(Path.of(spec.root().location().file()).toAbsolutePath()));
         // Ctrl-C, or a scheduler's SIGTERM: the run is recorded killed, to be resumed, whatever the
         // training thread then runs into while the JVM stops under it
