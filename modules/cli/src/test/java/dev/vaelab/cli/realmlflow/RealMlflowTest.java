@@ -54,7 +54,15 @@ class RealMlflowTest {
             assertArrayEquals(Files.readAllBytes(runDir.resolve(file)), rest.artifact(run, file), file);
         }
         assertEquals("true", run.tags().get("mlflow.loggedImages"));
-        assertTrue(artifacts.keySet().stream().anyMatch(p -> p.startsWith("images/samples+step+")), artifacts.toString());
+        assertTrue(artifacts.keySet().stream().anyMatch(p -> p.startsWith("images/grids~samples+step+0+")),
+                "the untrained model's grid at step 0: " + artifacts);
+        assertTrue(artifacts.keySet().stream().anyMatch(p -> p.startsWith("images/grids~samples+step+20+")), artifacts.toString());
+        assertTrue(artifacts.keySet().stream().noneMatch(p -> p.startsWith("grids/")), "each grid once: " + artifacts);
+        assertEquals(Map.of(), run.params(), "no params: the image cards would print them over the grids");
+        assertEquals("4", run.tags().get("config.model.latent_dim"), "what differs from the defaults, as tags");
+        assertEquals("20", run.tags().get("config.train.max_steps"));
+        assertTrue(!run.tags().containsKey("config.train.threads"), "a default is not among them: " + run.tags());
+        assertEquals(Files.readString(runDir.resolve("config.yaml")), run.tags().get("vaelab.config"));
         assertEquals("complete", RunRecordJson.read(runDir.resolve("run.json")).extra().get("mlflow_sync"));
     }
 
@@ -110,6 +118,10 @@ class RealMlflowTest {
         Run run = only(rest.runs(name));
         assertEquals("FAILED", run.status());
         assertHistoryMatches(runDir, run);
+        String error = RunRecordJson.read(runDir.resolve("run.json")).error();
+        assertTrue(error.contains("training diverged"), error);
+        assertEquals(error, run.tags().get("vaelab.error"));
+        assertEquals("failed: " + error, run.tags().get("mlflow.note.content"), "the run's description says why");
     }
 
     @Test
@@ -128,8 +140,24 @@ class RealMlflowTest {
         for (Run child : children) {
             assertEquals(parent.id(), child.tags().get("mlflow.parentRunId"), child.toString());
             assertEquals("FINISHED", child.status());
+            assertTrue(child.tags().get("vaelab.run_name").matches(name + "-[0-9a-f]{8}"), "the hash stays a tag");
+            assertEquals(Map.of("beta.value", child.name().substring("beta.value=".length())), child.params());
         }
+        assertEquals(List.of("beta.value=1.0", "beta.value=4.0"), children.stream().map(Run::name).sorted().toList(),
+                "children are told apart by name");
+        assertEquals("sweep beta.value (2 runs)", parent.name());
         assertEquals("FINISHED", parent.status());
+        assertEquals("[1.0, 4.0]", parent.params().get("sweep.parameters.beta.value"));
+        assertTrue(!parent.params().containsKey("beta.value"), "no base value of a swept key: " + parent.params());
+        List<double[]> ranked = rest.history(parent.id(), "ranked/test/elbo");
+        assertEquals(2, ranked.size());
+        assertEquals(List.of(1.0, 2.0), ranked.stream().map(r -> r[0]).sorted().toList());
+        double best = ranked.stream().filter(r -> r[0] == 1).findFirst().orElseThrow()[1];
+        double second = ranked.stream().filter(r -> r[0] == 2).findFirst().orElseThrow()[1];
+        assertTrue(best >= second, "ranked best first (test/elbo is maximised): " + best + ", " + second);
+        assertTrue(rest.artifacts(parent.id(), "").containsKey("sweep.csv"));
+        String bestRun = parent.tags().get("vaelab.best_run");
+        assertTrue(children.stream().anyMatch(c -> bestRun.equals(c.tags().get("vaelab.run_name"))), bestRun);
     }
 
     /** Every row of the run's {@code metrics.csv} is on the server, key by key, and nothing else. */
