@@ -39,6 +39,7 @@ public final class Main {
                 injector.getInstance(ExperimentRunner.class)));
         cli.addSubcommand(new SweepEndCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepEnd.class)));
         cli.addSubcommand(new MlflowSyncCommand(injector.getInstance(dev.vaelab.tracking.mlflow.MlflowSync.class)));
+        cli.addSubcommand(new RegisterCommand(injector.getInstance(dev.vaelab.tracking.mlflow.ModelRegistry.class)));
         cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof VaelabException) {

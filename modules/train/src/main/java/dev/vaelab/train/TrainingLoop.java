@@ -108,7 +108,7 @@ final class TrainingLoop {
             double[] klPerDim = null;
             if (gridsEvery > 0 && resumeFrom.isEmpty()) {
                 // the untrained model's grids at step 0, so an image slider (MLflow's opens at step 0) shows a picture
-                for (var grid : grids.render(session.parameters(), gridImages, null).entrySet()) {
+                for (var grid : grids.render(session.parameters(), gridImages, (double[]) null).entrySet()) {
                     logger.logImage(grid.getKey(), 0, step, grid.getValue());
                 }
             }
