@@ -86,12 +86,29 @@ public final class RealMlflow implements BeforeAllCallback {
                     return new Server(null, "real MLflow tests skipped: " + start + " failed (see its log under "
                             + WORK + "): " + out.strip(), false);
                 }
+                installPythonOnnx();
                 return new Server(lines.get(lines.size() - 1).strip(), null, true);
             } catch (IOException e) {
                 return new Server(null, "real MLflow tests skipped: cannot run " + start + ": " + e.getMessage(), false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Server(null, "real MLflow tests skipped: interrupted while starting the server", false);
+            }
+        }
+
+        /**
+         * Debian's python3-onnx in the kit's chroot, for the check that MLflow's own Python loads a
+         * registered model (best effort: that check is skipped, saying so, when this fails).
+         */
+        private static void installPythonOnnx() throws IOException, InterruptedException {
+            String trixie = WORK.resolve("trixie").toString();
+            String script = "python3 -c 'import onnx' 2>/dev/null || { export DEBIAN_FRONTEND=noninteractive; "
+                    + "apt-get install -y -q --no-install-recommends python3-onnx || { apt-get update -q && "
+                    + "apt-get install -y -q --no-install-recommends python3-onnx; }; }";
+            Process p = new ProcessBuilder("chroot", trixie, "sh", "-c", script).redirectErrorStream(true)
+                    .redirectOutput(WORK.resolve("python3-onnx.log").toFile()).start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
             }
         }
 
