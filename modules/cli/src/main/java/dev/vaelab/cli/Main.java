@@ -32,7 +32,8 @@ public final class Main {
         cli.addSubcommand(new SampleCommand());
         cli.addSubcommand(new EncodeCommand());
         cli.addSubcommand(new CommandLine(new SweepCommand(injector.getInstance(SweepPlanner.class),
-                injector.getInstance(SweepLaunchers.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class)))
+                injector.getInstance(SweepLaunchers.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class),
+                injector.getInstance(dev.vaelab.tracking.mlflow.ModelRegistry.class)))
                 .addSubcommand(new SweepStatusCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepState.class))));
         cli.addSubcommand(new SummaryCommand());
         cli.addSubcommand(new SweepRunCommand(injector.getInstance(ExperimentResolver.class),

@@ -131,7 +131,8 @@ class RealMlflowTest {
         String yaml = Vaelab.experiment(name, "beta-vae", String.join("\n", "sweep:", "  parameters:",
                 "    beta.value: [1.0, 4.0]", "  parallel: 1"));
         Vaelab.Outcome o = Vaelab.cli("sweep", Vaelab.write(dir, name, yaml).toString(), "--results",
-                results.toString(), "--data-dir", Vaelab.DATA.toString(), "--tracking-uri", RealMlflow.uri());
+                results.toString(), "--data-dir", Vaelab.DATA.toString(), "--tracking-uri", RealMlflow.uri(),
+                "--register-best", name + "-best");
         assertEquals(0, o.code(), o.err() + o.out());
         List<Run> runs = rest.runs(name);
         assertEquals(3, runs.size(), runs.toString());
@@ -158,6 +159,12 @@ class RealMlflowTest {
         assertTrue(rest.artifacts(parent.id(), "").containsKey("sweep.csv"));
         String bestRun = parent.tags().get("vaelab.best_run");
         assertTrue(children.stream().anyMatch(c -> bestRun.equals(c.tags().get("vaelab.run_name"))), bestRun);
+        Run bestChild = children.stream().filter(c -> bestRun.equals(c.tags().get("vaelab.run_name"))).findFirst()
+                .orElseThrow();
+        assertTrue(o.out().contains("registered the best run " + bestRun), o.out());
+        com.fasterxml.jackson.databind.JsonNode version = rest.get("/api/2.0/mlflow/model-versions/get?name=" + name
+                + "-best&version=1").path("model_version");
+        assertEquals(bestChild.id(), version.path("run_id").asText(), "--register-best registers the best run");
     }
 
     /** Every row of the run's {@code metrics.csv} is on the server, key by key, and nothing else. */
