@@ -76,9 +76,9 @@ class RealMlflowTest {
         Run run = only(rest.runs(name));
         Map<String, Long> images = rest.artifacts(run.id(), "images");
         for (String kind : List.of("samples", "reconstructions", "traversals", "classes", "analogies")) {
-            List<String> png = images.keySet().stream().filter(p -> p.startsWith("images/" + kind + "+step+")
+            List<String> png = images.keySet().stream().filter(p -> p.startsWith("images/grids~" + kind + "+step+")
                     && p.endsWith(".png")).toList();
-            List<String> webp = images.keySet().stream().filter(p -> p.startsWith("images/" + kind + "+step+")
+            List<String> webp = images.keySet().stream().filter(p -> p.startsWith("images/grids~" + kind + "+step+")
                     && p.endsWith("+compressed.webp")).toList();
             assertTrue(!png.isEmpty() && png.size() == webp.size(), kind + ": " + images.keySet());
         }
