@@ -3,10 +3,9 @@ package dev.vaelab.train;
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.core.spec.ExperimentSpec;
-import dev.vaelab.data.Binarization;
-import dev.vaelab.data.Binarizer;
 import dev.vaelab.data.Dataset;
-import dev.vaelab.data.DatasetLoader;
+import dev.vaelab.data.DatasetCache;
+import dev.vaelab.data.LoadContext;
 import dev.vaelab.data.Downloader;
 import dev.vaelab.export.ExportRequest;
 import dev.vaelab.export.ModelCard;
@@ -84,9 +83,8 @@ public final class ExperimentRunner {
             }
         }
 
-        Dataset data = new Binarizer(new RandomStreams(spec.seed()))
-                .prepare(new DatasetLoader(options.dataRoot(), downloader).load(rx.dataset(), spec.data().validation()),
-                        Binarization.fromName(spec.data().binarize()));
+        Dataset data = rx.data().load(new LoadContext(options.dataRoot(), downloader,
+                DatasetCache.under(options.resultsRoot()), new RandomStreams(spec.seed())));
         int threads = options.threads() > 0 ? options.threads() : spec.train().threads();
         OrtEngine engine = new OrtEngine(threads, true);
 
@@ -124,7 +122,7 @@ public final class ExperimentRunner {
             TrainingLoop.Result result = loop.run(resumeFrom);
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
             if (spec.export().onnx()) {
-                ModelCard card = ModelCard.describe(loop.graphs(), rx.dataset(), spec.data().binarize(), rx.resolvedYaml(),
+                ModelCard card = ModelCard.describe(loop.graphs(), rx.dataset(), rx.data().spec().binarize(), rx.resolvedYaml(),
                         store.record().runId(), runName);
                 summary.putAll(exporter.write(new ExportRequest(loop.graphs(), result.parameters(), card),
                         store.modelDirectory()).summaryMetrics());

@@ -12,10 +12,10 @@ import dev.vaelab.onnx.runtime.TrainingProgramBuilder;
 import dev.vaelab.onnx.runtime.TrainingSession;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.TrainingProgress;
+import dev.vaelab.zoo.objective.Objective;
+import dev.vaelab.zoo.objective.ObjectiveContext;
 import dev.vaelab.zoo.objective.VaeGraphs;
-import dev.vaelab.zoo.schedule.BetaSchedule;
 import dev.vaelab.zoo.schedule.ScheduleContext;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,14 +80,14 @@ final class TrainingLoop {
         int stepsPerCall = spec.train().stepsPerCall() > 0
                 ? Math.min(spec.train().stepsPerCall(), stepsPerEpoch)
                 : Math.min(DEFAULT_STEPS_PER_CALL, stepsPerEpoch);
-        BetaSchedule beta = rx.schedule().apply(new ScheduleContext(stepsPerEpoch, totalSteps));
-        int latent = rx.model().latentDim();
+        Objective objective = rx.objective().apply(new ObjectiveContext(batchSize, rx.model().latentDim(),
+                planner.examples(), new ScheduleContext(stepsPerEpoch, totalSteps)));
         int logEvery = spec.log().everySteps();
         int gridsEvery = spec.log().gridsEveryEpochs();
         ImageSet validation = data.validation().orElse(null);
         ImageSet gridImages = validation != null ? validation : data.test();
 
-        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(batchSize, beta.hasCapacity()),
+        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(batchSize, objective),
                 rx.optimizer().optimizer());
         Map<String, Double> summary = new LinkedHashMap<>();
         try (TrainingSession session = new TrainingSession(engine, program, stepsPerCall);
@@ -103,7 +103,6 @@ final class TrainingLoop {
                 window.restore(c.counters());
             }
             float[] lr = new float[stepsPerCall];
-            float[] eps = new float[batchSize * latent];
             long step = session.updates();
             double[] klPerDim = null;
             if (gridsEvery > 0 && resumeFrom.isEmpty()) {
@@ -125,22 +124,9 @@ final class TrainingLoop {
                     if (rx.model().conditional()) {
                         plan.fillOneHot(session.chunk("y"), first, steps);
                     }
-                    FloatBuffer epsChunk = session.chunk("eps");
+                    objective.fillStepInputs(session::chunk, step, steps, noise);
                     for (int i = 0; i < steps; i++) {
-                        // drawn per step, so the numbers do not depend on how an epoch is cut into calls
-                        RandomStreams.fillGaussian(noise, eps);
-                        epsChunk.put(eps);
-                    }
-                    FloatBuffer betas = session.chunk("beta");
-                    for (int i = 0; i < steps; i++) {
-                        betas.put((float) beta.beta(step + i));
                         lr[i] = (float) rx.optimizer().lr();
-                    }
-                    if (beta.hasCapacity()) {
-                        FloatBuffer capacities = session.chunk("capacity");
-                        for (int i = 0; i < steps; i++) {
-                            capacities.put((float) beta.capacity(step + i));
-                        }
                     }
                     long chunkStart = System.nanoTime();
                     Map<String, float[]> m = session.run(steps, lr);
@@ -159,10 +145,7 @@ final class TrainingLoop {
                         progress.step(step, batchSize, loss);
                         if (logEvery > 0 && step % logEvery == 0) {
                             Map<String, Double> metrics = window.drain();
-                            metrics.put("train/beta", beta.beta(step - 1));
-                            if (beta.hasCapacity()) {
-                                metrics.put("train/capacity", beta.capacity(step - 1));
-                            }
+                            metrics.putAll(objective.valuesInForce(step - 1));
                             metrics.put("train/lr", rx.optimizer().lr());
                             logger.logMetrics(metrics, step);
                         }
