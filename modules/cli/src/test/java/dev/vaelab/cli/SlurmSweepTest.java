@@ -154,7 +154,9 @@ class SlurmSweepTest {
             for (PlanRecord.Entry run : plan.runs()) {
                 assertEquals(RunStatus.FINISHED, RunRecordJson.read(layout.runDirectory(run.name()).resolve("run.json")).status());
                 assertNoDuplicateSteps(layout.runDirectory(run.name()).resolve("metrics.csv"));
-                FakeMlflowState.Run child = mlflow.state().onlyRun("slt", run.name());
+                FakeMlflowState.Run child = mlflow.state().runs("slt").stream()
+                        .filter(r -> run.name().equals(r.tags.get("vaelab.run_name"))).findFirst().orElseThrow();
+                assertTrue(child.runName.matches("seed=[012]"), "named by its swept value: " + child.runName);
                 assertEquals("FINISHED", child.status, run.name());
                 assertEquals(parent.runId, child.tags.get("mlflow.parentRunId"), "every task's run nests under the sweep");
             }
