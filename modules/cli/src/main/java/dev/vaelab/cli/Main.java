@@ -1,7 +1,6 @@
 package dev.vaelab.cli;
 
 import com.google.inject.Injector;
-import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.export.OnnxExporter;
 import dev.vaelab.sweep.SweepPlanner;
 import dev.vaelab.sweep.SweepLaunchers;
@@ -10,12 +9,30 @@ import dev.vaelab.train.ExperimentRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code vaelab} command line. User errors print their message alone and exit 1. */
+/**
+ * The {@code vaelab} command line. Any failure, user error or not ({@link Error}s included), prints
+ * one line and exits 1; {@code --debug} or {@code VAELAB_DEBUG=1} adds the stack trace.
+ */
 @Command(name = "vaelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Variational autoencoders, trained on ONNX Runtime.")
 public final class Main {
+    @CommandLine.Option(names = FailureReport.DEBUG_OPTION, scope = CommandLine.ScopeType.INHERIT,
+            description = "on a failure, print the Java stack trace after its one-line message (also: "
+                    + FailureReport.DEBUG_VARIABLE + "=1)")
+    boolean debug;
+
     public static void main(String[] args) {
-        System.exit(execute(args));
+        FailureReport report = FailureReport.of(args, System.getenv());
+        java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+        // a failure on another thread (a logger's sender, a shutdown hook) is one line as well
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> report.report(e, err));
+        int code;
+        try {
+            code = execute(Bootstrap.injector(), err, args);
+        } catch (Throwable e) {
+            code = report.report(e, err);
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns its exit code. */
@@ -25,6 +42,16 @@ public final class Main {
 
     /** Runs the command line with the given injector, printing errors to {@code err}. */
     public static int execute(Injector injector, java.io.PrintWriter err, String... args) {
+        FailureReport report = FailureReport.of(args, System.getenv());
+        try {
+            return execute(injector, err, report, args);
+        } catch (Throwable e) {
+            // Errors (out of memory, stack overflow) pass through picocli's handler
+            return report.report(e, err);
+        }
+    }
+
+    private static int execute(Injector injector, java.io.PrintWriter err, FailureReport report, String... args) {
         CommandLine cli = new CommandLine(new Main(), new GuiceFactory(injector));
         cli.addSubcommand(new RunCommand(injector.getInstance(ExperimentRunner.class)));
         cli.addSubcommand(new ExportCommand(injector.getInstance(ExperimentResolver.class),
@@ -42,13 +69,7 @@ public final class Main {
         cli.addSubcommand(new MlflowSyncCommand(injector.getInstance(dev.vaelab.tracking.mlflow.MlflowSync.class)));
         cli.addSubcommand(new RegisterCommand(injector.getInstance(dev.vaelab.tracking.mlflow.ModelRegistry.class)));
         cli.setErr(err); // after the subcommands, which take it over
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof VaelabException) {
-                commandLine.getErr().println("error: " + e.getMessage());
-                return 1;
-            }
-            throw e;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report.report(e, commandLine.getErr()));
         return cli.execute(args);
     }
 

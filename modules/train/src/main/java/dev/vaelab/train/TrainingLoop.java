@@ -40,6 +40,8 @@ final class TrainingLoop {
     private final TrainingProgress progress;
     private final RandomStreams streams;
     private final VaeGraphs graphs;
+    /** The latents by MIG contribution, once the final metrics of a factor dataset are computed. */
+    private int[] migRanking;
 
     TrainingLoop(ResolvedExperiment rx, Dataset data, OrtEngine engine, RunLogger logger, Path modelDirectory,
                  TrainingProgress progress) {
@@ -134,20 +136,23 @@ final class TrainingLoop {
                     for (int i = 0; i < steps; i++) {
                         float loss = m.get("loss")[i];
                         if (!Float.isFinite(loss)) {
+                            // the last, partial window is logged too, so that "kept" is true whatever log.every_steps is
+                            if (window.steps() > 0) {
+                                logWindow(window, objective, step);
+                            }
                             logger.flush();
+                            String kept = step == 0 ? "no metrics were logged before it"
+                                    : String.format("the metrics up to step %d are kept", step);
                             throw new DivergenceException(step + 1, String.format(
-                                    "training diverged: the loss became %s at step %d (epoch %d); the metrics up to "
-                                            + "step %d are kept. Try a lower learning rate (train.optimizer.lr = %s) "
-                                            + "or a smaller β.", loss, step + 1, epoch, step, rx.optimizer().lr()));
+                                    "training diverged: the loss became %s at step %d (epoch %d); %s. Try a lower "
+                                            + "learning rate (train.optimizer.lr = %s) or a smaller β.", loss, step + 1,
+                                    epoch, kept, rx.optimizer().lr()));
                         }
                         step++;
                         window.add(m, i, nanos / (double) steps, batchSize);
                         progress.step(step, batchSize, loss);
                         if (logEvery > 0 && step % logEvery == 0) {
-                            Map<String, Double> metrics = window.drain();
-                            metrics.putAll(objective.valuesInForce(step - 1));
-                            metrics.put("train/lr", rx.optimizer().lr());
-                            logger.logMetrics(metrics, step);
+                            logWindow(window, objective, step);
                         }
                     }
                 }
@@ -172,6 +177,10 @@ final class TrainingLoop {
             }
             Map<String, Double> testMetrics = finalMetrics(evaluator, session.parameters(), grids);
             logger.logMetrics(testMetrics, step);
+            if (migRanking != null && gridsEvery > 0) {
+                // a factor dataset's traversals once more, one row per latent by MIG contribution
+                logger.logImage("traversals_mig", lastEpoch, step, grids.traversals(session.parameters(), gridImages, migRanking));
+            }
             summary.putAll(testMetrics);
             summary.put("train/steps", (double) step);
             return new Result(summary, session.snapshot());
@@ -206,6 +215,15 @@ final class TrainingLoop {
             metrics.put("probe/class_grid_accuracy", accuracy[0]);
             metrics.put("probe/class_grid_classifier_accuracy", accuracy[1]);
         }
+        int disentanglementSamples = spec.eval().disentanglementSamples();
+        if (data.test().hasFactors() && disentanglementSamples > 0) {
+            try (LatentEncoder encoder = new LatentEncoder(engine, graphs)) {
+                var outcome = new DisentanglementProbe(encoder, spec.seed())
+                        .evaluate(data.test(), disentanglementSamples, parameters);
+                metrics.putAll(outcome.scores());
+                migRanking = outcome.latentRanking();
+            }
+        }
         if (data.train().hasLabels()) {
             try (LatentEncoder encoder = new LatentEncoder(engine, graphs)) {
                 metrics.put("probe/accuracy", LatentProbe.accuracy(
@@ -218,6 +236,14 @@ final class TrainingLoop {
 
     private static int[] labels(ImageSet images) {
         return java.util.stream.IntStream.range(0, images.count()).map(images::label).toArray();
+    }
+
+    /** Logs the means over the window's steps, with the objective's values in force at {@code step}'s update. */
+    private void logWindow(Window window, Objective objective, long step) {
+        Map<String, Double> metrics = window.drain();
+        metrics.putAll(objective.valuesInForce(step - 1));
+        metrics.put("train/lr", rx.optimizer().lr());
+        logger.logMetrics(metrics, step);
     }
 
     /** The few epoch metrics worth a line on the console. */
@@ -243,6 +269,10 @@ final class TrainingLoop {
             steps++;
             seconds += stepNanos / 1e9;
             examples += batchSize;
+        }
+
+        int steps() {
+            return steps;
         }
 
         /** The open window's sums, for a checkpoint. */
