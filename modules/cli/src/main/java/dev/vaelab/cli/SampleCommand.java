@@ -9,6 +9,8 @@ import dev.vaelab.export.ModelCard;
 import dev.vaelab.export.NpyImages;
 import dev.vaelab.export.SampleGrids;
 import dev.vaelab.tracking.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -100,6 +102,7 @@ final class SampleCommand implements Callable<Integer> {
             if (npy) {
                 int batch = Math.min(batchSize, n);
                 HeapBudget.ofThisJvm().require("--batch-size " + batch + " codes at a time", batch, bytesPerStreamedSample(card), "--batch-size");
+                requireDiskSpace(NpyImages.header(n, card).length + (long) n * card.imageSize());
                 AtomicFiles.write(out, stream -> {
                     stream.write(NpyImages.header(n, card));
                     for (int from = 0; from < n; from += batch) {
@@ -155,6 +158,26 @@ final class SampleCommand implements Callable<Integer> {
         }
         // row r (of cols samples) takes class r mod K, as in the run's sample grid
         return new Labeller(i -> (i / cols) % Math.max(1, card.numClasses()), card.conditional(), "--label");
+    }
+
+    /** Refuses a file that cannot fit the free space of its disk before decoding anything. */
+    private void requireDiskSpace(long bytes) {
+        Path existing = out.toAbsolutePath().getParent();
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        try {
+            long free = Files.getFileStore(existing).getUsableSpace();
+            if (bytes > free) {
+                throw new VaelabException(String.format(Locale.ROOT, "%s would be %d MB, more than the %d MB free on the disk of %s;"
+                        + " use a smaller --n or another --out", out, (bytes >> 20) + 1, free >> 20, existing));
+            }
+        } catch (IOException e) {
+            // the write itself reports a disk it cannot use
+        }
     }
 
     /** Heap bytes per sample of a streamed batch: its code, its mean as floats and its labels. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.inject.Injector;
 import dev.vaelab.sweep.ChildJvm;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code vaelab sample} on a tiny trained run: {@code --n 64} is the run's sample grid pixel for
  * pixel; {@code --out FILE.npy} streams any N through a small heap, its first 64 images being the
- * grid's tiles; a PNG grid beyond its pixel bound is one line pointing to {@code .npy}.
+ * grid's tiles; a PNG grid beyond its pixel bound is one line pointing to {@code .npy}, a {@code .npy} beyond the free disk one line too.
  */
 class SampleStreamTest {
     private static final int SIDE = 28;
@@ -123,7 +124,7 @@ class SampleStreamTest {
     }
 
     @Test
-    void aGridBeyondItsPixelBoundPointsToTheStreamingFormat() {
+    void aGridBeyondItsPixelBoundPointsToTheStreamingFormat() throws IOException {
         Result r = cli("sample", "--decoder", run.resolve("model/decoder.onnx").toString(), "--n", "100000",
                 "--out", dir.resolve("never.png").toString());
         assertEquals(1, r.code(), r.err());
@@ -136,6 +137,14 @@ class SampleStreamTest {
                 "--out", dir.resolve("never.npy").toString());
         assertEquals(1, batch.code());
         assertTrue(batch.err().contains("--batch-size must be at least 1, got 0"), batch.err());
+        // 2 billion MNIST images are 1.5 TB: refused before a code is decoded (on a disk with less free)
+        assumeTrue(Files.getFileStore(dir).getUsableSpace() < 2_000_000_000L * SIDE * SIDE, "the disk has 1.5 TB free");
+        Result disk = cli("sample", "--decoder", run.resolve("model/decoder.onnx").toString(), "--n", "2000000000",
+                "--out", dir.resolve("never.npy").toString());
+        assertEquals(1, disk.code(), disk.err());
+        assertTrue(disk.err().contains("never.npy would be 1495362 MB, more than the ")
+                && disk.err().contains("MB free on the disk of "), disk.err());
+        assertFalse(Files.exists(dir.resolve("never.npy")));
     }
 
     private static int[] rgb(BufferedImage image) {
