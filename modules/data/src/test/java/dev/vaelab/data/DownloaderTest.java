@@ -185,4 +185,38 @@ class DownloaderTest {
         assertArrayEquals(binary, AmatReader.read(path, 784, Optional.of(file.checksum())));
         assertFalse(Files.exists(target().resolve("x.amat")));
     }
+
+    @Test
+    void aFileOfUnpublishedSizeIsVerifiedByItsChecksumAlone() throws IOException {
+        DataFile file = DataFile.ofUnknownSize("blob.npz", SIZE * 2L, FILE.checksum(), Split.TRAIN, DataFile.Content.IMAGES);
+        server.route("/a/", TestServer.shortChunked(BODY, SIZE));
+        downloader.download(spec(file, server.base("/a/")), file, target());
+        assertArrayEquals(BODY, Files.readAllBytes(target().resolve("blob.npz")));
+        assertEquals(List.of("blob.npz"), filesLeft());
+    }
+
+    @Test
+    void aFileOfUnpublishedSizeBeyondItsLimitIsCutOff() {
+        DataFile file = DataFile.ofUnknownSize("blob.npz", SIZE - 1, FILE.checksum(), Split.TRAIN, DataFile.Content.IMAGES);
+        server.route("/a/", TestServer.shortChunked(BODY, SIZE)).route("/b/", TestServer.ok(BODY));
+        DataException e = assertThrows(DataException.class, () -> downloader.download(spec(file, server.base("/a/"), server.base("/b/")), file, target()));
+        assertTrue(e.getMessage().contains(server.base("/a/") + "blob.npz: got more than the limit of 149999 bytes for a file of unpublished size\n"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(server.base("/b/") + "blob.npz: the server announces 150000 bytes, more than the limit of 149999 bytes\n"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("\n  blob.npz (md5 " + FILE.checksum().hex() + ")\n"), e.getMessage());
+        assertEquals(List.of(), filesLeft());
+    }
+
+    @Test
+    void aFileOfUnpublishedSizeWithTheWrongChecksumIsRejected() {
+        byte[] corrupted = BODY.clone();
+        corrupted[7] ^= 1;
+        DataFile file = DataFile.ofUnknownSize("blob.npz", SIZE * 2L, FILE.checksum(), Split.TRAIN, DataFile.Content.IMAGES);
+        server.route("/a/", TestServer.shortChunked(corrupted, SIZE));
+        DataException e = assertThrows(DataException.class, () -> downloader.download(spec(file, server.base("/a/")), file, target()));
+        assertTrue(e.getMessage().contains(server.base("/a/") + "blob.npz: md5 mismatch: expected " + FILE.checksum().hex() + ", got "
+                + TestFiles.md5(corrupted) + "\n"), e.getMessage());
+        assertEquals(List.of(), filesLeft());
+    }
 }
