@@ -6,18 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vaelab.tracking.MetricRow;
 import dev.vaelab.tracking.RunStore;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What loading finds out reaches the run: a folder's skipped images are logged as {@code data/skipped}. */
+/**
+ * What loading finds out reaches the run: a folder's skipped images are logged as {@code data/skipped};
+ * a dataset of unknown size holds out 10% for validation by default and records that rule.
+ */
 class DataLoadRunTest {
     @TempDir
     Path dir;
@@ -64,5 +71,39 @@ class DataLoadRunTest {
         assertEquals(1, skipped.size(), "logged once, at the start: " + skipped);
         assertEquals(1.0, skipped.get(0).value());
         assertEquals(0, skipped.get(0).step());
+    }
+
+    /** A {@code .npz} of one deflated member {@code imgs}: uint8 images [n, side, side], image i lit at pixel i mod side². */
+    private Path npz(int n, int side) throws IOException {
+        String header = "{'descr': '|u1', 'fortran_order': False, 'shape': (" + n + ", " + side + ", " + side + "), }";
+        int unpadded = 10 + header.length() + 1;
+        header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
+        ByteArrayOutputStream npy = new ByteArrayOutputStream();
+        npy.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), (byte) (header.length() >> 8)});
+        npy.write(header.getBytes(StandardCharsets.US_ASCII));
+        byte[] pixels = new byte[n * side * side];
+        for (int i = 0; i < n; i++) {
+            pixels[i * side * side + i % (side * side)] = (byte) 255;
+        }
+        npy.write(pixels);
+        Path file = dir.resolve("six-hundred.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("imgs.npy"));
+            zip.write(npy.toByteArray());
+            zip.closeEntry();
+        }
+        return file;
+    }
+
+    @Test
+    void aSixHundredImageNpzWithoutValidationTrainsAndRecordsTheRule() throws IOException {
+        Path file = npz(600, 8);
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "own-npz", "{dataset: numpy, path: '" + file + "', images: imgs}"), err.toString());
+        Path run = onlyRun("own-npz");
+        String config = RunStore.open(run).readConfig();
+        assertTrue(config.contains("validation: 10%\n"), "the resolved config records the rule it used:\n" + config);
+        assertTrue(RunStore.open(run).readSummary().containsKey("test/elbo"), "trained and evaluated");
+        assertTrue(RunStore.open(run).readMetrics().stream().anyMatch(r -> r.key().equals("val/elbo")), "validated on the 10%");
     }
 }

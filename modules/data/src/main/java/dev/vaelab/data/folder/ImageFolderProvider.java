@@ -12,6 +12,7 @@ import dev.vaelab.data.ImageShape;
 import dev.vaelab.data.ImageStore;
 import dev.vaelab.data.LoadContext;
 import dev.vaelab.data.Splits;
+import dev.vaelab.data.ValidationSize;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -65,10 +66,10 @@ public final class ImageFolderProvider implements DatasetProvider {
         private final boolean explicitFraction;
         private final double testFraction;
         private final boolean skipBad;
-        private final int validation;
+        private final ValidationSize validation;
         private ImageFolder folder;
 
-        FolderSource(Path root, ImageShape shape, boolean explicitFraction, double testFraction, boolean skipBad, int validation) {
+        FolderSource(Path root, ImageShape shape, boolean explicitFraction, double testFraction, boolean skipBad, ValidationSize validation) {
             this.root = root;
             this.shape = shape;
             this.explicitFraction = explicitFraction;
