@@ -59,13 +59,15 @@ public final class Main {
         cli.addSubcommand(new SampleCommand());
         cli.addSubcommand(new EncodeCommand());
         cli.addSubcommand(new CommandLine(new SweepCommand(injector.getInstance(SweepPlanner.class),
-                injector.getInstance(SweepLaunchers.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class)))
+                injector.getInstance(SweepLaunchers.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class),
+                injector.getInstance(dev.vaelab.tracking.mlflow.ModelRegistry.class)))
                 .addSubcommand(new SweepStatusCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepState.class))));
         cli.addSubcommand(new SummaryCommand());
         cli.addSubcommand(new SweepRunCommand(injector.getInstance(ExperimentResolver.class),
                 injector.getInstance(ExperimentRunner.class)));
         cli.addSubcommand(new SweepEndCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepEnd.class)));
         cli.addSubcommand(new MlflowSyncCommand(injector.getInstance(dev.vaelab.tracking.mlflow.MlflowSync.class)));
+        cli.addSubcommand(new RegisterCommand(injector.getInstance(dev.vaelab.tracking.mlflow.ModelRegistry.class)));
         cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report.report(e, commandLine.getErr()));
         return cli.execute(args);

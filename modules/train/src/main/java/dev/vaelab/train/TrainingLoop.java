@@ -107,6 +107,12 @@ final class TrainingLoop {
             float[] lr = new float[stepsPerCall];
             long step = session.updates();
             double[] klPerDim = null;
+            if (gridsEvery > 0 && resumeFrom.isEmpty()) {
+                // the untrained model's grids at step 0, so an image slider (MLflow's opens at step 0) shows a picture
+                for (var grid : grids.render(session.parameters(), gridImages, (double[]) null).entrySet()) {
+                    logger.logImage(grid.getKey(), 0, step, grid.getValue());
+                }
+            }
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 EpochPlan plan = planner.epoch(epoch - 1);
                 var noise = streams.stream("noise", epoch - 1);
