@@ -36,7 +36,7 @@ import java.util.zip.GZIPOutputStream;
  * ({@link DataFile#exactSize()} false) is verified by its pinned checksum alone and cut off at its
  * size limit. A failed attempt deletes its temporary file and
  * moves on to the next mirror; when all fail, the message lists each mirror with what went wrong and
- * says where to put the files by hand.
+ * says where to put the files by hand (in one line where there is only one mirror).
  */
 public final class Downloader {
     /** Opens the progress display of one download. */
@@ -104,8 +104,15 @@ public final class Downloader {
                 anyReached |= e.reachedServer;
             }
         }
-        String tried = String.join("\n", failures);
         String what = spec.directory() + "/" + file.name();
+        if (failures.size() == 1) {
+            // one mirror: one line, naming the file, its URL and what went wrong
+            String failure = failures.get(0).strip();
+            return throwOneLine(anyReached
+                    ? "cannot download " + what + " from " + failure
+                    : "cannot download " + what + ", this machine looks offline: " + failure, spec, directory);
+        }
+        String tried = String.join("\n", failures);
         if (!anyReached) {
             throw new DataException("cannot download " + what + ": no mirror could be reached, this machine looks offline:\n" + tried
                     + "\n" + manualHint(spec, directory));
@@ -223,6 +230,13 @@ public final class Downloader {
         } catch (IOException e) {
             throw new AttemptFailed("downloaded, but cannot move it to " + target + " (" + e + ")", true);
         }
+    }
+
+    private static Path throwOneLine(String failure, DatasetSpec spec, Path directory) {
+        List<String> files = spec.files().stream().map(DataFile::describe).toList();
+        throw new DataException(failure + "; to install " + spec.name() + " by hand, put " + String.join(", ", files) + " into " + directory
+                + ", or point --data-dir (or " + DataRoot.ENV_VARIABLE + ") at a directory that holds " + spec.directory() + "/ with "
+                + (files.size() == 1 ? "it" : "them"));
     }
 
     private static String manualHint(DatasetSpec spec, Path directory) {
