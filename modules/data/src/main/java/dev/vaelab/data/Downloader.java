@@ -108,7 +108,7 @@ public final class Downloader {
         if (failures.size() == 1) {
             // one mirror: one line, naming the file, its URL and what went wrong
             String failure = failures.get(0).strip();
-            return throwOneLine(anyReached
+            throw oneLine(anyReached
                     ? "cannot download " + what + " from " + failure
                     : "cannot download " + what + ", this machine looks offline: " + failure, spec, directory);
         }
@@ -208,7 +208,10 @@ public final class Downloader {
         }
     }
 
-    /** The Content-Length a server announces, which only sizes the progress display of a file of unpublished size. */
+    /**
+     * The Content-Length a server announces for a file of unpublished size: it sizes the progress display
+     * and refuses, before any byte is written, a body beyond the limit; the limit holds either way.
+     */
     private static Optional<Long> announcedLength(HttpResponse<?> response) {
         return response.headers().firstValueAsLong("content-length").stream().filter(n -> n >= 0).boxed().findFirst();
     }
@@ -232,9 +235,10 @@ public final class Downloader {
         }
     }
 
-    private static Path throwOneLine(String failure, DatasetSpec spec, Path directory) {
+    /** A single mirror's failure with the manual install, in one line. */
+    private static DataException oneLine(String failure, DatasetSpec spec, Path directory) {
         List<String> files = spec.files().stream().map(DataFile::describe).toList();
-        throw new DataException(failure + "; to install " + spec.name() + " by hand, put " + String.join(", ", files) + " into " + directory
+        return new DataException(failure + "; to install " + spec.name() + " by hand, put " + String.join(", ", files) + " into " + directory
                 + ", or point --data-dir (or " + DataRoot.ENV_VARIABLE + ") at a directory that holds " + spec.directory() + "/ with "
                 + (files.size() == 1 ? "it" : "them"));
     }
