@@ -148,6 +148,10 @@ public final class ExperimentRunner {
             logger.close();
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
+        if (!reopen && !data.loadMetrics().isEmpty()) {
+            // what loading found (e.g. data/skipped), at step 0; a resumed run kept its rows from the first attempt
+            logger.logMetrics(data.loadMetrics(), 0);
+        }
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
         try {
             TrainingLoop loop = new TrainingLoop(rx, data, engine, logger, store.modelDirectory(),
