@@ -45,14 +45,16 @@ public final class ExperimentRunner {
     private final Downloader downloader;
     private final RunLoggerFactory loggers;
     private final OnnxExporter exporter;
+    private final Trainer trainer;
 
     @Inject
-    public ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers,
-                            OnnxExporter exporter) {
+    ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers,
+                     OnnxExporter exporter, Trainer trainer) {
         this.resolver = resolver;
         this.downloader = downloader;
         this.loggers = loggers;
         this.exporter = exporter;
+        this.trainer = trainer;
     }
 
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
@@ -114,14 +116,13 @@ public final class ExperimentRunner {
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
         try {
-            TrainingLoop loop = new TrainingLoop(rx, data, engine, logger, store.modelDirectory(),
-                    TrainingProgress.onStderr(spec.train().epochs()));
-            TrainingLoop.Result result = loop.run(resumeFrom);
+            Trainer.Trained result = trainer.train(rx, data, engine, logger, store.modelDirectory(),
+                    TrainingProgress.onStderr(spec.train().epochs()), resumeFrom);
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
             if (spec.export().onnx()) {
-                ModelCard card = ModelCard.describe(loop.graphs(), rx.dataset(), spec.data().binarize(), rx.resolvedYaml(),
+                ModelCard card = ModelCard.describe(result.graphs(), rx.dataset(), spec.data().binarize(), rx.resolvedYaml(),
                         store.record().runId(), runName);
-                summary.putAll(exporter.write(new ExportRequest(loop.graphs(), result.parameters(), card),
+                summary.putAll(exporter.write(new ExportRequest(result.graphs(), result.parameters(), card),
                         store.modelDirectory()).summaryMetrics());
             }
             logger.logSummary(summary);

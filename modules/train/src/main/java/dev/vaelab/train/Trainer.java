@@ -1,0 +1,51 @@
+package dev.vaelab.train;
+
+import dev.vaelab.core.random.RandomStreams;
+import dev.vaelab.data.Dataset;
+import dev.vaelab.onnx.runtime.OrtEngine;
+import dev.vaelab.onnx.runtime.TrainingProgram;
+import dev.vaelab.onnx.runtime.TrainingProgramBuilder;
+import dev.vaelab.onnx.runtime.TrainingSession;
+import dev.vaelab.tracking.RunLogger;
+import dev.vaelab.tracking.TrainingProgress;
+import dev.vaelab.zoo.objective.VaeGraphs;
+import dev.vaelab.zoo.schedule.BetaSchedule;
+import dev.vaelab.zoo.schedule.ScheduleContext;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Assembles one run's training: the plan of updates, the β schedule over it, the step graph in an
+ * ONNX Runtime session, and a fresh set of the bound {@link TrainingListener}s; then runs the loop.
+ */
+final class Trainer {
+    private final Provider<Set<TrainingListener>> listeners;
+
+    @Inject
+    Trainer(Provider<Set<TrainingListener>> listeners) {
+        this.listeners = listeners;
+    }
+
+    /** What training produced: the graphs (for export), the final metrics and the trained parameters. */
+    record Trained(VaeGraphs graphs, Map<String, Double> summary, Map<String, float[]> parameters) {
+    }
+
+    Trained train(ResolvedExperiment rx, Dataset data, OrtEngine engine, RunLogger logger, Path modelDirectory,
+                  TrainingProgress progress, Optional<Checkpoint> resumeFrom) {
+        VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
+        RunPlan plan = RunPlan.of(rx.spec().train(), data.train().count());
+        BetaSchedule beta = rx.schedule().apply(new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps()));
+        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(plan.batchSize(), beta.hasCapacity()),
+                rx.optimizer().optimizer());
+        try (StepSession session = new OrtStepSession(new TrainingSession(engine, program, plan.stepsPerCall()))) {
+            TrainingRun run = new TrainingRun(rx, data, engine, graphs, session, plan, beta,
+                    new RandomStreams(rx.spec().seed()), logger, progress, modelDirectory, resumeFrom);
+            TrainingLoop.Result result = new TrainingLoop(run, listeners.get()).run();
+            return new Trained(graphs, result.summary(), result.parameters());
+        }
+    }
+}
