@@ -1,6 +1,6 @@
 package dev.vaelab.train;
 
-import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.core.error.DataException;
 import dev.vaelab.core.spec.TrainSpec;
 
 /**
@@ -17,12 +17,12 @@ import dev.vaelab.core.spec.TrainSpec;
 public record RunPlan(int batchSize, int stepsPerEpoch, long totalSteps, int lastEpoch, int stepsPerCall) {
     private static final int DEFAULT_STEPS_PER_CALL = 100;
 
-    /** The plan of {@code train} over {@code examples} training examples. */
-    public static RunPlan of(TrainSpec train, int examples) {
+    /** The plan of {@code train} over the {@code examples} training examples of dataset {@code dataset}. */
+    public static RunPlan of(TrainSpec train, String dataset, int examples) {
         int batchSize = train.batchSize();
         int stepsPerEpoch = examples / batchSize;
         if (stepsPerEpoch < 1) {
-            throw new VaelabException("the training split has " + examples + " examples, fewer than one batch of "
+            throw new DataException(dataset + ": the training split has " + examples + " examples, fewer than one batch of "
                     + batchSize + "; lower train.batch_size or data.validation");
         }
         long fullRun = (long) stepsPerEpoch * train.epochs();
