@@ -2,11 +2,6 @@ package dev.vaelab.cli;
 
 import com.google.inject.Injector;
 import dev.vaelab.core.error.VaelabException;
-import dev.vaelab.export.OnnxExporter;
-import dev.vaelab.sweep.SweepPlanner;
-import dev.vaelab.sweep.SweepLaunchers;
-import dev.vaelab.train.ExperimentResolver;
-import dev.vaelab.train.ExperimentRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,20 +20,17 @@ public final class Main {
 
     /** Runs the command line with the given injector, printing errors to {@code err}. */
     public static int execute(Injector injector, java.io.PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main(), new GuiceFactory(injector));
-        cli.addSubcommand(new RunCommand(injector.getInstance(ExperimentRunner.class)));
-        cli.addSubcommand(new ExportCommand(injector.getInstance(ExperimentResolver.class),
-                injector.getInstance(OnnxExporter.class)));
-        cli.addSubcommand(new SampleCommand());
-        cli.addSubcommand(new EncodeCommand());
-        cli.addSubcommand(new CommandLine(new SweepCommand(injector.getInstance(SweepPlanner.class),
-                injector.getInstance(SweepLaunchers.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class)))
-                .addSubcommand(new SweepStatusCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepState.class))));
-        cli.addSubcommand(new SummaryCommand());
-        cli.addSubcommand(new SweepRunCommand(injector.getInstance(ExperimentResolver.class),
-                injector.getInstance(ExperimentRunner.class)));
-        cli.addSubcommand(new SweepEndCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepEnd.class)));
-        cli.addSubcommand(new MlflowSyncCommand(injector.getInstance(dev.vaelab.tracking.mlflow.MlflowSync.class)));
+        GuiceFactory factory = new GuiceFactory(injector);
+        CommandLine cli = new CommandLine(new Main(), factory);
+        cli.addSubcommand(RunCommand.class);
+        cli.addSubcommand(ExportCommand.class);
+        cli.addSubcommand(SampleCommand.class);
+        cli.addSubcommand(EncodeCommand.class);
+        cli.addSubcommand(new CommandLine(SweepCommand.class, factory).addSubcommand(SweepStatusCommand.class));
+        cli.addSubcommand(SummaryCommand.class);
+        cli.addSubcommand(SweepRunCommand.class);
+        cli.addSubcommand(SweepEndCommand.class);
+        cli.addSubcommand(MlflowSyncCommand.class);
         cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof VaelabException) {
@@ -58,11 +50,11 @@ public final class Main {
         }
     }
 
-    /** Lets picocli create commands through Guice. */
+    /** Lets picocli create commands through Guice; everything else (option collections, providers) as picocli does. */
     private record GuiceFactory(Injector injector) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
-            return CommandLine.defaultFactory().create(cls);
+            return cls.isAnnotationPresent(Command.class) ? injector.getInstance(cls) : CommandLine.defaultFactory().create(cls);
         }
     }
 }

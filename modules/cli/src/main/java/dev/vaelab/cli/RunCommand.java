@@ -1,11 +1,16 @@
 package dev.vaelab.cli;
 
+import dev.vaelab.core.config.ConfigLoader;
+import dev.vaelab.core.config.ConfigMap;
 import dev.vaelab.core.spec.ExperimentSpec;
-import dev.vaelab.data.DataRoot;
+import dev.vaelab.sweep.SweepPlanner;
 import dev.vaelab.train.ExperimentRunner;
 import dev.vaelab.train.RunOptions;
 import dev.vaelab.train.RunOutcome;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,8 +29,13 @@ final class RunCommand implements Callable<Integer> {
             description = "where datasets live (default: $VAELAB_DATA, else ~/.cache/vaelab/data); missing files are downloaded")
     Path dataDir;
 
-    @Option(names = "--results", paramLabel = "DIR", defaultValue = "results", description = "results root (default: ${DEFAULT-VALUE})")
+    @Option(names = "--results", paramLabel = "DIR", description = "results root (default: results)")
     Path results;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a key of the experiment, e.g. --set train.epochs=5 (repeatable; the run is named "
+                    + "from the config it runs with)")
+    List<String> settings = new ArrayList<>();
 
     @Option(names = "--tracking-uri", paramLabel = "URI",
             description = "MLflow tracking server (default: tracking.uri in the YAML, else $MLFLOW_TRACKING_URI; none: local store only)")
@@ -37,15 +47,20 @@ final class RunCommand implements Callable<Integer> {
 
     private final ExperimentRunner runner;
 
+    @Inject
     RunCommand(ExperimentRunner runner) {
         this.runner = runner;
     }
 
     @Override
     public Integer call() {
-        ExperimentSpec spec = ExperimentSpec.load(experiment);
-        RunOptions options = new RunOptions(results, DataRoot.resolve(Optional.ofNullable(dataDir), System.getenv()),
-                threads, System.out, Optional.ofNullable(trackingUri), Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")));
+        ConfigMap root = ConfigLoader.load(experiment);
+        for (String setting : settings) {
+            root = SweepPlanner.apply(root, setting);
+        }
+        ExperimentSpec spec = ExperimentSpec.parse(root);
+        RunOptions options = new RunOptions(Optional.ofNullable(results), Optional.ofNullable(dataDir), threads, System.out,
+                Optional.ofNullable(trackingUri));
         RunOutcome outcome = runner.run(spec, options);
         Map<String, Double> s = outcome.summary();
         if (s.containsKey("test/elbo")) {

@@ -20,6 +20,7 @@ import dev.vaelab.sweep.SweepSpec;
 import dev.vaelab.sweep.SweepTracking;
 import dev.vaelab.sweep.summary.SweepSummary;
 import dev.vaelab.tracking.RunLoggerFactory;
+import dev.vaelab.tracking.mlflow.TrackingEnvironment;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,11 +103,15 @@ final class SweepCommand implements Callable<Integer> {
     private final SweepPlanner planner;
     private final SweepLaunchers launchers;
     private final RunLoggerFactory loggers;
+    private final TrackingEnvironment environment;
 
-    SweepCommand(SweepPlanner planner, SweepLaunchers launchers, RunLoggerFactory loggers) {
+    @jakarta.inject.Inject
+    SweepCommand(SweepPlanner planner, SweepLaunchers launchers, RunLoggerFactory loggers,
+                 TrackingEnvironment environment) {
         this.planner = planner;
         this.launchers = launchers;
         this.loggers = loggers;
+        this.environment = environment;
     }
 
     @Override
@@ -137,9 +142,9 @@ final class SweepCommand implements Callable<Integer> {
             out.print(PlanTable.render(plan, options, layout));
             return 0;
         }
-        Optional<String> envUri = Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI"));
         SweepLaunch launched;
-        try (SweepTracking tracking = SweepTracking.open(loggers, layout, plan, Optional.ofNullable(trackingUri), envUri)) {
+        try (SweepTracking tracking = SweepTracking.open(loggers, layout, plan, Optional.ofNullable(trackingUri),
+                environment.trackingUri())) {
             launched = chosen.launch(plan, options, launcherSettings, tracking, SweepConsole.onStderr());
         }
         if (launched instanceof SweepLaunch.Submitted submitted) {

@@ -45,6 +45,8 @@ public final class ExperimentResolver {
     }
 
     public ResolvedExperiment resolve(ExperimentSpec spec) {
+        // the fixed sections first, as when the file format parsed them itself
+        RunSections sections = RunSections.parse(spec);
         DatasetSpec dataset = catalog.get(spec.data().dataset());
         LikelihoodHead head = heads.resolve(spec.likelihood()).create(spec.likelihood());
         int classes = dataset.hasLabels() ? dataset.numClasses() : 0;
@@ -63,9 +65,9 @@ public final class ExperimentResolver {
             throw new ConfigException(betaSpec.typeLocation(), "the capacity objective (Burgess et al. 2018) is for "
                     + "model type 'beta-vae', not '" + model.type() + "'");
         }
-        OptimizerChoice optimizer = optimizers.resolve(spec.train().optimizer()).create(spec.train().optimizer());
+        OptimizerChoice optimizer = optimizers.resolve(sections.train().optimizer()).create(sections.train().optimizer());
         String resolvedYaml = spec.root().resolved().toYaml();
         return new ResolvedExperiment(spec, dataset, model, head, optimizer,
-                context -> scheduleFactory.create(betaSpec, context), resolvedYaml);
+                context -> scheduleFactory.create(betaSpec, context), resolvedYaml, sections);
     }
 }

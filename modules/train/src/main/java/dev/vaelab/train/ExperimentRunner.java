@@ -46,22 +46,25 @@ public final class ExperimentRunner {
     private final RunLoggerFactory loggers;
     private final OnnxExporter exporter;
     private final Trainer trainer;
+    private final RunSettings settings;
 
     @Inject
     ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers,
-                     OnnxExporter exporter, Trainer trainer) {
+                     OnnxExporter exporter, Trainer trainer, RunSettings settings) {
         this.resolver = resolver;
         this.downloader = downloader;
         this.loggers = loggers;
         this.exporter = exporter;
         this.trainer = trainer;
+        this.settings = settings;
     }
 
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
         ResolvedExperiment rx = resolver.resolve(spec);
         String experiment = rx.experimentName();
         String runName = RunNames.of(spec.name(), rx.resolvedYaml());
-        Path directory = RunStore.directoryOf(options.resultsRoot(), experiment, runName);
+        Path resultsRoot = settings.resultsRoot(options.resultsRoot());
+        Path directory = RunStore.directoryOf(resultsRoot, experiment, runName);
         Optional<Checkpoint> resumeFrom = Optional.empty();
         boolean reopen = false;
         if (Files.exists(directory.resolve("run.json"))) {
@@ -83,9 +86,9 @@ public final class ExperimentRunner {
         }
 
         Dataset data = new Binarizer(new RandomStreams(spec.seed()))
-                .prepare(new DatasetLoader(options.dataRoot(), downloader).load(rx.dataset(), spec.data().validation()),
+                .prepare(new DatasetLoader(settings.dataRoot(options.dataDir()), downloader).load(rx.dataset(), spec.data().validation()),
                         Binarization.fromName(spec.data().binarize()));
-        int threads = options.threads() > 0 ? options.threads() : spec.train().threads();
+        int threads = settings.threads(options.threads(), rx.train());
         OrtEngine engine = new OrtEngine(threads, true);
 
         RunStore store;
@@ -97,10 +100,9 @@ public final class ExperimentRunner {
             options.console().printf("resuming %s after epoch %d (step %d; %d metric rows past it dropped)%n",
                     runName, resumeFrom.map(Checkpoint::epochsDone).orElse(0), step, dropped);
         } else {
-            store = RunStore.create(options.resultsRoot(), experiment, runName, rx.resolvedYaml());
+            store = RunStore.create(resultsRoot, experiment, runName, rx.resolvedYaml());
         }
-        Optional<String> trackingUri = RunOptions.trackingUri(options.cliTrackingUri(), spec.tracking().uri(),
-                options.envTrackingUri());
+        Optional<String> trackingUri = settings.trackingUri(options.trackingUri(), rx.tracking());
         // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags)
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
                 spec.root().resolved().flatten(), options.tags(), trackingUri)
@@ -117,9 +119,9 @@ public final class ExperimentRunner {
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
         try {
             Trainer.Trained result = trainer.train(rx, data, engine, logger, store.modelDirectory(),
-                    TrainingProgress.onStderr(spec.train().epochs()), resumeFrom);
+                    TrainingProgress.onStderr(rx.train().epochs()), resumeFrom);
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
-            if (spec.export().onnx()) {
+            if (rx.export().onnx()) {
                 ModelCard card = ModelCard.describe(result.graphs(), rx.dataset(), spec.data().binarize(), rx.resolvedYaml(),
                         store.record().runId(), runName);
                 summary.putAll(exporter.write(new ExportRequest(result.graphs(), result.parameters(), card),

@@ -18,7 +18,7 @@ final class GridListener implements TrainingListener {
 
     @Override
     public void onEpochEnd(TrainingRun run, EpochEnd epoch) {
-        int every = run.experiment().spec().log().gridsEveryEpochs();
+        int every = run.experiment().log().gridsEveryEpochs();
         if (every <= 0 || (epoch.epoch() % every != 0 && epoch.epoch() != run.plan().lastEpoch())) {
             return;
         }

@@ -41,7 +41,7 @@ final class MetricWindow implements TrainingListener {
         steps++;
         seconds += step.nanos() / 1e9;
         examples += run.plan().batchSize();
-        int every = run.experiment().spec().log().everySteps();
+        int every = run.experiment().log().everySteps();
         if (every > 0 && step.step() % every == 0) {
             Map<String, Double> metrics = drain();
             var beta = run.beta();

@@ -2,7 +2,9 @@ package dev.vaelab.train;
 
 import dev.vaelab.core.spec.ExperimentSpec;
 import dev.vaelab.data.DatasetSpec;
+import dev.vaelab.export.ExportSpec;
 import dev.vaelab.heads.LikelihoodHead;
+import dev.vaelab.tracking.TrackingSpec;
 import dev.vaelab.train.optim.OptimizerChoice;
 import dev.vaelab.zoo.model.VaeModel;
 import dev.vaelab.zoo.schedule.BetaSchedule;
@@ -15,9 +17,29 @@ import java.util.function.Function;
  */
 public record ResolvedExperiment(ExperimentSpec spec, DatasetSpec dataset, VaeModel model, LikelihoodHead head,
                                  OptimizerChoice optimizer, Function<ScheduleContext, BetaSchedule> schedule,
-                                 String resolvedYaml) {
+                                 String resolvedYaml, RunSections sections) {
     /** {@code tracking.experiment}, else the experiment's name: the results folder and MLflow experiment. */
     public String experimentName() {
-        return spec.tracking().experiment().orElse(spec.name());
+        return tracking().experiment().orElse(spec.name());
+    }
+
+    public TrainSpec train() {
+        return sections.train();
+    }
+
+    public EvalSpec eval() {
+        return sections.eval();
+    }
+
+    public LogSpec log() {
+        return sections.log();
+    }
+
+    public ExportSpec export() {
+        return sections.export();
+    }
+
+    public TrackingSpec tracking() {
+        return sections.tracking();
     }
 }

@@ -1,7 +1,6 @@
 package dev.vaelab.train;
 
 import dev.vaelab.core.error.DataException;
-import dev.vaelab.core.spec.TrainSpec;
 
 /**
  * How many updates a run makes and how they are cut: {@code train.max_steps} can end the run

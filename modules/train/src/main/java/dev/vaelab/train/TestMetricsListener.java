@@ -17,7 +17,7 @@ final class TestMetricsListener implements TrainingListener {
     @Override
     public void onTrainingEnd(TrainingRun run, Map<String, Double> results) {
         var data = run.data();
-        var eval = run.experiment().spec().eval();
+        var eval = run.experiment().eval();
         var parameters = run.session().parameters();
         try (Evaluator evaluator = new Evaluator(run.engine(), run.graphs(), data.shape().size(), data.numClasses(),
                 run.streams())) {

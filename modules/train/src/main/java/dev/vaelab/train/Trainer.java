@@ -37,7 +37,7 @@ final class Trainer {
     Trained train(ResolvedExperiment rx, Dataset data, OrtEngine engine, RunLogger logger, Path modelDirectory,
                   TrainingProgress progress, Optional<Checkpoint> resumeFrom) {
         VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
-        RunPlan plan = RunPlan.of(rx.spec().train(), data.name(), data.train().count());
+        RunPlan plan = RunPlan.of(rx.train(), data.name(), data.train().count());
         BetaSchedule beta = rx.schedule().apply(new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps()));
         TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(plan.batchSize(), beta.hasCapacity()),
                 rx.optimizer().optimizer());

@@ -24,7 +24,7 @@ final class ValidationListener implements TrainingListener {
             evaluator = new Evaluator(run.engine(), run.graphs(), run.data().shape().size(), run.data().numClasses(),
                     run.streams());
         }
-        var scores = evaluator.evaluate(validation, run.experiment().spec().eval().batchSize(),
+        var scores = evaluator.evaluate(validation, run.experiment().eval().batchSize(),
                 run.session().parameters(), "eval-noise");
         epoch.metrics().putAll(scores.metrics("val", true));
         epoch.setKlPerDim(scores.klPerDim());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vaelab.core.error.DataException;
 import dev.vaelab.core.spec.ComponentSpec;
-import dev.vaelab.core.spec.TrainSpec;
 import org.junit.jupiter.api.Test;
 
 class RunPlanTest {

@@ -72,7 +72,7 @@ final class TinyRuns {
     /** A run of {@code rx} on {@code data} whose steps go to {@code session}; no engine behind it. */
     static TrainingRun fakeRun(ResolvedExperiment rx, Dataset data, StepSession session, RecordingLogger logger,
                                Path modelDirectory, Optional<Checkpoint> resumeFrom) {
-        RunPlan plan = RunPlan.of(rx.spec().train(), data.name(), data.train().count());
+        RunPlan plan = RunPlan.of(rx.train(), data.name(), data.train().count());
         BetaSchedule beta = rx.schedule().apply(new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps()));
         return new TrainingRun(rx, data, null, null, session, plan, beta, new RandomStreams(rx.spec().seed()), logger,
                 quietProgress(), modelDirectory, resumeFrom);
@@ -81,7 +81,7 @@ final class TinyRuns {
     /** A run of {@code rx} on {@code data} with a real engine and graphs, for the listeners that evaluate. */
     static TrainingRun realRun(ResolvedExperiment rx, Dataset data, OrtEngine engine, StepSession session,
                                RecordingLogger logger, Path modelDirectory) {
-        RunPlan plan = RunPlan.of(rx.spec().train(), data.name(), data.train().count());
+        RunPlan plan = RunPlan.of(rx.train(), data.name(), data.train().count());
         BetaSchedule beta = rx.schedule().apply(new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps()));
         VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
         return new TrainingRun(rx, data, engine, graphs, session, plan, beta, new RandomStreams(rx.spec().seed()), logger,
