@@ -5,6 +5,7 @@ import dev.vaelab.data.BatchPlanner;
 import dev.vaelab.data.EpochPlan;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,7 @@ final class TrainingLoop {
         }
         listeners.forEach(l -> l.onTrainingBegin(run));
         float[] lr = new float[plan.stepsPerCall()];
-        java.util.Arrays.fill(lr, (float) run.experiment().optimizer().lr());
+        Arrays.fill(lr, (float) run.experiment().optimizer().lr());
         long step = session.updates();
         for (int epoch = firstEpoch; epoch <= plan.lastEpoch(); epoch++) {
             EpochPlan batches = planner.epoch(epoch - 1);
