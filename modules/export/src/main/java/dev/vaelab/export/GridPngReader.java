@@ -20,6 +20,10 @@ import javax.imageio.ImageIO;
  * drawing the images read with it gives back the PNG pixel for pixel, so a picture that is not such
  * a grid is refused rather than cut into wrong tiles; 8-bit levels v read as v/255, which is exact
  * for the levels the grids were drawn from. Trailing cells that are all padding grey are empty.
+ *
+ * <p>Channels: an RGB model reads red, green and blue (a grey PNG as equal levels in all three); a
+ * grey model reads a grey PNG, or an RGB one whose pixels are all grey, and refuses a colour picture
+ * rather than pick a grey conversion (luma weights differ between tools) on the user's behalf.
  */
 public final class GridPngReader {
     /** How the PNG is laid out. */
@@ -51,7 +55,7 @@ public final class GridPngReader {
         if (png == null) {
             throw new VaelabException(file + " is not an image ImageIO can read");
         }
-        float[][] levels = channels(png, channels, file);
+        float[][] levels = channels(png, channels, height, width, file);
         List<Images> found = new ArrayList<>();
         List<String> names = new ArrayList<>();
         if ((layout == Layout.AUTO || layout == Layout.IMAGE) && png.getWidth() == width && png.getHeight() == height) {
@@ -81,7 +85,8 @@ public final class GridPngReader {
         if (found.isEmpty()) {
             throw new VaelabException(file + " (" + png.getWidth() + "x" + png.getHeight() + " pixels) is neither one "
                     + width + "x" + height + " image nor a vaelab grid of " + width + "x" + height + " images"
-                    + (layout == Layout.AUTO ? "" : " laid out as " + layout.name().toLowerCase(Locale.ROOT)));
+                    + (layout == Layout.AUTO ? "" : " laid out as " + layout.name().toLowerCase(Locale.ROOT))
+                    + "; the model takes " + expected(channels, height, width));
         }
         if (found.size() > 1) {
             throw new VaelabException(file + " reads as " + String.join(" and as ", names)
@@ -206,8 +211,15 @@ public final class GridPngReader {
         return out;
     }
 
+    /** The model's image shape as messages state it. */
+    private static String expected(int channels, int height, int width) {
+        return channels + "x" + height + "x" + width + " images (channels x rows x columns, vaelab.image_shape): "
+                + width + "x" + height + " pixels, " + (channels == 1 ? "grey" : channels == 3 ? "RGB" : channels
+                + " channels");
+    }
+
     /** Each channel's levels/255, [channel][row * width + column]; grey for one channel. */
-    private static float[][] channels(BufferedImage png, int channels, Path file) {
+    private static float[][] channels(BufferedImage png, int channels, int height, int width, Path file) {
         if (!(png.getColorModel() instanceof java.awt.image.IndexColorModel)
                 && (png.getRaster().getNumBands() > 4 || png.getSampleModel().getSampleSize(0) != 8)) {
             throw new VaelabException(file + " is not an 8-bit grey or RGB PNG");
@@ -220,13 +232,16 @@ public final class GridPngReader {
             int r = rgb[i] >> 16 & 0xff;
             int g = rgb[i] >> 8 & 0xff;
             int b = rgb[i] & 0xff;
-            if ((rgb[i] & 0xFFFFFF) == ImageGrid.NAN_RGB) {
+            // in a grey model's picture magenta can only be a NaN marker; in colour it is also a colour
+            if (channels == 1 && (rgb[i] & 0xFFFFFF) == ImageGrid.NAN_RGB) {
                 throw new VaelabException(file + " has magenta pixels, which vaelab's grids draw for NaN; it holds no "
                         + "usable images");
             }
             if (channels == 1) {
                 if (r != g || g != b) {
-                    throw new VaelabException(file + " is in colour; the model takes one-channel (grey) images");
+                    // no conversion: which grey a colour picture should become is the user's choice, not ours
+                    throw new VaelabException(file + " is in colour; the model takes " + expected(channels, height, width)
+                            + ", so convert the picture to grey first");
                 }
                 out[0][i] = r / 255f;
             } else if (channels == 3) {
@@ -234,7 +249,8 @@ public final class GridPngReader {
                 out[1][i] = g / 255f;
                 out[2][i] = b / 255f;
             } else {
-                throw new VaelabException("PNG input holds 1 or 3 channels; the model takes " + channels);
+                throw new VaelabException("PNG input holds 1 or 3 channels; the model takes "
+                        + expected(channels, height, width));
             }
         }
         return out;

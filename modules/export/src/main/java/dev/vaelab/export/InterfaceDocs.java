@@ -30,8 +30,9 @@ final class InterfaceDocs {
                         + card.latentDim() + " latent dimensions."
                 : "Decoder: latent codes z" + labels + " to the '" + card.likelihood()
                         + "' likelihood p(x|z): its mean and its parameters, per pixel.";
-        return body + " Batch axis N is dynamic. Image shape, pixel scaling, label names and the training config are "
-                + "in the vaelab.* metadata properties. From " + origin + ".";
+        return body + " Batch axis N is dynamic. Image shape, channels and their colour order, flattening order, pixel"
+                + " scaling, label names and the training config are in the vaelab.* metadata properties. From "
+                + origin + ".";
     }
 
     /** Descriptions of the inputs that are fed (not the parameters), by name. */
@@ -88,10 +89,16 @@ final class InterfaceDocs {
     }
 
     private String layout(Shape shape) {
-        String chw = card.channels() + "x" + card.height() + "x" + card.width();
+        String chw = card.channels() + "x" + card.height() + "x" + card.width() + " (channels x rows x columns"
+                + switch (card.colorOrder()) {
+                    case "grey" -> ", one grey channel)";
+                    case "RGB" -> ", channels red, green, blue)";
+                    default -> ")";
+                };
         return shape.rank() == 2
-                ? "each image of " + chw + " (channels x rows x columns) flattened row-major"
-                : "images of " + chw + " (channels x rows x columns)";
+                ? "each image of " + chw + " flattened row-major in " + ModelCard.INPUT_LAYOUT
+                        + " order (channel, then row, then column)"
+                : "images of " + chw;
     }
 
     /** {@code [N, 784]}: the batch axis by its exported name. */

@@ -19,7 +19,7 @@ import java.util.Objects;
  * What an exported file says about itself in its {@code vaelab.*} metadata properties, so that
  * another stack can use it with no other knowledge: where it comes from (run, version, config),
  * what it models (model type, latent size, likelihood), and how to feed it (image shape, pixel
- * scaling, label names). Both files of a run carry the same card; {@code vaelab.role} and the
+ * scaling, channels and their colour order, flattening order, label names). Both files of a run carry the same card; {@code vaelab.role} and the
  * per-file {@code vaelab.inputs}/{@code vaelab.outputs} descriptions are added per file.
  *
  * <p>Values are strings, as ONNX metadata requires; lists are JSON arrays, so that any stack
@@ -55,6 +55,9 @@ public record ModelCard(String vaelabVersion, String runId, String runName, Stri
     public static final String KEY_CONDITIONAL = "vaelab.conditional";
     public static final String KEY_LATENT_DIM = "vaelab.latent_dim";
     public static final String KEY_IMAGE_SHAPE = "vaelab.image_shape";
+    public static final String KEY_CHANNELS = "vaelab.channels";
+    public static final String KEY_COLOR_ORDER = "vaelab.color_order";
+    public static final String KEY_INPUT_LAYOUT = "vaelab.input_layout";
     public static final String KEY_PIXEL_SCALING = "vaelab.pixel_scaling";
     public static final String KEY_BINARIZATION = "vaelab.binarization";
     public static final String KEY_LIKELIHOOD = "vaelab.likelihood";
@@ -63,6 +66,20 @@ public record ModelCard(String vaelabVersion, String runId, String runName, Stri
     public static final String KEY_INPUTS = "vaelab.inputs";
     public static final String KEY_OUTPUTS = "vaelab.outputs";
     public static final String KEY_CONFIG = "vaelab.config";
+
+    /**
+     * How one image is flattened into a row of {@code x} and of {@code mean}: channel, then row, then
+     * column (row-major [C, H, W], as ONNX's NCHW without the batch axis).
+     */
+    public static final String INPUT_LAYOUT = "CHW";
+
+    /**
+     * Keys spelled out from {@link #KEY_IMAGE_SHAPE} for consumers that would otherwise have to
+     * guess them (channel count, colour order, flattening order). Every file vaelab writes has them
+     * and {@link VaelabInterfaceCheck} requires them; reading checks them where present, so files
+     * written before they existed still load.
+     */
+    public static final List<String> SHAPE_KEYS = List.of(KEY_CHANNELS, KEY_COLOR_ORDER, KEY_INPUT_LAYOUT);
 
     /** Every key a valid file carries. */
     public static final List<String> REQUIRED_KEYS = List.of(KEY_FORMAT, KEY_ROLE, KEY_VERSION, KEY_RUN_ID,
@@ -123,6 +140,24 @@ public record ModelCard(String vaelabVersion, String runId, String runName, Stri
         return imageShape.get(2);
     }
 
+    /**
+     * What the channels of an image are: {@code grey} for one channel, {@code RGB} (red, green, blue in
+     * that order, sRGB levels as 8-bit images store them) for three, {@code none} for any other count.
+     */
+    public String colorOrder() {
+        return switch (channels()) {
+            case 1 -> "grey";
+            case 3 -> "RGB";
+            default -> "none";
+        };
+    }
+
+    /** The values of {@link #SHAPE_KEYS}, derived from the image shape. */
+    Map<String, String> shapeProperties() {
+        return Map.of(KEY_CHANNELS, Integer.toString(channels()), KEY_COLOR_ORDER, colorOrder(),
+                KEY_INPUT_LAYOUT, INPUT_LAYOUT);
+    }
+
     public int numClasses() {
         return labelNames.size();
     }
@@ -145,6 +180,7 @@ public record ModelCard(String vaelabVersion, String runId, String runName, Stri
         p.put(KEY_CONDITIONAL, Boolean.toString(conditional));
         p.put(KEY_LATENT_DIM, Integer.toString(latentDim));
         p.put(KEY_IMAGE_SHAPE, json(imageShape));
+        SHAPE_KEYS.forEach(k -> p.put(k, shapeProperties().get(k)));
         p.put(KEY_PIXEL_SCALING, PIXEL_SCALING);
         p.put(KEY_BINARIZATION, binarization);
         p.put(KEY_LIKELIHOOD, likelihood);
@@ -174,8 +210,9 @@ public record ModelCard(String vaelabVersion, String runId, String runName, Stri
         if (!missing.isEmpty()) {
             throw new VaelabException(source + " lacks the vaelab metadata " + String.join(", ", missing));
         }
+        ModelCard card;
         try {
-            return new ModelCard(p.get(KEY_VERSION), p.get(KEY_RUN_ID), p.get(KEY_RUN_NAME), p.get(KEY_MODEL),
+            card = new ModelCard(p.get(KEY_VERSION), p.get(KEY_RUN_ID), p.get(KEY_RUN_NAME), p.get(KEY_MODEL),
                     bool(p, KEY_CONDITIONAL, source), Integer.parseInt(p.get(KEY_LATENT_DIM)),
                     JSON.readValue(p.get(KEY_IMAGE_SHAPE), new TypeReference<List<Integer>>() { }),
                     p.get(KEY_BINARIZATION), p.get(KEY_LIKELIHOOD),
@@ -183,6 +220,14 @@ public record ModelCard(String vaelabVersion, String runId, String runName, Stri
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new VaelabException(source + " has malformed vaelab metadata: " + e.getMessage(), e);
         }
+        for (var expected : card.shapeProperties().entrySet()) {
+            String actual = p.get(expected.getKey());
+            if (actual != null && !actual.equals(expected.getValue())) {
+                throw new VaelabException(source + " has " + expected.getKey() + " '" + actual + "', but its "
+                        + KEY_IMAGE_SHAPE + " " + p.get(KEY_IMAGE_SHAPE) + " means '" + expected.getValue() + "'");
+            }
+        }
+        return card;
     }
 
     /** The role a file's metadata declares. */

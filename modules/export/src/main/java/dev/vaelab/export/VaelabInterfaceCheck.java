@@ -52,6 +52,10 @@ final class VaelabInterfaceCheck {
             problems.add(e.getMessage());
             return;
         }
+        List<String> missing = ModelCard.SHAPE_KEYS.stream().filter(k -> !properties.containsKey(k)).toList();
+        if (!missing.isEmpty()) {
+            problems.add("the model lacks the vaelab metadata " + String.join(", ", missing));
+        }
         if (m.getDocString().isBlank()) {
             problems.add("the model has no doc string");
         }

@@ -77,7 +77,27 @@ class InputFilesTest {
         assertArrayEquals(colour, GridPngReader.read(rgb, 3, 8, 8, GridPngReader.Layout.AUTO).pixels());
         VaelabException e = assertThrows(VaelabException.class,
                 () -> GridPngReader.read(rgb, 1, 8, 8, GridPngReader.Layout.AUTO));
-        assertTrue(e.getMessage().contains("is in colour"), e.getMessage());
+        assertTrue(e.getMessage().contains("is in colour; the model takes 1x8x8 images") && e.getMessage()
+                .contains("convert the picture to grey first"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        // a magenta pixel is a colour like any other for an RGB model (only a grey one reads it as NaN)
+        colour[0] = 1f;
+        colour[64] = 0f;
+        colour[128] = 1f;
+        Path magenta = write("magenta.png", ImageGrid.standard(3).tiles(new ImageBatch(colour, 3, 3, 8, 8), 1, 3));
+        assertArrayEquals(colour, GridPngReader.read(magenta, 3, 8, 8, GridPngReader.Layout.AUTO).pixels());
+        assertTrue(assertThrows(VaelabException.class, () -> GridPngReader.read(magenta, 1, 8, 8,
+                GridPngReader.Layout.AUTO)).getMessage().contains("which vaelab's grids draw for NaN"));
+        // a grey picture is an RGB image with equal channels
+        Path grey = write("grey.png", ImageGrid.standard(3).tiles(new ImageBatch(levels(3 * 8 * 8), 3, 1, 8, 8), 1, 3));
+        Images asRgb = GridPngReader.read(grey, 3, 8, 8, GridPngReader.Layout.AUTO);
+        Images asGrey = GridPngReader.read(grey, 1, 8, 8, GridPngReader.Layout.AUTO);
+        for (int i = 0; i < 3; i++) {
+            for (int c = 0; c < 3; c++) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(asGrey.pixels(), i * 64, (i + 1) * 64),
+                        java.util.Arrays.copyOfRange(asRgb.pixels(), (3 * i + c) * 64, (3 * i + c + 1) * 64));
+            }
+        }
     }
 
     @Test
@@ -92,6 +112,11 @@ class InputFilesTest {
         VaelabException e = assertThrows(VaelabException.class,
                 () -> GridPngReader.read(png, 1, 28, 28, GridPngReader.Layout.AUTO));
         assertTrue(e.getMessage().contains("is neither one 28x28 image nor a vaelab grid"), e.getMessage());
+        assertTrue(e.getMessage().contains("the model takes 1x28x28 images (channels x rows x columns"), e.getMessage());
+        VaelabException rgb = assertThrows(VaelabException.class,
+                () -> GridPngReader.read(png, 3, 64, 64, GridPngReader.Layout.AUTO));
+        assertTrue(rgb.getMessage().contains("the model takes 3x64x64 images") && rgb.getMessage().contains("64x64 pixels, RGB"),
+                rgb.getMessage());
     }
 
     @Test

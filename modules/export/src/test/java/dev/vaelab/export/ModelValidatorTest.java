@@ -113,6 +113,11 @@ class ModelValidatorTest {
         rejects(encoder, m -> metadataWithout(m, ModelCard.KEY_FORMAT), "not one exported by vaelab");
         rejects(encoder, m -> setMetadata(m, ModelCard.KEY_IMAGE_SHAPE, "[1, 28]"), "image shape must be [C, H, W]");
         rejects(encoder, m -> setMetadata(m, ModelCard.KEY_ROLE, "critic"), "expected encoder or decoder");
+        rejects(encoder, m -> metadataWithout(m, ModelCard.KEY_COLOR_ORDER), "lacks the vaelab metadata vaelab.color_order");
+        rejects(decoder, m -> setMetadata(m, ModelCard.KEY_CHANNELS, "3"),
+                "has vaelab.channels '3', but its vaelab.image_shape [1,28,28] means '1'");
+        rejects(encoder, m -> setMetadata(m, ModelCard.KEY_COLOR_ORDER, "BGR"), "has vaelab.color_order 'BGR'");
+        rejects(encoder, m -> setMetadata(m, ModelCard.KEY_INPUT_LAYOUT, "HWC"), "has vaelab.input_layout 'HWC'");
     }
 
     @Test

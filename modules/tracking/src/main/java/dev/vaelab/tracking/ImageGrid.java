@@ -13,7 +13,8 @@ import java.util.Arrays;
  * padding grey between tiles and around the border; cells beyond the batch stay padding grey.
  * A value {@code v} becomes the 8-bit level {@code round(255 * v)} after clamping to [0, 1]
  * (infinities clamp too). NaN cannot be clamped honestly, so its pixel is drawn in
- * {@link #NAN_RGB magenta}, a colour no grey image contains.
+ * {@link #NAN_RGB magenta}, a colour no grey image contains; in an RGB image it marks NaN to the eye
+ * only, since (255, 0, 255) is also a colour such an image may hold.
  *
  * <p>Grey batches give a single-channel (grey) PNG, RGB batches an RGB one. A grey batch holding
  * a NaN gives an RGB picture (grey everywhere but the magenta markers), because a grey PNG has

@@ -25,12 +25,15 @@ import java.util.stream.IntStream;
  *       takes label r);
  *   <li>{@code reconstructions}: fixed inputs, each row of inputs above its row of reconstructions
  *       from the posterior mean;
- *   <li>{@code traversals}: the K most informative latent dimensions (by KL), one per row, each
- *       swept from -3 to 3 around a fixed input's posterior mean, the others held;
+ *   <li>{@code traversals}: latent dimensions one per row, each swept from -3 to 3 around a fixed
+ *       input's posterior mean, the others held; by default the {@value #TRAVERSAL_DIMS} most
+ *       informative by validation KL ({@link #klOrder}), or the rows a caller orders itself (such as
+ *       every latent by its MIG contribution on a dataset with factors);
  *   <li>{@code classes} (conditional models): one row per label, one shared prior draw per column;
  *   <li>{@code analogies} (conditional models): real images in the first column, their posterior
  *       mean decoded with every label across the row.
  * </ul>
+ * Images of any C x H x W are drawn; three channels as RGB, one as grey.
  */
 public final class GridRenderer implements AutoCloseable {
     private static final int SAMPLE_ROWS = 8;
@@ -62,12 +65,20 @@ public final class GridRenderer implements AutoCloseable {
         RandomStreams.fillGaussian(streams.stream("grid-samples"), priorZ);
     }
 
-    /** The grids to draw this epoch, by kind (the file name's prefix). */
+    /** The grids to draw this epoch, by kind (the file name's prefix); traversal rows by {@link #klOrder}. */
     public Map<String, byte[]> render(Map<String, OnnxTensor> parameters, ImageSet images, double[] klPerDim) {
+        return render(parameters, images, klOrder(klPerDim, latent));
+    }
+
+    /**
+     * The grids to draw this epoch, by kind (the file name's prefix), with one traversal row per
+     * latent dimension of {@code traversalRows}, in that order.
+     */
+    public Map<String, byte[]> render(Map<String, OnnxTensor> parameters, ImageSet images, int[] traversalRows) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put("samples", samples(parameters));
         out.put("reconstructions", reconstructions(parameters, images));
-        out.put("traversals", traversals(parameters, images, klPerDim));
+        out.put("traversals", traversals(parameters, images, traversalRows));
         if (conditional) {
             out.put("classes", classes(parameters));
             out.put("analogies", analogies(parameters, images));
@@ -91,11 +102,28 @@ public final class GridRenderer implements AutoCloseable {
         return Png.encode(grid.pairs(batch(pixels(images, n), n), batch(recon, n), rows, Math.min(n, RECON_COLS)));
     }
 
-    /** PNG of latent traversals around the first image's posterior mean, most informative dimensions first. */
-    public byte[] traversals(Map<String, OnnxTensor> parameters, ImageSet images, double[] klPerDim) {
-        int dims = Math.min(TRAVERSAL_DIMS, latent);
-        Integer[] order = IntStream.range(0, latent).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble((Integer d) -> klPerDim == null ? 0 : -klPerDim[d]).thenComparing(d -> d));
+    /**
+     * The default traversal rows: the {@value #TRAVERSAL_DIMS} (at most {@code latent}) dimensions
+     * of largest KL, ties and a missing KL ({@code null}, before the first validation) by index.
+     */
+    public static int[] klOrder(double[] klPerDim, int latent) {
+        return IntStream.range(0, latent).boxed()
+                .sorted(Comparator.comparingDouble((Integer d) -> klPerDim == null ? 0 : -klPerDim[d]).thenComparing(d -> d))
+                .limit(TRAVERSAL_DIMS).mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * PNG of latent traversals around the first image's posterior mean: row r sweeps dimension
+     * {@code rows[r]}.
+     *
+     * @throws IllegalArgumentException when {@code rows} is empty or names a dimension outside [0, L)
+     */
+    public byte[] traversals(Map<String, OnnxTensor> parameters, ImageSet images, int[] rows) {
+        if (rows.length == 0 || Arrays.stream(rows).anyMatch(d -> d < 0 || d >= latent)) {
+            throw new IllegalArgumentException("traversal rows must be latent dimensions in [0, " + latent + "), got "
+                    + Arrays.toString(rows));
+        }
+        int dims = rows.length;
         float[] base = encoder.means(images, 1, parameters);
         int label = conditional ? images.label(0) : 0;
         int n = dims * TRAVERSAL_STEPS;
@@ -105,7 +133,7 @@ public final class GridRenderer implements AutoCloseable {
             for (int c = 0; c < TRAVERSAL_STEPS; c++) {
                 int row = r * TRAVERSAL_STEPS + c;
                 System.arraycopy(base, 0, z, row * latent, latent);
-                z[row * latent + order[r]] = -3f + 6f * c / (TRAVERSAL_STEPS - 1);
+                z[row * latent + rows[r]] = -3f + 6f * c / (TRAVERSAL_STEPS - 1);
                 labels[row] = label;
             }
         }

@@ -9,6 +9,7 @@ import dev.vaelab.onnx.graph.Tensor;
 import dev.vaelab.onnx.optim.Initializer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -160,25 +161,47 @@ public record ConvNetwork(NetworkRole role, ImageDims image, List<Integer> chann
     }
 
     /**
+     * A named layout: the defaults of the keys it sets, so that {@code {type: conv, preset: burgess}}
+     * is the whole network and any key written beside the preset still wins.
+     */
+    public record Preset(List<Integer> channels, int kernel, int stride, int padding, List<Integer> hidden) {
+        /**
+         * Burgess et al. (2018), "Understanding disentangling in β-VAE", Table 1 (the dSprites net,
+         * also used by Higgins et al. 2017 and Locatello et al. 2019): four 4x4 stride-2 convolutions of
+         * 32 channels (64 → 32 → 16 → 8 → 4), then two dense layers of 256; the decoder mirrors it.
+         */
+        public static final Preset BURGESS = new Preset(List.of(32, 32, 32, 32), 4, 2, 1, List.of(256, 256));
+
+        /** The presets by their YAML name. */
+        public static final Map<String, Preset> BY_NAME = Map.of("burgess", BURGESS);
+    }
+
+    /**
      * {@code {type: conv, channels: [32, 64], kernel: 4, stride: 2, padding: 1, hidden: [], activation: relu}};
      * the same keys for encoder and decoder. Padding defaults to (kernel - stride) / 2, which halves
-     * the feature map at each layer for kernel 4, stride 2.
+     * the feature map at each layer for kernel 4, stride 2. {@code preset: burgess} takes the
+     * defaults of {@link Preset#BURGESS} instead.
      */
     public static final class Factory implements NetworkFactory {
         @Override
         public Network create(ComponentSpec spec, NetworkRole role, ImageDims image) {
             var options = spec.options();
-            List<Integer> channels = options.intList("channels", List.of(32, 64));
+            Optional<Preset> preset = options.has("preset")
+                    ? Optional.of(Preset.BY_NAME.get(options.choice("preset", Preset.BY_NAME.keySet())))
+                    : Optional.empty();
+            List<Integer> channels = options.intList("channels", preset.map(Preset::channels).orElse(List.of(32, 64)));
             if (channels.isEmpty() || channels.stream().anyMatch(c -> c < 1)) {
                 throw options.invalid("channels", "must list at least one positive channel count, got " + channels);
             }
-            int kernel = options.positiveInt("kernel", 4);
-            int stride = options.positiveInt("stride", 2);
-            int padding = options.intAtLeast("padding", 0, Math.max(0, (kernel - stride) / 2));
+            int kernel = options.positiveInt("kernel", preset.map(Preset::kernel).orElse(4));
+            int stride = options.positiveInt("stride", preset.map(Preset::stride).orElse(2));
+            int defaultPadding = preset.filter(p -> p.kernel() == kernel && p.stride() == stride).map(Preset::padding)
+                    .orElse(Math.max(0, (kernel - stride) / 2));
+            int padding = options.intAtLeast("padding", 0, defaultPadding);
             if (padding >= kernel) {
                 throw options.invalid("padding", "must be less than the kernel size " + kernel + ", got " + padding);
             }
-            List<Integer> hidden = options.intList("hidden", List.of());
+            List<Integer> hidden = options.intList("hidden", preset.map(Preset::hidden).orElse(List.of()));
             if (hidden.stream().anyMatch(h -> h < 1)) {
                 throw options.invalid("hidden", "sizes must be positive, got " + hidden);
             }
@@ -187,9 +210,9 @@ public record ConvNetwork(NetworkRole role, ImageDims image, List<Integer> chann
             try {
                 featureMaps(image, channels.size(), kernel, stride, padding);
             } catch (IllegalArgumentException e) {
-                throw options.invalid("channels", "has " + channels.size() + " layers for " + describe(image)
-                        + " images with kernel " + kernel + ", stride " + stride + ", padding " + padding + ": "
-                        + e.getMessage());
+                throw options.invalid(options.has("channels") || !options.has("preset") ? "channels" : "preset",
+                        "has " + channels.size() + " layers for " + describe(image) + " images with kernel " + kernel
+                                + ", stride " + stride + ", padding " + padding + ": " + e.getMessage());
             }
             return new ConvNetwork(role, image, channels, kernel, stride, padding, hidden, activation);
         }

@@ -162,6 +162,65 @@ class ConvNetworkTest {
     }
 
     @Test
+    void theBurgessPresetHasItsPublishedLayoutAndParameterCount() throws OrtException {
+        for (int c : new int[] {1, 3}) {
+            ImageDims image = new ImageDims(c, 64, 64);
+            String yaml = "{type: conv, preset: burgess}";
+            Graph g = new Graph(DType.FLOAT);
+            GraphInputParameters params = new GraphInputParameters(g, "");
+            Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, image.size()));
+            Tensor z = g.input("z", DType.FLOAT, Shape.of(Shape.BATCH, 10));
+            assertEquals(Shape.of(Shape.BATCH, 20), network(yaml, NetworkRole.ENCODER, image)
+                    .apply(g, params, "encoder", x, Optional.empty(), 20).shape());
+            assertEquals(Shape.of(Shape.BATCH, image.size()), network(yaml, NetworkRole.DECODER, image)
+                    .apply(g, params, "decoder", z, Optional.empty(), image.size()).shape());
+            Map<String, long[]> shapes = shapes(params);
+            assertArrayEquals(new long[] {32, c, 4, 4}, shapes.get("encoder/conv0/weight"));
+            assertArrayEquals(new long[] {32 * 4 * 4, 256}, shapes.get("encoder/fc0/weight")); // 64 -> 32 -> 16 -> 8 -> 4
+            assertArrayEquals(new long[] {256, 32 * 4 * 4}, shapes.get("decoder/project/weight"));
+            assertArrayEquals(new long[] {32, c, 4, 4}, shapes.get("decoder/deconv3/weight"));
+
+            // counted by hand from Burgess et al. (2018), Table 1, with L = 10:
+            // encoder: conv 32·C·16 + 32, three conv 32·32·16 + 32, fc 512·256 + 256, fc 256·256 + 256, out 256·20 + 20
+            long encoder = (32L * c * 16 + 32) + 3 * (32 * 32 * 16 + 32) + (512 * 256 + 256) + (256 * 256 + 256)
+                    + (256 * 20 + 20);
+            // decoder: fc 10·256 + 256, fc 256·256 + 256, fc 256·512 + 512, three deconv 32·32·16 + 32, deconv 32·C·16 + C
+            long decoder = (10 * 256 + 256) + (256 * 256 + 256) + (256 * 512 + 512) + 3 * (32 * 32 * 16 + 32)
+                    + (32L * c * 16 + c);
+            assertEquals(c == 1 ? 252_052 : 253_076, encoder);
+            assertEquals(c == 1 ? 249_953 : 250_979, decoder);
+            assertEquals(encoder, count(params, "encoder/"));
+            assertEquals(decoder, count(params, "decoder/"));
+        }
+        // the whole network runs at batch sizes 1 and 3
+        ImageDims rgb = new ImageDims(3, 64, 64);
+        checkShapes(graphs("{type: conv, preset: burgess}", rgb), rgb);
+    }
+
+    @Test
+    void keysBesideAPresetWinAndAnUnknownPresetIsNamed() {
+        ImageDims image = new ImageDims(1, 64, 64);
+        ConvNetwork wide = (ConvNetwork) network("{type: conv, preset: burgess, channels: [32, 32, 64, 64]}",
+                NetworkRole.ENCODER, image);
+        assertEquals(List.of(32, 32, 64, 64), wide.channels());
+        assertEquals(List.of(256, 256), wide.hidden());
+        assertEquals(1, wide.padding());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> network(
+                "{type: conv, preset: burges}", NetworkRole.ENCODER, image));
+        assertTrue(unknown.getMessage().contains("test.yaml:1:") && unknown.getMessage().contains("did you mean 'burgess'"),
+                unknown.getMessage());
+        // four halvings of a 8x8 image leave 1x1 before the fourth, too small for its 4x4 kernel padded by 1
+        ConfigException tooSmall = assertThrows(ConfigException.class, () -> network(
+                "{type: conv, preset: burgess}", NetworkRole.ENCODER, new ImageDims(1, 8, 8)));
+        assertTrue(tooSmall.getMessage().contains("'preset'") && tooSmall.getMessage().contains("does not fit"),
+                tooSmall.getMessage());
+    }
+
+    private static long count(GraphInputParameters params, String prefix) {
+        return params.specs().stream().filter(s -> s.name().startsWith(prefix)).mapToLong(s -> s.shape().size()).sum();
+    }
+
+    @Test
     void geometryErrorsNameTheFileLineAndKey() {
         ImageDims mnist = new ImageDims(1, 28, 28);
         // 28 -> 14 -> 7 -> 3 -> 1, then a 4x4 kernel cannot fit a 1x1 map padded by 1
