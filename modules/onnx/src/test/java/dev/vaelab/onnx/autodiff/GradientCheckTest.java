@@ -149,10 +149,10 @@ class GradientCheckTest {
         // an RGB image flattened CHW, [N, 3·8·8], through the conv network's 4x4 stride-2 padding-1
         // layers (8 -> 4 -> 8) back to three channels, flattened again: the layout of a colour run
         check("Conv", ops -> {
-            Tensor image = ops.g.reshape(ops.x(0), Shape.of(Shape.BATCH, 3, 8, 8));
-            Tensor h = ops.g.tanh(ops.g.conv(image, ops.x(1), ops.x(2), 2, 1));
-            Tensor up = ops.g.convTranspose(h, ops.x(3), ops.x(4), 2, 1, 0);
-            return ops.g.reshape(up, Shape.of(Shape.BATCH, 192));
+            Tensor image = ops.g().reshape(ops.x(0), Shape.of(Shape.BATCH, 3, 8, 8));
+            Tensor h = ops.g().tanh(ops.g().conv(image, ops.x(1), ops.x(2), 2, 1));
+            Tensor up = ops.g().convTranspose(h, ops.x(3), ops.x(4), 2, 1, 0);
+            return ops.g().reshape(up, Shape.of(Shape.BATCH, 192));
         }, Operand.batched(2, -1, 1, 192), Operand.of(-0.5, 0.5, 2, 3, 4, 4), Operand.of(-0.2, 0.2, 2),
                 Operand.of(-1, 1, 2, 3, 4, 4), Operand.of(-1, 1, 3));
     }
