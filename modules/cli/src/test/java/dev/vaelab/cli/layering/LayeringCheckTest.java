@@ -71,6 +71,15 @@ class LayeringCheckTest {
     }
 
     @Test
+    void theEngineMayNotUseAModuleTheRulesDoNotYetName() throws IOException {
+        cleanTree();
+        pom("metrics", "core");
+        pom("onnx", "core", "metrics");
+        assertEquals(List.of("modules/onnx/pom.xml: onnx declares vaelab-metrics: the engine (onnx) depends on nothing "
+                + "of vaelab but core"), violations());
+    }
+
+    @Test
     void aModelModuleReachingTheRunSideFailsInSourceAndInPom() throws IOException {
         cleanTree();
         pom("tracking", "core");
