@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Logs, every {@code log.every_steps} updates, the means over the updates since the last log of
- * every metric the step graph reports (as {@code train/<name>}), the throughput, and the β, C and
- * learning rate in force. The open window's sums go into the checkpoint, so that a resumed run
+ * every metric the step graph reports (as {@code train/<name>}), the throughput, the objective's
+ * values in force (β, C, ...) and the learning rate. The open window's sums go into the checkpoint, so that a resumed run
  * logs exactly what an uninterrupted one does.
  */
 final class MetricWindow implements TrainingListener {
@@ -44,11 +44,7 @@ final class MetricWindow implements TrainingListener {
         int every = run.experiment().log().everySteps();
         if (every > 0 && step.step() % every == 0) {
             Map<String, Double> metrics = drain();
-            var beta = run.beta();
-            metrics.put("train/beta", beta.beta(step.step() - 1));
-            if (beta.hasCapacity()) {
-                metrics.put("train/capacity", beta.capacity(step.step() - 1));
-            }
+            metrics.putAll(run.objective().valuesInForce(step.step() - 1));
             metrics.put("train/lr", run.experiment().optimizer().lr());
             run.logger().logMetrics(metrics, step.step());
         }

@@ -7,16 +7,16 @@ import dev.vaelab.heads.LikelihoodHead;
 import dev.vaelab.tracking.TrackingSpec;
 import dev.vaelab.train.optim.OptimizerChoice;
 import dev.vaelab.zoo.model.VaeModel;
-import dev.vaelab.zoo.schedule.BetaSchedule;
-import dev.vaelab.zoo.schedule.ScheduleContext;
+import dev.vaelab.zoo.objective.Objective;
+import dev.vaelab.zoo.objective.ObjectiveContext;
 import java.util.function.Function;
 
 /**
- * An experiment whose every section was validated and turned into components. The β schedule
- * needs the run's length, known once the data is loaded, hence a function of the context.
+ * An experiment whose every section was validated and turned into components. The objective needs
+ * the run's length and training set size, known once the data is loaded, hence a function of them.
  */
 public record ResolvedExperiment(ExperimentSpec spec, DatasetSpec dataset, VaeModel model, LikelihoodHead head,
-                                 OptimizerChoice optimizer, Function<ScheduleContext, BetaSchedule> schedule,
+                                 OptimizerChoice optimizer, Function<ObjectiveContext, Objective> objective,
                                  String resolvedYaml, RunSections sections) {
     /** {@code tracking.experiment}, else the experiment's name: the results folder and MLflow experiment. */
     public String experimentName() {

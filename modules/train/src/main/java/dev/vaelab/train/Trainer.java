@@ -9,7 +9,8 @@ import dev.vaelab.onnx.runtime.TrainingSession;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.TrainingProgress;
 import dev.vaelab.zoo.objective.VaeGraphs;
-import dev.vaelab.zoo.schedule.BetaSchedule;
+import dev.vaelab.zoo.objective.Objective;
+import dev.vaelab.zoo.objective.ObjectiveContext;
 import dev.vaelab.zoo.schedule.ScheduleContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
@@ -19,7 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Assembles one run's training: the plan of updates, the β schedule over it, the step graph in an
+ * Assembles one run's training: the plan of updates, the objective over it, the step graph in an
  * ONNX Runtime session, and a fresh set of the bound {@link TrainingListener}s; then runs the loop.
  */
 final class Trainer {
@@ -38,11 +39,12 @@ final class Trainer {
                   TrainingProgress progress, Optional<Checkpoint> resumeFrom) {
         VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
         RunPlan plan = RunPlan.of(rx.train(), data.name(), data.train().count());
-        BetaSchedule beta = rx.schedule().apply(new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps()));
-        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(plan.batchSize(), beta.hasCapacity()),
+        Objective objective = rx.objective().apply(new ObjectiveContext(plan.batchSize(), rx.model().latentDim(),
+                data.train().count(), new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps())));
+        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(plan.batchSize(), objective),
                 rx.optimizer().optimizer());
         try (StepSession session = new OrtStepSession(new TrainingSession(engine, program, plan.stepsPerCall()))) {
-            TrainingRun run = new TrainingRun(rx, data, engine, graphs, session, plan, beta,
+            TrainingRun run = new TrainingRun(rx, data, engine, graphs, session, plan, objective,
                     new RandomStreams(rx.spec().seed()), logger, progress, modelDirectory, resumeFrom);
             TrainingLoop.Result result = new TrainingLoop(run, listeners.get()).run();
             return new Trained(graphs, result.summary(), result.parameters());

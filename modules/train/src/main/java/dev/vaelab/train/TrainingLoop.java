@@ -1,9 +1,7 @@
 package dev.vaelab.train;
 
-import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.data.BatchPlanner;
 import dev.vaelab.data.EpochPlan;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -14,8 +12,8 @@ import java.util.SplittableRandom;
 
 /**
  * Runs the updates of one run: epochs of shuffled batches, in chunks of up to
- * {@code plan.stepsPerCall()} updates per engine call, with the step inputs (noise, β) drawn per
- * update so that the numbers do not depend on how an epoch is cut into calls. Everything else
+ * {@code plan.stepsPerCall()} updates per engine call, with the objective's step inputs (noise, β,
+ * ...) drawn per update so that the numbers do not depend on how an epoch is cut into calls. Everything else
  * (logging, validation, grids, checkpoints, the divergence check, the final metrics) is a
  * {@link TrainingListener}, called as its contract says.
  */
@@ -83,7 +81,8 @@ final class TrainingLoop {
                 if (run.experiment().model().conditional()) {
                     batches.fillOneHot(session.chunk("y"), first, steps);
                 }
-                fillStepInputs(step, steps, noise);
+                // the objective's inputs (noise, β, ...), drawn per update from the epoch's noise stream
+                run.objective().fillStepInputs(session::chunk, step, steps, noise);
                 long chunkStart = System.nanoTime();
                 Map<String, float[]> metrics = session.run(steps, lr);
                 double stepNanos = (System.nanoTime() - chunkStart) / (double) steps;
@@ -107,32 +106,6 @@ final class TrainingLoop {
         Map<String, Double> summary = new LinkedHashMap<>(results);
         summary.put("train/steps", (double) step);
         return new Result(summary, session.snapshot());
-    }
-
-    /**
-     * The per-update inputs of the objective for updates {@code firstStep + 1 ... firstStep + steps}:
-     * the reparameterisation noise, β and, for the capacity objective, C.
-     */
-    private void fillStepInputs(long firstStep, int steps, SplittableRandom noise) {
-        StepSession session = run.session();
-        var beta = run.beta();
-        float[] eps = new float[run.plan().batchSize() * run.experiment().model().latentDim()];
-        FloatBuffer epsChunk = session.chunk("eps");
-        for (int i = 0; i < steps; i++) {
-            // drawn per step, so the numbers do not depend on how an epoch is cut into calls
-            RandomStreams.fillGaussian(noise, eps);
-            epsChunk.put(eps);
-        }
-        FloatBuffer betas = session.chunk("beta");
-        for (int i = 0; i < steps; i++) {
-            betas.put((float) beta.beta(firstStep + i));
-        }
-        if (beta.hasCapacity()) {
-            FloatBuffer capacities = session.chunk("capacity");
-            for (int i = 0; i < steps; i++) {
-                capacities.put((float) beta.capacity(firstStep + i));
-            }
-        }
     }
 
     private Map<String, Double> listenerState() {

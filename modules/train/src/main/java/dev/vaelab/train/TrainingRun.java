@@ -6,13 +6,13 @@ import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.TrainingProgress;
 import dev.vaelab.zoo.objective.VaeGraphs;
-import dev.vaelab.zoo.schedule.BetaSchedule;
+import dev.vaelab.zoo.objective.Objective;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * What the loop and its listeners share about one run: the experiment, its data and graphs, the
- * engine and the step session, the plan of updates, the β schedule, the random streams, where
+ * engine and the step session, the plan of updates, the objective, the random streams, where
  * metrics and files go, and the checkpoint it resumes from, if any.
  */
 public final class TrainingRun {
@@ -22,7 +22,7 @@ public final class TrainingRun {
     private final VaeGraphs graphs;
     private final StepSession session;
     private final RunPlan plan;
-    private final BetaSchedule beta;
+    private final Objective objective;
     private final RandomStreams streams;
     private final RunLogger logger;
     private final TrainingProgress progress;
@@ -30,7 +30,7 @@ public final class TrainingRun {
     private final Optional<Checkpoint> resumedFrom;
 
     public TrainingRun(ResolvedExperiment experiment, Dataset data, OrtEngine engine, VaeGraphs graphs,
-                       StepSession session, RunPlan plan, BetaSchedule beta, RandomStreams streams, RunLogger logger,
+                       StepSession session, RunPlan plan, Objective objective, RandomStreams streams, RunLogger logger,
                        TrainingProgress progress, Path modelDirectory, Optional<Checkpoint> resumedFrom) {
         this.experiment = experiment;
         this.data = data;
@@ -38,7 +38,7 @@ public final class TrainingRun {
         this.graphs = graphs;
         this.session = session;
         this.plan = plan;
-        this.beta = beta;
+        this.objective = objective;
         this.streams = streams;
         this.logger = logger;
         this.progress = progress;
@@ -70,8 +70,9 @@ public final class TrainingRun {
         return plan;
     }
 
-    public BetaSchedule beta() {
-        return beta;
+    /** The training objective: its step inputs and the values in force it logs. */
+    public Objective objective() {
+        return objective;
     }
 
     /** The run's random streams, functions of the seed and a purpose (see {@link RandomStreams}). */

@@ -39,7 +39,7 @@ class EvaluatingListenersTest {
         Dataset data = TinyRuns.data(rx, 30, validation);
         TrainingRun probe = TinyRuns.realRun(rx, data, engine, null, logger, dir);
         session = new OrtStepSession(new TrainingSession(engine, TrainingProgramBuilder.build(
-                probe.graphs().trainingStep(probe.plan().batchSize(), false), rx.optimizer().optimizer()),
+                probe.graphs().trainingStep(probe.plan().batchSize(), probe.objective()), rx.optimizer().optimizer()),
                 probe.plan().stepsPerCall()));
         session.initialize(new RandomStreams(rx.spec().seed()).stream("init"));
         return TinyRuns.realRun(rx, data, engine, session, logger, dir);

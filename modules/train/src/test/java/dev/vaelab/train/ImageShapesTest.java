@@ -51,7 +51,9 @@ import dev.vaelab.zoo.model.ModelContext;
 import dev.vaelab.zoo.model.ModelFactory;
 import dev.vaelab.zoo.model.VaeModel;
 import dev.vaelab.zoo.network.ImageDims;
+import dev.vaelab.zoo.objective.BetaVaeObjective;
 import dev.vaelab.zoo.objective.VaeGraphs;
+import dev.vaelab.zoo.schedule.ConstantSchedule;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -119,7 +121,8 @@ class ImageShapesTest {
         RandomStreams streams = new RandomStreams(5);
 
         try (TrainingSession session = new TrainingSession(engine,
-                TrainingProgramBuilder.build(graphs.trainingStep(BATCH), Adam.pytorchDefaults()), 1);
+                TrainingProgramBuilder.build(graphs.trainingStep(BATCH,
+                        new BetaVaeObjective(new ConstantSchedule(1.0), BATCH, LATENT)), Adam.pytorchDefaults()), 1);
              Evaluator evaluator = new Evaluator(engine, graphs, shape.size(), classes, streams);
              GridRenderer grids = new GridRenderer(engine, graphs, shape, classes, streams)) {
             session.initialize(new SplittableRandom(7));

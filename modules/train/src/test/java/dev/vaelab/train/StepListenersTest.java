@@ -82,7 +82,7 @@ class StepListenersTest {
             window.onStep(run, step(s, 1f, 1e6));
         }
         // C rises linearly over 10 updates to 10 nats; the value logged is the one the 5th update used
-        assertEquals(run.beta().capacity(4), logger.batches.get(0).get("train/capacity"));
+        assertEquals(run.objective().valuesInForce(4).get("train/capacity"), logger.batches.get(0).get("train/capacity"));
         assertEquals(4.0, logger.batches.get(0).get("train/capacity"), 1e-9);
         assertEquals(100.0, logger.batches.get(0).get("train/beta"));
     }
@@ -144,7 +144,7 @@ class StepListenersTest {
         TrainingRun base = TinyRuns.fakeRun(rx, TinyRuns.data(rx, 10, false), new FakeStepSession(5, s -> s), logger, dir,
                 Optional.empty());
         TrainingRun run = new TrainingRun(base.experiment(), base.data(), null, null, base.session(), base.plan(),
-                base.beta(), base.streams(), logger,
+                base.objective(), base.streams(), logger,
                 new TrainingProgress(new PrintStream(out, true, StandardCharsets.UTF_8), false, 1, System::nanoTime),
                 dir, Optional.empty());
         TrainingListener validation = new TrainingListener() {

@@ -15,7 +15,8 @@ import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.tracking.TrainingProgress;
 import dev.vaelab.zoo.ZooModule;
 import dev.vaelab.zoo.objective.VaeGraphs;
-import dev.vaelab.zoo.schedule.BetaSchedule;
+import dev.vaelab.zoo.objective.Objective;
+import dev.vaelab.zoo.objective.ObjectiveContext;
 import dev.vaelab.zoo.schedule.ScheduleContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -73,8 +74,9 @@ final class TinyRuns {
     static TrainingRun fakeRun(ResolvedExperiment rx, Dataset data, StepSession session, RecordingLogger logger,
                                Path modelDirectory, Optional<Checkpoint> resumeFrom) {
         RunPlan plan = RunPlan.of(rx.train(), data.name(), data.train().count());
-        BetaSchedule beta = rx.schedule().apply(new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps()));
-        return new TrainingRun(rx, data, null, null, session, plan, beta, new RandomStreams(rx.spec().seed()), logger,
+        Objective objective = rx.objective().apply(new ObjectiveContext(plan.batchSize(), rx.model().latentDim(),
+                data.train().count(), new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps())));
+        return new TrainingRun(rx, data, null, null, session, plan, objective, new RandomStreams(rx.spec().seed()), logger,
                 quietProgress(), modelDirectory, resumeFrom);
     }
 
@@ -82,9 +84,10 @@ final class TinyRuns {
     static TrainingRun realRun(ResolvedExperiment rx, Dataset data, OrtEngine engine, StepSession session,
                                RecordingLogger logger, Path modelDirectory) {
         RunPlan plan = RunPlan.of(rx.train(), data.name(), data.train().count());
-        BetaSchedule beta = rx.schedule().apply(new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps()));
+        Objective objective = rx.objective().apply(new ObjectiveContext(plan.batchSize(), rx.model().latentDim(),
+                data.train().count(), new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps())));
         VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
-        return new TrainingRun(rx, data, engine, graphs, session, plan, beta, new RandomStreams(rx.spec().seed()), logger,
+        return new TrainingRun(rx, data, engine, graphs, session, plan, objective, new RandomStreams(rx.spec().seed()), logger,
                 quietProgress(), modelDirectory, Optional.empty());
     }
 }

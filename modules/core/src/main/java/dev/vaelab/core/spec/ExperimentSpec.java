@@ -18,9 +18,13 @@ import java.util.regex.Pattern;
  * @param name names the results directory: letters, digits, {@code -}, {@code _} and {@code .}
  * @param seed the seed of every random stream of the run (default 0)
  * @param data the dataset
- * @param model the model ({@code vae}, {@code beta-vae}, ...) with its encoder and decoder
+ * @param model the model's architecture ({@code vae}, {@code cvae}, ...) with its encoder and decoder
  * @param likelihood the likelihood head
- * @param beta the β schedule (default {@code {type: constant, value: 1.0}}, the plain ELBO)
+ * @param objective the {@code objective:} section, read by the objective its type names; absent in
+ *     files that choose the objective by model type and {@code beta:}
+ * @param beta the top-level β schedule of files without an {@code objective:} section (default
+ *     {@code {type: constant, value: 1.0}}, the plain ELBO); absent when there is one, whose
+ *     objective holds its own schedules
  * @param train the {@code train:} section, for train's {@code TrainSpec}
  * @param eval the {@code eval:} section ({@code {}} when absent), for train's {@code EvalSpec}
  * @param log the {@code log:} section ({@code {}} when absent), for train's {@code LogSpec}
@@ -35,7 +39,8 @@ public record ExperimentSpec(
         DataSpec data,
         ComponentSpec model,
         ComponentSpec likelihood,
-        ComponentSpec beta,
+        Optional<ComponentSpec> objective,
+        Optional<ComponentSpec> beta,
         ConfigMap train,
         ConfigMap eval,
         ConfigMap log,
@@ -47,7 +52,7 @@ public record ExperimentSpec(
     /** The β schedule when the file names none: β = 1 throughout. */
     public static final String DEFAULT_BETA = "{type: constant, value: 1.0}";
 
-    private static final List<String> KEYS = List.of("name", "seed", "data", "model", "likelihood", "beta",
+    private static final List<String> KEYS = List.of("name", "seed", "data", "model", "likelihood", "objective", "beta",
             "train", "eval", "log", "export", "tracking", "sweep");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -62,13 +67,19 @@ public record ExperimentSpec(
      */
     public static ExperimentSpec parse(ConfigMap root) {
         root.allowOnly(KEYS);
+        Optional<ComponentSpec> objective = root.optionalMap("objective").map(ComponentSpec::from);
+        if (objective.isPresent() && root.has("beta")) {
+            throw root.invalid("beta", "is read only without an 'objective' section; with one, the objective holds "
+                    + "its schedules: write it as objective.beta");
+        }
         return new ExperimentSpec(
                 name(root),
                 root.longValue("seed", 0),
                 DataSpec.parse(root.map("data")),
                 ComponentSpec.read(root, "model"),
                 ComponentSpec.read(root, "likelihood"),
-                ComponentSpec.read(root, "beta", DEFAULT_BETA),
+                objective,
+                objective.isPresent() ? Optional.empty() : Optional.of(ComponentSpec.read(root, "beta", DEFAULT_BETA)),
                 root.map("train"),
                 root.map("eval", "{}"),
                 root.map("log", "{}"),

@@ -58,7 +58,7 @@ class ExperimentSpecTest {
 
         assertComponent(spec.model(), "beta-vae", "model", new SourceLocation(DESIGN_FILE, 5, 9));
         assertComponent(spec.likelihood(), "bernoulli", "likelihood", new SourceLocation(DESIGN_FILE, 9, 20));
-        assertComponent(spec.beta(), "linear", "beta", new SourceLocation(DESIGN_FILE, 10, 20));
+        assertComponent(spec.beta().orElseThrow(), "linear", "beta", new SourceLocation(DESIGN_FILE, 10, 20));
 
         ConfigMap sweep = spec.sweep().orElseThrow();
         assertEquals(List.of("method", "parameters", "parallel"), List.copyOf(sweep.keys()));
@@ -92,14 +92,14 @@ class ExperimentSpecTest {
         var e = failure(MINIMAL + "trian: {epochs: 3}\n");
         assertEquals(new SourceLocation(FILE, 6, 1), e.location());
         assertEquals("experiments/x.yaml:6:1: unknown top-level key 'trian'; allowed keys: beta, data, eval, export,"
-                + " likelihood, log, model, name, seed, sweep, tracking, train (did you mean 'train'?)", e.getMessage());
+                + " likelihood, log, model, name, objective, seed, sweep, tracking, train (did you mean 'train'?)", e.getMessage());
     }
 
     @Test
     void misspeltRequiredSectionReadsAsATypo() {
         var e = failure(MINIMAL.replace("train:", "trian:"));
         assertEquals("experiments/x.yaml:5:1: unknown top-level key 'trian'; allowed keys: beta, data, eval, export,"
-                + " likelihood, log, model, name, seed, sweep, tracking, train (did you mean 'train'?)", e.getMessage());
+                + " likelihood, log, model, name, objective, seed, sweep, tracking, train (did you mean 'train'?)", e.getMessage());
     }
 
     @Test
@@ -209,7 +209,7 @@ class ExperimentSpecTest {
         assertEquals(new DataSpec("mnist", "none", 5000), spec.data());
         assertEquals(List.of(), List.copyOf(spec.eval().keys()));
         assertEquals(Optional.empty(), spec.sweep());
-        assertEquals("constant", spec.beta().type());
+        assertEquals("constant", spec.beta().orElseThrow().type());
     }
 
     @Test
@@ -241,5 +241,17 @@ class ExperimentSpecTest {
         var wrongType = assertThrows(ConfigException.class,
                 () -> ExperimentSpec.parse(base.withOverride("seed", "[0, 1]", origin)));
         assertEquals("experiments/sweep.yaml:4:5: 'seed' must be an integer, got a list", wrongType.getMessage());
+    }
+
+    @Test
+    void anObjectiveSectionIsForItsFactoryAndReplacesTheTopLevelBeta() {
+        ExperimentSpec spec = parse(MINIMAL + "objective: {type: beta-tcvae, beta: 6}\n");
+        assertComponent(spec.objective().orElseThrow(), "beta-tcvae", "objective", new SourceLocation(FILE, 6, 19));
+        assertEquals(Optional.empty(), spec.beta(), "no default β is recorded beside an objective");
+        assertEquals(Optional.empty(), parse(MINIMAL).objective());
+
+        ConfigException both = failure(MINIMAL + "objective: {type: beta-vae, beta: 4}\nbeta: {type: constant, value: 4}\n");
+        assertTrue(both.getMessage().startsWith(FILE + ":7:") && both.getMessage().contains("objective.beta"),
+                both.getMessage());
     }
 }

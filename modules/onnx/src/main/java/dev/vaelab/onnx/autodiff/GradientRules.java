@@ -52,6 +52,8 @@ public final class GradientRules {
             Map.entry("Concat", GradientRules::concat),
             Map.entry("Slice", GradientRules::slice),
             Map.entry("Reshape", (g, n, dy, need) -> new Tensor[] {g.reshapeLike(dy, n.input(0)), null}),
+            // inserting axes of size 1 moves no element: the gradient is dy with them removed
+            Map.entry("Unsqueeze", (g, n, dy, need) -> new Tensor[] {g.reshapeLike(dy, n.input(0)), null}),
             Map.entry("Transpose", (g, n, dy, need) -> new Tensor[] {g.transpose(dy, inverse(n.longsAttr("perm")))}),
             Map.entry("Where", (g, n, dy, need) -> new Tensor[] {null,
                 need[1] ? g.where(n.input(0), dy, g.scalar(0)) : null,

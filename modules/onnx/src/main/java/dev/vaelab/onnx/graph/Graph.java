@@ -326,6 +326,19 @@ public final class Graph {
                 Map.of("axes", norm, "keepdims", keepDims ? 1L : 0L));
     }
 
+    /**
+     * {@code log Σ exp(x)} over {@code axis}, shifted by the maximum so that no exp overflows or all
+     * underflow. The shift is taken through an integer cast, so no gradient flows through it (its
+     * exact gradient cancels anyway), and the gradient is {@code softmax(x)·dy} by the rules of
+     * Sub, Exp, ReduceSum, Log and Add.
+     */
+    public Tensor logSumExp(Tensor x, long axis, boolean keepDims) {
+        Tensor shift = cast(cast(reduceMax(x, true, axis), DType.INT64), x.dtype());
+        Tensor sum = reduceSum(exp(sub(x, shift)), keepDims, axis);
+        Tensor outShift = keepDims ? shift : cast(cast(reduceMax(x, false, axis), DType.INT64), x.dtype());
+        return add(log(sum), outShift);
+    }
+
     public Tensor concat(long axis, Tensor... xs) {
         require(xs.length > 0, "Concat needs operands");
         int rank = xs[0].rank();

@@ -84,6 +84,8 @@ class GradientCheckTest {
         check("Slice", ops -> ops.g().slice(ops.x(0), 1, 1, 3), Operand.batched(3, -2, 2, 4));
         check("Reshape", ops -> ops.g().reshape(ops.x(0), Shape.of(2, 6)), Operand.of(-2, 2, 3, 4));
         check("Reshape", ops -> ops.g().reshape(ops.x(0), Shape.of(Shape.BATCH, 2, 2)), Operand.batched(3, -2, 2, 4));
+        check("Unsqueeze", ops -> ops.g().unsqueeze(ops.x(0), 1), Operand.batched(3, -2, 2, 4));
+        check("Unsqueeze", ops -> ops.g().unsqueeze(ops.x(0), 0, 3), Operand.of(-2, 2, 3, 4));
         check("Transpose", ops -> ops.g().transpose(ops.x(0), 1, 0), Operand.of(-2, 2, 3, 4));
         check("Transpose", ops -> ops.g().transpose(ops.x(0), 2, 0, 1), Operand.of(-2, 2, 2, 3, 4));
         check("Where", ops -> ops.g().where(ops.g().greater(ops.x(0), ops.g().scalar(0)), ops.x(1), ops.x(2)),
@@ -165,6 +167,15 @@ class GradientCheckTest {
             Tensor target = ops.x(3);
             return ops.g().sub(ops.g().mul(target, h), ops.g().softplus(h));
         }, Operand.batched(3, -1, 1, 4), Operand.of(-1, 1, 4, 5), Operand.of(0.1, 0.5, 5), Operand.batched(3, 0, 1, 5));
+    }
+
+    @Test
+    void composedLogSumExp() {
+        // the shift is cast through int64, so no gradient flows through it; the rules of Sub, Exp,
+        // ReduceSum, Log and Add must still give softmax·dy, for large and widely spread values too
+        check("ReduceSum", ops -> ops.g().logSumExp(ops.x(0), 1, false), Operand.of(-3, 3, 3, 5));
+        check("ReduceSum", ops -> ops.g().logSumExp(ops.x(0), 1, true), Operand.batched(3, -400, -300, 4));
+        check("ReduceSum", ops -> ops.g().logSumExp(ops.x(0), 0, false), Operand.of(-40, 40, 4, 2, 3));
     }
 
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * The conditional VAE of Sohn et al. (2015): the one-hot label y is an input of both networks,
  * q(z|x, y) and p(x|z, y), so the latent code is free to hold what the label does not (style),
- * and sampling takes the label to draw. The KL term takes the β schedule like a β-VAE's.
+ * and sampling takes the label to draw.
  */
 public record ConditionalVae(int latentDim, Network encoder, Network decoder, ModelContext context)
         implements VaeModel {
@@ -28,11 +28,6 @@ public record ConditionalVae(int latentDim, Network encoder, Network decoder, Mo
 
     @Override
     public boolean conditional() {
-        return true;
-    }
-
-    @Override
-    public boolean usesBetaSchedule() {
         return true;
     }
 

@@ -18,9 +18,6 @@ public interface VaeModel {
     /** Whether the label y (one-hot [N, K]) is an input of encoder and decoder. */
     boolean conditional();
 
-    /** Whether the model trains with a β schedule (β-VAE) rather than the plain ELBO. */
-    boolean usesBetaSchedule();
-
     Posterior encode(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y);
 
     /** The decoder output [N, D·k] for the head. */

@@ -10,8 +10,6 @@ import dev.vaelab.onnx.graph.Tensor;
 import dev.vaelab.onnx.runtime.TrainingProgramBuilder;
 import dev.vaelab.zoo.model.Posterior;
 import dev.vaelab.zoo.model.VaeModel;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,7 +19,7 @@ import java.util.Optional;
  *
  * <p>Per example, in nats: {@code recon_ll = log p(x|z)} with one reparameterised sample
  * {@code z = mu + exp(logvar/2)·eps}, {@code kl = KL(q(z|x) || N(0, I))} in closed form, and
- * {@code elbo = recon_ll - kl}. The training loss is the batch mean of {@code β·kl - recon_ll}.
+ * {@code elbo = recon_ll - kl}. The training step's loss is its {@link Objective}'s.
  */
 public final class VaeGraphs {
     private final VaeModel model;
@@ -44,8 +42,8 @@ public final class VaeGraphs {
         return head;
     }
 
-    /** The ELBO terms of a batch, per example. */
-    public record Terms(Posterior posterior, Tensor reconLl, Tensor klPerDim, Tensor kl) {
+    /** The ELBO terms of a batch, per example, and the sample z [N, L] they were scored on. */
+    public record Terms(Posterior posterior, Tensor z, Tensor reconLl, Tensor klPerDim, Tensor kl) {
     }
 
     /** Encodes, samples z with the given standard-normal noise, decodes and scores x. */
@@ -54,24 +52,20 @@ public final class VaeGraphs {
         Tensor std = g.exp(g.mul(q.logvar(), 0.5));
         Tensor z = g.add(q.mu(), g.mul(std, eps));
         Tensor reconLl = head.logLikelihood(g, params, model.decode(g, params, z, y), x);
-        // KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - 1 - log s^2) / 2 per dimension
-        Tensor klPerDim = g.mul(g.sub(g.add(g.square(q.mu()), g.square(std)), g.add(q.logvar(), g.scalar(1))), 0.5);
-        return new Terms(q, reconLl, klPerDim, g.reduceSum(klPerDim, false, 1));
+        Tensor klPerDim = klPerDim(g, q, std);
+        return new Terms(q, z, reconLl, klPerDim, g.reduceSum(klPerDim, false, 1));
+    }
+
+    /** KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - 1 - log s^2) / 2 per dimension, [N, L], given s = {@code std}. */
+    public static Tensor klPerDim(Graph g, Posterior q, Tensor std) {
+        return g.mul(g.sub(g.add(g.square(q.mu()), g.square(std)), g.add(q.logvar(), g.scalar(1))), 0.5);
     }
 
     /**
-     * The training step for batches of {@code batchSize}: step inputs x (pixel bytes, intensity =
-     * byte / 255), eps, beta (and y).
+     * The training step of {@code objective} for batches of {@code batchSize}: step input x (pixel
+     * bytes, intensity = byte / 255) and y for a conditional model; the objective adds its own.
      */
-    public TrainingProgramBuilder.StepFunction trainingStep(int batchSize) {
-        return trainingStep(batchSize, false);
-    }
-
-    /**
-     * The training step; with {@code capacity}, a per-step input {@code capacity} C and the loss of
-     * Burgess et al. (2018), {@code β·|KL - C| - recon} on the batch means (β in the role of their γ).
-     */
-    public TrainingProgramBuilder.StepFunction trainingStep(int batchSize, boolean capacity) {
+    public TrainingProgramBuilder.StepFunction trainingStep(int batchSize, Objective objective) {
         return ctx -> {
             Graph g = ctx.graph();
             // bytes are a quarter of the floats to feed; byte / 255 gives the same floats as the loaders' k / 255f
@@ -80,18 +74,7 @@ public final class VaeGraphs {
             Optional<Tensor> y = model.conditional()
                     ? Optional.of(ctx.stepInput("y", DType.FLOAT, Shape.of(batchSize, numClasses)))
                     : Optional.empty();
-            Tensor eps = ctx.stepInput("eps", DType.FLOAT, Shape.of(batchSize, model.latentDim()));
-            Tensor beta = ctx.stepInput("beta", DType.FLOAT, Shape.scalar());
-            Terms t = terms(g, ctx.parameters(), x, y, eps);
-            Tensor recon = g.reduceMean(t.reconLl(), false, 0);
-            Tensor kl = g.reduceMean(t.kl(), false, 0);
-            Tensor klTerm = capacity ? g.abs(g.sub(kl, ctx.stepInput("capacity", DType.FLOAT, Shape.scalar()))) : kl;
-            Tensor loss = g.sub(g.mul(beta, klTerm), recon);
-            Map<String, Tensor> metrics = new LinkedHashMap<>(); // a fixed order: metrics.csv rows follow it
-            metrics.put("elbo", g.sub(recon, kl));
-            metrics.put("recon_ll", recon);
-            metrics.put("kl", kl);
-            return new TrainingProgramBuilder.StepOutputs(loss, metrics);
+            return objective.step(ctx, this, x, y);
         };
     }
 
@@ -117,32 +100,50 @@ public final class VaeGraphs {
      */
     public Graph importanceWeightGraph(int samples) {
         Graph g = new Graph(DType.FLOAT);
-        int latent = model.latentDim();
         Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, imageSize));
         Optional<Tensor> y = labelInput(g);
-        Tensor eps = g.input("eps", DType.FLOAT, Shape.of(Shape.BATCH, samples, latent));
-        GraphInputParameters params = new GraphInputParameters(g, "");
+        Tensor eps = g.input("eps", DType.FLOAT, Shape.of(Shape.BATCH, samples, model.latentDim()));
+        g.output("log_w", importanceWeights(g, new GraphInputParameters(g, ""), x, y, eps).logW());
+        return g;
+    }
+
+    /**
+     * The log importance weights of K samples per example: {@code logW} [N, K] = log p(x|z_k) +
+     * log p(z_k) - log q(z_k|x), with {@code logLikelihood} [N, K] its first term and the posterior.
+     */
+    public record ImportanceWeights(Posterior posterior, Tensor logLikelihood, Tensor logW) {
+    }
+
+    /**
+     * Importance weights for x [N, D] (and y [N, C]) with standard-normal eps [N, K, L]:
+     * z_k = mu + sigma·eps_k, each example decoded K times.
+     */
+    public ImportanceWeights importanceWeights(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y,
+                                               Tensor eps) {
+        int latent = model.latentDim();
+        long n = x.shape().dim(0);
+        int samples = (int) eps.shape().dim(1);
+        long rowsDim = n == Shape.BATCH ? Shape.BATCH : n * samples;
         Posterior q = model.encode(g, params, x, y);
         Tensor std = g.exp(g.mul(q.logvar(), 0.5));
         Tensor z = g.add(g.unsqueeze(q.mu(), 1), g.mul(g.unsqueeze(std, 1), eps)); // [N, K, L]
-        Tensor rows = g.reshapeMerging(z, new long[] {-1, latent}, Shape.of(Shape.BATCH, latent));
+        Tensor rows = g.reshapeMerging(z, new long[] {-1, latent}, Shape.of(rowsDim, latent));
         // each example repeated K times, by broadcasting against ones [1, K, 1]
         double[] ones = new double[samples];
         java.util.Arrays.fill(ones, 1.0);
         Optional<Tensor> yRows = y.map(label -> g.reshapeMerging(
                 g.mul(g.unsqueeze(label, 1), g.constant(ones, 1, samples, 1)),
-                new long[] {-1, numClasses}, Shape.of(Shape.BATCH, numClasses)));
+                new long[] {-1, numClasses}, Shape.of(rowsDim, numClasses)));
         Tensor xRows = g.reshapeMerging(g.mul(g.unsqueeze(x, 1), g.constant(ones, 1, samples, 1)),
-                new long[] {-1, imageSize}, Shape.of(Shape.BATCH, imageSize));
+                new long[] {-1, imageSize}, Shape.of(rowsDim, imageSize));
         Tensor logLik = head.logLikelihood(g, params, model.decode(g, params, rows, yRows), xRows);
-        Tensor logPx = g.reshapeMerging(logLik, new long[] {-1, samples}, Shape.of(Shape.BATCH, samples));
+        Tensor logPx = g.reshapeMerging(logLik, new long[] {-1, samples}, Shape.of(n, samples));
         double halfLog2Pi = 0.5 * latent * Math.log(2 * Math.PI);
         Tensor logPz = g.add(g.mul(g.reduceSum(g.square(z), false, 2), -0.5), -halfLog2Pi);
         // log q(z|x) = -1/2 Σ (eps² + logvar) - L/2 log 2π, since (z - mu)/sigma = eps
         Tensor logQz = g.add(g.mul(g.add(g.reduceSum(g.square(eps), false, 2),
                 g.unsqueeze(g.reduceSum(q.logvar(), false, 1), 1)), -0.5), -halfLog2Pi);
-        g.output("log_w", g.sub(g.add(logPx, logPz), logQz));
-        return g;
+        return new ImportanceWeights(q, logPx, g.sub(g.add(logPx, logPz), logQz));
     }
 
     /** Input x [N, D] (and y): outputs mu and logvar [N, L]. */

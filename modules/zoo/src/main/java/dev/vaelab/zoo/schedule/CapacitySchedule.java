@@ -7,7 +7,7 @@ import java.util.OptionalDouble;
  * Controlled capacity increase (Burgess et al. 2018, "Understanding disentangling in β-VAE"): the
  * objective becomes {@code -recon + γ·|KL - C|}, with the capacity C rising linearly from 0 at
  * step 0 to {@code c_max} nats at step N, then held: {@code C(t) = c_max·min(1, t/N)}. β is the
- * constant γ. Only for model type {@code beta-vae}.
+ * constant γ. Read by the {@code beta-vae} objective.
  *
  * <p>YAML: {@code {type: capacity, c_max: 25.0, gamma: 1000.0, warmup_steps: 100000}} (the paper's
  * dSprites setting), or {@code warmup_epochs}.

@@ -48,7 +48,7 @@ class ConvNetworkTest {
 
     private static VaeGraphs graphs(String yaml, ImageDims image) {
         GaussianVae model = new GaussianVae(GaussianVae.VAE, LATENT, network(yaml, NetworkRole.ENCODER, image),
-                network(yaml, NetworkRole.DECODER, image), new ModelContext(image, 0, 1), false);
+                network(yaml, NetworkRole.DECODER, image), new ModelContext(image, 0, 1));
         return new VaeGraphs(model, new BernoulliHead(), image.size(), 0);
     }
 
