@@ -3,6 +3,7 @@ package dev.vaelab.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import dev.vaelab.data.DataModule;
 import dev.vaelab.heads.HeadsModule;
 import dev.vaelab.sweep.SweepModule;
 import dev.vaelab.train.TrainModule;
@@ -22,7 +23,7 @@ public final class Bootstrap {
 
     /** The injector, with {@code overrides} replacing bindings (tests use it for the data catalog). */
     public static Injector injector(Module... overrides) {
-        List<Module> modules = new ArrayList<>(List.of(new VaelabModule(), new ZooModule(), new HeadsModule(), new TrainModule(),
+        List<Module> modules = new ArrayList<>(List.of(new VaelabModule(), new DataModule(), new ZooModule(), new HeadsModule(), new TrainModule(),
                 new SweepModule(), new SweepCliModule()));
         ServiceLoader.load(Module.class).forEach(modules::add);
         return Guice.createInjector(com.google.inject.Stage.PRODUCTION,

@@ -64,7 +64,7 @@ final class ExportCommand implements Callable<Integer> {
         ExperimentSpec spec = ExperimentSpec.parse(ConfigLoader.parse(config, store.configFile().toString()));
         ResolvedExperiment rx = resolver.resolve(spec);
         VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), rx.dataset().shape().size(), rx.dataset().numClasses());
-        ModelCard card = ModelCard.describe(graphs, rx.dataset(), spec.data().binarize(), config, record.runId(),
+        ModelCard card = ModelCard.describe(graphs, rx.dataset(), rx.data().spec().binarize(), config, record.runId(),
                 record.runName());
         ExportResult result = exporter.write(new ExportRequest(graphs, checkpoint.values(), card), store.modelDirectory());
         if (Files.exists(store.summaryFile())) {

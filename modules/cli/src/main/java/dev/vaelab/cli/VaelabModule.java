@@ -3,24 +3,17 @@ package dev.vaelab.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import dev.vaelab.data.Catalog;
 import dev.vaelab.data.Downloader;
 import dev.vaelab.tracking.TrackingModule;
 
 /**
- * Binds the services the commands share: the dataset catalog, the downloader, and tracking (the run
+ * Binds the services the commands share: the downloader, and tracking (the run
  * loggers: the local store, and MLflow when a run has a tracking URI).
  */
 final class VaelabModule extends AbstractModule {
     @Override
     protected void configure() {
         install(new TrackingModule());
-    }
-
-    @Provides
-    @Singleton
-    Catalog catalog() {
-        return new Catalog();
     }
 
     @Provides

@@ -79,7 +79,7 @@ class ExperimentsExportTest {
             int imageSize = rx.dataset().shape().size();
             int classes = rx.dataset().numClasses();
             VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), imageSize, classes);
-            ModelCard card = ModelCard.describe(graphs, rx.dataset(), rx.spec().data().binarize(), config, "test",
+            ModelCard card = ModelCard.describe(graphs, rx.dataset(), rx.data().spec().binarize(), config, "test",
                     rx.spec().name());
             ExportRequest request = new ExportRequest(graphs,
                     ExportFixtures.initialParameters(graphs, imageSize, classes, rx.spec().seed()), card);

@@ -122,7 +122,7 @@ class ExportCommandsTest {
             RunStore store = RunStore.open(run);
             ResolvedExperiment rx = resolver.resolve(ExperimentSpec.parse(ConfigLoader.parse(store.readConfig(), "config")));
             VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), PIXELS, 10);
-            ModelCard card = ModelCard.describe(graphs, rx.dataset(), rx.spec().data().binarize(), store.readConfig(),
+            ModelCard card = ModelCard.describe(graphs, rx.dataset(), rx.data().spec().binarize(), store.readConfig(),
                     store.record().runId(), store.record().runName());
             ExportRequest request = new ExportRequest(graphs,
                     Checkpoint.read(run.resolve("model/checkpoint")).values(), card);

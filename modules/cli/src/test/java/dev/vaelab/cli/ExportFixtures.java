@@ -1,6 +1,8 @@
 package dev.vaelab.cli;
 
+import dev.vaelab.data.Catalog;
 import dev.vaelab.data.DataFile;
+import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.data.DatasetSpec;
 import dev.vaelab.data.Split;
 import dev.vaelab.export.IdxFiles;
@@ -46,9 +48,14 @@ final class ExportFixtures {
     }
 
     /** The first {@code n} test images (and labels) of an IDX dataset in the test data folder, if it is there. */
-    static Optional<ParityInputs> testImages(DatasetSpec dataset, int n, boolean conditional) {
+    static Optional<ParityInputs> testImages(DatasetInfo info, int n, boolean conditional) {
         String root = System.getProperty("vaelab.test.data");
-        if (root == null || dataset.format() != DatasetSpec.Format.IDX) {
+        Catalog catalog = new Catalog();
+        if (root == null || !catalog.names().contains(info.name())) {
+            return Optional.empty();
+        }
+        DatasetSpec dataset = catalog.get(info.name());
+        if (dataset.format() != DatasetSpec.Format.IDX) {
             return Optional.empty();
         }
         Optional<Path> images = local(root, dataset, DataFile.Content.IMAGES);

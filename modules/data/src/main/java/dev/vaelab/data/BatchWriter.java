@@ -7,8 +7,8 @@ import java.nio.FloatBuffer;
 
 /**
  * Writes images and one-hot labels of one image set into (usually direct) buffers, each image as one
- * bulk copy: pixels as bytes straight from the set, or as floats through a preallocated row. Not
- * thread-safe.
+ * bulk copy: pixels as bytes straight from the set (its heap array or its map), or as floats through
+ * a preallocated row. Not thread-safe.
  */
 final class BatchWriter {
     private static final float[] SCALE = new float[256];
@@ -23,6 +23,8 @@ final class BatchWriter {
     private final String setName;
     private final float[] row;
     private final byte[] sampledRow;
+    /** One image's bytes, for sets whose pixels are not in a heap array. */
+    private final byte[] greyRow;
     private final float[] oneHot;
 
     BatchWriter(ImageSet images, String setName) {
@@ -30,6 +32,7 @@ final class BatchWriter {
         this.setName = setName;
         this.row = new float[images.imageSize()];
         this.sampledRow = new byte[images.imageSize()];
+        this.greyRow = images.pixelArray() == null ? new byte[images.imageSize()] : null;
         this.oneHot = new float[Math.max(1, images.numClasses())];
     }
 
@@ -44,7 +47,14 @@ final class BatchWriter {
     /** Image {@code example} as {@code pixel / 255} at absolute index {@code at} of {@code out}. */
     void image(FloatBuffer out, int at, int example) {
         byte[] src = images.pixelArray();
-        int from = images.offset(example);
+        int from;
+        if (src == null) {
+            images.copyImage(example, greyRow, 0);
+            src = greyRow;
+            from = 0;
+        } else {
+            from = images.offset(example);
+        }
         for (int j = 0; j < row.length; j++) {
             row[j] = SCALE[src[from + j] & 0xff];
         }
@@ -53,12 +63,18 @@ final class BatchWriter {
 
     /** Image {@code example}'s pixel bytes (intensity = byte / 255) at absolute index {@code at} of {@code out}. */
     void imageBytes(ByteBuffer out, int at, int example) {
-        out.put(at, images.pixelArray(), images.offset(example), images.imageSize());
+        images.putImage(example, out, at);
     }
 
     /** A Bernoulli sample of image {@code example}, keyed by {@code key}, as bytes 0 and 255 at absolute index {@code at} of {@code out}. */
     void sampledImageBytes(ByteBuffer out, int at, int example, long key) {
-        Bernoulli.sample(images.pixelArray(), images.offset(example), sampledRow.length, key, sampledRow, 0);
+        byte[] src = images.pixelArray();
+        if (src == null) {
+            images.copyImage(example, greyRow, 0);
+            Bernoulli.sample(greyRow, 0, greyRow.length, key, sampledRow, 0);
+        } else {
+            Bernoulli.sample(src, images.offset(example), sampledRow.length, key, sampledRow, 0);
+        }
         out.put(at, sampledRow, 0, sampledRow.length);
     }
 

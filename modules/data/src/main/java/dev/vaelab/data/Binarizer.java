@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * validation and test once from {@code "binarize-eval"}, so that their metrics compare across epochs,
  * and leaves the training images grayscale for the {@link BatchPlanner} to resample each epoch. Each
  * image draws one key from the stream in file order (training file, then test), so an image's sample
- * does not depend on how many images the validation split takes.
+ * does not depend on how many images the validation split takes. A set read from an
+ * {@link ImageStore} is not copied: its sample is drawn per image, from the same keys, when it is read.
  */
 public final class Binarizer {
     private final RandomStreams streams;
@@ -26,12 +27,12 @@ public final class Binarizer {
         if (data.binarization() != Binarization.NONE) {
             throw new IllegalArgumentException(data.name() + " is already prepared for " + data.binarization().configName() + " binarization");
         }
-        if (data.spec().binary()) {
+        if (data.info().binary()) {
             if (mode == Binarization.DYNAMIC) {
                 throw new DataException(data.name() + " is published already binarized (one fixed sample per image), so dynamic "
                         + "binarization has no grayscale pixels to resample; use binarize: static or none with it, or dynamic with mnist");
             }
-            return new Dataset(data.spec(), data.train(), data.validation(), data.test(), mode);
+            return new Dataset(data.info(), data.train(), data.validation(), data.test(), mode);
         }
         return switch (mode) {
             case NONE -> data;
@@ -45,7 +46,7 @@ public final class Binarizer {
         ImageSet train = sample(data.train(), random, includingTrain);
         Optional<ImageSet> validation = data.validation().map(v -> sample(v, random, true));
         ImageSet test = sample(data.test(), random, true);
-        return new Dataset(data.spec(), train, validation, test, mode);
+        return new Dataset(data.info(), train, validation, test, mode);
     }
 
     private static ImageSet sample(ImageSet images, SplittableRandom random, boolean keep) {
@@ -54,6 +55,14 @@ public final class Binarizer {
                 random.nextLong();
             }
             return images;
+        }
+        if (!images.inMemory()) {
+            // the same keys in the same order, sampled when an image is read: no heap copy of a set on disk
+            long[] keys = new long[images.count()];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = random.nextLong();
+            }
+            return images.withPixels(new SampledPixels(images, keys));
         }
         int size = images.imageSize();
         byte[] out = new byte[images.count() * size];

@@ -12,15 +12,15 @@ import java.util.Optional;
  * across epochs; training images still grayscale, resampled each epoch by the {@link BatchPlanner}).
  * A loader returns NONE; {@link Binarizer#prepare} gives the other two.
  *
- * @param spec the catalog entry: name, shape, label names
+ * @param info name, shape, label names and factors
  * @param train the training images
  * @param validation the validation images, empty when none were asked for
  * @param test the test images
  * @param binarization what has been done to the pixels
  */
-public record Dataset(DatasetSpec spec, ImageSet train, Optional<ImageSet> validation, ImageSet test, Binarization binarization) {
+public record Dataset(DatasetInfo info, ImageSet train, Optional<ImageSet> validation, ImageSet test, Binarization binarization) {
     public Dataset {
-        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(info, "info");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(validation, "validation");
         Objects.requireNonNull(test, "test");
@@ -28,19 +28,19 @@ public record Dataset(DatasetSpec spec, ImageSet train, Optional<ImageSet> valid
     }
 
     public String name() {
-        return spec.name();
+        return info.name();
     }
 
     public ImageShape shape() {
-        return spec.shape();
+        return info.shape();
     }
 
     public int numClasses() {
-        return spec.numClasses();
+        return info.numClasses();
     }
 
     public List<String> labelNames() {
-        return spec.labelNames();
+        return info.labelNames();
     }
 
     /** The images of one split; VALIDATION is empty when the dataset has none. */

@@ -36,6 +36,7 @@ public final class DatasetLoader {
         return switch (spec.format()) {
             case IDX -> loadIdx(spec, validation);
             case AMAT -> loadAmat(spec, validation);
+            case ARCHIVE -> throw new IllegalArgumentException(spec.name() + " is an archive that its own provider reads");
         };
     }
 
@@ -49,13 +50,7 @@ public final class DatasetLoader {
     private Dataset loadIdx(DatasetSpec spec, int validation) {
         ImageSet train = readIdx(spec, Split.TRAIN);
         ImageSet test = readIdx(spec, Split.TEST);
-        if (validation < 0 || validation >= train.count()) {
-            throw new DataException(spec.name() + ": data.validation must be in [0, " + train.count() + "), the validation images are taken "
-                    + "from the end of the " + train.count() + " training images; got " + validation);
-        }
-        int cut = train.count() - validation;
-        Optional<ImageSet> held = validation == 0 ? Optional.empty() : Optional.of(train.slice(cut, train.count()));
-        return new Dataset(spec, train.slice(0, cut), held, test, Binarization.NONE);
+        return Splits.withTestSplit(spec.info(), train, test, validation);
     }
 
     private ImageSet readIdx(DatasetSpec spec, Split split) {
@@ -92,7 +87,7 @@ public final class DatasetLoader {
             throw new DataException(spec.name() + " has a fixed validation split of " + valid.count() + " images; set data.validation to "
                     + valid.count() + ", or to 0 for none; got " + validation);
         }
-        return new Dataset(spec, train, validation == 0 ? Optional.empty() : Optional.of(valid), test, Binarization.NONE);
+        return new Dataset(spec.info(), train, validation == 0 ? Optional.empty() : Optional.of(valid), test, Binarization.NONE);
     }
 
     private ImageSet readAmat(DatasetSpec spec, Split split) {

@@ -32,7 +32,9 @@ public record DatasetSpec(
         /** gzip-compressed IDX files: images and labels for train and test, validation cut from train. */
         IDX,
         /** gzip-compressed {@code .amat} text, 0/1 values, one image per line, one file per split. */
-        AMAT
+        AMAT,
+        /** an archive that its own {@link DatasetProvider} reads (CIFAR-10's tar.gz); the spec serves the {@link Downloader}. */
+        ARCHIVE
     }
 
     public DatasetSpec {
@@ -68,6 +70,11 @@ public record DatasetSpec(
     /** The file that holds {@code content} for {@code split}, if the dataset has one. */
     public Optional<DataFile> file(Split split, DataFile.Content content) {
         return files.stream().filter(f -> f.split() == split && f.content() == content).findFirst();
+    }
+
+    /** What experiments and models need to know of this dataset: MNIST-family files have no factors. */
+    public DatasetInfo info() {
+        return new DatasetInfo(name, shape, labelNames, List.of(), binary);
     }
 
     /** This spec with other mirrors, e.g. a local server in tests or an institute's copy. */

@@ -201,7 +201,7 @@ class BatchPlannerTest {
     @Test
     void unlabelledDataHasNoOneHotAndTooSmallDataHasNoBatch() {
         ImageSet unlabelled = ImageSet.of(new ImageShape(1, 4, 5), new byte[20 * 10], Optional.empty(), List.of());
-        Dataset data = new Dataset(BinarizerTest.grayscale(1, 0, 1, false).spec(), unlabelled, Optional.empty(), unlabelled, Binarization.NONE);
+        Dataset data = new Dataset(BinarizerTest.grayscale(1, 0, 1, false).info(), unlabelled, Optional.empty(), unlabelled, Binarization.NONE);
         EpochPlan epoch = planner(data, 5, 0).epoch(0);
         DataException e = assertThrows(DataException.class, () -> epoch.fillOneHot(direct(100), 0, 1));
         assertTrue(e.getMessage().startsWith("tiny has no labels, so a conditional model cannot train on it"), e.getMessage());

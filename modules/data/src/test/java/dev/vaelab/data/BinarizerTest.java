@@ -32,7 +32,7 @@ class BinarizerTest {
         }
         int cut = trainFile - validation;
         Optional<ImageSet> held = validation == 0 ? Optional.empty() : Optional.of(file.slice(cut, trainFile));
-        return new Dataset(spec, file.slice(0, cut), held, testSet, Binarization.NONE);
+        return new Dataset(spec.info(), file.slice(0, cut), held, testSet, Binarization.NONE);
     }
 
     private static byte[] bytes(ImageSet set) {

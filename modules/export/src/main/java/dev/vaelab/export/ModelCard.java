@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vaelab.core.config.ConfigLoader;
 import dev.vaelab.core.config.ConfigMap;
 import dev.vaelab.core.error.VaelabException;
-import dev.vaelab.data.DatasetSpec;
+import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.tracking.RunEnvironment;
 import dev.vaelab.zoo.objective.VaeGraphs;
 import java.util.Arrays;
@@ -113,7 +113,7 @@ public record ModelCard(String vaelabVersion, String runId, String runName, Stri
      * The card of a run's model: {@code binarize} is the config's {@code data.binarize}, recorded as
      * {@code binary} when the dataset's published pixels are already 0/1 and left as they are.
      */
-    public static ModelCard describe(VaeGraphs graphs, DatasetSpec dataset, String binarize, String configYaml,
+    public static ModelCard describe(VaeGraphs graphs, DatasetInfo dataset, String binarize, String configYaml,
                                      String runId, String runName) {
         var shape = dataset.shape();
         String binarization = dataset.binary() && binarize.equals("none") ? "binary" : binarize;

@@ -10,7 +10,7 @@ import com.google.inject.Injector;
 import dev.vaelab.core.config.ConfigException;
 import dev.vaelab.core.config.ConfigLoader;
 import dev.vaelab.core.spec.ExperimentSpec;
-import dev.vaelab.data.Catalog;
+import dev.vaelab.data.DataModule;
 import dev.vaelab.heads.HeadsModule;
 import dev.vaelab.train.ExperimentResolver;
 import dev.vaelab.train.RunNames;
@@ -48,8 +48,7 @@ class SweepPlannerTest {
 
     @BeforeAll
     static void bootstrap() {
-        injector = Guice.createInjector(new ZooModule(), new HeadsModule(), new TrainModule(), new SweepModule(),
-                binder -> binder.bind(Catalog.class).toInstance(new Catalog()),
+        injector = Guice.createInjector(new DataModule(), new ZooModule(), new HeadsModule(), new TrainModule(), new SweepModule(),
                 binder -> binder.bind(ChildJvm.class).toInstance(ChildJvm.current("Main")));
     }
 

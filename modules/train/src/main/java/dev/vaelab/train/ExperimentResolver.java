@@ -4,8 +4,8 @@ import dev.vaelab.core.config.ConfigException;
 import dev.vaelab.core.registry.Registry;
 import dev.vaelab.core.spec.ComponentSpec;
 import dev.vaelab.core.spec.ExperimentSpec;
-import dev.vaelab.data.Catalog;
-import dev.vaelab.data.DatasetSpec;
+import dev.vaelab.data.DatasetInfo;
+import dev.vaelab.data.DatasetRegistry;
 import dev.vaelab.heads.HeadFactory;
 import dev.vaelab.heads.LikelihoodHead;
 import dev.vaelab.train.optim.OptimizerChoice;
@@ -38,24 +38,25 @@ public final class ExperimentResolver {
     private final Registry<ObjectiveFactory> objectives;
     private final BetaVaeObjective.Factory betaVae;
     private final Registry<OptimizerFactory> optimizers;
-    private final Catalog catalog;
+    private final DatasetRegistry datasets;
 
     @Inject
     public ExperimentResolver(Map<String, ModelFactory> models, Map<String, HeadFactory> heads,
                               Map<String, ObjectiveFactory> objectives, BetaVaeObjective.Factory betaVae,
-                              Map<String, OptimizerFactory> optimizers, Catalog catalog) {
+                              Map<String, OptimizerFactory> optimizers, DatasetRegistry datasets) {
         this.models = new Registry<>(models);
         this.heads = new Registry<>(heads);
         this.objectives = new Registry<>(objectives);
         this.betaVae = betaVae;
         this.optimizers = new Registry<>(optimizers);
-        this.catalog = catalog;
+        this.datasets = datasets;
     }
 
     public ResolvedExperiment resolve(ExperimentSpec spec) {
         // the fixed sections first, as when the file format parsed them itself
         RunSections sections = RunSections.parse(spec);
-        DatasetSpec dataset = catalog.get(spec.data().dataset());
+        DatasetRegistry.ConfiguredData data = datasets.resolve(spec.data());
+        DatasetInfo dataset = data.info();
         LikelihoodHead head = heads.resolve(spec.likelihood()).create(spec.likelihood());
         int classes = dataset.hasLabels() ? dataset.numClasses() : 0;
         VaeModel model = models.resolve(spec.model())
@@ -66,7 +67,7 @@ public final class ExperimentResolver {
                 : byModelType(spec.beta().orElseThrow(), model);
         OptimizerChoice optimizer = optimizers.resolve(sections.train().optimizer()).create(sections.train().optimizer());
         String resolvedYaml = spec.root().resolved().toYaml();
-        return new ResolvedExperiment(spec, dataset, model, head, optimizer, objective, resolvedYaml, sections);
+        return new ResolvedExperiment(spec, data, model, head, optimizer, objective, resolvedYaml, sections);
     }
 
     /** The objective the {@code objective:} section names, its keys validated now. */

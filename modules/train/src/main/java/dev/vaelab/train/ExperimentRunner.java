@@ -3,10 +3,9 @@ package dev.vaelab.train;
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.core.spec.ExperimentSpec;
-import dev.vaelab.data.Binarization;
-import dev.vaelab.data.Binarizer;
 import dev.vaelab.data.Dataset;
-import dev.vaelab.data.DatasetLoader;
+import dev.vaelab.data.DatasetCache;
+import dev.vaelab.data.LoadContext;
 import dev.vaelab.data.Downloader;
 import dev.vaelab.export.ExportRequest;
 import dev.vaelab.export.ModelCard;
@@ -85,9 +84,8 @@ public final class ExperimentRunner {
             }
         }
 
-        Dataset data = new Binarizer(new RandomStreams(spec.seed()))
-                .prepare(new DatasetLoader(settings.dataRoot(options.dataDir()), downloader).load(rx.dataset(), spec.data().validation()),
-                        Binarization.fromName(spec.data().binarize()));
+        Dataset data = rx.data().load(new LoadContext(settings.dataRoot(options.dataDir()), downloader,
+                DatasetCache.under(resultsRoot), new RandomStreams(spec.seed())));
         int threads = settings.threads(options.threads(), rx.train());
         OrtEngine engine = new OrtEngine(threads, true);
 
@@ -122,7 +120,7 @@ public final class ExperimentRunner {
                     TrainingProgress.onStderr(rx.train().epochs()), resumeFrom);
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
             if (rx.export().onnx()) {
-                ModelCard card = ModelCard.describe(result.graphs(), rx.dataset(), spec.data().binarize(), rx.resolvedYaml(),
+                ModelCard card = ModelCard.describe(result.graphs(), rx.dataset(), rx.data().spec().binarize(), rx.resolvedYaml(),
                         store.record().runId(), runName);
                 summary.putAll(exporter.write(new ExportRequest(result.graphs(), result.parameters(), card),
                         store.modelDirectory()).summaryMetrics());

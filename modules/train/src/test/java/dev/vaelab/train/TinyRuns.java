@@ -6,9 +6,9 @@ import dev.vaelab.core.config.ConfigLoader;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.core.spec.ExperimentSpec;
 import dev.vaelab.data.Binarization;
-import dev.vaelab.data.Catalog;
+import dev.vaelab.data.DataModule;
 import dev.vaelab.data.Dataset;
-import dev.vaelab.data.DatasetSpec;
+import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.data.ImageSet;
 import dev.vaelab.heads.HeadsModule;
 import dev.vaelab.onnx.runtime.OrtEngine;
@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
 /** Tiny experiments on synthetic MNIST-shaped data, resolved as a real run resolves them. */
 final class TinyRuns {
     static final Injector INJECTOR = Guice.createInjector(new ZooModule(), new HeadsModule(), new TrainModule(),
-            binder -> binder.bind(Catalog.class).toInstance(new Catalog()));
+            new DataModule());
 
     private TinyRuns() {
     }
@@ -46,14 +46,14 @@ final class TinyRuns {
 
     /** {@code train} training images, 20 validation (when {@code validation}) and 20 test, labelled, random grey levels. */
     static Dataset data(ResolvedExperiment rx, int train, boolean validation) {
-        DatasetSpec spec = rx.dataset();
+        DatasetInfo spec = rx.dataset();
         SplittableRandom random = new SplittableRandom(11);
         return new Dataset(spec, images(spec, train, random),
                 validation ? Optional.of(images(spec, 20, random)) : Optional.empty(),
                 images(spec, 20, random), Binarization.NONE);
     }
 
-    private static ImageSet images(DatasetSpec spec, int count, SplittableRandom random) {
+    private static ImageSet images(DatasetInfo spec, int count, SplittableRandom random) {
         byte[] pixels = new byte[count * spec.shape().size()];
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {

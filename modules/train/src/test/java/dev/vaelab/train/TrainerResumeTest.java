@@ -10,7 +10,7 @@ import com.google.inject.Guice;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
-import dev.vaelab.data.Catalog;
+import dev.vaelab.data.DataModule;
 import dev.vaelab.data.Dataset;
 import dev.vaelab.heads.HeadsModule;
 import dev.vaelab.onnx.runtime.OrtEngine;
@@ -57,7 +57,7 @@ class TrainerResumeTest {
     @Test
     void aPluginAddsAListenerWithOneBindingAndEachRunGetsFreshOnes() {
         var injector = Guice.createInjector(new ZooModule(), new HeadsModule(), new TrainModule(),
-                binder -> binder.bind(Catalog.class).toInstance(new Catalog()), new AbstractModule() {
+                new DataModule(), new AbstractModule() {
                     @Override
                     protected void configure() {
                         Multibinder.newSetBinder(binder(), TrainingListener.class).addBinding().to(PluginListener.class);

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * @param name names the results directory: letters, digits, {@code -}, {@code _} and {@code .}
  * @param seed the seed of every random stream of the run (default 0)
- * @param data the dataset
+ * @param data the {@code data:} section, read by the data module (its provider registry chooses the
+ *     dataset and validates the keys)
  * @param model the model's architecture ({@code vae}, {@code cvae}, ...) with its encoder and decoder
  * @param likelihood the likelihood head
  * @param objective the {@code objective:} section, read by the objective its type names; absent in
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
 public record ExperimentSpec(
         String name,
         long seed,
-        DataSpec data,
+        ConfigMap data,
         ComponentSpec model,
         ComponentSpec likelihood,
         Optional<ComponentSpec> objective,
@@ -75,7 +76,7 @@ public record ExperimentSpec(
         return new ExperimentSpec(
                 name(root),
                 root.longValue("seed", 0),
-                DataSpec.parse(root.map("data")),
+                root.map("data"),
                 ComponentSpec.read(root, "model"),
                 ComponentSpec.read(root, "likelihood"),
                 objective,

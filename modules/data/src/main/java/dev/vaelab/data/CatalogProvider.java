@@ -1,0 +1,31 @@
+package dev.vaelab.data;
+
+import dev.vaelab.core.config.ConfigMap;
+
+/**
+ * A dataset of the {@link Catalog} (MNIST, Fashion-MNIST, binarized MNIST): published IDX or amat
+ * files, downloaded into the data root and read into memory by the {@link DatasetLoader}. They have no
+ * keys of their own.
+ */
+final class CatalogProvider implements DatasetProvider {
+    private final DatasetSpec spec;
+
+    CatalogProvider(DatasetSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public DatasetSource configure(ConfigMap data, DataSpec common) {
+        return new DatasetSource() {
+            @Override
+            public DatasetInfo info() {
+                return spec.info();
+            }
+
+            @Override
+            public Dataset load(LoadContext context) {
+                return new DatasetLoader(context.dataRoot(), context.downloader()).load(spec, common.validation());
+            }
+        };
+    }
+}
