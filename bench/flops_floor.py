@@ -1,8 +1,11 @@
-"""The physical floor of one training epoch of the reference workload on this machine.
+"""The physical floor of one training epoch of a bench workload on this machine.
 
-Counts the GEMM FLOPs of one epoch of the MNIST MLP VAE (bench/pytorch_mnist_vae.py) exactly and
-divides them by this machine's sgemm rate measured on those very GEMM shapes, so the floor is what
-a perfect implementation that spent time only in matrix products would need.
+Counts the GEMM FLOPs of one epoch exactly and divides them by this machine's sgemm rate measured
+on those very GEMM shapes, so the floor is what a perfect implementation that spent time only in
+matrix products would need. `--net mnist-mlp` (the default) is the MNIST MLP VAE of the speed mode
+(bench/pytorch_mnist_vae.py); `--net mnist-conv` and `--net burgess` are the conv mode's nets, whose
+layers and im2col GEMM shapes bench/convnets.py derives (forward, input grad and weight grad of
+every conv, transposed conv and dense layer, printed per layer).
 
 The count, per Linear layer (in -> out) and batch of B examples:
   forward       Y  = X · Wᵀ      2·B·in·out
@@ -27,6 +30,7 @@ import sys
 import time
 
 import benchlib
+import convnets
 
 # The reference workload's Linear layers: (name, in, out). fc21/fc22 are the mu and logvar heads.
 LAYERS = [("fc1", 784, 400), ("fc21", 400, 20), ("fc22", 400, 20), ("fc3", 20, 400), ("fc4", 400, 784)]
@@ -34,23 +38,29 @@ LAYERS = [("fc1", 784, 400), ("fc21", 400, 20), ("fc22", 400, 20), ("fc3", 20, 4
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--net", choices=sorted(convnets.NETS), default="mnist-mlp",
+                   help="the workload (default: the speed mode's MNIST MLP VAE)")
     p.add_argument("--threads", type=int, default=2, help="BLAS threads")
     p.add_argument("--batch-size", type=int, default=128)
-    p.add_argument("--train-size", type=int, default=55000, help="training images per epoch (60000 - validation)")
+    p.add_argument("--train-size", type=int,
+                   help="training images per epoch (default: 55000 for the MNIST nets, 737280 for burgess)")
     p.add_argument("--keep-last", action="store_true",
                    help="count the last partial batch (the classic example); by default it is dropped, like vaelab")
     p.add_argument("--repeats", type=int, default=9, help="timed repeats per GEMM; the median counts")
     return p.parse_args()
 
 
-def step_gemms(batch):
-    """The GEMMs of one training step: (label, (m, k), (k, n) operand shapes, transpose a, transpose b)."""
+def step_gemms(net, batch):
+    """The GEMMs of one training step: (layer, pass, m, k, n, transpose a, transpose b) for (m x k)·(k x n)."""
+    if net != "mnist-mlp":
+        return [(g["layer"], g["pass"], g["m"], g["k"], g["n"], g["trans_a"], g["trans_b"])
+                for g in convnets.step_gemms(net, batch)]
     gemms = []
     for i, (name, n_in, n_out) in enumerate(LAYERS):
-        gemms.append((f"{name} forward", batch, n_in, n_out, False, True))        # X[B,in] · W[out,in]ᵀ
+        gemms.append((name, "forward", batch, n_in, n_out, False, True))        # X[B,in] · W[out,in]ᵀ
         if i > 0:
-            gemms.append((f"{name} input grad", batch, n_out, n_in, False, False))  # dY[B,out] · W[out,in]
-        gemms.append((f"{name} weight grad", n_out, batch, n_in, True, False))     # dY[B,out]ᵀ · X[B,in]
+            gemms.append((name, "input grad", batch, n_out, n_in, False, False))  # dY[B,out] · W[out,in]
+        gemms.append((name, "weight grad", n_out, batch, n_in, True, False))     # dY[B,out]ᵀ · X[B,in]
     return gemms
 
 
@@ -95,14 +105,16 @@ def main():
         os.environ[var] = str(args.threads)
     import numpy as np
 
+    if args.train_size is None:
+        args.train_size = 55000 if args.net.startswith("mnist") else convnets.NETS[args.net]["epoch_images"]
     full, partial = divmod(args.train_size, args.batch_size)
     batches = [(args.batch_size, full)] + ([(partial, 1)] if args.keep_last and partial else [])
     rows, epoch_flops, epoch_seconds = [], 0, 0.0
     for batch, count in batches:
-        for label, m, k, n, trans_a, trans_b in step_gemms(batch):
+        for layer, stage, m, k, n, trans_a, trans_b in step_gemms(args.net, batch):
             seconds = time_gemm(np, m, k, n, trans_a, trans_b, args.repeats)
             flops = 2 * m * k * n
-            rows.append({"gemm": label, "batch": batch, "m": m, "k": k, "n": n, "flops": flops,
+            rows.append({"gemm": f"{layer} {stage}", "layer": layer, "pass": stage, "batch": batch, "m": m, "k": k, "n": n, "flops": flops,
                          "seconds": seconds, "gflops_per_s": flops / seconds / 1e9})
             epoch_flops += count * flops
             epoch_seconds += count * seconds
@@ -110,11 +122,16 @@ def main():
     peak_seconds = time_gemm(np, peak, peak, peak, False, False, 3)
 
     for r in rows:
-        log(f"{r['gemm']:<18} B={r['batch']:<4} {r['m']:>4}x{r['k']:<4}·{r['k']:>4}x{r['n']:<4} "
-            f"{r['seconds'] * 1e6:8.1f} us  {r['gflops_per_s']:6.1f} GFLOP/s")
+        log(f"{r['gemm']:<26} B={r['batch']:<4} {r['m']:>6}x{r['k']:<6}·{r['k']:>6}x{r['n']:<5} "
+            f"{r['flops'] / 1e6:9.2f} MFLOP {r['seconds'] * 1e6:9.1f} us  {r['gflops_per_s']:6.1f} GFLOP/s")
     steps = sum(count for _, count in batches)
+    images = sum(batch * count for batch, count in batches)
     result = {
         "event": "flops_floor",
+        "net": args.net,
+        "epoch_images": images,
+        "step_gflop": sum(r["flops"] for r in rows if r["batch"] == args.batch_size) / 1e9,
+        "floor_seconds_per_1000_images": epoch_seconds / images * 1000,
         "threads": args.threads,
         "openblas_threads": openblas_threads(),
         "batch_size": args.batch_size,

@@ -5,7 +5,7 @@ The workload is the classic PyTorch examples/vae on MNIST (bench/mnist-vae-bench
 bench/pytorch_mnist_vae.py --drop-last for PyTorch): both train on the same 55000 images (the last
 5000 held out), drop the last partial batch, and use the same threads.
 
-Five modes:
+Seven modes:
   speed (default)  R repeats of A B (vaelab run, then PyTorch run) of E epochs each; prints the median
                    seconds per epoch of each, the ratio PyTorch/vaelab (> 1: vaelab is faster), the
                    peak RSS of each process tree, the test loss each reaches, and the distance of each
@@ -17,6 +17,12 @@ Five modes:
                    each, and how much faster (or slower) running two at once is than one after another.
   --literature     vaelab only: experiments/mnist-vae.yaml on dynamically binarized MNIST, its test NLL
                    (importance-weighted, --iw-samples samples) beside Burda et al. (2016), Table 1.
+  --conv           the conv nets (bench/convnets.py: the MNIST conv VAE, the Burgess 64x64 net): per layer the
+                   exact FLOPs of a training step and the sgemm rate on its GEMM shapes, the floor, vaelab's
+                   StepBench and Debian PyTorch in s/1000 images and s/epoch, x floor, paired ratios, peak RSS.
+  --load           the speed workload with 0, 2 and 4 competing busy processes (--busy), vaelab with ORT's
+                   spinning threads off and on (--spinning) and PyTorch side by side: median s/epoch per level
+                   and each side's slowdown against running alone (fair share: <= 2.5x with 2, <= 4x with 4).
   --zoo            vaelab only: issue 3's quality claims on full runs: the CVAE's class grid recognised
                    (>= 90%) by a classifier of real digits, and the test KL falling across β in 0.5..16.
 
@@ -33,6 +39,7 @@ committed PyTorch reference).
   bench/harness.py --quality --only pytorch --out bench/reference/pytorch-mnist-vae-quality.json
   bench/harness.py --sweep --repeats 1    # sweep throughput: 8 runs at --parallel 1 and at --parallel 2
   bench/harness.py --literature           # test NLL (k = 1000) next to the IWAE paper's Table 1
+  bench/harness.py --conv                 # conv nets: both, 3 repeats, against their per-layer floor
   bench/harness.py --zoo                  # CVAE class-grid recognition, test KL across β (full runs)
 """
 
@@ -50,11 +57,13 @@ import sys
 import time
 
 import benchlib
+import convnets
 
 ROOT = benchlib.REPO_ROOT
 BENCH_CONFIG = os.path.join(ROOT, "bench", "mnist-vae-bench.yaml")
 SWEEP_CONFIG = os.path.join(ROOT, "bench", "sweep-bench.yaml")
-VAELAB = os.environ.get("VAELAB_BENCH_LAUNCHER", "./vaelab")  # override to try a differently built CLI
+VAELAB = os.environ.get("VAELAB_BENCH_LAUNCHER", "./vaelab")
+VAELAB_JAR = os.environ.get("VAELAB_BENCH_JAR", "modules/cli/target/vaelab-cli.jar")  # what ./vaelab builds and runs  # override to try a differently built CLI
 PYTHON = os.environ.get("VAELAB_BENCH_PYTHON", "/usr/bin/python3")  # Debian's python3-torch lives here
 OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp"  # the BLAS that plays well with torch's OpenMP
 QUALITY_TARGET_NATS = 1.0
@@ -197,6 +206,181 @@ def run_zoo(runner):
                   "class_grid_met": grid >= CLASS_GRID_TARGET, "kl_falls": falling}
 
 
+def step_bench_command(net, threads, calls, steps_per_call, seed=0, profile=None):
+    """vaelab's side of the conv mode: StepBench times the net's training step (the graphs, Adam and
+    chunked ORT calls of `vaelab run`) on generated images; the jar is the one ./vaelab built."""
+    argv = ["java", "-Xmx1g", "-XX:+UseSerialGC", "-cp", VAELAB_JAR, "dev.vaelab.train.bench.StepBench",
+            "--model", convnets.model_yaml(net), "--shape", convnets.shape_arg(net), "--batch", "128",
+            "--calls", str(calls), "--steps-per-call", str(steps_per_call), "--threads", str(threads),
+            "--seed", str(seed)]
+    return argv + (["--profile", profile] if profile else [])
+
+
+def step_bench_metrics(stdout):
+    """The JSON line StepBench (or pytorch_conv_vae.py) printed: seconds per 1000 images, losses."""
+    lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    if len(lines) != 1:
+        raise ValueError(f"expected one JSON line, got {len(lines)}")
+    return lines[0]
+
+
+def conv_layer_table(gemms, batch=128):
+    """Per layer: GFLOP of one step's forward, input-grad and weight-grad GEMMs and their sgemm rate."""
+    by_layer = {}
+    for g in gemms:
+        if g["batch"] != batch:
+            continue
+        row = by_layer.setdefault(g["layer"], {"forward": 0.0, "input grad": 0.0, "weight grad": 0.0, "seconds": 0.0})
+        row[g["pass"]] = g["flops"] / 1e9
+        row["seconds"] += g["seconds"]
+    rows = [f"{'layer':<14}{'fwd GFLOP':>11}{'in-grad':>10}{'w-grad':>10}{'sgemm GFLOP/s':>15}   (one step, batch {batch})"]
+    for layer, r in by_layer.items():
+        total = r["forward"] + r["input grad"] + r["weight grad"]
+        rows.append(f"{layer:<14}{r['forward']:>11.4f}{r['input grad']:>10.4f}{r['weight grad']:>10.4f}"
+                    f"{total / r['seconds']:>15.1f}")
+    total = sum(r["forward"] + r["input grad"] + r["weight grad"] for r in by_layer.values())
+    rows.append(f"{'step total':<14}{total:>31.4f} GFLOP")
+    return rows
+
+
+def run_conv(runner):
+    """Conv mode: for each net, the FLOP floor (per layer), then R repeats of (vaelab StepBench,
+    PyTorch steps) alternating, then the floor again; seconds per 1000 images and per epoch, the
+    multiple of the floor, paired ratios, peak RSS."""
+    args = runner.args
+    rows, summary = [], {}
+    for net in args.nets:
+        spec = convnets.NETS[net]
+        floor = flops_floor(runner, net=net)
+        records = []
+        for repeat in range(args.repeats):
+            for impl in ("vaelab", "pytorch"):
+                if args.only and args.only != impl:
+                    continue
+                if impl == "vaelab" and runner.vaelab_unavailable:
+                    continue
+                prefix = os.path.join(runner.out_dir, f"conv-{net}-{impl}-repeat{repeat}")
+                argv = (step_bench_command(net, args.threads, args.calls, args.steps_per_call, seed=repeat)
+                        if impl == "vaelab" else
+                        [PYTHON, "bench/pytorch_conv_vae.py", "--net", net, "--threads", str(args.threads),
+                         "--steps", str(args.torch_steps), "--warmup", "1", "--seed", str(repeat)])
+                rc, wall, rss, stdout = measure(argv, runner.env, prefix)
+                if rc != 0:
+                    log(tail(prefix + ".stderr"))
+                    raise SystemExit(f"{impl} conv steps of {net} failed ({rc}); log: {os.path.relpath(prefix, ROOT)}.stderr")
+                metrics = step_bench_metrics(stdout)
+                record = {"impl": impl, "net": net, "repeat": repeat, "command": argv, "wall_s": wall, "peak_rss_mib": rss,
+                          "s_per_1000_images": metrics["seconds_per_1000_images"], "losses": metrics["losses"],
+                          "load_average_after": os.getloadavg(), "log": os.path.relpath(prefix, ROOT)}
+                log(f"  {net} {impl:<7} repeat {repeat}: {record['s_per_1000_images']:.3f} s per 1000 images, "
+                    f"peak RSS {rss:.0f} MiB, load {record['load_average_after'][0]:.1f}")
+                records.append(record)
+        floor_after = flops_floor(runner, "after the runs (only to show drift)", net=net)
+        runner.runs.extend(records)
+        net_rows, net_summary = conv_summary(net, spec, floor, floor_after, records)
+        rows += [f"== {net}: {convnets.model_yaml(net)} on {convnets.shape_arg(net)}, "
+                 f"{convnets.forward_macs_per_image(net) / 1e6:.2f} M multiply-adds per image forward"]
+        rows += conv_layer_table(floor["gemms"]) + net_rows
+        summary[net] = net_summary
+    return rows, summary
+
+
+def conv_summary(net, spec, floor, floor_after, records):
+    """Seconds per 1000 images and per epoch for each side, times the floor, paired ratios."""
+    floor_1000 = floor["floor_seconds_per_1000_images"]
+    epoch_k = spec["epoch_images"] / 1000
+    summary = {"floor_s_per_1000_images": floor_1000, "epoch_images": spec["epoch_images"],
+               "epoch_tflop": floor["epoch_gflop"] / 1000, "sgemm_gflops_per_s": floor["workload_sgemm_gflops_per_s"],
+               "sgemm_gflops_per_s_after": floor_after["workload_sgemm_gflops_per_s"]}
+    rows = [f"{'':<26}{'s/1000 img':>12}{'s/epoch':>10}{'x floor':>9}{'peak RSS MiB':>14}   ({spec['epoch_name']})",
+            f"{'floor':<26}{floor_1000:>12.3f}{floor_1000 * epoch_k:>10.1f}{1:>9.2f}"]
+    for impl in ("vaelab", "pytorch"):
+        mine = [r for r in records if r["impl"] == impl]
+        if mine:
+            median = statistics.median(r["s_per_1000_images"] for r in mine)
+            summary[impl] = {"median_s_per_1000_images": median, "s_per_epoch": median * epoch_k,
+                             "times_floor": median / floor_1000, "peak_rss_mib": max(r["peak_rss_mib"] for r in mine),
+                             "s_per_1000_images": [r["s_per_1000_images"] for r in mine]}
+            rows.append(f"{impl + ' (median of ' + str(len(mine)) + ')':<26}{median:>12.3f}{median * epoch_k:>10.1f}"
+                        f"{median / floor_1000:>9.2f}{summary[impl]['peak_rss_mib']:>14.0f}")
+    pairs = [p["s_per_1000_images"] / v["s_per_1000_images"]
+             for v, p in zip([r for r in records if r["impl"] == "vaelab"], [r for r in records if r["impl"] == "pytorch"])]
+    if pairs:
+        summary["paired_ratios"] = pairs
+        rows.append(f"paired ratio PyTorch/vaelab per repeat: {' '.join(f'{p:.2f}' for p in pairs)} (> 1: vaelab is faster)")
+    rows.append(f"floor: {floor['epoch_gflop'] / 1000:.3f} TFLOP per epoch at {floor['workload_sgemm_gflops_per_s']:.1f} GFLOP/s "
+                f"sgemm on these GEMM shapes ({floor_after['workload_sgemm_gflops_per_s']:.1f} after the runs); "
+                f"load average {os.getloadavg()[0]:.1f}")
+    return rows, summary
+
+
+FAIR_SHARE_LIMITS = {2: 2.5, 4: 4.0}  # issue 16: the slowdown vaelab may show with N busy processes
+
+
+def busy_processes(count):
+    """`count` processes that each keep a core busy (pure Python loops), as competing jobs would."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
+def stop(processes):
+    for p in processes:
+        p.kill()
+        p.wait()
+
+
+def run_load(runner):
+    """Load mode: the speed workload's epoch time with 0, 2, 4 competing busy processes, vaelab (with
+    ORT's spinning off and, if asked, on) and PyTorch side by side, each level's runs back to back."""
+    args = runner.args
+    spinning = [0, 1] if args.spinning == "both" else [int(args.spinning)]
+    java_options = os.environ.get("VAELAB_JAVA_OPTS", "")
+    for busy in args.busy:
+        hogs = busy_processes(busy)
+        try:
+            log(f"with {busy} busy processes:")
+            for repeat in range(args.repeats):
+                if args.only != "pytorch":
+                    for spin in spinning:
+                        runner.env["VAELAB_JAVA_OPTS"] = f"{java_options} -Dvaelab.ort.allowSpinning={spin}".strip()
+                        runner.run_vaelab(repeat, args.epochs)
+                        runner.runs[-1].update(busy=busy, spinning=spin)
+                    runner.env["VAELAB_JAVA_OPTS"] = java_options
+                if args.only != "vaelab":
+                    runner.run_pytorch(repeat, args.epochs)
+                    runner.runs[-1].update(busy=busy)
+        finally:
+            stop(hogs)
+    return load_summary(runner.runs)
+
+
+def load_summary(runs):
+    """Median s/epoch per side and busy level, and each side's slowdown against no competition."""
+    sides = {}
+    for r in runs:
+        if r.get("epoch_seconds") and "busy" in r:
+            side = r["impl"] + (f", spinning {'on' if r['spinning'] else 'off'}" if r["impl"] == "vaelab" else "")
+            sides.setdefault(side, {}).setdefault(r["busy"], []).extend(r["epoch_seconds"])
+    levels = sorted({busy for by_busy in sides.values() for busy in by_busy})
+    summary, rows = {}, [f"{'s/epoch, median (x alone)':<28}" + "".join(f"{str(b) + ' busy':>18}" for b in levels)]
+    for side, by_busy in sides.items():
+        medians = {busy: statistics.median(seconds) for busy, seconds in by_busy.items()}
+        alone = medians.get(0)
+        slowdown = {busy: m / alone for busy, m in medians.items()} if alone else {}
+        summary[side] = {"median_s_per_epoch": medians, "slowdown": slowdown}
+        rows.append(f"{side:<28}" + "".join(
+            f"{medians[b]:>10.3f} ({slowdown[b]:.2f}x)" if b in slowdown else f"{medians[b]:>18.3f}" if b in medians
+            else f"{'-':>18}" for b in levels))
+    for side, s in summary.items():
+        if side.startswith("vaelab"):
+            for busy, limit in FAIR_SHARE_LIMITS.items():
+                if busy in s["slowdown"]:
+                    met = s["slowdown"][busy] <= limit
+                    s.setdefault("fair", {})[busy] = met
+                    rows.append(f"{side} with {busy} busy: {s['slowdown'][busy]:.2f}x alone, target <= {limit}x: "
+                                + ("MET" if met else "NOT MET"))
+    return rows, summary
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -207,6 +391,19 @@ def parse_args():
                    help="literature mode: test NLL of experiments/mnist-vae.yaml, dynamically binarized, beside Burda et al. 2016")
     p.add_argument("--zoo", action="store_true",
                    help="zoo mode: the CVAE's class-grid recognition and the test KL across β, on full runs")
+    p.add_argument("--conv", action="store_true",
+                   help="conv mode: the conv nets' training steps (vaelab StepBench, PyTorch) against their per-layer FLOP floor")
+    p.add_argument("--nets", nargs="+", choices=[n for n in convnets.NETS if n != "mnist-mlp"],
+                   default=["mnist-conv", "burgess"], help="conv mode: which nets")
+    p.add_argument("--calls", type=int, default=4, help="conv mode: vaelab's timed ORT calls (after one warm-up call)")
+    p.add_argument("--steps-per-call", type=int, default=10, help="conv mode: training steps per ORT call")
+    p.add_argument("--torch-steps", type=int, default=10, help="conv mode: PyTorch's timed steps (after 1 warm-up step)")
+    p.add_argument("--floor-repeats", type=int, help="timed repeats per GEMM in flops_floor.py (its default: 9)")
+    p.add_argument("--load", action="store_true",
+                   help="load mode: epoch time with 0, 2 and 4 competing busy processes, vaelab and PyTorch")
+    p.add_argument("--busy", type=int, nargs="+", default=[0, 2, 4], help="load mode: busy processes per level")
+    p.add_argument("--spinning", choices=["0", "1", "both"], default="both",
+                   help="load mode: vaelab with ORT's spinning threads off (0), on (1) or both")
     p.add_argument("--iw-samples", type=int, default=1000, help="literature mode: importance samples (Burda et al.: 5000)")
     p.add_argument("--repeats", type=int, default=3, help="speed mode: A B pairs")
     p.add_argument("--epochs", type=int, help="epochs per run (default: 3 for speed, 10 for quality)")
@@ -218,8 +415,8 @@ def parse_args():
     p.add_argument("--only", choices=["vaelab", "pytorch"], help="run one side only")
     p.add_argument("--out", help="also write the report JSON here")
     args = p.parse_args()
-    if sum([args.sweep, args.quality, args.literature, args.zoo]) > 1:
-        p.error("--sweep, --quality, --literature and --zoo are different modes; choose one")
+    if sum([args.sweep, args.quality, args.literature, args.zoo, args.conv, args.load]) > 1:
+        p.error("--sweep, --quality, --literature, --zoo, --conv and --load are different modes; choose one")
     if args.sweep and args.only == "pytorch":
         p.error("--sweep measures vaelab's sweep runner; there is no PyTorch side")
     args.epochs = args.epochs or (10 if args.quality or args.literature else 3)
@@ -344,14 +541,18 @@ def report_run(r):
         f"test loss {r['test_loss']:.3f}, peak RSS {r['peak_rss_mib']:.0f} MiB, wall {r['wall_s']:.1f} s")
 
 
-def flops_floor(runner, when="before the runs"):
-    argv = [PYTHON, "bench/flops_floor.py", "--threads", str(runner.args.threads),
-            "--train-size", str(60000 - runner.args.validation)]
-    rc, _, _, stdout = measure(argv, runner.env, os.path.join(runner.out_dir, "flops-floor" + ("" if when == "before the runs" else "-after")))
+def flops_floor(runner, when="before the runs", net="mnist-mlp"):
+    argv = [PYTHON, "bench/flops_floor.py", "--threads", str(runner.args.threads), "--net", net]
+    if net.startswith("mnist"):
+        argv += ["--train-size", str(60000 - runner.args.validation)]
+    if getattr(runner.args, "floor_repeats", None):
+        argv += ["--repeats", str(runner.args.floor_repeats)]
+    suffix = ("" if net == "mnist-mlp" else "-" + net) + ("" if when == "before the runs" else "-after")
+    rc, _, _, stdout = measure(argv, runner.env, os.path.join(runner.out_dir, "flops-floor" + suffix))
     if rc != 0:
         raise SystemExit(f"bench/flops_floor.py failed ({rc})")
     floor = json.loads(stdout)
-    log(f"FLOP floor {when}: {floor['epoch_gflop']:.2f} GFLOP per epoch at {floor['workload_sgemm_gflops_per_s']:.1f} "
+    log(f"FLOP floor of {net} {when}: {floor['epoch_gflop']:.2f} GFLOP per epoch at {floor['workload_sgemm_gflops_per_s']:.1f} "
         f"GFLOP/s = {floor['floor_seconds_per_epoch']:.3f} s per epoch")
     return floor
 
@@ -491,14 +692,14 @@ def sweep_summary(records):
 def main():
     args = parse_args()
     mode = ("quality" if args.quality else "sweep" if args.sweep else "literature" if args.literature
-            else "zoo" if args.zoo else "speed")
+            else "zoo" if args.zoo else "conv" if args.conv else "load" if args.load else "speed")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out_dir = os.path.join(ROOT, "results", "bench", f"{stamp}-{mode}")
     os.makedirs(out_dir)
     runner = Runner(args, out_dir)
     threads = f"{os.cpu_count()} cores divided among the parallel runs" if args.sweep else f"{args.threads} threads"
     log(f"vaelab bench, {mode} mode, {threads}, data {args.data_dir}, logs in {os.path.relpath(out_dir, ROOT)}")
-    if not (args.sweep or args.literature or args.zoo):
+    if not (args.sweep or args.literature or args.zoo or args.conv):
         log(f"both sides train on the first {60000 - args.validation} MNIST training images and drop the last partial batch")
     if args.only != "pytorch":
         runner.vaelab_unavailable = runner.check_vaelab()
@@ -506,6 +707,19 @@ def main():
             log(f"vaelab is not available, running the PyTorch side only: {runner.vaelab_unavailable}")
     if args.only == "vaelab" and runner.vaelab_unavailable:
         raise SystemExit(1)
+    if args.conv or args.load:
+        rows, summary = run_conv(runner) if args.conv else run_load(runner)
+        print("\n".join(rows), flush=True)
+        report = {"mode": mode, "repeats": args.repeats, "epochs": args.epochs, "busy": args.busy,
+                  "nets": {n: convnets.NETS[n] for n in args.nets} if args.conv else None,
+                  "machine": benchlib.machine_info(), "vaelab_unavailable": runner.vaelab_unavailable,
+                  "summary": summary, "runs": runner.runs, "table": rows}
+        with open(os.path.join(out_dir, "report.json"), "w") as f:
+            json.dump(report, f, indent=2)
+        if args.out:
+            shutil.copyfile(os.path.join(out_dir, "report.json"), args.out)
+        log(f"report: {os.path.relpath(os.path.join(out_dir, 'report.json'), ROOT)}")
+        return
     if args.sweep or args.literature or args.zoo:
         if runner.vaelab_unavailable:
             raise SystemExit(f"{mode} mode measures vaelab only, which is not available: {runner.vaelab_unavailable}")

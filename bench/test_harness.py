@@ -9,6 +9,7 @@ import tempfile
 import types
 import unittest
 
+import convnets
 import harness
 
 
@@ -88,6 +89,90 @@ class SweepModeTest(unittest.TestCase):
         argv = harness.vaelab_sweep_command("bench/sweep-bench.yaml", "/data", 2, "/tmp/r")
         self.assertEqual(argv[1:], ["sweep", "bench/sweep-bench.yaml", "--parallel", "2", "--data-dir", "/data",
                                     "--results", "/tmp/r"])
+
+
+class ConvModeTest(unittest.TestCase):
+    def test_flop_counts_match_the_hand_counts_of_both_nets(self):
+        # mnist-conv forward, multiply-adds per image, layer by layer: conv 1->32 at 14x14 (16 taps),
+        # conv 32->64 at 7x7 (512 taps), 3136->256, 256->32, 16->256, 256->3136, deconv 64->32 at 7x7
+        # (x 16 taps x 32), deconv 32->1 at 14x14
+        mnist = 32 * 16 * 196 + 64 * 512 * 49 + 3136 * 256 + 256 * 32 + 16 * 256 + 256 * 3136 + 64 * 32 * 16 * 49 + 32 * 16 * 196
+        self.assertEqual(convnets.forward_macs_per_image("mnist-conv"), mnist)
+        self.assertEqual(mnist, 5_029_888)  # the 5.03 M
+        # a training step: forward, input grad and weight grad of each, no input grad for the first conv
+        step = 3 * 2 * mnist - 2 * 32 * 16 * 196
+        self.assertEqual(sum(g["flops"] for g in convnets.step_gemms("mnist-conv", 1)), step)
+        self.assertAlmostEqual(step * 429 * 128 / 1e12, 1.646, places=3)  # the 1.646 TFLOP per epoch
+        burgess = (32 * 16 * 1024 + 32 * 512 * (256 + 64 + 16) + 512 * 256 + 256 * 256 + 256 * 20
+                   + 10 * 256 + 256 * 256 + 256 * 512 + 32 * 512 * (16 + 64 + 256) + 32 * 16 * 1024)
+        self.assertEqual(convnets.forward_macs_per_image("burgess"), burgess)
+        step = 3 * 2 * burgess - 2 * 32 * 16 * 1024
+        self.assertAlmostEqual(step * 737280 / 1e12, 54.3, places=1)  # the 54.3 TFLOP per dSprites pass
+
+    def test_the_layers_mirror_back_to_the_image(self):
+        layers = convnets.layers("burgess")
+        self.assertEqual([(l.h_in, l.h_out) for l in layers if l.kind == "conv"], [(64, 32), (32, 16), (16, 8), (8, 4)])
+        self.assertEqual([(l.c_in, l.c_out, l.h_in, l.h_out) for l in layers if l.kind == "deconv"][-1], (32, 1, 32, 64))
+        self.assertEqual([l.name for l in layers if l.kind == "dense"],
+                         ["enc fc0", "enc fc1", "enc out", "dec fc0", "dec fc1", "dec project"])
+
+    def test_step_bench_command_and_its_json(self):
+        argv = harness.step_bench_command("burgess", 2, 3, 10, seed=1, profile="/tmp/p")
+        self.assertEqual(argv[argv.index("--shape") + 1], "1x64x64")
+        self.assertIn("encoder: {type: conv, preset: burgess}", argv[argv.index("--model") + 1])
+        self.assertEqual(argv[-2:], ["--profile", "/tmp/p"])
+        stdout = 'text\n{"event": "step_bench", "seconds_per_1000_images": 0.5, "losses": [1.0]}\n'
+        self.assertEqual(harness.step_bench_metrics(stdout)["seconds_per_1000_images"], 0.5)
+        with self.assertRaises(ValueError):
+            harness.step_bench_metrics("no json here")
+
+    def test_layer_table_sums_the_passes_of_each_layer(self):
+        gemms = [{"layer": "enc conv0", "pass": "forward", "batch": 128, "flops": 2e9, "seconds": 0.01},
+                 {"layer": "enc conv0", "pass": "weight grad", "batch": 128, "flops": 1e9, "seconds": 0.02},
+                 {"layer": "dec fc0", "pass": "input grad", "batch": 128, "flops": 3e9, "seconds": 0.03},
+                 {"layer": "dec fc0", "pass": "forward", "batch": 88, "flops": 7e9, "seconds": 1.0}]
+        rows = harness.conv_layer_table(gemms)
+        self.assertEqual(rows[1].split(), ["enc", "conv0", "2.0000", "0.0000", "1.0000", "100.0"])
+        self.assertEqual(rows[2].split(), ["dec", "fc0", "0.0000", "3.0000", "0.0000", "100.0"])
+        self.assertEqual(rows[3].split()[:3], ["step", "total", "6.0000"])
+
+    def test_conv_summary_divides_by_the_floor_and_pairs_repeats(self):
+        floor = {"floor_seconds_per_1000_images": 0.2, "epoch_gflop": 1646.0, "workload_sgemm_gflops_per_s": 150.0}
+        records = [{"impl": "vaelab", "s_per_1000_images": 0.3, "peak_rss_mib": 400},
+                   {"impl": "pytorch", "s_per_1000_images": 1.2, "peak_rss_mib": 300},
+                   {"impl": "vaelab", "s_per_1000_images": 0.5, "peak_rss_mib": 410},
+                   {"impl": "pytorch", "s_per_1000_images": 1.0, "peak_rss_mib": 300}]
+        _, summary = harness.conv_summary("mnist-conv", convnets.NETS["mnist-conv"], floor, floor, records)
+        self.assertAlmostEqual(summary["vaelab"]["times_floor"], 2.0)
+        self.assertAlmostEqual(summary["vaelab"]["s_per_epoch"], 0.4 * 54.912)
+        self.assertEqual(summary["vaelab"]["peak_rss_mib"], 410)
+        self.assertEqual(summary["paired_ratios"], [4.0, 2.0])
+
+
+class LoadModeTest(unittest.TestCase):
+    def test_slowdown_is_each_sides_median_over_its_median_alone(self):
+        runs = [{"impl": "vaelab", "spinning": 0, "busy": 0, "epoch_seconds": [1.0, 1.2, 1.1]},
+                {"impl": "vaelab", "spinning": 1, "busy": 0, "epoch_seconds": [1.0]},
+                {"impl": "pytorch", "busy": 0, "epoch_seconds": [2.0]},
+                {"impl": "vaelab", "spinning": 0, "busy": 2, "epoch_seconds": [2.2]},
+                {"impl": "vaelab", "spinning": 1, "busy": 2, "epoch_seconds": [3.0]},
+                {"impl": "pytorch", "busy": 2, "epoch_seconds": [120.0]},
+                {"impl": "vaelab", "rc": 1, "busy": 4},  # a failed run counts nowhere
+                {"impl": "vaelab", "spinning": 0, "busy": 4, "epoch_seconds": [4.4]}]
+        rows, summary = harness.load_summary(runs)
+        self.assertAlmostEqual(summary["vaelab, spinning off"]["slowdown"][2], 2.0)
+        self.assertAlmostEqual(summary["vaelab, spinning off"]["slowdown"][4], 4.0)
+        self.assertAlmostEqual(summary["vaelab, spinning on"]["slowdown"][2], 3.0)
+        self.assertAlmostEqual(summary["pytorch"]["slowdown"][2], 60.0)
+        self.assertEqual(summary["vaelab, spinning off"]["fair"], {2: True, 4: True})
+        self.assertEqual(summary["vaelab, spinning on"]["fair"], {2: False})
+        self.assertIn("vaelab, spinning on with 2 busy: 3.00x alone, target <= 2.5x: NOT MET", rows)
+
+    def test_busy_processes_run_until_stopped(self):
+        hogs = harness.busy_processes(2)
+        self.assertEqual([p.poll() for p in hogs], [None, None])
+        harness.stop(hogs)
+        self.assertTrue(all(p.returncode is not None for p in hogs))
 
 
 if __name__ == "__main__":

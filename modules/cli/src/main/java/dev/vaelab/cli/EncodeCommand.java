@@ -38,7 +38,9 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "K", description = "conditional models: the class of every image, by index or name")
     String label;
 
-    @Option(names = "--labels", paramLabel = "FILE", description = "conditional models: an IDX labels file, one label per image")
+    @Option(names = "--labels", paramLabel = "FILE", description = "an IDX labels file, one label per image: the "
+            + "label column, and a conditional model's class (default for an IDX input: its MNIST-named labels file "
+            + "beside it, e.g. t10k-labels-idx1-ubyte.gz for t10k-images-idx3-ubyte.gz, when there is one)")
     Path labelsFile;
 
     @Option(names = "--layout", paramLabel = "L", defaultValue = "auto",
@@ -60,6 +62,10 @@ final class EncodeCommand implements Callable<Integer> {
             throw new VaelabException("give --label or --labels, not both");
         }
         try (EncoderFile file = EncoderFile.open(encoder, threads)) {
+            // an IDX file is read whole: its declared size is checked against the heap first
+            long latent = file.card().latentDim();
+            IdxHeader.read(input).ifPresent(declared -> HeapBudget.ofThisJvm().require(declared.images() + " images of "
+                    + input, declared.images(), bytesPerImage(declared.valuesPerImage(), latent), "split the file"));
             Images images = ImageInputs.read(input, file.card(), pngLayout);
             if (limit != null) {
                 if (limit < 1) {
@@ -69,22 +75,32 @@ final class EncodeCommand implements Callable<Integer> {
             }
             Optional<int[]> labels = Optional.empty();
             String option = "--label";
+            Optional<Path> labelsSource = label == null
+                    ? Optional.ofNullable(labelsFile).or(() -> IdxLabels.besideImages(input)) : Optional.empty();
             if (label != null) {
                 labels = Optional.of(Labels.repeat(Labels.parse(label, file.card()), images.count()));
-            } else if (labelsFile != null) {
-                int[] all = IdxFiles.readLabels(labelsFile);
+            } else if (labelsSource.isPresent()) {
+                int[] all = IdxFiles.readLabels(labelsSource.get());
                 if (all.length < images.count()) {
-                    throw new VaelabException("--labels " + labelsFile + " holds " + all.length + " labels for "
+                    throw new VaelabException("--labels " + labelsSource.get() + " holds " + all.length + " labels for "
                             + images.count() + " images");
                 }
                 labels = Optional.of(Arrays.copyOf(all, images.count()));
-                option = "--labels " + labelsFile;
+                option = "--labels " + labelsSource.get();
             }
-            Latents latents = file.encode(images, labels, option);
+            // an unconditional model takes no class; the labels then only fill the CSV's label column
+            boolean modelTakesLabels = file.card().conditional() || label != null;
+            Latents latents = file.encode(images, modelTakesLabels ? labels : Optional.empty(), option);
             LatentsCsv.write(out, latents, labels);
-            System.out.printf("wrote %s: the posteriors of %d images of %s (%d latent dimensions)%n", out,
-                    images.count(), input, latents.latentDim());
+            System.out.printf("wrote %s: the posteriors of %d images of %s (%d latent dimensions)%s%n", out,
+                    images.count(), input, latents.latentDim(),
+                    labelsSource.map(l -> ", labels from " + l).orElse(label != null ? ", label " + label : ", no labels"));
         }
         return 0;
+    }
+
+    /** Heap bytes per image: its bytes and floats, its posterior's 2L floats and their CSV text. */
+    static long bytesPerImage(long values, long latentDim) {
+        return values * (1 + 4) + latentDim * 2 * (4 + 16);
     }
 }

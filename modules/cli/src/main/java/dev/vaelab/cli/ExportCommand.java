@@ -51,8 +51,11 @@ final class ExportCommand implements Callable<Integer> {
                     + "model to export");
         }
         if (record.status() != RunStatus.FINISHED) {
+            // a failed run is not resumed: running it again moves it aside and trains afresh
+            String again = record.status() == RunStatus.FAILED
+                    ? "to train it afresh (the failed attempt is moved aside)" : "to resume it from its last checkpoint";
             throw new VaelabException("run " + run + " is " + record.status().wireName() + ", not finished; run its "
-                    + "config again with vaelab run to resume it from its last checkpoint, then export");
+                    + "config again with vaelab run " + again + ", then export");
         }
         Path checkpointFile = store.modelDirectory().resolve("checkpoint");
         if (!Files.isRegularFile(checkpointFile)) {

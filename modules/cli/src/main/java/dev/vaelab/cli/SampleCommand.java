@@ -62,12 +62,14 @@ final class SampleCommand implements Callable<Integer> {
                 LatentsCsv.Codes codes = LatentsCsv.read(latents, card.latentDim());
                 z = codes.z();
                 n = codes.count();
+                HeapBudget.ofThisJvm().require(n + " codes from " + latents, n, bytesPerSample(card), "fewer rows in --latents");
                 fromCsv = codes.labels();
             } else {
                 if (count < 1) {
                     throw new VaelabException("--n must be at least 1, got " + count);
                 }
                 n = count;
+                HeapBudget.ofThisJvm().require("--n " + n + " samples", n, bytesPerSample(card), "--n");
                 z = SampleGrids.priorDraws(seed != null ? seed : card.seed(), n, card.latentDim());
             }
             int cols = columns != null ? columns : SampleGrids.columns(n);
@@ -92,5 +94,15 @@ final class SampleCommand implements Callable<Integer> {
                     latents != null ? "decoded codes" : "samples", decoder, card.modelType(), card.latentDim());
         }
         return 0;
+    }
+
+    /**
+     * Heap bytes per sample: its code, its mean as floats, its tile of the grid image (ints, scaled
+     * and padded) and that tile again in the PNG's scanlines.
+     */
+    static long bytesPerSample(ModelCard card) {
+        long pixels = (long) card.channels() * card.height() * card.width();
+        long tile = (long) (card.height() * SampleGrids.SCALE + 2) * (card.width() * SampleGrids.SCALE + 2);
+        return 4L * card.latentDim() + 4 * pixels + 4 * tile + 4 * tile;
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * MNIST through {@code vaelab run}: the loss falls to a stated value within one epoch.
  */
 class ConvVaeRunTest {
-    private static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
+    private static final Path DATA = Path.of(System.getProperty("vaelab.test.data",
+            java.util.Objects.requireNonNullElse(System.getenv("VAELAB_DATA"), "../../../shared/data")));
 
     @TempDir
     Path dir;

@@ -179,6 +179,50 @@ class ExportCommandsTest {
     }
 
     @Test
+    void encodeOnAnIdxFileWritesTheLabelColumnFromTheLabelsFileBesideIt() throws IOException {
+        Path images = dir.resolve("data/mnist/t10k-images-idx3-ubyte.gz");
+        int[] expected = dev.vaelab.export.IdxFiles.readLabels(dir.resolve("data/mnist/t10k-labels-idx1-ubyte.gz"));
+        for (Path run : List.of(vaeRun, cvaeRun)) {
+            Path latents = dir.resolve(run.getFileName() + "-t10k.csv");
+            Result r = cli("encode", "--encoder", run.resolve("model/encoder.onnx").toString(), "--input", images.toString(),
+                    "--out", latents.toString(), "--threads", "1");
+            assertEquals(0, r.code(), r.err());
+            List<String> lines = Files.readAllLines(latents);
+            assertTrue(lines.get(0).startsWith("label,mu_0,"), lines.get(0));
+            assertEquals(expected.length + 1, lines.size());
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Integer.toString(expected[i]), lines.get(i + 1).split(",")[0], "row " + i);
+            }
+        }
+        // the labels file itself damaged: the run fails rather than writing wrong labels
+        Path copy = Files.createDirectories(dir.resolve("damaged"));
+        Files.copy(images, copy.resolve("t10k-images-idx3-ubyte.gz"));
+        byte[] labels = Files.readAllBytes(dir.resolve("data/mnist/t10k-labels-idx1-ubyte.gz"));
+        labels[labels.length - 8] ^= 0x01; // its CRC-32
+        Files.write(copy.resolve("t10k-labels-idx1-ubyte.gz"), labels);
+        Result damaged = cli("encode", "--encoder", vaeRun.resolve("model/encoder.onnx").toString(), "--input",
+                copy.resolve("t10k-images-idx3-ubyte.gz").toString(), "--out", dir.resolve("damaged.csv").toString());
+        assertEquals(1, damaged.code());
+        assertTrue(damaged.err().startsWith("error: " + copy.resolve("t10k-labels-idx1-ubyte.gz") + " is a damaged gzip file"),
+                damaged.err());
+        assertFalse(Files.exists(dir.resolve("damaged.csv")));
+    }
+
+    @Test
+    void encodeOnAnIdxFileWhoseCrcFailsFailsAndWritesNothing() throws IOException {
+        byte[] images = Files.readAllBytes(dir.resolve("data/mnist/t10k-images-idx3-ubyte.gz"));
+        images[images.length - 8] ^= 0x01; // the trailer's CRC-32: every image decompresses, the check fails
+        Path damaged = dir.resolve("crc-images-idx3-ubyte.gz");
+        Files.write(damaged, images);
+        Result r = cli("encode", "--encoder", vaeRun.resolve("model/encoder.onnx").toString(), "--input", damaged.toString(),
+                "--out", dir.resolve("crc.csv").toString());
+        assertEquals(1, r.code());
+        assertEquals("error: " + damaged + " is a damaged gzip file (Corrupt GZIP trailer: its data does not match its CRC "
+                + "or length, or it is cut short); get the file again", r.err().strip());
+        assertFalse(Files.exists(dir.resolve("crc.csv")));
+    }
+
+    @Test
     void exportWritesTheSameFilesAgainFromTheCheckpoint() throws IOException {
         Path copy = copyRun(vaeRun, "reexport");
         byte[] encoder = Files.readAllBytes(copy.resolve("model/encoder.onnx"));
@@ -225,7 +269,21 @@ class ExportCommandsTest {
         fails(List.of("is not a run directory"), "export", dir.toString());
 
         fails(List.of("is a vaelab encoder; --decoder takes a decoder"), "sample", "--decoder", encoder, "--out", out);
+        // sizes are checked before the codes, means and grid are allocated
+        fails(List.of("--n 100000000 samples need about ", " of memory, more than the ", "ask for at most ", "(--n)",
+                "VAELAB_JAVA_OPTS=-Xmx"), "sample", "--decoder",
+                vaeRun.resolve("model/decoder.onnx").toString(), "--n", "100000000", "--out", out);
         fails(List.of("no such file"), "sample", "--decoder", dir.resolve("missing.onnx").toString(), "--out", out);
+        // an IDX file is read whole: a header declaring 100 million images is refused before the read
+        Path huge = dir.resolve("huge-images-idx3-ubyte");
+        try (DataOutputStream header = new DataOutputStream(Files.newOutputStream(huge))) {
+            header.writeInt(0x00000803);
+            header.writeInt(100_000_000);
+            header.writeInt(SIDE);
+            header.writeInt(SIDE);
+        }
+        fails(List.of("100000000 images of " + huge + " need about ", "ask for at most ", "(split the file)"),
+                "encode", "--encoder", encoder, "--input", huge.toString(), "--out", dir.resolve("huge.csv").toString());
         Path notOnnx = dir.resolve("notes.onnx");
         Files.writeString(notOnnx, "these are notes, not a model");
         fails(List.of("is not an ONNX model that ONNX Runtime can load"), "sample", "--decoder", notOnnx.toString(), "--out", out);

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * run folder and read its metrics. For the head, schedule and plugin tests.
  */
 final class ShortRuns {
-    static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
+    static final Path DATA = Path.of(System.getProperty("vaelab.test.data",
+            java.util.Objects.requireNonNullElse(System.getenv("VAELAB_DATA"), "../../../shared/data")));
 
     private final Injector injector;
     private final Path dir;
@@ -32,7 +33,7 @@ final class ShortRuns {
     /** Skips the calling test, with the reason, where real MNIST is not on disk. */
     static void assumeMnist() {
         assumeTrue(Files.exists(DATA.resolve("mnist/train-images-idx3-ubyte.gz")),
-                "real MNIST is not at " + DATA.toAbsolutePath() + " (CI has it beside the clone)");
+                "real MNIST is not at " + DATA.toAbsolutePath() + ": set VAELAB_DATA (or -Dvaelab.test.data) to a folder with mnist/ (CI has it beside the clone)");
     }
 
     /** An experiment of small MLPs on grey-level MNIST; {@code train} and {@code log} are flow maps. */

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * under the sweep's parent run on the (fake) MLflow server.
  */
 class SweepCommandTest {
-    static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
+    static final Path DATA = Path.of(System.getProperty("vaelab.test.data",
+            java.util.Objects.requireNonNullElse(System.getenv("VAELAB_DATA"), "../../../shared/data")));
 
     @TempDir
     Path dir;

@@ -39,6 +39,12 @@ final class SyntheticDigits {
      * returns the injector whose catalog's {@code mnist} is these files.
      */
     static Injector injector(Path root, long seed, int train, int test, boolean grey) throws IOException {
+        return injector(root, seed, train, test, grey, new com.google.inject.Module[0]);
+    }
+
+    /** As above, with {@code extra} modules over the bindings (a test's own head). */
+    static Injector injector(Path root, long seed, int train, int test, boolean grey, com.google.inject.Module... extra)
+            throws IOException {
         Files.createDirectories(root.resolve("mnist"));
         Random random = new Random(seed);
         boolean[][] templates = new boolean[10][PIXELS];
@@ -53,12 +59,15 @@ final class SyntheticDigits {
         DatasetSpec mnist = new Catalog().get(Catalog.MNIST);
         DatasetSpec synthetic = new DatasetSpec(mnist.name(), mnist.directory(), mnist.format(), files, mnist.shape(),
                 mnist.labelNames(), !grey, List.of(URI.create("http://127.0.0.1:9/never-used/"))); // files in place
-        return Bootstrap.injector(new AbstractModule() {
+        com.google.inject.Module catalog = new AbstractModule() {
             @Override
             protected void configure() {
                 bind(Catalog.class).toInstance(new Catalog().with(synthetic));
             }
-        });
+        };
+        com.google.inject.Module[] modules = java.util.Arrays.copyOf(extra, extra.length + 1);
+        modules[extra.length] = catalog;
+        return Bootstrap.injector(modules);
     }
 
     private static List<DataFile> writeSplit(Path root, String prefix, Split split, int count, boolean[][] templates,

@@ -215,13 +215,18 @@ public final class ImageStore {
             this.layout = layout;
             this.labels = layout.labels() ? new int[layout.count()] : null;
             this.factorClasses = new int[Math.multiplyExact(layout.count(), layout.factors())];
+            Path created = null;
             try {
                 Files.createDirectories(this.target.getParent());
-                this.temp = Files.createTempFile(this.target.getParent(), ".tmp-" + this.target.getFileName(), ".part");
-                this.channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                created = Files.createTempFile(this.target.getParent(), ".tmp-" + this.target.getFileName(), ".part");
+                this.channel = FileChannel.open(created, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException e) {
+                if (created != null) {
+                    created.toFile().delete();
+                }
                 throw new DataException("cannot write the image store " + target + ": " + e.getMessage(), e);
             }
+            this.temp = created;
             OutputStream stream = Channels.newOutputStream(channel);
             this.out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 20));
             try {

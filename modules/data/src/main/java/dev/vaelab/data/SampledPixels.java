@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * A fixed Bernoulli sample of another image set, drawn per image when it is read: image i is
  * {@code Bernoulli.sample(source image i, keys[i])}, the same bytes each time. Static binarization of
  * a set on disk uses it instead of a binarized copy, which would bring the whole set onto the
- * heap. Reading is not thread-safe, like the batch writers that read it.
+ * heap. Reads share two scratch images and take turns, so the set stays safe to share like any other.
  */
 final class SampledPixels implements Pixels {
     private final ImageSet source;
@@ -36,19 +36,19 @@ final class SampledPixels implements Pixels {
     }
 
     @Override
-    public void copy(int image, byte[] dst, int at) {
+    public synchronized void copy(int image, byte[] dst, int at) {
         source.copyImage(image, grey, 0);
         Bernoulli.sample(grey, 0, grey.length, keys[image], dst, at);
     }
 
     @Override
-    public void put(int image, ByteBuffer out, int at) {
+    public synchronized void put(int image, ByteBuffer out, int at) {
         copy(image, sampled, 0);
         out.put(at, sampled, 0, sampled.length);
     }
 
     @Override
-    public int pixel(int image, int index) {
+    public synchronized int pixel(int image, int index) {
         copy(image, sampled, 0);
         return sampled[index] & 0xff;
     }

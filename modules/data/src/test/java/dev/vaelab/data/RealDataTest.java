@@ -38,7 +38,7 @@ class RealDataTest {
     void findData() {
         String property = System.getProperty("vaelab.test.data");
         assumeTrue(property != null && Files.isDirectory(Path.of(property)),
-                "the real datasets are not here: set -Dvaelab.test.data to a directory with mnist/, fashion-mnist/ and binarized-mnist/ (got "
+                "the real datasets are not here: set VAELAB_DATA (or -Dvaelab.test.data) to a directory with mnist/, fashion-mnist/ and binarized-mnist/ (got "
                         + property + ")");
         root = Path.of(property);
         catalog = new Catalog(Map.of(Catalog.MNIST, NOWHERE, Catalog.FASHION_MNIST, NOWHERE, Catalog.BINARIZED_MNIST, NOWHERE));

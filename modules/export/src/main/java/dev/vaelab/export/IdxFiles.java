@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads images and labels in LeCun's IDX format (MNIST's), gzip-compressed or not: unsigned bytes
@@ -57,13 +58,16 @@ public final class IdxFiles {
                         + channels + "x" + height + "x" + width + " but only " + raw.length + " of " + values
                         + " bytes follow");
             }
+            readToEnd(in, file);
             float[] pixels = new float[raw.length];
             for (int i = 0; i < raw.length; i++) {
                 pixels[i] = (raw[i] & 0xff) / 255f;
             }
             return new Images(pixels, count, channels, height, width);
         } catch (EOFException e) {
-            throw new VaelabException(file + " is truncated inside its IDX header", e);
+            throw new VaelabException(file + " is truncated: it ends inside its IDX header or its gzip stream", e);
+        } catch (ZipException e) {
+            throw damagedGzip(file, e);
         } catch (IOException e) {
             throw new VaelabException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -83,16 +87,40 @@ public final class IdxFiles {
                 throw new VaelabException(file + " is truncated: it declares " + count + " labels, " + raw.length
                         + " follow");
             }
+            readToEnd(in, file);
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
                 labels[i] = raw[i] & 0xff;
             }
             return labels;
         } catch (EOFException e) {
-            throw new VaelabException(file + " is truncated inside its IDX header", e);
+            throw new VaelabException(file + " is truncated: it ends inside its IDX header or its gzip stream", e);
+        } catch (ZipException e) {
+            throw damagedGzip(file, e);
         } catch (IOException e) {
             throw new VaelabException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads what follows the declared data: only at the end of a gzip stream are its CRC and length
+     * checked, and a file with more data than its header declares is not the file it claims to be.
+     */
+    private static void readToEnd(InputStream in, Path file) throws IOException {
+        long extra = 0;
+        byte[] scratch = new byte[1 << 16];
+        for (int n; (n = in.read(scratch)) >= 0; ) {
+            extra += n;
+        }
+        if (extra > 0) {
+            throw new VaelabException(file + ": " + extra + " bytes follow the data its IDX header declares; is it the "
+                    + "file it claims to be?");
+        }
+    }
+
+    private static VaelabException damagedGzip(Path file, ZipException e) {
+        return new VaelabException(file + " is a damaged gzip file (" + e.getMessage() + ": its data does not match its "
+                + "CRC or length, or it is cut short); get the file again", e);
     }
 
     private static DataInputStream open(Path file) throws IOException {

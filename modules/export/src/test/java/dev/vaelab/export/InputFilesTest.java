@@ -145,6 +145,45 @@ class InputFilesTest {
     }
 
     @Test
+    void everyGzipStreamIsReadToItsEndWithItsCrcAndLengthChecked() throws IOException {
+        byte[] raw = new byte[30 * 4 * 5];
+        random.nextBytes(raw);
+        byte[] good = gzip(idx(0x803, new int[] {30, 4, 5}, raw));
+        Path gz = dir.resolve("crc-images-idx3-ubyte.gz");
+        Files.write(gz, good);
+        assertEquals(30, IdxFiles.readImages(gz).count());
+
+        byte[] badCrc = good.clone();
+        badCrc[badCrc.length - 8] ^= 0x01; // the trailer's CRC-32; the deflate data itself is intact
+        Files.write(gz, badCrc);
+        String crc = assertThrows(VaelabException.class, () -> IdxFiles.readImages(gz)).getMessage();
+        assertTrue(crc.startsWith(gz + " is a damaged gzip file (Corrupt GZIP trailer"), crc);
+
+        byte[] badLength = good.clone();
+        badLength[badLength.length - 4] ^= 0x01; // ISIZE, the uncompressed length mod 2^32
+        Files.write(gz, badLength);
+        assertTrue(assertThrows(VaelabException.class, () -> IdxFiles.readImages(gz)).getMessage()
+                .contains("is a damaged gzip file"));
+
+        Files.write(gz, java.util.Arrays.copyOf(good, good.length - 6)); // cut inside the trailer
+        assertTrue(assertThrows(VaelabException.class, () -> IdxFiles.readImages(gz)).getMessage()
+                .contains(gz + " is "));
+
+        Path labels = dir.resolve("crc-labels-idx1-ubyte.gz");
+        byte[] goodLabels = gzip(idx(0x801, new int[] {3}, new byte[] {1, 2, 9}));
+        goodLabels[goodLabels.length - 8] ^= 0x01;
+        Files.write(labels, goodLabels);
+        assertTrue(assertThrows(VaelabException.class, () -> IdxFiles.readLabels(labels)).getMessage()
+                .startsWith(labels + " is a damaged gzip file"));
+
+        Path longer = dir.resolve("longer-idx3-ubyte");
+        byte[] plain = idx(0x803, new int[] {30, 4, 5}, raw);
+        Files.write(longer, java.util.Arrays.copyOf(plain, plain.length + 7));
+        assertEquals(longer + ": 7 bytes follow the data its IDX header declares; is it the file it claims to be?",
+                assertThrows(VaelabException.class, () -> IdxFiles.readImages(longer)).getMessage());
+    }
+
+    @Test
     void labelsByIndexOrNameCheckedAgainstTheCard() {
         ModelCard fashion = new ModelCard("v", "id", "run", "cvae", true, 2, List.of(1, 28, 28), "none", "bernoulli",
                 List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",

@@ -1,5 +1,6 @@
 package dev.vaelab.sweep;
 
+import dev.vaelab.core.error.DataException;
 import dev.vaelab.tracking.RunRecord;
 import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
@@ -37,7 +38,12 @@ final class ExitInterpreter {
             return new RunResult(name, Outcome.BUSY, "the run is running in " + holder, exitCode, seconds, false);
         }
         Path runFile = layout.runDirectory(name).resolve(RunStore.RUN_FILE);
-        Optional<RunRecord> record = Files.isRegularFile(runFile) ? Optional.of(RunRecordJson.read(runFile)) : Optional.empty();
+        Optional<RunRecord> record;
+        try {
+            record = Files.isRegularFile(runFile) ? Optional.of(RunRecordJson.read(runFile)) : Optional.empty();
+        } catch (DataException corrupt) {
+            return new RunResult(name, Outcome.FAILED, SweepRunner.corruptNote(corrupt), exitCode, seconds, false);
+        }
         if (record.isPresent()) {
             RunRecord r = record.get();
             switch (r.status()) {

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Makes sure a run never runs twice at the same time: the process that runs it holds an exclusive
- * operating-system lock on {@code .locks/<run>.lock} for as long as it lives, with its pid and host
+ * operating-system lock on {@code <results>/.locks/<experiment>/<run>.lock} for as long as it lives, with its pid and host
  * written inside for people and for the sweep. The lock dies with the process, however it dies
  * (SIGKILL included), so there is never a stale lock to clean up. The file sits outside the run's
  * folder because a failed run's folder is moved aside when it is retried.

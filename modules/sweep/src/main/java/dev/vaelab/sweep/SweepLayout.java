@@ -6,9 +6,9 @@ import java.nio.file.Path;
  * Where a sweep keeps its files, beside the runs of its experiment:
  *
  * <pre>
+ * results/.locks/&lt;experiment&gt;/&lt;run-name&gt;.lock   held by the process running that run
  * results/&lt;experiment&gt;/
  *   &lt;run-name&gt;/              each run, as {@code vaelab run} leaves it
- *   .locks/&lt;run-name&gt;.lock   held by the process running that run
  *   sweep/plan.json           the planned runs, their swept values, the ranking metric
  *   sweep/outcomes.json       how each run launched by the sweep ended (exit code, error)
  *   sweep/configs/&lt;run&gt;.yaml the resolved config each run is started with
@@ -53,8 +53,13 @@ public record SweepLayout(Path experimentDirectory) {
         return experimentDirectory.resolve(runName);
     }
 
+    /**
+     * The run's lock, beside the experiment folders rather than in one: {@code vaelab run} takes it
+     * too, and an experiment folder then holds the run folders alone.
+     */
     public Path lockFile(String runName) {
-        return experimentDirectory.resolve(LOCKS_DIR).resolve(runName + ".lock");
+        Path experiment = experimentDirectory.toAbsolutePath().normalize();
+        return experiment.resolveSibling(LOCKS_DIR).resolve(experiment.getFileName().toString()).resolve(runName + ".lock");
     }
 
     public Path summaryCsv() {

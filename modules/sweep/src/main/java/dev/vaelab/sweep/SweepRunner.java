@@ -1,5 +1,6 @@
 package dev.vaelab.sweep;
 
+import dev.vaelab.core.error.DataException;
 import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
@@ -53,6 +54,27 @@ public final class SweepRunner {
     }
 
     /**
+     * The error a failed run recorded, or what is wrong with its record when it cannot be read: one
+     * corrupt {@code run.json} is reported for its run, and the sweep goes on.
+     */
+    public static String recordedError(SweepLayout layout, String runName) {
+        Path runFile = layout.runDirectory(runName).resolve(RunStore.RUN_FILE);
+        try {
+            return RunRecordJson.read(runFile).error();
+        } catch (DataException corrupt) {
+            return corruptNote(corrupt);
+        }
+    }
+
+    /** How a record that cannot be read is reported, with the way out. */
+    public static String corruptNote(DataException corrupt) {
+        // the first line: a JSON parser's message goes on with where it was in the stream
+        String problem = corrupt.getMessage().lines().findFirst().orElse("unreadable").strip();
+        return "corrupt: " + problem + "; 'vaelab run --restart' on the run's config moves it aside and "
+                + "trains it afresh";
+    }
+
+    /**
      * Where a run stands before the sweep launches anything: finished, failed or killed in an earlier
      * attempt, or pending (never started, or interrupted: it resumes).
      */
@@ -61,7 +83,12 @@ public final class SweepRunner {
         if (!Files.isRegularFile(runFile)) {
             return Outcome.PENDING;
         }
-        RunStatus status = RunRecordJson.read(runFile).status();
+        RunStatus status;
+        try {
+            status = RunRecordJson.read(runFile).status();
+        } catch (DataException corrupt) {
+            return Outcome.FAILED; // an unreadable record is that run's failure, never the sweep's
+        }
         return switch (status) {
             case FINISHED -> Outcome.FINISHED;
             case FAILED -> Outcome.FAILED;
@@ -137,7 +164,7 @@ public final class SweepRunner {
                 if (prior == Outcome.FINISHED) {
                     results.put(run.name(), RunResult.reused(run.name(), Outcome.FINISHED, null));
                 } else if (prior == Outcome.FAILED && !options.retryFailed()) {
-                    String error = RunRecordJson.read(layout.runDirectory(run.name()).resolve(RunStore.RUN_FILE)).error();
+                    String error = recordedError(layout, run.name());
                     results.put(run.name(), RunResult.reused(run.name(), Outcome.FAILED, error));
                 } else {
                     resumed += prior == Outcome.KILLED || prior == Outcome.RUNNING ? 1 : 0;
@@ -226,7 +253,12 @@ public final class SweepRunner {
             if (!Files.isRegularFile(summary)) {
                 return "";
             }
-            Double value = RunStore.open(layout.runDirectory(runName)).readSummary().get(plan.spec().metric().name());
+            Double value;
+            try {
+                value = RunStore.open(layout.runDirectory(runName)).readSummary().get(plan.spec().metric().name());
+            } catch (DataException corrupt) {
+                return "corrupt summary";
+            }
             return value == null ? "" : plan.spec().metric().name() + " " + String.format("%.4f", value);
         }
 

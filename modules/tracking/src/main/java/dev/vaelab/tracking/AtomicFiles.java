@@ -1,8 +1,10 @@
 package dev.vaelab.tracking;
 
 import dev.vaelab.core.error.VaelabException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -33,8 +35,22 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes a file's content to a stream, for content too big to be built in memory first. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /** Replaces {@code target} with {@code content} atomically; creates missing parent directories. */
     public static void write(Path target, byte[] content) {
+        write(target, out -> out.write(content));
+    }
+
+    /**
+     * Replaces {@code target} with what {@code content} writes, atomically, streamed to disk (a
+     * checkpoint of a large model need not exist twice on the heap).
+     */
+    public static void write(Path target, Content content) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path temp = null;
@@ -43,10 +59,9 @@ public final class AtomicFiles {
             temp = Files.createTempFile(dir, TEMP_PREFIX + absolute.getFileName() + ".", ".tmp");
             readableByAll(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                content.writeTo(out);
+                out.flush();
                 // Force before the rename: otherwise a power loss can leave the new name on empty data.
                 channel.force(true);
             }

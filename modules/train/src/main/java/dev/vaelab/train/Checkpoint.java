@@ -3,7 +3,6 @@ package dev.vaelab.train;
 import dev.vaelab.core.error.DataException;
 import dev.vaelab.tracking.AtomicFiles;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * The state needed to continue a run: every parameter and optimizer slot, the updates done, the
@@ -25,9 +25,14 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
     private static final long MAGIC = 0x5641454C4142434BL; // "VAELABCK"
     private static final int VERSION = 1;
 
+    /**
+     * Writes the checkpoint to {@code file} atomically, streamed with its CRC computed on the way: a
+     * large model's values are not held a second time as bytes.
+     */
     public void write(Path file) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        AtomicFiles.write(file, sink -> {
+            CheckedOutputStream checked = new CheckedOutputStream(sink, new CRC32());
+            DataOutputStream out = new DataOutputStream(checked);
             out.writeLong(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(updates);
@@ -38,20 +43,23 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
                 out.writeDouble(e.getValue());
             }
             out.writeInt(values.size());
+            java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 16); // big-endian, as DataOutput
             for (Map.Entry<String, float[]> e : values.entrySet()) {
                 out.writeUTF(e.getKey());
-                out.writeInt(e.getValue().length);
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(e.getValue().length * 4); // big-endian, as DataOutput
-                buf.asFloatBuffer().put(e.getValue());
-                out.write(buf.array());
+                float[] v = e.getValue();
+                out.writeInt(v.length);
+                for (int from = 0; from < v.length; from += chunk.capacity() / 4) {
+                    int n = Math.min(chunk.capacity() / 4, v.length - from);
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(v, from, n);
+                    out.write(chunk.array(), 0, n * 4);
+                }
             }
-            CRC32 crc = new CRC32();
-            crc.update(bytes.toByteArray());
-            out.writeLong(crc.getValue());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        AtomicFiles.write(file, bytes.toByteArray());
+            out.flush();
+            // the CRC of everything before it, written past the checksummed stream
+            long crc = checked.getChecksum().getValue();
+            new DataOutputStream(sink).writeLong(crc);
+        });
     }
 
     public static Checkpoint read(Path file) {

@@ -1,5 +1,6 @@
 package dev.vaelab.train;
 
+import dev.vaelab.core.error.DataException;
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.core.spec.ExperimentSpec;
@@ -14,10 +15,12 @@ import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.tracking.RunContext;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.RunLoggerFactory;
+import dev.vaelab.tracking.RunRecord;
 import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
 import dev.vaelab.tracking.TrainingProgress;
+import dev.vaelab.zoo.objective.VaeGraphs;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,35 +61,65 @@ public final class ExperimentRunner {
         this.settings = settings;
     }
 
+    /** The experiment and run names {@code spec} trains under, for a caller that takes the run's lock first. */
+    public RunIdentity identify(ExperimentSpec spec) {
+        ResolvedExperiment rx = resolver.resolve(spec);
+        return new RunIdentity(rx.experimentName(), RunNames.of(spec.name(), rx.resolvedYaml()));
+    }
+
+    /** Where a run lives: its experiment's folder name and its own. */
+    public record RunIdentity(String experiment, String runName) {
+    }
+
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
         ResolvedExperiment rx = resolver.resolve(spec);
+        int threads = settings.threads(options.threads(), rx.train(), spec.root());
         String experiment = rx.experimentName();
         String runName = RunNames.of(spec.name(), rx.resolvedYaml());
         Path resultsRoot = settings.resultsRoot(options.resultsRoot());
         Path directory = RunStore.directoryOf(resultsRoot, experiment, runName);
         Optional<Checkpoint> resumeFrom = Optional.empty();
         boolean reopen = false;
-        if (Files.exists(directory.resolve("run.json"))) {
-            var previous = RunRecordJson.read(directory.resolve("run.json"));
+        String experimentFile = spec.root().location().file();
+        if (options.restart() && Files.exists(directory)) {
+            moveAside(directory, "restarted", "the earlier attempt", options.console());
+        } else if (Files.exists(directory.resolve("run.json"))) {
+            RunRecord previous;
+            try {
+                previous = RunRecordJson.read(directory.resolve("run.json"));
+            } catch (DataException corrupt) {
+                throw new VaelabException("run " + runName + " cannot be resumed: " + firstLine(corrupt.getMessage())
+                        + "; 'vaelab run --restart " + experimentFile + "' moves this attempt aside and trains afresh", corrupt);
+            }
             Path checkpoint = directory.resolve(RunStore.MODEL_DIR).resolve("checkpoint");
             if (previous.status() == RunStatus.FINISHED) {
-                options.console().println("already finished: " + directory + " (same config and seed); delete it to train again");
+                options.console().println("already finished: " + directory + " (same config and seed); delete it, or "
+                        + "use --restart, to train again");
                 return new RunOutcome(directory, RunStore.open(directory).readSummary(), true);
             } else if (previous.status() == RunStatus.FAILED) {
-                moveAside(directory, previous.status());
+                moveAside(directory, previous.status().wireName(), "the failed attempt", options.console());
             } else {
                 // killed, or still "running" after a crash: continue from the last completed epoch, or
                 // from the start in the same folder when it was stopped before its first checkpoint
                 reopen = true;
                 if (Files.exists(checkpoint)) {
-                    resumeFrom = Optional.of(Checkpoint.read(checkpoint));
+                    try {
+                        resumeFrom = Optional.of(Checkpoint.read(checkpoint));
+                    } catch (DataException corrupt) {
+                        // recorded failed, so that running it again moves it aside rather than repeating this
+                        String reason = "cannot resume: " + firstLine(corrupt.getMessage());
+                        RunStore.open(directory).setStatus(RunStatus.FAILED, reason);
+                        throw new VaelabException("run " + runName + " " + reason + "; it is now recorded failed: run it "
+                                + "again (or with --restart) to move this attempt aside and train afresh", corrupt);
+                    }
                 }
             }
         }
 
         Dataset data = rx.data().load(new LoadContext(settings.dataRoot(options.dataDir()), downloader,
                 DatasetCache.under(resultsRoot), new RandomStreams(spec.seed())));
-        int threads = settings.threads(options.threads(), rx.train());
+        DisentanglementProbe.requireSample(data.test(), rx.eval().disentanglementSamples());
+        checkMemory(rx, data);
         OrtEngine engine = new OrtEngine(threads, true);
 
         RunStore store;
@@ -129,18 +162,45 @@ public final class ExperimentRunner {
             logger.finish(RunStatus.FINISHED, null);
             options.console().println("finished: " + directory);
             return new RunOutcome(directory, summary, false);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (stopping.get() || jvmStopping()) {
                 throw new VaelabException("run " + runName + " was stopped; run it again to resume it", e);
             }
-            logger.finish(RunStatus.FAILED, e.getMessage());
-            throw e instanceof VaelabException ? e : new VaelabException("run " + runName + " failed: " + e, e);
+            // an Error (out of memory above all) fails the run like any other failure, with a reason
+            String reason = e instanceof VaelabException ? e.getMessage() : failureReason(e);
+            logger.finish(RunStatus.FAILED, reason);
+            throw e instanceof VaelabException ? (VaelabException) e
+                    : new VaelabException("run " + runName + " failed: " + reason, e);
         } finally {
             if (!stopping.get() && !jvmStopping()) {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
                 logger.close();
             }
         }
+    }
+
+    /** Refuses, in one line, a run whose parameters and activations cannot fit, before any of them is allocated. */
+    private static void checkMemory(ResolvedExperiment rx, Dataset data) {
+        VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
+        MemoryEstimate estimate = MemoryEstimate.of(graphs.evaluationGraph(), java.util.Set.of("x", "y", "eps"),
+                rx.optimizer().optimizer().slots().size(), rx.train().batchSize(), rx.eval().batchSize(),
+                data.train().hasLabels()
+                        ? ((long) data.train().count() + data.test().count()) * rx.model().latentDim() : 0);
+        Runtime runtime = Runtime.getRuntime();
+        long heapLeft = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        estimate.check(heapLeft, MachineMemory.outsideHeap());
+    }
+
+    /** A failure's reason in words: what ran out for an Error, the exception otherwise. */
+    static String failureReason(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "): make the model or the batch size smaller, or give Java "
+                    + "more memory (VAELAB_JAVA_OPTS=-Xmx4g)";
+        }
+        if (e instanceof StackOverflowError) {
+            return "stack overflow";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** Whether the JVM has begun to shut down (hooks can then no longer be added). */
@@ -155,14 +215,19 @@ public final class ExperimentRunner {
         }
     }
 
-    /** An unfinished earlier attempt is kept beside the new one, never overwritten. */
-    private static void moveAside(Path directory, RunStatus status) {
-        Path aside = directory.resolveSibling(directory.getFileName() + "." + status.wireName() + "-"
+    /** An earlier attempt is kept beside the new one, never overwritten, and the user is told where. */
+    private static void moveAside(Path directory, String label, String what, java.io.PrintStream console) {
+        Path aside = directory.resolveSibling(directory.getFileName() + "." + label + "-"
                 + Instant.now().toString().replace(':', '-'));
         try {
             Files.move(directory, aside);
         } catch (IOException e) {
-            throw new VaelabException("cannot move the unfinished run " + directory + " aside: " + e.getMessage(), e);
+            throw new VaelabException("cannot move the earlier attempt " + directory + " aside: " + e.getMessage(), e);
         }
+        console.println("moved " + what + " aside to " + aside + "; training afresh");
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable").strip();
     }
 }

@@ -37,17 +37,30 @@ final class MetricWindow implements TrainingListener {
 
     @Override
     public void onStep(TrainingRun run, StepResult step) {
+        if (!Float.isFinite(step.loss())) {
+            // the run stops here (DivergenceGuard): the last, partial window is logged too, so that
+            // "the metrics up to step s are kept" holds whatever log.every_steps is
+            if (steps > 0) {
+                log(run, step.step() - 1);
+            }
+            return;
+        }
         step.chunkMetrics().forEach((name, values) -> sums.merge(name, (double) values[step.index()], Double::sum));
         steps++;
         seconds += step.nanos() / 1e9;
         examples += run.plan().batchSize();
         int every = run.experiment().log().everySteps();
         if (every > 0 && step.step() % every == 0) {
-            Map<String, Double> metrics = drain();
-            metrics.putAll(run.objective().valuesInForce(step.step() - 1));
-            metrics.put("train/lr", run.experiment().optimizer().lr());
-            run.logger().logMetrics(metrics, step.step());
+            log(run, step.step());
         }
+    }
+
+    /** The window's means, with the objective's values in force at update {@code step}, logged at {@code step}. */
+    private void log(TrainingRun run, long step) {
+        Map<String, Double> metrics = drain();
+        metrics.putAll(run.objective().valuesInForce(step - 1));
+        metrics.put("train/lr", run.experiment().optimizer().lr());
+        run.logger().logMetrics(metrics, step);
     }
 
     @Override

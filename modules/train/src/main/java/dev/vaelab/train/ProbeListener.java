@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
  * for a conditional model, how recognisable its class grid is ({@link ClassGridProbe}).
  */
 final class ProbeListener implements TrainingListener {
+    /** After the disentanglement metrics (probe/accuracy follows them, as it did in the loop). */
     @Override
     public int order() {
         return EVALUATION + 10;

@@ -1,5 +1,6 @@
 package dev.vaelab.train;
 
+import dev.vaelab.core.config.ConfigMap;
 import dev.vaelab.data.DataRoot;
 import dev.vaelab.tracking.TrackingSpec;
 import dev.vaelab.tracking.TrackingUri;
@@ -15,7 +16,8 @@ import java.util.Optional;
  *   <li>results root: {@code --results}, else {@code results} in the working directory;</li>
  *   <li>data root: {@code --data-dir}, else {@code $VAELAB_DATA}, else the user's cache
  *       (see {@link DataRoot#resolve});</li>
- *   <li>threads: {@code --threads} when positive, else {@code train.threads} (0: every core);</li>
+ *   <li>threads: {@code --threads} when given, else {@code train.threads}, else every core, never
+ *       more than the machine has ({@link RunThreads});</li>
  *   <li>tracking URI: {@code --tracking-uri}, else {@code tracking.uri}, else
  *       {@code $MLFLOW_TRACKING_URI} (see {@link TrackingUri#choose}).</li>
  * </ul>
@@ -40,8 +42,9 @@ public final class RunSettings {
         return DataRoot.resolve(flag, environment.variables());
     }
 
-    public int threads(int flag, TrainSpec train) {
-        return flag > 0 ? flag : train.threads();
+    /** See {@link RunThreads#resolve}: checked against this machine's cores. */
+    public int threads(int flag, TrainSpec train, ConfigMap root) {
+        return RunThreads.resolve(flag, train, root, Runtime.getRuntime().availableProcessors());
     }
 
     public Optional<String> trackingUri(Optional<String> flag, TrackingSpec tracking) {

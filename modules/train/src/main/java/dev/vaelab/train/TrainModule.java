@@ -22,6 +22,7 @@ public final class TrainModule extends AbstractModule {
         listeners.addBinding().to(MetricWindow.class);
         listeners.addBinding().to(ValidationListener.class);
         listeners.addBinding().to(TestMetricsListener.class);
+        listeners.addBinding().to(DisentanglementListener.class);
         listeners.addBinding().to(ProbeListener.class);
         listeners.addBinding().to(ReportListener.class);
         listeners.addBinding().to(ProgressListener.class);

@@ -24,10 +24,10 @@ import java.util.Map;
  * state for a resumed run to log what an uninterrupted one does.
  */
 public interface TrainingListener extends AutoCloseable {
-    /** Checks that must stop a run before anything else sees the step (divergence). */
-    int GUARD = 0;
-    /** Per-step bookkeeping: metric windows, progress. */
+    /** The metric window, which closes its open window when a step's loss is not finite. */
     int METRICS = 100;
+    /** Checks that must stop a run before any other listener sees the step (divergence). */
+    int GUARD = 150;
     /** Evaluations that add metrics to the epoch's or the run's report. */
     int EVALUATION = 200;
     /** Logging the report the evaluations filled. */
@@ -55,7 +55,7 @@ public interface TrainingListener extends AutoCloseable {
     default void onEpochBegin(TrainingRun run, int epoch, int steps) {
     }
 
-    /** One update is done; {@code step.loss()} may be non-finite (the guard checks it first). */
+    /** One update is done; {@code step.loss()} may be non-finite before {@link #GUARD}, never after it. */
     default void onStep(TrainingRun run, StepResult step) {
     }
 

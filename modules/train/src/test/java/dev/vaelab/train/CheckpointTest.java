@@ -37,6 +37,48 @@ class CheckpointTest {
     }
 
     @Test
+    void theStreamedFileIsByteForByteTheFormatWrittenInMemory() throws Exception {
+        // a parameter longer than the writer's 16 K-float chunk, so that chunk boundaries are crossed
+        Map<String, float[]> values = new LinkedHashMap<>();
+        float[] big = new float[40_000];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (float) random.nextGaussian();
+        }
+        values.put("decoder/out/weight", big);
+        values.put("decoder/out/weight.v", new float[] {Float.NaN, Float.NEGATIVE_INFINITY, 1e-45f});
+        Checkpoint checkpoint = new Checkpoint(99, 2, values, Map.of("window/steps", 3.0));
+        Path file = dir.resolve("streamed");
+        checkpoint.write(file);
+
+        // the format as documented, built independently in memory: header, counters, values, CRC-32 of all before it
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeLong(0x5641454C4142434BL);
+            out.writeInt(1);
+            out.writeLong(99);
+            out.writeInt(2);
+            out.writeInt(1);
+            out.writeUTF("window/steps");
+            out.writeDouble(3.0);
+            out.writeInt(2);
+            for (Map.Entry<String, float[]> e : values.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().length);
+                for (float f : e.getValue()) {
+                    out.writeInt(Float.floatToRawIntBits(f));
+                }
+            }
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes.toByteArray());
+        java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocate(bytes.size() + 8).put(bytes.toByteArray())
+                .putLong(crc.getValue());
+        assertArrayEquals(expected.array(), Files.readAllBytes(file));
+        assertArrayEquals(big, Checkpoint.read(file).values().get("decoder/out/weight"));
+    }
+
+    @Test
     void aFlippedByteIsDetected() throws Exception {
         Path file = dir.resolve("checkpoint");
         sample().write(file);

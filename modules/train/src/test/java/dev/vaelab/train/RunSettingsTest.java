@@ -43,10 +43,12 @@ class RunSettingsTest {
     }
 
     @Test
-    void threadsAreThePositiveFlagElseTrainThreads() {
-        TrainSpec train = new TrainSpec(1, 10, (ComponentSpec) null, 3, 0);
-        assertEquals(8, settings(ENV).threads(8, train));
-        assertEquals(3, settings(ENV).threads(0, train));
+    void threadsAreTheFlagElseTrainThreadsElseEveryCore() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        var root = dev.vaelab.core.config.ConfigLoader.parse("train: {epochs: 1}\n", "x.yaml");
+        assertEquals(1, settings(ENV).threads(1, new TrainSpec(1, 10, (ComponentSpec) null, cores, 0), root));
+        assertEquals(cores, settings(ENV).threads(0, new TrainSpec(1, 10, (ComponentSpec) null, cores, 0), root));
+        assertEquals(cores, settings(ENV).threads(0, new TrainSpec(1, 10, (ComponentSpec) null, 0, 0), root));
     }
 
     @Test

@@ -101,6 +101,19 @@ class StepListenersTest {
     }
 
     @Test
+    void atADivergenceThePartialWindowIsLoggedBeforeTheRunStops() {
+        FakeStepSession session = new FakeStepSession(5, s -> s == 3 ? Double.NaN : s);
+        TrainingRun run = run("{epochs: 2, batch_size: 2}", "{every_steps: 5}", session);
+        var loop = new TrainingLoop(run, List.of(new DivergenceGuard(), new MetricWindow()));
+        assertThrows(DivergenceException.class, loop::run);
+        assertEquals(List.of(new RecordingLogger.Row("train/loss", 1.5, 2)), logger.rows("train/loss"));
+        FakeStepSession first = new FakeStepSession(5, s -> Double.NaN);
+        var e = assertThrows(DivergenceException.class, () -> new TrainingLoop(
+                run("{epochs: 1, batch_size: 2}", "{every_steps: 5}", first), List.of(new MetricWindow(), new DivergenceGuard())).run());
+        assertTrue(e.getMessage().contains("at step 1 (epoch 1); no metrics were logged before it"), e.getMessage());
+    }
+
+    @Test
     void theReportLogsEpochsAtTheirLastStepAndTheResultsAtTheEnd() {
         TrainingRun run = run("{epochs: 2, batch_size: 2}", "{}", new FakeStepSession(5, s -> s));
         TrainingListener result = new TrainingListener() {

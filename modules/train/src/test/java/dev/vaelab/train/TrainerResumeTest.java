@@ -65,7 +65,7 @@ class TrainerResumeTest {
                 });
         Set<TrainingListener> first = injector.getInstance(Key.get(LISTENERS));
         Set<TrainingListener> second = injector.getInstance(Key.get(LISTENERS));
-        assertEquals(10, first.size());
+        assertEquals(11, first.size());
         assertTrue(first.stream().anyMatch(l -> l instanceof PluginListener));
         MetricWindow a = (MetricWindow) first.stream().filter(l -> l instanceof MetricWindow).findFirst().orElseThrow();
         assertTrue(second.stream().noneMatch(l -> l == a));

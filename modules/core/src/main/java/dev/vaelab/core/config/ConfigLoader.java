@@ -1,6 +1,10 @@
 package dev.vaelab.core.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,18 +28,80 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class ConfigLoader {
     private ConfigLoader() {}
 
+    /**
+     * The largest YAML file read. Experiment files are a few kilobytes; the YAML scanner's time grows
+     * faster than linearly with some inputs (an 8 MB comment takes half a minute), so a bigger file
+     * is refused before it is parsed.
+     */
+    public static final long MAX_BYTES = 1 << 20;
+
     /** Reads {@code file}; locations name it as given, so relative paths stay short in messages. */
     public static ConfigMap load(Path file) {
         String name = file.toString();
+        SourceLocation start = new SourceLocation(name, 1, 1);
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(start, "is a directory; give the experiment's YAML file");
+            }
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new ConfigException(start, "the file is " + size + " bytes, more than the " + MAX_BYTES
+                        + " a YAML file may have; is it the experiment file?");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(start, "no such file", e);
+        } catch (IOException e) {
+            throw new ConfigException(start, "cannot read the file: "
+                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()), e);
+        }
+        return parse(text(bytes, name), name);
+    }
+
+    /** The bytes as UTF-8 text, or an error at the first byte that is not (binary garbage, another encoding). */
+    static String text(byte[] bytes, String name) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(new SourceLocation(name, 1, 1), "no such file", e);
-        } catch (IOException e) {
-            throw new ConfigException(new SourceLocation(name, 1, 1), "cannot read the file: " + e, e);
+            text = decoder.decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(locate(bytes, firstInvalid(bytes), name), "not a text file: this byte is not UTF-8; "
+                    + "save the file as UTF-8 text", e);
         }
-        return parse(text, name);
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            throw new ConfigException(locate(bytes, text.substring(0, nul).getBytes(StandardCharsets.UTF_8).length, name),
+                    "not a text file: it contains a NUL byte");
+        }
+        return text;
+    }
+
+    /** The offset of the first byte that does not decode as UTF-8. */
+    private static int firstInvalid(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        decoder.decode(in, out, true);
+        return in.position();
+    }
+
+    /** The line and column (counted in bytes) of a byte offset, for a file that cannot be decoded. */
+    private static SourceLocation locate(byte[] bytes, int offset, String name) {
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < offset && i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new SourceLocation(name, line, column);
     }
 
     /** Parses {@code text}; {@code sourceName} is what locations name (a file path, {@code <override>}). */

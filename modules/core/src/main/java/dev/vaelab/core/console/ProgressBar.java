@@ -2,6 +2,7 @@ package dev.vaelab.core.console;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * A one-line progress bar for a terminal: redraws in place with a carriage return on a terminal and
@@ -11,19 +12,33 @@ public final class ProgressBar {
     private static final long LOG_INTERVAL_NANOS = 5_000_000_000L;
     private static final int WIDTH = 24;
 
+    /** The share of the work measured before an ETA is shown: the first units' pace says little. */
+    static final double ETA_AFTER = 0.05;
+
     private final PrintStream out;
     private final String label;
     private final long total;
     private final boolean interactive;
-    private final long startNanos = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private final long startNanos;
     private long lastPrintNanos;
     private int lastLength;
+    private long originDone = -1;
+    private long originNanos;
 
     public ProgressBar(PrintStream out, String label, long total, boolean interactive) {
+        this(out, label, total, interactive, System::nanoTime);
+    }
+
+    /** As above, on the clock {@code nanoTime} (tests give their own). */
+    public ProgressBar(PrintStream out, String label, long total, boolean interactive, LongSupplier nanoTime) {
         this.out = out;
         this.label = label;
         this.total = total;
         this.interactive = interactive;
+        this.nanoTime = nanoTime;
+        this.startNanos = nanoTime.getAsLong();
+        this.lastPrintNanos = startNanos - LOG_INTERVAL_NANOS;
     }
 
     /** A bar on standard error, redrawn in place when a console is attached. */
@@ -38,7 +53,13 @@ public final class ProgressBar {
 
     /** As {@link #update(long, String)}, building the status only when a line is printed (a training step's is not cheap). */
     public void update(long done, java.util.function.Supplier<String> status) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
+        if (originDone < 0 && done > 0) {
+            // the pace is measured from the first report on: the first unit carries the warm-up
+            // (compiling, allocating), which made a 15 s epoch's first ETA half an hour
+            originDone = done;
+            originNanos = now;
+        }
         boolean finished = total > 0 && done >= total;
         if (!finished && now - lastPrintNanos < (interactive ? 100_000_000L : LOG_INTERVAL_NANOS)) {
             return;
@@ -65,11 +86,11 @@ public final class ProgressBar {
             int filled = (int) Math.round(fraction * WIDTH);
             sb.append('[').append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ");
             sb.append(String.format("%3.0f%%", 100 * fraction));
-            double elapsed = (now - startNanos) / 1e9;
-            if (done > 0 && done < total) {
-                sb.append(" ETA ").append(formatDuration(elapsed / done * (total - done)));
-            } else if (done >= total) {
-                sb.append(" in ").append(formatDuration(elapsed));
+            if (done >= total) {
+                sb.append(" in ").append(formatDuration((now - startNanos) / 1e9));
+            } else if (originDone >= 0 && done - originDone >= Math.max(1, (long) Math.ceil(ETA_AFTER * total))) {
+                double perUnit = (now - originNanos) / 1e9 / (done - originDone);
+                sb.append(" ETA ").append(formatDuration(perUnit * (total - done)));
             }
         } else {
             sb.append(done);

@@ -111,4 +111,39 @@ class ConfigLoaderTest {
         var missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
         assertEquals(dir.resolve("nope.yaml") + ":1:1: no such file", missing.getMessage());
     }
+
+    @Test
+    void aFileAboveTheSizeLimitIsRefusedBeforeItIsParsed(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.yaml");
+        // 8 MB of comment took the YAML scanner half a minute; refused at once it takes nothing
+        Files.writeString(big, "name: a\n# " + "x".repeat(8 << 20) + "\n");
+        long start = System.nanoTime();
+        var error = assertThrows(ConfigException.class, () -> ConfigLoader.load(big));
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "took " + (System.nanoTime() - start) / 1e9 + " s");
+        assertEquals(big + ":1:1: the file is " + Files.size(big) + " bytes, more than the 1048576 a YAML file may have; "
+                + "is it the experiment file?", error.getMessage());
+        Path justUnder = dir.resolve("ok.yaml");
+        Files.writeString(justUnder, "name: a\n# " + "x".repeat((int) ConfigLoader.MAX_BYTES - 20) + "\n");
+        assertEquals("a", ConfigLoader.load(justUnder).string("name"));
+    }
+
+    @Test
+    void binaryGarbageIsNotATextFileAtItsFirstBadByte(@TempDir Path dir) throws Exception {
+        Path garbage = dir.resolve("garbage.yaml");
+        Files.write(garbage, new byte[] {'n', 'a', 'm', 'e', ':', ' ', 'a', '\n', 'b', ':', ' ', (byte) 0xC3, (byte) 0x28});
+        var error = assertThrows(ConfigException.class, () -> ConfigLoader.load(garbage));
+        assertEquals(garbage + ":2:4: not a text file: this byte is not UTF-8; save the file as UTF-8 text", error.getMessage());
+        assertFalse(error.getMessage().contains("java."), error.getMessage());
+
+        Path nul = dir.resolve("nul.yaml");
+        Files.write(nul, new byte[] {'a', ':', ' ', 0, '\n'});
+        assertEquals(nul + ":1:4: not a text file: it contains a NUL byte",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(nul)).getMessage());
+
+        assertEquals(dir + ":1:1: is a directory; give the experiment's YAML file",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(dir)).getMessage());
+        Path unicode = dir.resolve("unicode.yaml");
+        Files.writeString(unicode, "name: \u00e9t\u00e9 # \u2603\n");
+        assertEquals("\u00e9t\u00e9", ConfigLoader.load(unicode).string("name"));
+    }
 }

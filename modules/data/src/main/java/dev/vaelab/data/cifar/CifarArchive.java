@@ -86,7 +86,8 @@ public final class CifarArchive {
                 InputStream raw = digest == null ? file : new DigestInputStream(file, digest);
                 String problem = null;
                 try {
-                    TarReader tar = new TarReader(new GZIPInputStream(raw, BUFFER));
+                    GZIPInputStream gzip = new GZIPInputStream(raw, BUFFER);
+                    TarReader tar = new TarReader(gzip);
                     for (var entry = tar.next(); entry.isPresent(); entry = tar.next()) {
                         String name = entry.get().name();
                         String base = name.substring(name.lastIndexOf('/') + 1);
@@ -98,6 +99,8 @@ public final class CifarArchive {
                             }
                         }
                     }
+                    // past the tar's end marker to the gzip trailer, whose CRC and length are checked only there
+                    gzip.transferTo(OutputStream.nullOutputStream());
                 } catch (TarFormatException e) {
                     problem = e.getMessage();
                 } catch (ZipException | EOFException e) {

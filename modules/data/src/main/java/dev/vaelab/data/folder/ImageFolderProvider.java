@@ -97,7 +97,9 @@ public final class ImageFolderProvider implements DatasetProvider {
                 }
                 ImageStore train = store(context.cache(), key + "-train", f.train(), f);
                 ImageStore test = store(context.cache(), key + "-test", f.test(), f);
-                return Splits.withTestSplit(info, train.images(f.classes(), List.of()), test.images(f.classes(), List.of()), validation);
+                // train/ is stored class by class, so its tail would be the last class: validation is a seeded sample
+                return Splits.withTestSplit(info, train.images(f.classes(), List.of()), test.images(f.classes(), List.of()), validation,
+                        context.streams());
             }
             ImageStore all = store(context.cache(), key, f.train(), f);
             return Splits.heldOut(info, all.images(f.classes(), List.of()), testFraction, validation, context.streams());

@@ -163,6 +163,15 @@ class CifarArchiveTest {
     }
 
     @Test
+    void theGzipStreamIsReadToItsTrailerSoABadCrcFailsWithoutAChecksum() throws IOException {
+        byte[] gz = archive(2);
+        gz[gz.length - 8] ^= 1; // the trailer's CRC-32: every tar member decompresses, the check at the end fails
+        Path file = Files.write(dir.resolve("crc.tar.gz"), gz);
+        DataException e = assertThrows(DataException.class, () -> CifarArchive.extract(file, Optional.empty(), dir.resolve("d")));
+        assertTrue(e.getMessage().startsWith(file + ": not a complete gzip file (Corrupt GZIP trailer"), e.getMessage());
+    }
+
+    @Test
     void aLabelOutsideTheTenClassesIsNamed() throws IOException {
         byte[] data = batch(1, 3);
         data[2 * CifarBatch.RECORD_BYTES] = 10;

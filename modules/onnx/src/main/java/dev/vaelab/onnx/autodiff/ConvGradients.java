@@ -3,7 +3,11 @@ package dev.vaelab.onnx.autodiff;
 import dev.vaelab.onnx.graph.ConvGeometry;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
+import dev.vaelab.onnx.graph.Shape;
 import dev.vaelab.onnx.graph.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Gradient rules of {@code Conv} and {@code ConvTranspose}, which are each other's adjoints.
@@ -21,9 +25,20 @@ import dev.vaelab.onnx.graph.Tensor;
  *   <li>ConvTranspose's input gradient is a Conv of dy with the same weights and geometry.</li>
  *   <li>A bias gradient sums dy over batch and space.</li>
  * </ul>
+ *
+ * <p>The weight gradient can instead be one GEMM over the whole batch (im2col by a Gather):
+ * ORT runs the batch-axis Conv above as one narrow product per input channel (16 output columns
+ * for a 4x4 kernel), the slowest node of a conv step in bench/ort_profile.py's profiles. The GEMM
+ * form pays for it with a Gather that copies kH·kW/stride² times the read operand channel-block by
+ * channel-block, which is slow where there are few channels. {@code -Dvaelab.conv.weightGradient}
+ * chooses: {@code conv} (the default, see bench/README.md for the measurement), {@code gemm}, or
+ * {@code auto} (the GEMM where the gathered operand has at least {@link #GEMM_MIN_CHANNELS} channels).
  */
 final class ConvGradients {
     private static final long[] SWAP_BATCH_AND_CHANNELS = {1, 0, 2, 3};
+    private static final long[] CHANNELS_LAST = {0, 2, 3, 1};
+    static final String WEIGHT_GRADIENT_PROPERTY = "vaelab.conv.weightGradient";
+    static final int GEMM_MIN_CHANNELS = 16;
 
     private ConvGradients() {
     }
@@ -42,7 +57,9 @@ final class ConvGradients {
             }
             dx = g.convTranspose(dy, w, null, new ConvGeometry(geo.strides(), geo.pads(), geo.dilations(), leftOver));
         }
-        if (need[1]) {
+        if (need[1] && gemmWeightGradient(x, dy)) {
+            dw = weightByGemm(g, x, dy, geo, w);
+        } else if (need[1]) {
             // [C, N, H, W] convolved with [M, N, H', W'] is [C, M, kH(+), kW(+)]
             Tensor taps = weightTaps(g, g.transpose(x, SWAP_BATCH_AND_CHANNELS), g.transpose(dy, SWAP_BATCH_AND_CHANNELS),
                     geo, w);
@@ -62,7 +79,9 @@ final class ConvGradients {
             // output padding < stride, so the same pads give back exactly H rows
             dx = g.conv(dy, w, null, new ConvGeometry(geo.strides(), geo.pads(), geo.dilations(), new long[2]));
         }
-        if (need[1]) {
+        if (need[1] && gemmWeightGradient(dy, x)) {
+            dw = weightByGemm(g, dy, x, geo, w);
+        } else if (need[1]) {
             // [M, N, H', W'] convolved with [C, N, H, W] is [M, C, kH(+), kW(+)]
             Tensor taps = weightTaps(g, g.transpose(dy, SWAP_BATCH_AND_CHANNELS), g.transpose(x, SWAP_BATCH_AND_CHANNELS),
                     geo, w);
@@ -85,6 +104,78 @@ final class ConvGradients {
             }
         }
         return taps;
+    }
+
+    /**
+     * The weight gradient {@code dw[o, r, i, j] = Σ_{n,p} other[n, o, p] · read[n, r, s·p + d·(i, j) - pad]}
+     * as one GEMM over the batch: for a Conv, {@code read} is x and {@code other} is dy (p runs over
+     * dy's positions, dw is [M, C, kH, kW]); for a ConvTranspose, {@code read} is dy and {@code other}
+     * is x (p over x's positions, dw is [C, M, kH, kW]). {@code read}, channels last and zero-padded,
+     * is gathered at every position's taps into [N·P, kH·kW·R]; {@code other} becomes [O, N·P]; their
+     * product [O, kH·kW·R] is reordered to [O, R, kH, kW]. Taps past {@code read}'s end (a
+     * ConvTranspose's cropped rows) read the padding's zeros, as their gradient is zero.
+     */
+    private static Tensor weightByGemm(Graph g, Tensor read, Tensor other, ConvGeometry geo, Tensor weight) {
+        long n = read.shape().dim(0);
+        long channels = read.shape().dim(1);
+        long outChannels = other.shape().dim(1);
+        long[] positions = {other.shape().dim(2), other.shape().dim(3)};
+        long[] kernel = {weight.shape().dim(2), weight.shape().dim(3)};
+        long[] before = new long[4];
+        long[] after = new long[4];
+        long[] padded = new long[2];
+        for (int axis = 0; axis < 2; axis++) {
+            long size = read.shape().dim(axis + 2);
+            long lastRead = geo.stride(axis) * (positions[axis] - 1) + geo.dilation(axis) * (kernel[axis] - 1);
+            before[axis + 1] = geo.padBegin(axis);
+            after[axis + 1] = Math.max(0, lastRead + 1 - geo.padBegin(axis) - size);
+            padded[axis] = geo.padBegin(axis) + size + after[axis + 1];
+        }
+        long taps = kernel[0] * kernel[1];
+        long[] index = new long[Math.toIntExact(positions[0] * positions[1] * taps)];
+        int at = 0;
+        for (long ph = 0; ph < positions[0]; ph++) {
+            for (long pw = 0; pw < positions[1]; pw++) {
+                for (long i = 0; i < kernel[0]; i++) {
+                    for (long j = 0; j < kernel[1]; j++) {
+                        long row = geo.stride(0) * ph + geo.dilation(0) * i;
+                        long col = geo.stride(1) * pw + geo.dilation(1) * j;
+                        index[at++] = row * padded[1] + col;
+                    }
+                }
+            }
+        }
+        Tensor channelsLast = g.transpose(read, CHANNELS_LAST);
+        if (Arrays.stream(before).sum() + Arrays.stream(after).sum() > 0) {
+            channelsLast = g.pad(channelsLast, before, after);
+        }
+        Tensor flat = g.reshape(channelsLast, Shape.of(n, padded[0] * padded[1], channels));
+        Tensor gathered = g.add("Gather", List.of(flat, g.longs(index)), flat.dtype(),
+                Shape.of(n, index.length, channels), Map.of("axis", 1L));
+        // N·P rows: a symbolic batch axis stands for the merged size (it cancels in the product)
+        long rows = Shape.isSymbolic(n) ? n : n * positions[0] * positions[1];
+        Tensor columns = g.reshapeMerging(gathered, new long[] {-1, taps * channels}, Shape.of(rows, taps * channels));
+        Tensor otherRows = g.reshapeMerging(g.transpose(other, SWAP_BATCH_AND_CHANNELS), new long[] {outChannels, -1},
+                Shape.of(outChannels, rows));
+        Tensor product = g.matmul(otherRows, columns);
+        return g.transpose(g.reshape(product, Shape.of(outChannels, kernel[0], kernel[1], channels)), 0, 3, 1, 2);
+    }
+
+    /**
+     * Whether this weight gradient is the im2col GEMM, {@code read} being the operand it gathers: as
+     * the property says, and only where channels and sizes are known when the graph is built.
+     */
+    private static boolean gemmWeightGradient(Tensor read, Tensor other) {
+        String choice = System.getProperty(WEIGHT_GRADIENT_PROPERTY, "conv");
+        boolean staticPastBatch = Arrays.stream(new Tensor[] {read, other})
+                .allMatch(t -> Arrays.stream(t.shape().dims()).skip(1).noneMatch(Shape::isSymbolic));
+        return staticPastBatch && switch (choice) {
+            case "gemm" -> true;
+            case "auto" -> read.shape().dim(1) >= GEMM_MIN_CHANNELS;
+            case "conv" -> false;
+            default -> throw new IllegalArgumentException("-D" + WEIGHT_GRADIENT_PROPERTY + " must be conv, gemm or auto, got "
+                    + choice);
+        };
     }
 
     private static Tensor biasGradient(Graph g, Node n, Tensor dy, boolean[] need) {

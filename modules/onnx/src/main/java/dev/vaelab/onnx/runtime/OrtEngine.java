@@ -15,6 +15,13 @@ import java.nio.FloatBuffer;
  * threads = the cores given to the run, so parallel runs of a sweep do not fight) and tensors.
  */
 public final class OrtEngine {
+    /**
+     * Whether ORT's intra-op threads spin while they wait for work ({@code -Dvaelab.ort.allowSpinning=1},
+     * ORT's own default) or sleep ({@code 0}, vaelab's default). Spinning saves a wake-up per parallel
+     * section on idle cores and burns the core a competing process needs on busy ones: on a loaded
+     * machine a step took 2.2-4.3x as long with it (bench/README.md, "Spinning threads").
+     */
+    public static final String ALLOW_SPINNING_PROPERTY = "vaelab.ort.allowSpinning";
     private final OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
     private final int threads;
     private final boolean optimize;
@@ -53,6 +60,7 @@ public final class OrtEngine {
                     ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.NO_OPT);
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning());
             if (profilePrefix != null) {
                 options.enableProfiling(profilePrefix);
             }
@@ -60,6 +68,14 @@ public final class OrtEngine {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime rejected a graph: " + e.getMessage(), e);
         }
+    }
+
+    private static String allowSpinning() {
+        String value = System.getProperty(ALLOW_SPINNING_PROPERTY, "0");
+        if (!value.equals("0") && !value.equals("1")) {
+            throw new IllegalArgumentException("-D" + ALLOW_SPINNING_PROPERTY + " must be 0 or 1, got " + value);
+        }
+        return value;
     }
 
     /** Closes {@code session}, for {@code close()} methods that cannot throw ORT's checked exception. */

@@ -135,6 +135,29 @@ class GradientCheckTest {
     }
 
     @Test
+    void convolutionsWithImToColumnWeightGradients() {
+        // the same checks with the weight gradient as one im2col GEMM (gathered taps, zero padding,
+        // a ConvTranspose's cropped rows reading zeros), with a symbolic and a fixed batch ("auto"
+        // only picks one of the two checked forms per layer)
+        for (String choice : new String[] {"gemm"}) {
+            String before = System.getProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY);
+            System.setProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY, choice);
+            try {
+                convolutions();
+                transposedConvolutions();
+                composedConvolutionalEncoderAndDecoder();
+                composedColourEncoderAndDecoder();
+            } finally {
+                if (before == null) {
+                    System.clearProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY);
+                } else {
+                    System.setProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY, before);
+                }
+            }
+        }
+    }
+
+    @Test
     void composedConvolutionalEncoderAndDecoder() {
         // [N, 1·6·6] pixels reshaped to an image, Conv + tanh (smooth, so finite differences hold) down to 3x3, ConvTranspose back up
         check("Conv", ops -> {

@@ -6,7 +6,6 @@ import dev.vaelab.sweep.PlanRecord;
 import dev.vaelab.sweep.SweepFiles;
 import dev.vaelab.sweep.SweepLayout;
 import dev.vaelab.sweep.SweepRunner;
-import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStore;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -121,7 +120,7 @@ public final class SweepState {
 
     private static String error(SweepLayout layout, String run) {
         Path file = layout.runDirectory(run).resolve(RunStore.RUN_FILE);
-        return Files.isRegularFile(file) ? Optional.ofNullable(RunRecordJson.read(file).error()).orElse("") : "";
+        return Files.isRegularFile(file) ? Optional.ofNullable(SweepRunner.recordedError(layout, run)).orElse("") : "";
     }
 
     private static String firstLine(String text) {

@@ -2,12 +2,14 @@ package dev.vaelab.sweep.summary;
 
 import dev.vaelab.core.config.ConfigLoader;
 import dev.vaelab.core.error.DataException;
+import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.sweep.Outcome;
 import dev.vaelab.sweep.PlanRecord;
 import dev.vaelab.sweep.RunLock;
 import dev.vaelab.sweep.RunResult;
 import dev.vaelab.sweep.SweepFiles;
 import dev.vaelab.sweep.SweepLayout;
+import dev.vaelab.sweep.SweepRunner;
 import dev.vaelab.tracking.MetricRow;
 import dev.vaelab.tracking.MetricsCsv;
 import dev.vaelab.tracking.RunRecord;
@@ -40,6 +42,11 @@ public final class ExperimentRuns {
             "probe/accuracy");
     /** The training curves drawn for all runs. */
     public static final List<String> CURVES = List.of("val/elbo", "train/loss");
+
+    /** The status of a run whose record, summary or metrics cannot be read. */
+    public static final String CORRUPT = "corrupt";
+    /** The suffix of an earlier attempt moved aside: {@code <run>.<status>-<ISO time>}. */
+    private static final java.util.regex.Pattern MOVED_ASIDE = java.util.regex.Pattern.compile("\\.[a-z]+-\\d{4}-\\d{2}-\\d{2}T");
 
     private ExperimentRuns() {
     }
@@ -89,8 +96,18 @@ public final class ExperimentRuns {
         return new Contents(plan, parameters, rows);
     }
 
+    /** A run's row; a run whose files cannot be read is {@code corrupt}, with the reason, and the others go on. */
     private static RunRow row(SweepLayout layout, int index, String name, Map<String, String> parameters,
                               Set<String> metricKeys, RunResult outcome) {
+        try {
+            return readRow(layout, index, name, parameters, metricKeys, outcome);
+        } catch (DataException corrupt) {
+            return new RunRow(index, name, CORRUPT, parameters, Map.of(), null, SweepRunner.corruptNote(corrupt), Map.of());
+        }
+    }
+
+    private static RunRow readRow(SweepLayout layout, int index, String name, Map<String, String> parameters,
+                                  Set<String> metricKeys, RunResult outcome) {
         Path dir = layout.runDirectory(name);
         Path runFile = dir.resolve(RunStore.RUN_FILE);
         if (!Files.isRegularFile(runFile)) {
@@ -139,11 +156,20 @@ public final class ExperimentRuns {
     private static List<Path> runFolders(Path experimentDirectory) {
         List<RunRecord> records = new ArrayList<>();
         Map<RunRecord, Path> folders = new HashMap<>();
+        List<Path> unreadable = new ArrayList<>();
         try (Stream<Path> children = Files.list(experimentDirectory)) {
-            for (Path child : children.filter(Files::isDirectory).toList()) {
+            for (Path child : children.filter(Files::isDirectory).sorted().toList()) {
                 Path runFile = child.resolve(RunStore.RUN_FILE);
                 if (Files.isRegularFile(runFile)) {
-                    RunRecord record = RunRecordJson.read(runFile);
+                    RunRecord record;
+                    try {
+                        record = RunRecordJson.read(runFile);
+                    } catch (DataException corrupt) {
+                        if (!MOVED_ASIDE.matcher(child.getFileName().toString()).find()) {
+                            unreadable.add(child);
+                        }
+                        continue;
+                    }
                     if (record.runName().equals(child.getFileName().toString())) {
                         records.add(record);
                         folders.put(record, child);
@@ -154,7 +180,9 @@ public final class ExperimentRuns {
             throw new DataException("cannot list " + experimentDirectory + ": " + e.getMessage(), e);
         }
         records.sort(Comparator.comparing(RunRecord::startTime).thenComparing(RunRecord::runName));
-        return records.stream().map(folders::get).toList();
+        List<Path> runs = new ArrayList<>(records.stream().map(folders::get).toList());
+        runs.addAll(unreadable); // listed last, as corrupt
+        return runs;
     }
 
     private static Map<String, String> flatConfig(Path run) {
@@ -162,7 +190,11 @@ public final class ExperimentRuns {
         if (!Files.isRegularFile(config)) {
             return Map.of();
         }
-        return ConfigLoader.load(config).flatten();
+        try {
+            return ConfigLoader.load(config).flatten();
+        } catch (VaelabException unreadable) {
+            return Map.of(); // its row says what else is wrong with it
+        }
     }
 
     /** The keys whose values are not the same in every config, in the order they first appear. */

@@ -137,6 +137,39 @@ class SweepSummaryTest {
     }
 
     @Test
+    void anUnreadableRunJsonOrSummaryIsThatRunsCorruptRowAndTheSummaryGoesOn() throws Exception {
+        run("exp-a", "name: exp\n", RunStatus.FINISHED, -100.0, null, 0);
+        run("exp-b", "name: exp\n", RunStatus.FINISHED, -95.5, null, 1);
+        run("exp-c", "name: exp\n", RunStatus.FINISHED, -90.0, null, 2);
+        Files.writeString(experiment().resolve("exp-b/run.json"), "{\"run_id\": \"x\", \"status"); // cut short
+        Files.writeString(experiment().resolve("exp-c/summary.json"), "\u0000\u0001garbage");
+        plan(List.of(planned(0, "exp-a", "1", "relu"), planned(1, "exp-b", "4", "relu"), planned(2, "exp-c", "16", "tanh")));
+        SummaryTable table = SweepSummary.write(experiment(), Optional.empty()).table();
+        assertEquals(List.of("exp-a", "exp-b", "exp-c"), table.rows().stream().map(RunRow::name).toList());
+        assertEquals(List.of("finished", "corrupt", "corrupt"), table.rows().stream().map(RunRow::status).toList());
+        String error = table.rows().get(1).error();
+        assertTrue(error.startsWith("corrupt: cannot read run file " + experiment().resolve("exp-b/run.json")), error);
+        assertEquals(1, error.lines().count(), error);
+        assertTrue(error.endsWith("'vaelab run --restart' on the run's config moves it aside and trains it afresh"), error);
+        assertTrue(table.rows().get(2).error().contains(experiment().resolve("exp-c/summary.json").toString()),
+                table.rows().get(2).error());
+
+        // the sweep's own view of the runs: the corrupt one failed, with the reason, the others as they are
+        SweepLayout layout = new SweepLayout(experiment());
+        assertEquals(Outcome.FINISHED, dev.vaelab.sweep.SweepRunner.priorState(layout, "exp-a"));
+        assertEquals(Outcome.FAILED, dev.vaelab.sweep.SweepRunner.priorState(layout, "exp-b"));
+        assertEquals(error, dev.vaelab.sweep.SweepRunner.recordedError(layout, "exp-b"));
+
+        // without a plan: the unreadable run is listed last, as corrupt; a moved-aside copy is not listed
+        Files.delete(experiment().resolve("sweep/plan.json"));
+        Files.createDirectories(experiment().resolve("exp-b.corrupt-2026-01-01T00-00-00Z"));
+        Files.copy(experiment().resolve("exp-b/run.json"), experiment().resolve("exp-b.corrupt-2026-01-01T00-00-00Z/run.json"));
+        table = SweepSummary.write(experiment(), Optional.empty()).table();
+        assertEquals(List.of("exp-a", "exp-c", "exp-b"), table.rows().stream().map(RunRow::name).toList());
+        assertEquals(List.of("finished", "corrupt", "corrupt"), table.rows().stream().map(RunRow::status).toList());
+    }
+
+    @Test
     void aGoalOfMinimizeReversesTheRanking() {
         run("exp-a", "name: exp\n", RunStatus.FINISHED, -100.0, null, 0);
         run("exp-b", "name: exp\n", RunStatus.FINISHED, -95.5, null, 1);
