@@ -59,6 +59,7 @@ public final class Main {
         cli.addSubcommand(SweepRunCommand.class);
         cli.addSubcommand(SweepEndCommand.class);
         cli.addSubcommand(MlflowSyncCommand.class);
+        cli.addSubcommand(RegisterCommand.class);
         cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report.report(e, commandLine.getErr()));
         return cli.execute(args);

@@ -18,9 +18,13 @@ import dev.vaelab.sweep.SweepPlanner;
 import dev.vaelab.sweep.SweepReport;
 import dev.vaelab.sweep.SweepSpec;
 import dev.vaelab.sweep.SweepTracking;
+import dev.vaelab.sweep.summary.RunRow;
 import dev.vaelab.sweep.summary.SweepSummary;
 import dev.vaelab.tracking.RunLoggerFactory;
 import dev.vaelab.tracking.mlflow.TrackingEnvironment;
+import dev.vaelab.tracking.RunStore;
+import dev.vaelab.tracking.mlflow.MlflowFailure;
+import dev.vaelab.tracking.mlflow.ModelRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,18 +104,25 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--skip-failed", description = "keep runs that failed in an earlier attempt as failed instead of retrying them")
     boolean skipFailed;
 
+    @Option(names = "--register-best", paramLabel = "NAME", description = "when the sweep ran here, register its best "
+            + "run's model as a new version of NAME in MLflow's Model Registry (the runs must be tracked)")
+    String registerBest;
+
     private final SweepPlanner planner;
     private final SweepLaunchers launchers;
     private final RunLoggerFactory loggers;
     private final TrackingEnvironment environment;
 
+    private final ModelRegistry registry;
+
     @jakarta.inject.Inject
     SweepCommand(SweepPlanner planner, SweepLaunchers launchers, RunLoggerFactory loggers,
-                 TrackingEnvironment environment) {
+                 TrackingEnvironment environment, ModelRegistry registry) {
         this.planner = planner;
         this.launchers = launchers;
         this.loggers = loggers;
         this.environment = environment;
+        this.registry = registry;
     }
 
     @Override
@@ -148,9 +159,34 @@ final class SweepCommand implements Callable<Integer> {
             launched = chosen.launch(plan, options, launcherSettings, tracking, SweepConsole.onStderr());
         }
         if (launched instanceof SweepLaunch.Submitted submitted) {
+            if (registerBest != null) {
+                out.println("--register-best: the sweep runs on " + launch.name() + "; register its best run when it "
+                        + "has ended: vaelab register " + layout.experimentDirectory() + "/<best run> --name " + registerBest);
+            }
             return printSubmitted(plan, layout, submitted, out);
         }
-        return printRan(plan, layout, (SweepLaunch.Ran) launched, out);
+        int code = printRan(plan, layout, (SweepLaunch.Ran) launched, out);
+        if (registerBest != null && code != STOPPED) {
+            registerBest(((SweepLaunch.Ran) launched).summary(), out);
+        }
+        return code;
+    }
+
+    /** Registers the sweep's best run (the summary's first row, when it has the sweep's metric). */
+    private void registerBest(SweepSummary.Written summary, PrintStream out) {
+        RunRow best = summary.table().rows().get(0);
+        if (best.metric(summary.table().metric().name()).isEmpty()) {
+            throw new VaelabException("--register-best " + registerBest + ": no run of the sweep has "
+                    + summary.table().metric().name() + ", so there is no best run to register");
+        }
+        try {
+            ModelRegistry.Version v = registry.register(RunStore.open(summary.csv().getParent().resolve(best.name())),
+                    registerBest, Optional.ofNullable(trackingUri));
+            out.println("registered the best run " + best.name() + " (" + best.label() + ") as " + v.name() + " version "
+                    + v.version());
+        } catch (MlflowFailure f) {
+            throw new VaelabException("--register-best: MLflow: " + f.getMessage(), f);
+        }
     }
 
     /** The launcher options given on the command line, keyed as in the launcher's YAML section. */

@@ -146,7 +146,7 @@ class SlurmSweepTest {
             assertTrue(nothing.out().contains("nothing to submit: every run finished"), nothing.out());
 
             PlanRecord plan = SweepFiles.readPlan(layout).orElseThrow();
-            FakeMlflowState.Run parent = mlflow.state().onlyRun("slt", "slt-sweep");
+            FakeMlflowState.Run parent = mlflow.state().onlyRun("slt", "sweep seed (3 runs)");
             assertEquals("FINISHED", parent.status, "the final job ended the sweep's parent run");
             assertTrue(mlflow.state().artifacts(parent).containsKey("sweep.csv"));
             assertTrue(plan.runs().stream().anyMatch(r -> r.name().equals(parent.tags.get("vaelab.best_run"))),
@@ -154,7 +154,9 @@ class SlurmSweepTest {
             for (PlanRecord.Entry run : plan.runs()) {
                 assertEquals(RunStatus.FINISHED, RunRecordJson.read(layout.runDirectory(run.name()).resolve("run.json")).status());
                 assertNoDuplicateSteps(layout.runDirectory(run.name()).resolve("metrics.csv"));
-                FakeMlflowState.Run child = mlflow.state().onlyRun("slt", run.name());
+                FakeMlflowState.Run child = mlflow.state().runs("slt").stream()
+                        .filter(r -> run.name().equals(r.tags.get("vaelab.run_name"))).findFirst().orElseThrow();
+                assertTrue(child.runName.matches("seed=[012]"), "named by its swept value: " + child.runName);
                 assertEquals("FINISHED", child.status, run.name());
                 assertEquals(parent.runId, child.tags.get("mlflow.parentRunId"), "every task's run nests under the sweep");
             }

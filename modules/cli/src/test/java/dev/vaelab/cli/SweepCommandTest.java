@@ -157,12 +157,14 @@ class SweepCommandTest {
         assertTrue(csv.get(1).startsWith("1," + ok + ",finished,100,-"), csv.get(1));
         assertTrue(Files.isRegularFile(layout.plotsDirectory().resolve("curves_val_elbo.png")));
 
-        FakeMlflowState.Run parent = mlflow.state().onlyRun("iso", "iso-sweep");
+        FakeMlflowState.Run parent = mlflow.state().onlyRun("iso", "sweep train.batch_size (3 runs)");
         assertEquals("sweep", parent.tags.get("vaelab.role"));
         assertEquals("FAILED", parent.status, "2 of its 3 runs did not finish");
         assertEquals(ok, parent.tags.get("vaelab.best_run"));
         assertTrue(mlflow.state().artifacts(parent).containsKey("sweep.csv"));
-        FakeMlflowState.Run child = mlflow.state().onlyRun("iso", ok);
+        FakeMlflowState.Run child = mlflow.state().onlyRun("iso", "train.batch_size=100");
+        assertEquals(ok, child.tags.get("vaelab.run_name"), "named by its swept values; the hash stays a tag");
+        assertEquals(Map.of("train.batch_size", "100"), child.params, "its swept key is its param");
         assertEquals("FINISHED", child.status);
         assertEquals(parent.runId, child.tags.get("mlflow.parentRunId"), "the run is nested under its sweep");
         assertEquals("iso", child.tags.get("vaelab.sweep"));

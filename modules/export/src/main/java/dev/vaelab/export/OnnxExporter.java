@@ -46,6 +46,7 @@ public final class OnnxExporter {
         Path decoder = directory.resolve(Role.DECODER.fileName());
         AtomicFiles.write(encoder, models.encoder());
         AtomicFiles.write(decoder, models.decoder());
+        MlflowModelDirectory.write(directory, request.card()); // an MLflow Model directory too
         return new ExportResult(encoder, models.encoder().length, decoder, models.decoder().length);
     }
 

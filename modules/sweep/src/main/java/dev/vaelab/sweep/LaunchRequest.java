@@ -38,7 +38,7 @@ public record LaunchRequest(PlannedRun run, Path configFile, Path logFile, Path 
     /**
      * The arguments of {@link ChildRun#COMMAND} for this run, after the command name: the config
      * file, the results root, the threads, the expected run name, the data root and tracking URI
-     * when given, the tags, and {@code parentPid} (the process whose end stops the run), if any.
+     * when given, the tags (with the run's swept values as {@code vaelab.swept}), and {@code parentPid} (the process whose end stops the run), if any.
      */
     public List<String> childArguments(Optional<Long> parentPid) {
         List<String> args = new java.util.ArrayList<>(List.of(configFile.toAbsolutePath().toString(),
@@ -47,6 +47,10 @@ public record LaunchRequest(PlannedRun run, Path configFile, Path logFile, Path 
         dataDir.ifPresent(d -> args.addAll(List.of("--data-dir", d.toAbsolutePath().toString())));
         trackingUri.ifPresent(u -> args.addAll(List.of("--tracking-uri", u)));
         tags.forEach((k, v) -> args.addAll(List.of("--tag", k + "=" + v)));
+        if (!run.parameters().isEmpty()) {
+            // its name in MLflow, and its swept keys as params
+            args.addAll(List.of("--tag", dev.vaelab.tracking.mlflow.RunTags.SWEPT + "=" + run.label()));
+        }
         parentPid.ifPresent(pid -> args.addAll(List.of("--parent-pid", Long.toString(pid))));
         return args;
     }

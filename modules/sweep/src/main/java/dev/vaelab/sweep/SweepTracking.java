@@ -6,6 +6,7 @@ import dev.vaelab.tracking.RunLoggerFactory;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
 import dev.vaelab.tracking.TrackingUri;
+import dev.vaelab.tracking.mlflow.RunTags;
 import dev.vaelab.tracking.mlflow.SweepParent;
 import dev.vaelab.train.RunNames;
 import java.nio.file.Files;
@@ -65,9 +66,21 @@ public final class SweepTracking implements AutoCloseable {
                 return SweepParent.resume(loggers, directory, uri);
             }
             String sweepId = RunNames.of(plan.experiment() + "-sweep", plan.definitionYaml());
-            return SweepParent.open(loggers, directory, plan.experiment(), plan.experiment() + "-sweep",
+            return SweepParent.open(loggers, directory, plan.experiment(), parentName(plan),
                     plan.experiment(), sweepId, plan.definitionYaml(), uri, Optional.of(plan.file()));
         });
+    }
+
+    /**
+     * The parent's name in MLflow, after the sweep rather than the experiment (whose name MLflow
+     * shows anyway): {@code sweep beta.end × seed (6 runs)}.
+     */
+    static String parentName(SweepPlan plan) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        plan.runs().forEach(r -> keys.addAll(r.parameters().keySet()));
+        String name = "sweep " + (keys.isEmpty() ? plan.experiment() : String.join(" \u00d7 ", keys)) + " ("
+                + plan.runs().size() + (plan.runs().size() == 1 ? " run)" : " runs)");
+        return name.length() <= RunTags.MAX_RUN_NAME ? name : name.substring(0, RunTags.MAX_RUN_NAME - 3) + "...";
     }
 
     /**
@@ -116,8 +129,12 @@ public final class SweepTracking implements AutoCloseable {
                 : report.unfinished().size() + " of " + report.results().size() + " runs did not finish";
         RunRow best = summary.table().rows().get(0);
         boolean ranked = best.metric(summary.table().metric().name()).isPresent();
+        String metric = summary.table().metric().name();
+        java.util.List<Double> byRank = summary.table().rows().stream().map(r -> r.metric(metric))
+                .flatMap(java.util.Optional::stream).toList();
         parent.finish(status, error, read(summary.csv()), ranked ? best.name() : null,
-                ranked ? best.metrics() : Map.of(), ranked ? steps(summary.csv().getParent().resolve(best.name())) : 0);
+                ranked ? best.metrics() : Map.of(), ranked ? steps(summary.csv().getParent().resolve(best.name())) : 0,
+                metric, byRank);
     }
 
     /**

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a run logger needs to know about the run it logs: its local store, names, the flattened
- * resolved config (MLflow params), tags (e.g. the sweep it belongs to, see
+ * What a run logger needs to know about the run it logs: its local store, names, its MLflow params
+ * (the flattened keys of its config that differ from their defaults; the full resolved config is
+ * {@code config.yaml}), tags (e.g. the sweep it belongs to, see
  * {@link dev.vaelab.tracking.mlflow.SweepParent#childTags()}), the tracking URI, if any, and the
  * experiment file it came from, if known (MLflow's {@code mlflow.source.name} and, when the file is
  * in a git repository, {@code mlflow.source.git.commit}).

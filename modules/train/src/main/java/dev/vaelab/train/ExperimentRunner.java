@@ -20,6 +20,8 @@ import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
 import dev.vaelab.tracking.TrainingProgress;
+import dev.vaelab.tracking.mlflow.MlflowFailure;
+import dev.vaelab.tracking.mlflow.ModelRegistry;
 import dev.vaelab.zoo.objective.VaeGraphs;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -49,16 +51,18 @@ public final class ExperimentRunner {
     private final OnnxExporter exporter;
     private final Trainer trainer;
     private final RunSettings settings;
+    private final ModelRegistry registry;
 
     @Inject
     ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers,
-                     OnnxExporter exporter, Trainer trainer, RunSettings settings) {
+                     OnnxExporter exporter, Trainer trainer, RunSettings settings, ModelRegistry registry) {
         this.resolver = resolver;
         this.downloader = downloader;
         this.loggers = loggers;
         this.exporter = exporter;
         this.trainer = trainer;
         this.settings = settings;
+        this.registry = registry;
     }
 
     /** The experiment and run names {@code spec} trains under, for a caller that takes the run's lock first. */
@@ -134,9 +138,10 @@ public final class ExperimentRunner {
             store = RunStore.create(resultsRoot, experiment, runName, rx.resolvedYaml());
         }
         Optional<String> trackingUri = settings.trackingUri(options.trackingUri(), rx.tracking());
-        // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags)
+        // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags); the
+        // params are what differs from the defaults, which MLflow's image cards print in full
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
-                spec.root().resolved().flatten(), options.tags(), trackingUri)
+                spec.root().flattenNonDefaults(), options.tags(), trackingUri)
                 .withSource(Path.of(spec.root().location().file()).toAbsolutePath()));
         // Ctrl-C, or a scheduler's SIGTERM: the run is recorded killed, to be resumed, whatever the
         // training thread then runs into while the JVM stops under it
@@ -161,6 +166,7 @@ public final class ExperimentRunner {
             logger.logSummary(summary);
             logger.finish(RunStatus.FINISHED, null);
             options.console().println("finished: " + directory);
+            rx.tracking().register().ifPresent(name -> register(store, name, trackingUri, rx.export().onnx(), options));
             return new RunOutcome(directory, summary, false);
         } catch (RuntimeException | Error e) {
             if (stopping.get() || jvmStopping()) {
@@ -204,6 +210,26 @@ public final class ExperimentRunner {
     }
 
     /** Whether the JVM has begun to shut down (hooks can then no longer be added). */
+    /**
+     * {@code tracking.register}: the finished run's model as a new version of {@code name}. The run
+     * is done whatever happens here, so a failure is said, with how to register it later.
+     */
+    private void register(RunStore store, String name, Optional<String> trackingUri, boolean exported,
+                          RunOptions options) {
+        String later = "; register it later with `vaelab register " + store.directory() + " --name " + name + "`";
+        if (trackingUri.isEmpty() || !exported) {
+            options.console().println("tracking.register: not registered (" + (trackingUri.isEmpty()
+                    ? "no tracking URI" : "export.onnx is false, so there is no model") + ")" + later);
+            return;
+        }
+        try {
+            ModelRegistry.Version v = registry.register(store, name, trackingUri);
+            options.console().println("registered " + v.name() + " version " + v.version() + " from " + v.source());
+        } catch (VaelabException | MlflowFailure e) {
+            options.console().println("tracking.register: not registered: " + e.getMessage() + later);
+        }
+    }
+
     private static boolean jvmStopping() {
         Thread probe = new Thread(() -> { });
         try {

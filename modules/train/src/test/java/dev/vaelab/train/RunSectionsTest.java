@@ -89,7 +89,7 @@ class RunSectionsTest {
                 failure(MINIMAL.replace("{epochs: 2}", "{batch_size: 64}")).getMessage());
         assertEquals("experiments/x.yaml:5:17: 'epochs' in 'train' must be at least 1, got 0",
                 failure(MINIMAL.replace("{epochs: 2}", "{epochs: 0}")).getMessage());
-        assertEquals("experiments/x.yaml:6:12: unknown key 'urI' in 'tracking'; allowed keys: experiment, uri"
+        assertEquals("experiments/x.yaml:6:12: unknown key 'urI' in 'tracking'; allowed keys: experiment, register, uri"
                 + " (did you mean 'uri'?)", failure(MINIMAL + "tracking: {urI: http://x}\n").getMessage());
     }
 

@@ -325,6 +325,37 @@ public final class ConfigMap implements ConfigNode {
     }
 
     /**
+     * The leaves of this tree, flattened as {@link #flatten()} spells them, whose value differs from
+     * the default their reader offered; a key read without a default (a required one) always counts.
+     * Absent keys, nulls and present maps that hold only defaults contribute nothing. This is what
+     * sets one run apart from the defaults (MLflow's params); call it once every reader has run.
+     */
+    public Map<String, String> flattenNonDefaults() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        nonDefaults(this, null, "", out);
+        return out;
+    }
+
+    private static void nonDefaults(ConfigMap map, ConfigMap offeredMap, String prefix, Map<String, String> out) {
+        Map<String, ConfigNode> offered = map.log.offered();
+        for (Entry e : map.entries) {
+            ConfigNode value = e.value();
+            if (value instanceof ConfigScalar s && s.isNull()) {
+                continue; // replaced by its default
+            }
+            ConfigNode fallback = offeredMap == null ? null : offeredMap.byKey.get(e.key()) == null ? null
+                    : offeredMap.byKey.get(e.key()).value();
+            ConfigNode byDefault = offered.getOrDefault(e.key(), fallback);
+            String key = ConfigPath.child(prefix, e.key());
+            if (value instanceof ConfigMap nested) {
+                nonDefaults(nested, byDefault instanceof ConfigMap m ? m : null, key, out);
+            } else if (byDefault == null || !Flattener.flatten(value).equals(Flattener.flatten(byDefault))) {
+                Flattener.flatten(value).forEach((k, v) -> out.put(k.isEmpty() ? key : key + (k.startsWith("[") ? "" : ".") + k, v));
+            }
+        }
+    }
+
+    /**
      * A new tree in which the value at {@code dottedKey} (relative to this map, e.g.
      * {@code beta.end}) is replaced by {@code valueText} parsed as a YAML scalar, flow sequence or
      * flow map. Missing maps on the way are created and new keys added, all located at
@@ -365,7 +396,12 @@ public final class ConfigMap implements ConfigNode {
     }
 
     private ConfigNode orDefault(String key, Supplier<ConfigNode> defaultNode) {
-        return value(key).orElseGet(() -> log.applyDefault(key, defaultNode));
+        Optional<ConfigNode> present = value(key);
+        if (present.isPresent()) {
+            log.offer(key, defaultNode); // to tell a value that differs from it
+            return present.get();
+        }
+        return log.applyDefault(key, defaultNode);
     }
 
     /** How messages name a key of this map: {@code 'latent_dim' in 'model'}, or {@code 'seed'} at the top. */

@@ -273,4 +273,35 @@ class ConfigMapTest {
         assertEquals("f.yaml:2:3: bad", e.getMessage());
         assertEquals("bad", e.detail());
     }
+
+    @Test
+    void nonDefaultsAreTheValuesThatDifferFromTheDefaultTheirReaderOffered() {
+        ConfigMap root = parse("""
+                name: x
+                seed: 0
+                train: {epochs: 5, batch_size: 128, optimizer: {type: adam, lr: 0.01}}
+                data: {}
+                model: {hidden: [400], latent_dim: 4}
+                """);
+        root.string("name");
+        root.integer("seed", 0);
+        ConfigMap train = root.map("train", "{}");
+        train.integer("epochs", 20);
+        train.integer("batch_size", 128);
+        train.integer("threads", 0);
+        ConfigMap optimizer = train.map("optimizer", "{type: adam, lr: 1.0e-3}");
+        optimizer.string("type");
+        optimizer.number("lr");
+        root.map("data", "{}").string("dataset", "mnist");
+        ConfigMap model = root.map("model");
+        model.intList("hidden", List.of(400));
+        model.integer("latent_dim");
+        root.map("log", "{every_steps: 50}").integer("every_steps");
+        // name, latent_dim: required; epochs and lr differ from their defaults; the rest are defaults
+        assertEquals(Map.of("name", "x", "train.epochs", "5", "train.optimizer.lr", "0.01", "model.latent_dim", "4"),
+                root.flattenNonDefaults());
+        assertEquals(List.of("name", "train.epochs", "train.optimizer.lr", "model.latent_dim"),
+                List.copyOf(root.flattenNonDefaults().keySet()), "in written order");
+        assertTrue(root.resolved().flatten().containsKey("train.threads"), "the resolved config still has every key");
+    }
 }

@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * the points are split by a seeded shuffle into two thirds for training and one third held out, the
  * proportions of the published 10,000 / 5,000 settings of disentanglement_lib's
  * {@code unsupervised_study_v1}. Randomness (the split and the FactorVAE votes) comes from
- * {@link RandomStreams} of the seed, so the same inputs and seed give the same numbers.
+ * {@link RandomStreams} of the seed, so the same inputs and seed give the same numbers. A factor
+ * that takes a single value in the sample (dSprites' colour) carries no information and is left
+ * out, as disentanglement_lib leaves out dSprites' colour; {@link Result#leftOutFactors()} names it.
  */
 public final class DisentanglementMetrics {
     public static final String MIG = "disentanglement/mig";
@@ -31,11 +33,15 @@ public final class DisentanglementMetrics {
     /** The fewest points the metrics accept: a FactorVAE batch and held-out points for DCI and SAP. */
     public static final int MIN_POINTS = 100;
 
-    /** The scores under the six keys above, in that order, and each latent's MIG contribution. */
-    public record Result(Map<String, Double> scores, List<LatentContribution> latents) {
+    /**
+     * The scores under the six keys above, in that order, each latent's MIG contribution, and the
+     * factors left out because they take a single value in the sample.
+     */
+    public record Result(Map<String, Double> scores, List<LatentContribution> latents, List<String> leftOutFactors) {
         public Result {
             scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
             latents = List.copyOf(latents);
+            leftOutFactors = List.copyOf(leftOutFactors);
         }
     }
 
@@ -60,8 +66,8 @@ public final class DisentanglementMetrics {
      * The six metrics as an ordered map.
      *
      * @param means {@code [N][D]} latent means, {@code N >= 100}, {@code D >= 2}
-     * @param factorClasses {@code [N][F]} the class of each factor of each point; every factor must
-     *     take at least two values
+     * @param factorClasses {@code [N][F]} the class of each factor of each point; a factor that takes
+     *     a single value in the sample carries no information and is left out (at least one must vary)
      * @param factorNames the {@code F} factor names
      * @throws VaelabException a one-line message naming what does not fit
      */
@@ -75,7 +81,7 @@ public final class DisentanglementMetrics {
             throw new VaelabException("disentanglement metrics need at least " + MIN_POINTS + " sample points, got "
                     + means.length + "; raise eval.disentanglement.samples or evaluate on a larger split");
         }
-        FactorSample sample = FactorSample.of(means, factorClasses, factorNames);
+        FactorSample sample = FactorSample.ofVaryingFactors(means, factorClasses, factorNames);
         RandomStreams streams = new RandomStreams(seed);
         int[][] split = split(sample.points(), streams.stream("disentanglement-split"));
         FactorSample train = sample.subset(split[0]);
@@ -90,7 +96,7 @@ public final class DisentanglementMetrics {
         scores.put(DCI_COMPLETENESS, dciScores.completeness());
         scores.put(DCI_INFORMATIVENESS, dciScores.informativeness());
         scores.put(SAP, sap.score(train, test));
-        return new Result(scores, MutualInformationGap.contributions(mutualInformation, entropies, sample.names()));
+        return new Result(scores, MutualInformationGap.contributions(mutualInformation, entropies, sample.names()), sample.leftOut());
     }
 
     /** A seeded shuffle of {@code 0 .. n - 1}: the first {@code ceil(2n / 3)} train, the rest are held out. */

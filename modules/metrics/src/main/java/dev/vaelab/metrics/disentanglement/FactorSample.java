@@ -1,6 +1,7 @@
 package dev.vaelab.metrics.disentanglement;
 
 import dev.vaelab.core.error.VaelabException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
@@ -17,12 +18,14 @@ public final class FactorSample {
     private final int[][] factors;
     private final int[] classes;
     private final List<String> names;
+    private final List<String> leftOut;
 
-    private FactorSample(double[][] latents, int[][] factors, int[] classes, List<String> names) {
+    private FactorSample(double[][] latents, int[][] factors, int[] classes, List<String> names, List<String> leftOut) {
         this.latents = latents;
         this.factors = factors;
         this.classes = classes;
         this.names = names;
+        this.leftOut = leftOut;
     }
 
     /**
@@ -31,9 +34,23 @@ public final class FactorSample {
      * @param means {@code [N][D]} latent means, finite
      * @param factorClasses {@code [N][F]} the class of each factor of each point
      * @param factorNames the {@code F} factor names, used in messages and reports
-     * @throws VaelabException naming the point, latent or factor at fault
+     * @throws VaelabException naming the point, latent or factor at fault, also for a factor that
+     *     takes a single value
      */
     public static FactorSample of(double[][] means, int[][] factorClasses, List<String> factorNames) {
+        return build(means, factorClasses, factorNames, false);
+    }
+
+    /**
+     * As {@link #of}, but a factor that takes a single value in the sample (dSprites' colour, say) is
+     * left out, since it carries no information, and named by {@link #leftOut()}; at least one factor
+     * must vary.
+     */
+    public static FactorSample ofVaryingFactors(double[][] means, int[][] factorClasses, List<String> factorNames) {
+        return build(means, factorClasses, factorNames, true);
+    }
+
+    private static FactorSample build(double[][] means, int[][] factorClasses, List<String> factorNames, boolean leaveOutConstant) {
         if (means == null || factorClasses == null || factorNames == null) {
             throw new IllegalArgumentException("means, factor classes and factor names are required");
         }
@@ -77,17 +94,30 @@ public final class FactorSample {
                 raw[k][i] = factorClasses[i][k];
             }
         }
-        int[][] factors = new int[count][];
-        int[] classes = new int[count];
+        List<int[]> factors = new ArrayList<>();
+        List<Integer> classes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            factors[k] = dense(raw[k]);
-            classes[k] = Arrays.stream(factors[k]).max().getAsInt() + 1;
-            if (classes[k] < 2) {
+            int[] column = dense(raw[k]);
+            int distinct = Arrays.stream(column).max().getAsInt() + 1;
+            if (distinct < 2 && leaveOutConstant) {
+                leftOut.add(factorNames.get(k));
+            } else if (distinct < 2) {
                 throw new VaelabException("factor '" + factorNames.get(k) + "' takes the single value " + raw[k][0]
                         + " in all " + n + " sample points; a constant factor carries no information, leave it out");
+            } else {
+                factors.add(column);
+                classes.add(distinct);
+                names.add(factorNames.get(k));
             }
         }
-        return new FactorSample(latents, factors, classes, List.copyOf(factorNames));
+        if (factors.isEmpty()) {
+            throw new VaelabException("every factor " + factorNames + " takes a single value in the " + n
+                    + " sample points; the disentanglement metrics need a factor that varies");
+        }
+        return new FactorSample(latents, factors.toArray(int[][]::new), classes.stream().mapToInt(Integer::intValue).toArray(),
+                List.copyOf(names), List.copyOf(leftOut));
     }
 
     private static int[] dense(int[] values) {
@@ -119,7 +149,7 @@ public final class FactorSample {
             }
         }
         // Class numbering and counts stay those of the whole sample, so a subset may miss a class.
-        return new FactorSample(l, f, classes, names);
+        return new FactorSample(l, f, classes, names, leftOut);
     }
 
     public int points() {
@@ -155,5 +185,10 @@ public final class FactorSample {
 
     public List<String> names() {
         return names;
+    }
+
+    /** The factors left out because they take a single value (see {@link #ofVaryingFactors}). */
+    public List<String> leftOut() {
+        return leftOut;
     }
 }

@@ -78,6 +78,37 @@ class DisentanglementMetricsTest {
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, all);
     }
 
+    @Test
+    void aFactorWithASingleValueIsLeftOutAndNamed() {
+        // dSprites' colour: one value for every image; the scores are those of the other factors alone
+        double[][] code = Representations.withNoiseDims(Representations.identity(FACTORS), 1, 45);
+        int[][] withColour = new int[N][];
+        int[][] withoutColour = new int[N][];
+        for (int i = 0; i < N; i++) {
+            withColour[i] = new int[] {FACTORS[i][0], 0, FACTORS[i][1], FACTORS[i][2]};
+            withoutColour[i] = FACTORS[i];
+        }
+        DisentanglementMetrics metrics = new DisentanglementMetrics();
+        var result = metrics.evaluate(code, withColour, List.of("shape", "colour", "scale", "x"), 9);
+        assertEquals(List.of("colour"), result.leftOutFactors());
+        var expected = metrics.evaluate(code, withoutColour, NAMES, 9);
+        assertEquals(expected.scores(), result.scores());
+        assertEquals(expected.latents(), result.latents());
+        assertEquals(List.of(), expected.leftOutFactors());
+    }
+
+    @Test
+    void aStrictSampleRejectsAConstantFactor() {
+        int[][] constant = new int[N][];
+        for (int i = 0; i < N; i++) {
+            constant[i] = new int[] {FACTORS[i][0], 0, FACTORS[i][2]};
+        }
+        VaelabException e = assertThrows(VaelabException.class,
+                () -> FactorSample.of(Representations.identity(FACTORS), constant, NAMES));
+        assertEquals("factor 'scale' takes the single value 0 in all 1500 sample points; a constant factor carries no"
+                + " information, leave it out", e.getMessage());
+    }
+
     private static String error(double[][] means, int[][] factors, List<String> names) {
         return assertThrows(VaelabException.class, () -> DisentanglementMetrics.compute(means, factors, names, 1)).getMessage();
     }
@@ -97,12 +128,9 @@ class DisentanglementMetricsTest {
         assertEquals("latent means: point 12, latent 1 is NaN; the encoder produced a non-finite mean", error(diverged, FACTORS, NAMES));
         assertEquals("factor classes: point 0 has 3 factors, but 2 factor names were given [shape, scale]",
                 error(code, FACTORS, List.of("shape", "scale")));
-        int[][] constant = new int[N][];
-        for (int i = 0; i < N; i++) {
-            constant[i] = new int[] {FACTORS[i][0], 0, FACTORS[i][2]};
-        }
-        assertEquals("factor 'scale' takes the single value 0 in all 1500 sample points; a constant factor carries no"
-                + " information, leave it out", error(code, constant, NAMES));
+        int[][] allConstant = new int[N][3];
+        assertEquals("every factor [shape, scale, x] takes a single value in the 1500 sample points; the disentanglement"
+                + " metrics need a factor that varies", error(code, allConstant, NAMES));
         double[][] oneLatent = new double[N][1];
         assertEquals("disentanglement metrics need at least 2 latent dimensions, got 1; every metric compares the best"
                 + " latent with the second best", error(oneLatent, FACTORS, NAMES));

@@ -33,6 +33,17 @@ final class JobScript {
     static String render(String jobName, java.nio.file.Path submissionDir, SlurmOptions slurm, List<String> runs,
                          java.util.Optional<String> after, List<String> javaCommand, List<String> perRun, java.nio.file.Path configsDir,
                          java.nio.file.Path logsDir) {
+        return render(jobName, submissionDir, slurm, runs, java.util.Map.of(), after, javaCommand, perRun, configsDir,
+                logsDir);
+    }
+
+    /**
+     * As the other {@code render}, and each task whose run has an entry in {@code swept} (its swept
+     * values, {@code beta.end=4 seed=1}) passes it as the tag {@code vaelab.swept}: its name in MLflow.
+     */
+    static String render(String jobName, java.nio.file.Path submissionDir, SlurmOptions slurm, List<String> runs,
+                         java.util.Map<String, String> swept, java.util.Optional<String> after, List<String> javaCommand,
+                         List<String> perRun, java.nio.file.Path configsDir, java.nio.file.Path logsDir) {
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         List<String> options = new ArrayList<>();
         options.add("--job-name=" + jobName);
@@ -46,7 +57,11 @@ final class JobScript {
         s.append("set -u\n");
         s.append("case \"$SLURM_ARRAY_TASK_ID\" in\n");
         for (int i = 0; i < runs.size(); i++) {
-            s.append("  ").append(i).append(") run=").append(quote(runs.get(i))).append(" ;;\n");
+            s.append("  ").append(i).append(") run=").append(quote(runs.get(i)));
+            if (!swept.isEmpty()) {
+                s.append("; swept=").append(quote(swept.getOrDefault(runs.get(i), "")));
+            }
+            s.append(" ;;\n");
         }
         s.append("  *) echo \"vaelab: no run for array task $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;\nesac\n");
         s.append("config=").append(quote(configsDir.toAbsolutePath().toString())).append("/\"$run\".yaml\n");
@@ -59,6 +74,9 @@ final class JobScript {
         s.append(" \"$config\"");
         for (String arg : perRun) {
             s.append(' ').append(arg.equals("$run") ? "\"$run\"" : quote(arg));
+        }
+        if (!swept.isEmpty()) {
+            s.append(" ${swept:+--tag \"vaelab.swept=$swept\"}");
         }
         s.append(" >> \"$log\" 2>&1\n");
         return s.toString();

@@ -109,7 +109,7 @@ public final class SlurmLauncher implements SweepLauncher {
             javaCommand = jvm.command(List.of(), submission.directory().resolve("java.args"));
             Optional<String> after = resources.arrayParallelism() > 0 ? previous : Optional.empty();
             String script = JobScript.render("vaelab-" + plan.experiment(), submission.directory(), resources, part,
-                    after, javaCommand, perRun(runOptions, resources), layout.configFile("x").getParent(),
+                    swept(plan), after, javaCommand, perRun(runOptions, resources), layout.configFile("x").getParent(),
                     layout.logFile("x").getParent());
             AtomicFiles.writeString(submission.script(), script);
             String id = slurm.submit(submission.script());
@@ -123,6 +123,13 @@ public final class SlurmLauncher implements SweepLauncher {
         }
         jobs.add(submitEnd(plan, layout, submission, resources, List.copyOf(activeJobs), javaCommand, tracking.uri()));
         return new SweepLaunch.Submitted(previous, runs, finished, queued, jobs, Optional.of(submission.script()));
+    }
+
+    /** Each run's swept values ({@code beta.end=4 seed=1}), its name in MLflow; empty when nothing is swept. */
+    private static java.util.Map<String, String> swept(SweepPlan plan) {
+        java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+        plan.runs().stream().filter(r -> !r.parameters().isEmpty()).forEach(r -> labels.put(r.name(), r.label()));
+        return labels;
     }
 
     /** The arguments of {@code sweep-run} that every task shares; {@code $run} is the task's run. */

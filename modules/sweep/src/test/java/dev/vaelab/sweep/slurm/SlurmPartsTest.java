@@ -59,6 +59,18 @@ class SlurmPartsTest {
     }
 
     @Test
+    void eachTaskPassesItsSweptValuesAsItsMlflowName() {
+        String script = JobScript.render("vaelab-x", Path.of("/r/x/sweep/slurm/1"), SlurmOptions.DEFAULT, List.of("x-1",
+                        "x-2"), java.util.Map.of("x-1", "beta.end=4 seed=1", "x-2", "beta.end=1 seed='0'"), Optional.empty(),
+                List.of("/j/java", "Main"), List.of("--run-name", "$run"), Path.of("/r/x/sweep/configs"),
+                Path.of("/r/x/sweep/logs"));
+        assertTrue(script.contains("  0) run='x-1'; swept='beta.end=4 seed=1' ;;\n"), script);
+        assertTrue(script.contains("  1) run='x-2'; swept='beta.end=1 seed='\\''0'\\''' ;;\n"), script);
+        assertTrue(script.contains("'--run-name' \"$run\" ${swept:+--tag \"vaelab.swept=$swept\"} >> \"$log\" 2>&1\n"),
+                script);
+    }
+
+    @Test
     void theFinalJobWaitsForEveryArrayOnOneCpuAndEndsTheSweep() {
         SlurmOptions options = SlurmOptions.DEFAULT.with("gpu", "01:00:00", 8, "8G", 2, List.of("--account=ml"));
         String script = JobScript.renderEnd("vaelab-x-end", Path.of("/r/x/sweep/slurm/2"), options.oneCpu(),

@@ -99,17 +99,21 @@ final class MlflowClients {
     static MlflowFailure httpFailure(String what, int status, String body, Throwable cause) {
         String code = null;
         String message = body == null ? "" : body.strip();
+        boolean mlflows = false;
         try {
             JsonNode node = JSON.readTree(message);
-            if (node != null && node.isObject()) {
+            if (node != null && node.isObject() && node.path("message").isTextual()) {
                 code = node.path("error_code").isTextual() ? node.get("error_code").asText() : null;
-                message = node.path("message").isTextual() ? node.get("message").asText() : message;
+                message = node.get("message").asText();
+                mlflows = true;
             }
         } catch (IOException notJson) {
-            // a proxy's HTML or plain text: keep it as it is, shortened
+            // a proxy's HTML or plain text: summarised below
         }
-        if (message.length() > 500) {
-            message = message.substring(0, 500) + "...";
+        if (!mlflows) {
+            message = oneLine(message);
+        } else if (message.length() > 2000) {
+            message = message.substring(0, 2000) + "...";
         }
         MlflowFailure.Kind kind = status == 429 ? MlflowFailure.Kind.NOT_APPLIED
                 : status >= 500 ? MlflowFailure.Kind.UNCERTAIN
@@ -117,6 +121,21 @@ final class MlflowClients {
                 : MlflowFailure.Kind.UNCERTAIN;
         String text = what + ": HTTP " + status + (code == null ? "" : " " + code) + (message.isEmpty() ? "" : ": " + message);
         return new MlflowFailure(kind, status, code, text, cause);
+    }
+
+    /**
+     * A body that is not MLflow's JSON error as one short line: an HTML page as its title (else its
+     * text without tags), whitespace collapsed, at most 200 characters.
+     */
+    static String oneLine(String body) {
+        String text = body;
+        if (text.startsWith("<")) {
+            java.util.regex.Matcher title = java.util.regex.Pattern.compile("(?is)<title[^>]*>(.*?)</title>").matcher(text);
+            text = title.find() && !title.group(1).isBlank() ? title.group(1)
+                    : text.replaceAll("(?is)<(script|style)[^>]*>.*?</\\1>", " ").replaceAll("<[^>]*>", " ");
+        }
+        text = text.replaceAll("\\s+", " ").strip();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
     /** The failure an I/O error while doing {@code what} stands for. */

@@ -50,6 +50,11 @@ public final class MlflowFailure extends RuntimeException {
         return kind == Kind.REJECTED;
     }
 
+    /** Whether no server took the connection: refused, or an unknown host. */
+    public boolean unreachable() {
+        return getCause() instanceof java.net.ConnectException || getCause() instanceof java.net.UnknownHostException;
+    }
+
     /** Whether the server answered with this status and error code. */
     public boolean is(int expectedStatus, String expectedCode) {
         return status == expectedStatus && expectedCode.equals(errorCode);

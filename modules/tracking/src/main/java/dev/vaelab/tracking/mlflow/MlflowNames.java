@@ -86,21 +86,33 @@ public final class MlflowNames {
         return value.substring(0, MAX_TAG_VALUE_LENGTH - note.length()) + note;
     }
 
+    /** The prefix of a grid's image key: the UI groups {@code grids/samples}, ... into a section of their own. */
+    public static final String GRID_IMAGE_PREFIX = "grids/";
+
+    /** The MLflow image key of a grid kind: {@code grids/samples}. */
+    public static String gridImageKey(String kind) {
+        return GRID_IMAGE_PREFIX + kind;
+    }
+
     /**
      * The file name stem MLflow's {@code log_image(key=..., step=...)} gives an image, with the
      * {@code +} separators of MLflow 3 (the UI reads {@code +} and {@code %}):
-     * {@code images/<key>+step+<step>+timestamp+<ms>+<uuid>}; append {@code .png}, or
-     * {@code +compressed.webp} for the preview. The uuid is derived from {@code seed} (the vaelab run
-     * id, key, step and time), so the same image logged live or synced later gets the same name,
-     * and, like MLflow's, it starts with a letter past {@code f} so it never begins with hex digits.
+     * {@code images/<key>+step+<step>+timestamp+<ms>+<uuid>}, a {@code /} of the key written
+     * {@code ~} as MLflow's client writes it (the UI reads it back as {@code /} and groups the charts
+     * by the part before it); append {@code .png}, or {@code +compressed.webp} for the preview. The
+     * uuid is derived from {@code seed} (the vaelab run id, key, step and time), so the same image
+     * logged live or synced later gets the same name, and, like MLflow's, it starts with a letter
+     * past {@code f} so it never begins with hex digits.
      */
     public static String imageStem(String key, long step, long timestamp, String seed) {
-        if (key.isEmpty() || key.contains("/") || key.contains("+") || key.contains("%")) {
-            throw new IllegalArgumentException("image key '" + key + "' must be non-empty and hold no / + or %");
+        if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("+") || key.contains("%")
+                || key.contains("~")) {
+            throw new IllegalArgumentException("image key '" + key + "' must be non-empty, hold no + % or ~, and "
+                    + "neither start nor end with /");
         }
         String uuid = UUID.nameUUIDFromBytes((seed + '\n' + key + '\n' + step + '\n' + timestamp)
                 .getBytes(StandardCharsets.UTF_8)).toString();
         char first = (char) ('g' + Math.floorMod(uuid.hashCode(), 20));
-        return "images/" + key + "+step+" + step + "+timestamp+" + timestamp + "+" + first + uuid.substring(1);
+        return "images/" + key.replace('/', '~') + "+step+" + step + "+timestamp+" + timestamp + "+" + first + uuid.substring(1);
     }
 }

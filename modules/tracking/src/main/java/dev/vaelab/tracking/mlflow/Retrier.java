@@ -27,6 +27,8 @@ final class Retrier {
     private boolean stopped;
     private long failingSince = -1;
     private MlflowFailure lastFailure;
+    private boolean everSucceeded;
+    private MlflowFailure latest;
 
     /**
      * A retrier that retries for as long as it takes (a live run's sender).
@@ -77,6 +79,7 @@ final class Retrier {
         onRetry.accept(failure);
         long now = System.nanoTime();
         synchronized (lock) {
+            latest = failure;
             if (failingSince < 0) {
                 failingSince = now;
             } else if (patience != null && now - failingSince > patience.toNanos()) {
@@ -92,6 +95,24 @@ final class Retrier {
     void succeeded() {
         synchronized (lock) {
             failingSince = -1;
+            everSucceeded = true;
+        }
+    }
+
+    /**
+     * Whether no call has succeeded yet and the latest failure was a connection nobody took (refused,
+     * unknown host): a server that is not there, which waiting for would only cost time.
+     */
+    boolean nothingThere() {
+        synchronized (lock) {
+            return !everSucceeded && latest != null && latest.unreachable();
+        }
+    }
+
+    /** The latest failure retried, if any. */
+    String latestFailure() {
+        synchronized (lock) {
+            return latest == null ? "" : latest.getMessage();
         }
     }
 

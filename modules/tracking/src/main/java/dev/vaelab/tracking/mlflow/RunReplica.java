@@ -162,7 +162,10 @@ final class RunReplica {
         }
     }
 
-    /** Stores a grid as {@code grids/<file>} and as an MLflow image with its WebP preview, then tags the run. */
+    /**
+     * Stores a grid once, as an MLflow image ({@code images/grids~<kind>+step+...png}, where the UI
+     * reads it) with its WebP preview, then tags the run.
+     */
     void uploadGrid(GridEntry entry) {
         if (artifacts == null) {
             return;
@@ -172,8 +175,7 @@ final class RunReplica {
             return;
         }
         byte[] png = read(file);
-        String stem = MlflowNames.imageStem(entry.kind(), entry.step(), entry.timestamp(), store.record().runId());
-        put(RunStore.GRIDS_DIR + "/" + entry.file(), png);
+        String stem = stem(entry);
         put(stem + ".png", png);
         put(stem + "+compressed.webp", WebpPreview.of(png));
         tagImages();
@@ -181,14 +183,14 @@ final class RunReplica {
 
     /**
      * Stores every artifact of the run the server does not hold at its current size: the top-level
-     * files ({@code config.yaml}, {@code metrics.csv}, {@code summary.json}, ...), {@code grids/},
-     * the exported model files (not the checkpoint) and the grids as MLflow images.
+     * files ({@code config.yaml}, {@code metrics.csv}, {@code summary.json}, ...), the exported model
+     * files (not the checkpoint) and the grids, once each, as MLflow images.
      */
     void uploadArtifacts() {
         if (artifacts == null) {
             return;
         }
-        for (String dir : List.of("", RunStore.GRIDS_DIR, RunStore.MODEL_DIR, "images", MlflowNames.LONG_PARAMS_DIR)) {
+        for (String dir : List.of("", RunStore.MODEL_DIR, "images", MlflowNames.LONG_PARAMS_DIR)) {
             for (ArtifactFile f : retrier.call(() -> artifacts.list(dir))) {
                 onServer.put(f.path(), f.size());
             }
@@ -201,13 +203,18 @@ final class RunReplica {
             }
         }
         for (GridEntry entry : gridEntries()) {
-            String stem = MlflowNames.imageStem(entry.kind(), entry.step(), entry.timestamp(), store.record().runId());
+            String stem = stem(entry);
             if (!onServer.containsKey(stem + ".png") || !onServer.containsKey(stem + "+compressed.webp")) {
                 uploadGrid(entry);
             } else {
                 tagImages();
             }
         }
+    }
+
+    private String stem(GridEntry entry) {
+        return MlflowNames.imageStem(MlflowNames.gridImageKey(entry.kind()), entry.step(), entry.timestamp(),
+                store.record().runId());
     }
 
     /** Uploads one file of the run directory ({@code /}-separated path), if artifacts can be stored. */
@@ -272,7 +279,7 @@ final class RunReplica {
         if (!found.isEmpty()) {
             return found.get(0);
         }
-        return service.createRun(experimentId, record.runName(), record.startTime().toEpochMilli(),
+        return service.createRun(experimentId, RunTags.of(record).get(RunTags.RUN_NAME), record.startTime().toEpochMilli(),
                 tags(record, experimentId));
     }
 
@@ -348,7 +355,8 @@ final class RunReplica {
     }
 
     private void sendParams() {
-        Map<String, String> params = MlflowNames.params(ConfigLoader.parse(store.readConfig(), RunStore.CONFIG_FILE).flatten());
+        Map<String, String> params = MlflowNames.params(RunTags.params(store.record())
+                .orElseGet(() -> ConfigLoader.parse(store.readConfig(), RunStore.CONFIG_FILE).flatten()));
         Map<String, String> toLog = new LinkedHashMap<>();
         for (Map.Entry<String, String> p : params.entrySet()) {
             String value = p.getValue();
@@ -400,6 +408,7 @@ final class RunReplica {
     /** The tags of the run, with the sweep's parent resolved to its id on this server when it is there. */
     private Map<String, String> tags(RunRecord record, String experimentId) {
         Map<String, String> tags = new LinkedHashMap<>(RunTags.of(record));
+        tags.put(RunTags.CONFIG, MlflowNames.tagValue(store.readConfig()));
         String parent = tags.get(RunTags.PARENT_VAELAB_RUN_ID);
         parentPending = false;
         if (parent != null) {
@@ -464,7 +473,6 @@ final class RunReplica {
         List<String> files = new ArrayList<>();
         addFiles(files, "", name -> !name.equals(RunStore.RUN_FILE)
                 && (name.endsWith(".yaml") || name.endsWith(".json") || name.endsWith(".csv") || name.endsWith(".txt")));
-        addFiles(files, RunStore.GRIDS_DIR, name -> name.endsWith(".png"));
         addFiles(files, RunStore.MODEL_DIR, name -> !name.startsWith("checkpoint"));
         return files;
     }

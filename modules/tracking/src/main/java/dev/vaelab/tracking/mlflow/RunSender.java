@@ -117,6 +117,11 @@ final class RunSender {
             if (store.record().status() == dev.vaelab.tracking.RunStatus.KILLED && drain.compareTo(KILLED_DRAIN) > 0) {
                 drain = KILLED_DRAIN; // someone is waiting for the process to stop
             }
+            if (retrier.nothingThere() && done.getCount() > 0 && !listening(service.server())) {
+                // every request of the run was refused, and still is: no server is there to wait for
+                drain = Duration.ZERO;
+                failure = "no server took a connection during the whole run (" + retrier.latestFailure() + ")";
+            }
             boolean inTime = await(drain);
             if (!inTime) {
                 abandon();
@@ -126,6 +131,18 @@ final class RunSender {
             await(settings.drainTimeout().plusSeconds(5));
         }
         return completed;
+    }
+
+    /** Whether something takes a TCP connection at the server's address now (one try, one second at most). */
+    private static boolean listening(TrackingServer server) {
+        java.net.URI base = server.base();
+        int port = base.getPort() >= 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(base.getHost(), port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Stops the sender at once, sending nothing more. */

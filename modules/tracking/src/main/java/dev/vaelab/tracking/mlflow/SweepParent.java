@@ -21,10 +21,12 @@ import java.util.Optional;
  * when a tracking URI is set and through {@code vaelab mlflow-sync} otherwise, exactly like a run:
  *
  * <ul>
- *   <li>params: the sweep definition, flattened; {@code config.yaml}: the definition itself (an artifact);
+ *   <li>params: the sweep definition, flattened, without the base values of swept keys;
+ *       {@code config.yaml}: the definition itself (an artifact);
  *   <li>tags: {@code vaelab.role=sweep}, {@code vaelab.sweep} (name), {@code vaelab.sweep_id};
  *   <li>at {@link #finish}: the summary table as the artifact {@value #TABLE_FILE}, the best run's
- *       metrics as the parent's metrics (and {@code summary.json}), the tag {@code vaelab.best_run}.
+ *       metrics as the parent's metrics (and {@code summary.json}), the sweep's metric of every run
+ *       by rank as {@code ranked/<metric>} (a chart of the whole sweep), the tag {@code vaelab.best_run}.
  * </ul>
  *
  * Each run of the sweep passes {@link #childTags()} in its {@link RunContext#tags()}; its logger
@@ -34,6 +36,8 @@ import java.util.Optional;
 public final class SweepParent implements AutoCloseable {
     /** The summary table's file in the parent's store, and its artifact name. */
     public static final String TABLE_FILE = "sweep.csv";
+    /** The parent's metric of the sweep's runs by rank: {@code ranked/test/elbo} at step 1 is the best run's. */
+    public static final String RANKED_PREFIX = "ranked/";
 
     private final RunStore store;
     private final RunLogger logger;
@@ -64,7 +68,7 @@ public final class SweepParent implements AutoCloseable {
     public static SweepParent open(RunLoggerFactory loggers, Path directory, String experiment, String runName,
                                    String sweepName, String sweepId, String definitionYaml, Optional<String> trackingUri,
                                    Optional<Path> source) {
-        Map<String, String> params = ConfigLoader.parse(definitionYaml, "sweep definition").flatten();
+        Map<String, String> params = definitionParams(definitionYaml);
         RunStore store = RunStore.createAt(directory, experiment, runName, definitionYaml, java.time.Clock.systemUTC(),
                 dev.vaelab.tracking.RunEnvironment.detect());
         Map<String, String> tags = new LinkedHashMap<>();
@@ -73,6 +77,24 @@ public final class SweepParent implements AutoCloseable {
         tags.put(RunTags.SWEEP_ID, sweepId);
         RunContext context = new RunContext(store, experiment, runName, params, tags, trackingUri, source);
         return new SweepParent(store, loggers.open(context), sweepName, sweepId);
+    }
+
+    /**
+     * The params of a sweep's parent: its definition flattened, without the base values of the keys
+     * it sweeps ({@code beta.end} when {@code sweep.parameters.beta.end} is swept), which no run used.
+     */
+    static Map<String, String> definitionParams(String definitionYaml) {
+        Map<String, String> flat = ConfigLoader.parse(definitionYaml, "sweep definition").flatten();
+        String swept = "sweep.parameters.";
+        Map<String, String> params = new LinkedHashMap<>();
+        flat.forEach((k, v) -> {
+            boolean base = flat.keySet().stream().anyMatch(d -> d.startsWith(swept)
+                    && (k.equals(d.substring(swept.length())) || k.startsWith(d.substring(swept.length()) + ".")));
+            if (!base) {
+                params.put(k, v);
+            }
+        });
+        return params;
     }
 
     /**
@@ -89,7 +111,7 @@ public final class SweepParent implements AutoCloseable {
         tags.put(RunTags.ROLE, "sweep");
         tags.put(RunTags.SWEEP, sweepName);
         tags.put(RunTags.SWEEP_ID, sweepId);
-        Map<String, String> params = ConfigLoader.parse(store.readConfig(), RunStore.CONFIG_FILE).flatten();
+        Map<String, String> params = definitionParams(store.readConfig());
         RunContext context = new RunContext(store, store.record().experiment(), store.record().runName(), params, tags,
                 trackingUri, Optional.empty());
         return new SweepParent(store, loggers.open(context), sweepName, sweepId);
@@ -145,15 +167,28 @@ public final class SweepParent implements AutoCloseable {
      */
     public void finish(RunStatus status, String error, String summaryCsv, String bestRunName,
                        Map<String, Double> bestMetrics, long step) {
+        finish(status, error, summaryCsv, bestRunName, bestMetrics, step, null, java.util.List.of());
+    }
+
+    /**
+     * As {@link #finish(RunStatus, String, String, String, Map, long)}, and logs {@code ranked}, the
+     * sweep's metric of each run from best to worst, as the metric {@code ranked/<metric>} at steps
+     * 1, 2, ... (rank), which MLflow charts as a line over the whole sweep.
+     */
+    public void finish(RunStatus status, String error, String summaryCsv, String bestRunName,
+                       Map<String, Double> bestMetrics, long step, String metric, java.util.List<Double> ranked) {
         AtomicFiles.writeString(store.directory().resolve(TABLE_FILE), Objects.requireNonNull(summaryCsv, "summaryCsv"));
         if (bestRunName != null) {
-            store.putExtra(RunTags.EXTRA_PREFIX + "vaelab.best_run", bestRunName);
+            store.putExtra(RunTags.EXTRA_PREFIX + RunTags.BEST_RUN, bestRunName);
         }
         // a sweep ended again with the same best run (resubmitted, started again when done) logs no second copy
         boolean logged = java.nio.file.Files.isRegularFile(store.directory().resolve(RunStore.SUMMARY_FILE))
                 && bestMetrics.equals(store.readSummary());
         if (!bestMetrics.isEmpty() && !logged) {
             logger.logMetrics(bestMetrics, step);
+            for (int rank = 1; metric != null && rank <= ranked.size(); rank++) {
+                logger.logMetric(RANKED_PREFIX + metric, ranked.get(rank - 1), rank);
+            }
             logger.logSummary(bestMetrics);
         }
         logger.finish(status, error);

@@ -121,6 +121,38 @@ class MlflowFaultsTest extends FakeServerTest {
     }
 
     @Test
+    void aServerThatRefusedEveryConnectionCostsTheRunNoWaitAtItsEnd() {
+        RunStore store = MlflowTesting.store(root, "faults", "nobody");
+        server.stop();
+        long start = System.nanoTime();
+        try (RunLogger log = open(store, MlflowTesting.fast(Duration.ofSeconds(60)), Map.of())) {
+            logSteps(log, 0, 10);
+            log.finish(RunStatus.FINISHED, null);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 10, "the run waited " + seconds + " s for a server that is not there");
+        RunRecord record = RunStore.open(store.directory()).record();
+        assertEquals("incomplete", record.extra().get("mlflow_sync"));
+        assertTrue(record.extra().get("mlflow_sync_note").contains("no server took a connection during the whole run"),
+                record.extra().toString());
+        assertTrue(record.extra().get("mlflow_sync_note").contains("connection refused"), record.extra().toString());
+    }
+
+    @Test
+    void anHtmlErrorPageIsSummarisedInOneLine() {
+        String page = "<!DOCTYPE html>\n<html>\n<head>\n  <title>502 Bad Gateway</title>\n</head>\n<body>\n"
+                + "<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.22.1</center>\n</body>\n</html>\n";
+        MlflowFailure f = MlflowClients.httpFailure("log a batch", 502, page, null);
+        assertEquals("log a batch: HTTP 502: 502 Bad Gateway", f.getMessage());
+        String untitled = "<html><body><h1>Forbidden</h1>\n<p>You do not have\n access.</p></body></html>";
+        assertEquals("get run: HTTP 403: Forbidden You do not have access.",
+                MlflowClients.httpFailure("get run", 403, untitled, null).getMessage());
+        assertEquals("get run: HTTP 404 RESOURCE_DOES_NOT_EXIST: Run 'x' not found", MlflowClients.httpFailure("get run",
+                404, "{\"error_code\": \"RESOURCE_DOES_NOT_EXIST\", \"message\": \"Run 'x' not found\"}", null)
+                .getMessage());
+    }
+
+    @Test
     void aRefusalIsReportedOnceWithTheServersMessageAndNotRetried() {
         server.requireAuthorization("Bearer right");
         RunStore store = MlflowTesting.store(root, "faults", "refused");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vaelab.core.config.ConfigLoader;
 import dev.vaelab.tracking.MetricRow;
 import dev.vaelab.tracking.RunContext;
 import dev.vaelab.tracking.RunLogger;
@@ -45,7 +44,9 @@ class MlflowNamesTest {
         assertTrue(Pattern.matches("images/samples\\+step\\+1875\\+timestamp\\+1735787045678\\+[g-z][0-9a-f-]{35}", stem), stem);
         assertEquals(stem, MlflowNames.imageStem("samples", 1875, 1735787045678L, "run-1"));
         assertNotEquals(stem, MlflowNames.imageStem("samples", 1875, 1735787045678L, "run-2"));
-        for (String bad : List.of("a/b", "a+b", "a%b", "")) {
+        assertTrue(MlflowNames.imageStem(MlflowNames.gridImageKey("samples"), 1, 2, "r")
+                .startsWith("images/grids~samples+step+1+timestamp+2+"), "a / of the key is written ~, as MLflow does");
+        for (String bad : List.of("/a", "a/", "a+b", "a%b", "a~b", "")) {
             assertThrows(IllegalArgumentException.class, () -> MlflowNames.imageStem(bad, 1, 1, "r"));
         }
     }
@@ -59,7 +60,8 @@ class MlflowNamesTest {
                     MlflowTesting.ENV);
             try (RunLogger log = new TrackingRunLoggerFactory(MlflowTesting.fast(), MlflowTesting.environment(),
                     line -> { }, new MlflowTesting.SteppingClock(MlflowTesting.START))
-                    .open(new RunContext(store, "long", "run", Map.of(), Map.of(), Optional.of(server.uri())))) {
+                    .open(new RunContext(store, "long", "run", Map.of("notes", longValue, "seed", "0"),
+                            Map.of(RunTags.ROLE, "sweep"), Optional.of(server.uri())))) { // a sweep's params
                 log.logMetrics(Map.of("train/loss", 1.0), 1);
                 log.finish(RunStatus.FINISHED, null);
             }
@@ -69,7 +71,7 @@ class MlflowNamesTest {
             assertTrue(shortened.startsWith("xxxx"));
             assertTrue(shortened.endsWith("the full value is the artifact params/notes.txt]"), shortened);
             assertEquals(longValue, new String(server.state().artifacts(run).get("params/notes.txt"), StandardCharsets.UTF_8));
-            assertEquals(ConfigLoader.parse(yaml, "x").flatten().size(), run.params.size());
+            assertEquals(Map.of("notes", shortened, "seed", "0"), run.params, "the params the run was opened with");
             assertEquals(List.of(new MetricRow("train/loss", 1.0, 1, run.metrics.get(0).timestamp())), run.metrics);
         }
     }

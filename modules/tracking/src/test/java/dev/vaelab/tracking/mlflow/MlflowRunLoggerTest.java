@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vaelab.core.config.ConfigLoader;
 import dev.vaelab.tracking.MetricRow;
 import dev.vaelab.tracking.MetricsCsv;
 import dev.vaelab.tracking.RunContext;
@@ -30,9 +29,13 @@ import org.junit.jupiter.api.Test;
 
 /** A run logged live to the fake server: everything arrives, named and typed as MLflow expects. */
 class MlflowRunLoggerTest extends FakeServerTest {
+    /** The params the run opens with: what sets it apart from the defaults, list indices included. */
+    private static final Map<String, String> PARAMS = Map.of("model.latent_dim", "10", "model.layers[1].size", "4",
+            "model.encoder.hidden", "[400]", "train.epochs", "2");
+
     private RunLogger open(RunStore store) {
-        return loggers().open(new RunContext(store, "mnist-beta", store.record().runName(), Map.of(), Map.of("vaelab.sweep", "b"),
-                Optional.of(server.uri())));
+        return loggers().open(new RunContext(store, "mnist-beta", store.record().runName(), PARAMS,
+                Map.of("vaelab.sweep", "b"), Optional.of(server.uri())));
     }
 
     @Test
@@ -62,11 +65,11 @@ class MlflowRunLoggerTest extends FakeServerTest {
         List<MetricRow> local = MetricsCsv.read(store.metricsFile());
         assertEquals(18, local.size());
         assertEquals(local, run.metrics);
-        // params: the flattened config, with list indices as dotted keys
-        Map<String, String> params = MlflowNames.params(ConfigLoader.parse(MlflowTesting.CONFIG, "x").flatten());
-        assertEquals(params, run.params);
-        assertEquals("[400]", run.params.get("model.encoder.hidden"));
-        assertEquals("4", run.params.get("model.layers.1.size"));
+        // no params (MLflow's image cards would print them over the grids): the keys the run was opened
+        // with, those that differ from the defaults, are tags config.<key>, list indices as dotted keys
+        assertEquals(Map.of(), run.params);
+        MlflowNames.params(PARAMS).forEach((k, v) -> assertEquals(v, run.tags.get("config." + k), k));
+        assertEquals("4", run.tags.get("config.model.layers.1.size"));
         // tags
         assertEquals("beta4-seed0", run.tags.get("mlflow.runName"));
         assertEquals("ada", run.tags.get("mlflow.user"));
@@ -81,13 +84,14 @@ class MlflowRunLoggerTest extends FakeServerTest {
         assertEquals(record.endTime().toEpochMilli(), run.endTime);
         // artifacts
         Map<String, byte[]> artifacts = server.state().artifacts(run);
-        for (String file : List.of("config.yaml", "metrics.csv", "summary.json", "grids/samples_e001.png",
-                "grids/reconstructions_e001.png", "model/encoder.onnx")) {
+        for (String file : List.of("config.yaml", "metrics.csv", "summary.json", "model/encoder.onnx")) {
             assertArrayEquals(Files.readAllBytes(store.directory().resolve(file)), artifacts.get(file), file);
         }
         assertFalse(artifacts.containsKey("model/checkpoint"));
+        assertFalse(artifacts.keySet().stream().anyMatch(p -> p.startsWith("grids/")), "each grid once, as an image");
+        assertEquals(MlflowTesting.CONFIG, run.tags.get("vaelab.config"), "the full resolved config as a tag");
         assertFalse(artifacts.containsKey("run.json"));
-        Pattern image = Pattern.compile("images/(samples|reconstructions)\\+step\\+200\\+timestamp\\+(\\d+)\\+[g-z][0-9a-f]{7}"
+        Pattern image = Pattern.compile("images/grids~(samples|reconstructions)\\+step\\+200\\+timestamp\\+(\\d+)\\+[g-z][0-9a-f]{7}"
                 + "-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\\.png|\\+compressed\\.webp)");
         Set<String> images = new TreeSet<>();
         for (String path : artifacts.keySet()) {

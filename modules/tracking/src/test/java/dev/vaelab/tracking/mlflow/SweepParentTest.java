@@ -22,11 +22,14 @@ import org.junit.jupiter.api.Test;
 /** A sweep is a parent run with its runs nested under it, live or synced later. */
 class SweepParentTest extends FakeServerTest {
     private static final String DEFINITION = String.join("\n",
-            "method: grid",
-            "parameters:",
-            "  beta.end: [1, 4]",
-            "  seed: [0]",
-            "metric: {name: test/elbo, goal: maximize}",
+            "seed: 3",
+            "beta: {type: linear, end: 2}",
+            "sweep:",
+            "  method: grid",
+            "  parameters:",
+            "    beta.end: [1, 4]",
+            "    seed: [0]",
+            "  metric: {name: test/elbo, goal: maximize}",
             "");
     private static final String TABLE = "run,beta.end,test/elbo\nb1,1,-99.5\nb4,4,-101.25\n";
 
@@ -42,7 +45,8 @@ class SweepParentTest extends FakeServerTest {
                     log.finish(RunStatus.FINISHED, null);
                 }
             }
-            parent.finish(RunStatus.FINISHED, null, TABLE, "b1", Map.of("test/elbo", -99.5), 100);
+            parent.finish(RunStatus.FINISHED, null, TABLE, "b1", Map.of("test/elbo", -99.5), 100, "test/elbo",
+                    List.of(-99.5, -101.25));
         }
     }
 
@@ -51,9 +55,16 @@ class SweepParentTest extends FakeServerTest {
         assertEquals("sweep", parent.tags.get("vaelab.role"));
         assertEquals("a1b2", parent.tags.get("vaelab.sweep_id"));
         assertEquals("b1", parent.tags.get("vaelab.best_run"));
-        assertEquals(MlflowNames.params(ConfigLoader.parse(DEFINITION, "d").flatten()), parent.params);
-        assertEquals("[1, 4]", parent.params.get("parameters.beta.end"));
-        assertEquals(List.of(new MetricRow("test/elbo", -99.5, 100, parent.metrics.get(0).timestamp())), parent.metrics);
+        Map<String, String> definition = new java.util.LinkedHashMap<>(ConfigLoader.parse(DEFINITION, "d").flatten());
+        definition.remove("seed"); // base values of swept keys, which no run used
+        definition.remove("beta.end");
+        assertEquals(MlflowNames.params(definition), parent.params);
+        assertEquals("[1, 4]", parent.params.get("sweep.parameters.beta.end"));
+        assertEquals("linear", parent.params.get("beta.type"));
+        long t = parent.metrics.get(0).timestamp();
+        assertEquals(List.of(new MetricRow("test/elbo", -99.5, 100, t), new MetricRow("ranked/test/elbo", -99.5, 1,
+                parent.metrics.get(1).timestamp()), new MetricRow("ranked/test/elbo", -101.25, 2,
+                parent.metrics.get(2).timestamp())), parent.metrics, "the best run's metrics, then the sweep by rank");
         assertEquals("FINISHED", parent.status);
         Map<String, byte[]> files = at.state().artifacts(parent);
         assertArrayEquals(TABLE.getBytes(StandardCharsets.UTF_8), files.get("sweep.csv"));
