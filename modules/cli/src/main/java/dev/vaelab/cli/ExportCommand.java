@@ -36,6 +36,7 @@ final class ExportCommand implements Callable<Integer> {
     private final ExperimentResolver resolver;
     private final OnnxExporter exporter;
 
+    @jakarta.inject.Inject
     ExportCommand(ExperimentResolver resolver, OnnxExporter exporter) {
         this.resolver = resolver;
         this.exporter = exporter;

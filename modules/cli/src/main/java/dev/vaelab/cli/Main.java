@@ -1,11 +1,7 @@
 package dev.vaelab.cli;
 
 import com.google.inject.Injector;
-import dev.vaelab.export.OnnxExporter;
-import dev.vaelab.sweep.SweepPlanner;
-import dev.vaelab.sweep.SweepLaunchers;
-import dev.vaelab.train.ExperimentResolver;
-import dev.vaelab.train.ExperimentRunner;
+import dev.vaelab.core.error.VaelabException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -52,22 +48,18 @@ public final class Main {
     }
 
     private static int execute(Injector injector, java.io.PrintWriter err, FailureReport report, String... args) {
-        CommandLine cli = new CommandLine(new Main(), new GuiceFactory(injector));
-        cli.addSubcommand(new RunCommand(injector.getInstance(ExperimentRunner.class)));
-        cli.addSubcommand(new ExportCommand(injector.getInstance(ExperimentResolver.class),
-                injector.getInstance(OnnxExporter.class)));
-        cli.addSubcommand(new SampleCommand());
-        cli.addSubcommand(new EncodeCommand());
-        cli.addSubcommand(new CommandLine(new SweepCommand(injector.getInstance(SweepPlanner.class),
-                injector.getInstance(SweepLaunchers.class), injector.getInstance(dev.vaelab.tracking.RunLoggerFactory.class),
-                injector.getInstance(dev.vaelab.tracking.mlflow.ModelRegistry.class)))
-                .addSubcommand(new SweepStatusCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepState.class))));
-        cli.addSubcommand(new SummaryCommand());
-        cli.addSubcommand(new SweepRunCommand(injector.getInstance(ExperimentResolver.class),
-                injector.getInstance(ExperimentRunner.class)));
-        cli.addSubcommand(new SweepEndCommand(injector.getInstance(dev.vaelab.sweep.slurm.SweepEnd.class)));
-        cli.addSubcommand(new MlflowSyncCommand(injector.getInstance(dev.vaelab.tracking.mlflow.MlflowSync.class)));
-        cli.addSubcommand(new RegisterCommand(injector.getInstance(dev.vaelab.tracking.mlflow.ModelRegistry.class)));
+        GuiceFactory factory = new GuiceFactory(injector);
+        CommandLine cli = new CommandLine(new Main(), factory);
+        cli.addSubcommand(RunCommand.class);
+        cli.addSubcommand(ExportCommand.class);
+        cli.addSubcommand(SampleCommand.class);
+        cli.addSubcommand(EncodeCommand.class);
+        cli.addSubcommand(new CommandLine(SweepCommand.class, factory).addSubcommand(SweepStatusCommand.class));
+        cli.addSubcommand(SummaryCommand.class);
+        cli.addSubcommand(SweepRunCommand.class);
+        cli.addSubcommand(SweepEndCommand.class);
+        cli.addSubcommand(MlflowSyncCommand.class);
+        cli.addSubcommand(RegisterCommand.class);
         cli.setErr(err); // after the subcommands, which take it over
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report.report(e, commandLine.getErr()));
         return cli.execute(args);
@@ -81,11 +73,11 @@ public final class Main {
         }
     }
 
-    /** Lets picocli create commands through Guice. */
+    /** Lets picocli create commands through Guice; everything else (option collections, providers) as picocli does. */
     private record GuiceFactory(Injector injector) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
-            return CommandLine.defaultFactory().create(cls);
+            return cls.isAnnotationPresent(Command.class) ? injector.getInstance(cls) : CommandLine.defaultFactory().create(cls);
         }
     }
 }

@@ -27,6 +27,7 @@ final class MlflowSyncCommand implements Callable<Integer> {
 
     private final MlflowSync sync;
 
+    @jakarta.inject.Inject
     MlflowSyncCommand(MlflowSync sync) {
         this.sync = sync;
     }

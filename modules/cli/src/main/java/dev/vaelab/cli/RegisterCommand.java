@@ -33,6 +33,7 @@ final class RegisterCommand implements Callable<Integer> {
 
     private final ModelRegistry registry;
 
+    @jakarta.inject.Inject
     RegisterCommand(ModelRegistry registry) {
         this.registry = registry;
     }

@@ -1,15 +1,20 @@
 package dev.vaelab.cli;
 
+import dev.vaelab.core.config.ConfigLoader;
+import dev.vaelab.core.config.ConfigMap;
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.spec.ExperimentSpec;
-import dev.vaelab.data.DataRoot;
 import dev.vaelab.sweep.ChildRun;
 import dev.vaelab.sweep.RunLock;
 import dev.vaelab.sweep.SweepLayout;
+import dev.vaelab.sweep.SweepPlanner;
 import dev.vaelab.train.ExperimentRunner;
 import dev.vaelab.train.RunOptions;
 import dev.vaelab.train.RunOutcome;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,6 +42,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "DIR", defaultValue = "results", description = "results root (default: ${DEFAULT-VALUE})")
     Path results;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a key of the experiment, e.g. --set train.epochs=5 (repeatable; the run is named "
+                    + "from the config it runs with)")
+    List<String> settings = new ArrayList<>();
+
     @Option(names = "--tracking-uri", paramLabel = "URI",
             description = "MLflow tracking server (default: tracking.uri in the YAML, else $MLFLOW_TRACKING_URI; none: local store only)")
     String trackingUri;
@@ -55,6 +65,7 @@ final class RunCommand implements Callable<Integer> {
 
     private final ExperimentRunner runner;
 
+    @Inject
     RunCommand(ExperimentRunner runner) {
         this.runner = runner;
     }
@@ -65,7 +76,11 @@ final class RunCommand implements Callable<Integer> {
             throw new VaelabException("--threads " + threads + " is not a number of threads; give 1 to "
                     + Runtime.getRuntime().availableProcessors() + " (the cores of this machine), or leave it out for all");
         }
-        ExperimentSpec spec = ExperimentSpec.load(experiment);
+        ConfigMap root = ConfigLoader.load(experiment);
+        for (String setting : settings) {
+            root = SweepPlanner.apply(root, setting);
+        }
+        ExperimentSpec spec = ExperimentSpec.parse(root);
         ExperimentRunner.RunIdentity identity = runner.identify(spec);
         // the same lock as sweep-run's: a second process on a live run would resume from its checkpoint
         Path lockFile = SweepLayout.of(results, identity.experiment()).lockFile(identity.runName());
@@ -82,8 +97,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int train(ExperimentSpec spec) {
-        RunOptions options = new RunOptions(results, DataRoot.resolve(Optional.ofNullable(dataDir), System.getenv()),
-                threads == null ? 0 : threads, System.out, Optional.ofNullable(trackingUri), Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")));
+        RunOptions options = new RunOptions(Optional.of(results), Optional.ofNullable(dataDir), threads == null ? 0 : threads,
+                System.out, Optional.ofNullable(trackingUri));
         if (restart) {
             options = options.restarting();
         }

@@ -21,6 +21,7 @@ import dev.vaelab.sweep.SweepTracking;
 import dev.vaelab.sweep.summary.RunRow;
 import dev.vaelab.sweep.summary.SweepSummary;
 import dev.vaelab.tracking.RunLoggerFactory;
+import dev.vaelab.tracking.mlflow.TrackingEnvironment;
 import dev.vaelab.tracking.RunStore;
 import dev.vaelab.tracking.mlflow.MlflowFailure;
 import dev.vaelab.tracking.mlflow.ModelRegistry;
@@ -110,13 +111,17 @@ final class SweepCommand implements Callable<Integer> {
     private final SweepPlanner planner;
     private final SweepLaunchers launchers;
     private final RunLoggerFactory loggers;
+    private final TrackingEnvironment environment;
 
     private final ModelRegistry registry;
 
-    SweepCommand(SweepPlanner planner, SweepLaunchers launchers, RunLoggerFactory loggers, ModelRegistry registry) {
+    @jakarta.inject.Inject
+    SweepCommand(SweepPlanner planner, SweepLaunchers launchers, RunLoggerFactory loggers,
+                 TrackingEnvironment environment, ModelRegistry registry) {
         this.planner = planner;
         this.launchers = launchers;
         this.loggers = loggers;
+        this.environment = environment;
         this.registry = registry;
     }
 
@@ -148,9 +153,9 @@ final class SweepCommand implements Callable<Integer> {
             out.print(PlanTable.render(plan, options, layout));
             return 0;
         }
-        Optional<String> envUri = Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI"));
         SweepLaunch launched;
-        try (SweepTracking tracking = SweepTracking.open(loggers, layout, plan, Optional.ofNullable(trackingUri), envUri)) {
+        try (SweepTracking tracking = SweepTracking.open(loggers, layout, plan, Optional.ofNullable(trackingUri),
+                environment.trackingUri())) {
             launched = chosen.launch(plan, options, launcherSettings, tracking, SweepConsole.onStderr());
         }
         if (launched instanceof SweepLaunch.Submitted submitted) {

@@ -25,6 +25,7 @@ final class SweepEndCommand implements Callable<Integer> {
 
     private final SweepEnd end;
 
+    @jakarta.inject.Inject
     SweepEndCommand(SweepEnd end) {
         this.end = end;
     }

@@ -2,7 +2,6 @@ package dev.vaelab.cli;
 
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.spec.ExperimentSpec;
-import dev.vaelab.data.DataRoot;
 import dev.vaelab.sweep.ChildRun;
 import dev.vaelab.sweep.ParentWatch;
 import dev.vaelab.sweep.RunLock;
@@ -63,6 +62,7 @@ final class SweepRunCommand implements Callable<Integer> {
     private final ExperimentResolver resolver;
     private final ExperimentRunner runner;
 
+    @jakarta.inject.Inject
     SweepRunCommand(ExperimentResolver resolver, ExperimentRunner runner) {
         this.resolver = resolver;
         this.runner = runner;
@@ -88,9 +88,8 @@ final class SweepRunCommand implements Callable<Integer> {
             return ChildRun.BUSY;
         }
         try (RunLock held = lock.get()) {
-            RunOptions options = new RunOptions(results, DataRoot.resolve(Optional.ofNullable(dataDir), System.getenv()),
-                    threads, System.out, Optional.ofNullable(trackingUri),
-                    Optional.ofNullable(System.getenv("MLFLOW_TRACKING_URI")), tags);
+            RunOptions options = new RunOptions(Optional.of(results), Optional.ofNullable(dataDir), threads, System.out,
+                    Optional.ofNullable(trackingUri), tags);
             runner.run(spec, options);
         }
         return ChildRun.FINISHED;

@@ -20,6 +20,7 @@ final class SweepStatusCommand implements Callable<Integer> {
 
     private final SweepState states;
 
+    @jakarta.inject.Inject
     SweepStatusCommand(SweepState states) {
         this.states = states;
     }

@@ -19,6 +19,7 @@ import dev.vaelab.sweep.SweepPlanner;
 import dev.vaelab.train.ExperimentResolver;
 import dev.vaelab.train.ResolvedExperiment;
 import dev.vaelab.zoo.objective.VaeGraphs;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every experiment in {@code experiments/} (every distinct model of a sweep) exports encoder and
@@ -58,6 +61,32 @@ class ExperimentsExportTest {
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
     }
 
+    @TempDir
+    Path temp;
+
+    /** Two classes of small coloured pictures, as experiments/make-shapes-folder.py writes them. */
+    private Path examplePhotos() throws IOException {
+        Path photos = temp.resolve("photos");
+        if (Files.exists(photos)) {
+            return photos;
+        }
+        for (String kind : List.of("discs", "squares")) {
+            Files.createDirectories(photos.resolve(kind));
+            for (int i = 0; i < 10; i++) {
+                BufferedImage image = new BufferedImage(96, 80, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < 80; y++) {
+                    for (int x = 0; x < 96; x++) {
+                        boolean inside = kind.equals("discs") ? (x - 40) * (x - 40) + (y - 40) * (y - 40) < 400
+                                : Math.abs(x - 40) < 20 && Math.abs(y - 40) < 20;
+                        image.setRGB(x, y, inside ? 0xE0A040 + i : 0x203050);
+                    }
+                }
+                ImageIO.write(image, "png", photos.resolve(kind).resolve(i + ".png").toFile());
+            }
+        }
+        return photos;
+    }
+
     private void check(Path file) throws IOException {
         List<String> configs = new ArrayList<>();
         if (ConfigLoader.load(file).has("sweep")) {
@@ -68,6 +97,8 @@ class ExperimentsExportTest {
         }
         Set<Map<String, String>> seen = new HashSet<>();
         for (String config : configs) {
+            // the image-folder example reads ./photos, which a user writes first: here a folder written by the test
+            config = config.replace("path: photos", "path: " + examplePhotos());
             ResolvedExperiment rx = resolver.resolve(ExperimentSpec.parse(ConfigLoader.parse(config, file.toString())));
             // a sweep's runs that differ only in seed or β have the same graphs
             Map<String, String> architecture = new TreeMap<>(rx.spec().root().resolved().flatten());

@@ -81,6 +81,25 @@ class RunCommandTest {
     }
 
     @Test
+    void setRunsAVariantWithoutACopiedFileAndNamesItFromTheConfigItRuns() throws IOException {
+        ShortRuns.assumeMnist();
+        Path yaml = write("variant.yaml", config("variant", "latent_dim: 2\n  encoder: {type: mlp, hidden: [8]}\n"
+                + "  decoder: {type: mlp, hidden: [8]}", "{epochs: 1, batch_size: 100, max_steps: 5}", "export: {onnx: false}"));
+        Outcome variant = run(yaml, "--set", "train.max_steps=3", "--set", "log.grids_every_epochs=0");
+        assertEquals(0, variant.exitCode(), variant.err());
+        Path run = onlyRun("variant");
+        assertEquals(3.0, RunStore.open(run).readSummary().get("train/steps"));
+        String config = Files.readString(run.resolve("config.yaml"));
+        assertTrue(config.contains("max_steps: 3") && config.contains("grids_every_epochs: 0"), config);
+        assertTrue(!Files.exists(run.resolve("grids/samples_e001.png")), "grids were switched off by --set");
+
+        Outcome typo = run(yaml, "--set", "train.max_step=3");
+        assertEquals(1, typo.exitCode());
+        assertTrue(typo.err().startsWith("error: --set:1:1: unknown key 'max_step' in 'train'"), typo.err());
+        assertTrue(typo.err().contains("(did you mean 'max_steps'?)"), typo.err());
+    }
+
+    @Test
     void trainsMnistToAStatedLossAndWritesTheResultsLayout() throws IOException {
         ShortRuns.assumeMnist();
         Path yaml = write("small.yaml", config("small", "latent_dim: 10\n  encoder: {type: mlp, hidden: [200]}\n"

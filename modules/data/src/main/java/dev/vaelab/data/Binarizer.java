@@ -32,7 +32,7 @@ public final class Binarizer {
                 throw new DataException(data.name() + " is published already binarized (one fixed sample per image), so dynamic "
                         + "binarization has no grayscale pixels to resample; use binarize: static or none with it, or dynamic with mnist");
             }
-            return new Dataset(data.info(), data.train(), data.validation(), data.test(), mode);
+            return new Dataset(data.info(), data.train(), data.validation(), data.test(), mode, data.loadMetrics());
         }
         return switch (mode) {
             case NONE -> data;
@@ -46,7 +46,7 @@ public final class Binarizer {
         ImageSet train = sample(data.train(), random, includingTrain);
         Optional<ImageSet> validation = data.validation().map(v -> sample(v, random, true));
         ImageSet test = sample(data.test(), random, true);
-        return new Dataset(data.info(), train, validation, test, mode);
+        return new Dataset(data.info(), train, validation, test, mode, data.loadMetrics());
     }
 
     private static ImageSet sample(ImageSet images, SplittableRandom random, boolean keep) {

@@ -14,6 +14,14 @@ final class CatalogProvider implements DatasetProvider {
         this.spec = spec;
     }
 
+    /** MNIST's 5000, the count their experiments and published numbers were made with. */
+    static final ValidationSize DEFAULT_VALIDATION = new ValidationSize.Count(5000);
+
+    @Override
+    public ValidationSize defaultValidation() {
+        return DEFAULT_VALIDATION;
+    }
+
     @Override
     public DatasetSource configure(ConfigMap data, DataSpec common) {
         return new DatasetSource() {

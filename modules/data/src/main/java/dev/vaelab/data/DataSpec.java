@@ -2,6 +2,7 @@ package dev.vaelab.data;
 
 import dev.vaelab.core.config.ConfigMap;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The keys of the {@code data:} section every dataset has: which dataset, how it is binarized, and how
@@ -11,23 +12,32 @@ import java.util.Set;
  * @param dataset the name of a bound {@link DatasetProvider}
  * @param binarize {@code none} (grey levels in [0, 1]), {@code static} (sampled once, seeded) or
  *     {@code dynamic} (resampled every epoch)
- * @param validation training examples held out for validation, 0 for none
+ * @param validation training examples held out for validation: a count (0 for none) or a share of the
+ *     training split; its default is the chosen provider's ({@link DatasetProvider#defaultValidation()})
  */
-public record DataSpec(String dataset, String binarize, int validation) {
+public record DataSpec(String dataset, String binarize, ValidationSize validation) {
     /** The binarization modes. */
     public static final Set<String> BINARIZE = Set.of("none", "static", "dynamic");
     /** The test fraction of a dataset without a published test split, when {@code test_fraction} is absent. */
     public static final double DEFAULT_TEST_FRACTION = 0.1;
 
+    /** A spec with a count of validation images. */
+    public DataSpec(String dataset, String binarize, int validation) {
+        this(dataset, binarize, new ValidationSize.Count(validation));
+    }
+
     /**
      * Reads the common keys in the order their defaults appear in the resolved config (which names the
      * run); the provider reads the rest and the registry then {@link ConfigMap#finish()}es the section.
+     *
+     * @param defaultValidation the default of {@code validation} for a dataset name
      */
-    public static DataSpec parse(ConfigMap data) {
+    public static DataSpec parse(ConfigMap data, Function<String, ValidationSize> defaultValidation) {
+        String dataset = data.string("dataset");
         return new DataSpec(
-                data.string("dataset"),
+                dataset,
                 data.choice("binarize", BINARIZE, "none"),
-                data.intAtLeast("validation", 0, 5000));
+                ValidationSize.read(data, "validation", defaultValidation.apply(dataset)));
     }
 
     /** The binarization as an enum. */

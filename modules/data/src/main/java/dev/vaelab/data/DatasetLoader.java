@@ -30,6 +30,11 @@ public final class DatasetLoader {
      *     size of its published validation split
      */
     public Dataset load(DatasetSpec spec, int validation) {
+        return load(spec, new ValidationSize.Count(validation));
+    }
+
+    /** Loads {@code spec} with {@code validation} held out, a count or a share of the training images. */
+    public Dataset load(DatasetSpec spec, ValidationSize validation) {
         for (DataFile file : spec.files()) {
             path(spec, file);
         }
@@ -47,7 +52,7 @@ public final class DatasetLoader {
         return Files.exists(path) ? path : downloader.download(spec, file, directory);
     }
 
-    private Dataset loadIdx(DatasetSpec spec, int validation) {
+    private Dataset loadIdx(DatasetSpec spec, ValidationSize validation) {
         ImageSet train = readIdx(spec, Split.TRAIN);
         ImageSet test = readIdx(spec, Split.TEST);
         return Splits.withTestSplit(spec.info(), train, test, validation);
@@ -79,10 +84,11 @@ public final class DatasetLoader {
         return ImageSet.wrap(shape, images.pixels(), labels, spec.labelNames());
     }
 
-    private Dataset loadAmat(DatasetSpec spec, int validation) {
+    private Dataset loadAmat(DatasetSpec spec, ValidationSize size) {
         ImageSet train = readAmat(spec, Split.TRAIN);
         ImageSet valid = readAmat(spec, Split.VALIDATION);
         ImageSet test = readAmat(spec, Split.TEST);
+        int validation = size.of(train.count());
         if (validation != 0 && validation != valid.count()) {
             throw new DataException(spec.name() + " has a fixed validation split of " + valid.count() + " images; set data.validation to "
                     + valid.count() + ", or to 0 for none; got " + validation);

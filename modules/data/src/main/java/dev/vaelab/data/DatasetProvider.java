@@ -20,4 +20,13 @@ public interface DatasetProvider {
      * @param common the keys every dataset has, already validated
      */
     DatasetSource configure(ConfigMap data, DataSpec common);
+
+    /**
+     * The default of {@code data.validation} for this dataset: 10% of the training split, since a
+     * config cannot know how many images a file or folder holds. A dataset whose runs were named by a
+     * fixed count keeps it (the MNIST family: 5000).
+     */
+    default ValidationSize defaultValidation() {
+        return ValidationSize.TEN_PERCENT;
+    }
 }

@@ -30,7 +30,9 @@ public final class DatasetRegistry {
      * unknown name is an error at its value listing the known ones with the closest match.
      */
     public ConfiguredData resolve(ConfigMap data) {
-        DataSpec common = DataSpec.parse(data);
+        // an unknown name gets the usual default here and its error just below, at its value
+        DataSpec common = DataSpec.parse(data,
+                name -> providers.containsKey(name) ? providers.get(name).defaultValidation() : ValidationSize.TEN_PERCENT);
         DatasetProvider provider = providers.get(common.dataset());
         if (provider == null) {
             throw data.invalid("dataset", "names no known dataset: '" + common.dataset() + "'; known datasets: "

@@ -33,7 +33,7 @@ public record DatasetSpec(
         IDX,
         /** gzip-compressed {@code .amat} text, 0/1 values, one image per line, one file per split. */
         AMAT,
-        /** an archive that its own {@link DatasetProvider} reads (CIFAR-10's tar.gz); the spec serves the {@link Downloader}. */
+        /** an archive that its own {@link DatasetProvider} reads (CIFAR-10's tar.gz, dSprites' npz); the spec serves the {@link Downloader}. */
         ARCHIVE
     }
 

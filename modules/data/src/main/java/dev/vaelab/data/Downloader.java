@@ -32,9 +32,11 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Each attempt streams into a temporary file in the target directory while counting bytes and
  * computing the checksum, then checks the size and the checksum and moves the file into place
- * atomically, so a reader never sees a partial file. A failed attempt deletes its temporary file and
+ * atomically, so a reader never sees a partial file. A file whose publisher gives no size
+ * ({@link DataFile#exactSize()} false) is verified by its pinned checksum alone and cut off at its
+ * size limit. A failed attempt deletes its temporary file and
  * moves on to the next mirror; when all fail, the message lists each mirror with what went wrong and
- * says where to put the files by hand.
+ * says where to put the files by hand (in one line where there is only one mirror).
  */
 public final class Downloader {
     /** Opens the progress display of one download. */
@@ -102,8 +104,15 @@ public final class Downloader {
                 anyReached |= e.reachedServer;
             }
         }
-        String tried = String.join("\n", failures);
         String what = spec.directory() + "/" + file.name();
+        if (failures.size() == 1) {
+            // one mirror: one line, naming the file, its URL and what went wrong
+            String failure = failures.get(0).strip();
+            throw oneLine(anyReached
+                    ? "cannot download " + what + " from " + failure
+                    : "cannot download " + what + ", this machine looks offline: " + failure, spec, directory);
+        }
+        String tried = String.join("\n", failures);
         if (!anyReached) {
             throw new DataException("cannot download " + what + ": no mirror could be reached, this machine looks offline:\n" + tried
                     + "\n" + manualHint(spec, directory));
@@ -145,31 +154,37 @@ public final class Downloader {
             Thread.currentThread().interrupt();
             throw new DataException("download of " + file.name() + " interrupted", e);
         }
-        long expected = file.downloadSize();
+        long limit = file.downloadSize();
         long received = 0;
         MessageDigest digest = file.checksum().newDigest();
         try (InputStream body = response.body(); StallWatch watch = new StallWatch(body, stallTimeout)) {
             if (response.statusCode() != 200) {
                 throw new AttemptFailed("HTTP " + response.statusCode(), true);
             }
-            ProgressBar bar = progress.open(spec.directory() + "/" + file.name(), expected);
+            long total = file.exactSize() ? limit : announcedLength(response).orElse(-1L);
+            if (total > limit) {
+                throw new AttemptFailed("the server announces " + total + " bytes, more than the limit of " + limit + " bytes", true);
+            }
+            ProgressBar bar = progress.open(spec.directory() + "/" + file.name(), total);
             try (OutputStream out = open(temp, file)) {
                 byte[] buffer = new byte[BUFFER];
-                for (int n; (n = read(body, buffer, watch, received, expected)) >= 0; ) {
+                for (int n; (n = read(body, buffer, watch, received, file)) >= 0; ) {
                     received += n;
-                    if (received > expected) {
-                        throw new AttemptFailed("got more than the expected " + expected + " bytes", true);
+                    if (received > limit) {
+                        throw new AttemptFailed(file.exactSize()
+                                ? "got more than the expected " + limit + " bytes"
+                                : "got more than the limit of " + limit + " bytes for a file of unpublished size", true);
                     }
                     digest.update(buffer, 0, n);
                     out.write(buffer, 0, n);
-                    bar.update(received, megabytes(received) + " / " + megabytes(expected) + " MB");
+                    bar.update(received, megabytes(received) + (total >= 0 ? " / " + megabytes(total) : "") + " MB");
                 }
             }
         } catch (IOException e) {
             throw new AttemptFailed("cannot write " + temp + " (" + describe(e) + ")", true);
         }
-        if (received != expected) {
-            throw new AttemptFailed("got " + received + " of " + expected + " bytes", true);
+        if (file.exactSize() && received != limit) {
+            throw new AttemptFailed("got " + received + " of " + limit + " bytes", true);
         }
         byte[] actual = digest.digest();
         if (!file.checksum().matches(actual)) {
@@ -179,7 +194,7 @@ public final class Downloader {
     }
 
     /** Reads the next bytes of a body; a failed read becomes this attempt's failure, saying how far it got. */
-    private int read(InputStream body, byte[] buffer, StallWatch watch, long received, long expected) throws AttemptFailed {
+    private int read(InputStream body, byte[] buffer, StallWatch watch, long received, DataFile file) throws AttemptFailed {
         try {
             int n = body.read(buffer);
             watch.progressed();
@@ -188,8 +203,17 @@ public final class Downloader {
             String why = watch.stalled()
                     ? "then nothing for " + ProgressBar.formatDuration(stallTimeout.toMillis() / 1e3)
                     : "then the transfer failed (" + describe(e) + ")";
-            throw new AttemptFailed("got " + received + " of " + expected + " bytes, " + why, true);
+            String got = file.exactSize() ? received + " of " + file.downloadSize() : Long.toString(received);
+            throw new AttemptFailed("got " + got + " bytes, " + why, true);
         }
+    }
+
+    /**
+     * The Content-Length a server announces for a file of unpublished size: it sizes the progress display
+     * and refuses, before any byte is written, a body beyond the limit; the limit holds either way.
+     */
+    private static Optional<Long> announcedLength(HttpResponse<?> response) {
+        return response.headers().firstValueAsLong("content-length").stream().filter(n -> n >= 0).boxed().findFirst();
     }
 
     /** The temporary file's stream: the bytes as received, or gzip-compressed for files stored compressed. */
@@ -209,6 +233,14 @@ public final class Downloader {
         } catch (IOException e) {
             throw new AttemptFailed("downloaded, but cannot move it to " + target + " (" + e + ")", true);
         }
+    }
+
+    /** A single mirror's failure with the manual install, in one line. */
+    private static DataException oneLine(String failure, DatasetSpec spec, Path directory) {
+        List<String> files = spec.files().stream().map(DataFile::describe).toList();
+        return new DataException(failure + "; to install " + spec.name() + " by hand, put " + String.join(", ", files) + " into " + directory
+                + ", or point --data-dir (or " + DataRoot.ENV_VARIABLE + ") at a directory that holds " + spec.directory() + "/ with "
+                + (files.size() == 1 ? "it" : "them"));
     }
 
     private static String manualHint(DatasetSpec spec, Path directory) {

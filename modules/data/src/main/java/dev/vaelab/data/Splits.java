@@ -18,6 +18,12 @@ public final class Splits {
 
     /** A published test split and a training file in random order: validation is its last {@code validation} images. */
     public static Dataset withTestSplit(DatasetInfo info, ImageSet train, ImageSet test, int validation) {
+        return withTestSplit(info, train, test, new ValidationSize.Count(validation));
+    }
+
+    /** As {@link #withTestSplit(DatasetInfo, ImageSet, ImageSet, int)}, with a count or a share of the training images. */
+    public static Dataset withTestSplit(DatasetInfo info, ImageSet train, ImageSet test, ValidationSize size) {
+        int validation = size.of(train.count());
         checkValidation(info, train.count(), validation, "taken from the end of the");
         int cut = train.count() - validation;
         Optional<ImageSet> held = validation == 0 ? Optional.empty() : Optional.of(train.slice(cut, train.count()));
@@ -29,6 +35,12 @@ public final class Splits {
      * validation is {@code validation} of them drawn by a shuffle from the stream {@code "validation-split"}.
      */
     public static Dataset withTestSplit(DatasetInfo info, ImageSet train, ImageSet test, int validation, RandomStreams streams) {
+        return withTestSplit(info, train, test, new ValidationSize.Count(validation), streams);
+    }
+
+    /** As {@link #withTestSplit(DatasetInfo, ImageSet, ImageSet, int, RandomStreams)}, with a count or a share of the training images. */
+    public static Dataset withTestSplit(DatasetInfo info, ImageSet train, ImageSet test, ValidationSize size, RandomStreams streams) {
+        int validation = size.of(train.count());
         checkValidation(info, train.count(), validation, "drawn from the");
         int[] order = shuffled(train.count(), streams.stream("validation-split"));
         return split(info, train, order, 0, validation, test);
@@ -41,12 +53,21 @@ public final class Splits {
      * in sequence.
      */
     public static Dataset heldOut(DatasetInfo info, ImageSet all, double testFraction, int validation, RandomStreams streams) {
+        return heldOut(info, all, testFraction, new ValidationSize.Count(validation), streams);
+    }
+
+    /**
+     * As {@link #heldOut(DatasetInfo, ImageSet, double, int, RandomStreams)}, with a count or a share of
+     * the images left after the test split.
+     */
+    public static Dataset heldOut(DatasetInfo info, ImageSet all, double testFraction, ValidationSize size, RandomStreams streams) {
         int n = all.count();
         int tests = (int) Math.max(1, Math.round(testFraction * n));
         if (tests >= n) {
             throw new DataException(info.name() + " has " + n + " images, too few to hold out a test fraction of " + testFraction
                     + " and still train; use more images or a smaller data.test_fraction");
         }
+        int validation = size.of(n - tests);
         checkValidation(info, n - tests, validation, "drawn from the");
         int[] order = shuffled(n, streams.stream("test-split"));
         ImageSet test = all.select(sorted(order, 0, tests));

@@ -65,7 +65,7 @@ class DatasetRegistryTest {
         DatasetRegistry.ConfiguredData toy = registry.resolve(data("{dataset: toy, size: 16, test_fraction: 0.25}"));
         assertEquals(new ImageShape(3, 16, 16), toy.info().shape());
         assertEquals("hue", toy.info().factors().get(0).name());
-        assertEquals(new DataSpec("toy", "none", 5000), toy.spec());
+        assertEquals(new DataSpec("toy", "none", new ValidationSize.Share(10)), toy.spec(), "a dataset of unknown size holds out 10% by default");
     }
 
     @Test
@@ -113,5 +113,35 @@ class DatasetRegistryTest {
         registry().resolve(section);
         assertEquals(Map.of("dataset", "mnist", "binarize", "none", "validation", "5000"), section.resolved().flatten());
         assertEquals(List.of("dataset", "binarize", "validation"), List.copyOf(section.resolved().flatten().keySet()));
+        // byte for byte, as the run's config.yaml records it
+        assertEquals("dataset: mnist\nbinarize: none\nvalidation: 5000\n", section.resolved().toYaml());
+        for (String name : List.of("fashion-mnist", "binarized-mnist")) {
+            ConfigMap family = data("{dataset: " + name + "}");
+            assertEquals(new ValidationSize.Count(5000), registry().resolve(family).spec().validation());
+            assertEquals("dataset: " + name + "\nbinarize: none\nvalidation: 5000\n", family.resolved().toYaml());
+        }
+    }
+
+    @Test
+    void otherDatasetsRecordTheRuleOfTheirDefaultValidation() {
+        ConfigMap section = data("{dataset: toy}");
+        registry().resolve(section);
+        assertEquals(Map.of("dataset", "toy", "binarize", "none", "validation", "10%", "size", "8", "test_fraction", "0.1"),
+                section.resolved().flatten());
+        // the recorded rule reads back as the same rule, so the resolved config reproduces the run
+        ConfigMap again = data(section.resolved().toYaml().replace("\n", ", ").replaceAll(", $", "").replaceAll("^", "{") + "}");
+        assertEquals(new ValidationSize.Share(10), registry().resolve(again).spec().validation());
+        assertEquals(new ValidationSize.Share(2.5), registry().resolve(data("{dataset: toy, validation: 2.5%}")).spec().validation());
+        assertEquals(new ValidationSize.Count(300), registry().resolve(data("{dataset: toy, validation: 300}")).spec().validation());
+        assertEquals(new ValidationSize.Share(10), registry().resolve(data("{dataset: mnist, validation: 10%}")).spec().validation());
+    }
+
+    @Test
+    void aBadValidationShareIsNamedAtItsValue() {
+        assertEquals("experiments/x.yaml:1:34: 'validation' in 'data' must be a share of the training split in [0%, 100%); got '100%'",
+                failure("{dataset: toy, validation: 100%}").getMessage());
+        assertEquals("experiments/x.yaml:1:34: 'validation' in 'data' must be a number of images such as 500 or a share of the training"
+                + " split such as 10%; got 'ten%'", failure("{dataset: toy, validation: ten%}").getMessage());
+        assertEquals("experiments/x.yaml:1:34: 'validation' in 'data' must be at least 0, got -1", failure("{dataset: toy, validation: -1}").getMessage());
     }
 }

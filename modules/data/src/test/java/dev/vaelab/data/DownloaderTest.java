@@ -97,7 +97,7 @@ class DownloaderTest {
     void aServerThatGoesSilentMidBodyFailsAfterTheStallTimeout() {
         server.route("/a/", server.stalls(BODY, 1024));
         DataException e = assertThrows(DataException.class, () -> downloader.download(spec(FILE, server.base("/a/")), FILE, target()));
-        assertTrue(e.getMessage().contains(server.base("/a/") + "blob.gz: got 1024 of 150000 bytes, then nothing for 1s\n"), e.getMessage());
+        assertTrue(e.getMessage().contains(server.base("/a/") + "blob.gz: got 1024 of 150000 bytes, then nothing for 1s; "), e.getMessage());
         assertEquals(List.of(), filesLeft());
     }
 
@@ -105,7 +105,7 @@ class DownloaderTest {
     void aShortCompleteResponseIsATruncatedDownload() {
         server.route("/a/", TestServer.shortChunked(BODY, 1024));
         DataException e = assertThrows(DataException.class, () -> downloader.download(spec(FILE, server.base("/a/")), FILE, target()));
-        assertTrue(e.getMessage().contains(server.base("/a/") + "blob.gz: got 1024 of 150000 bytes\n"), e.getMessage());
+        assertTrue(e.getMessage().contains(server.base("/a/") + "blob.gz: got 1024 of 150000 bytes; "), e.getMessage());
         assertEquals(List.of(), filesLeft());
     }
 
@@ -163,10 +163,27 @@ class DownloaderTest {
             closedPort = socket.getLocalPort();
         }
         URI nowhere = URI.create("http://127.0.0.1:" + closedPort + "/mnist/");
-        DataException e = assertThrows(DataException.class, () -> downloader.download(spec(FILE, nowhere), FILE, target()));
+        DataException e = assertThrows(DataException.class, () -> downloader.download(spec(FILE, nowhere, nowhere.resolve("/b/")), FILE, target()));
         assertTrue(e.getMessage().startsWith("cannot download blobs/blob.gz: no mirror could be reached, this machine looks offline:\n  "
                 + nowhere + "blob.gz: cannot connect: connection refused\n"), e.getMessage());
         assertTrue(e.getMessage().contains("put these files into " + target() + ":\n  blob.gz (150000 bytes, md5 "), e.getMessage());
+        assertEquals(List.of(), filesLeft());
+        // with a single mirror, all of it in one line
+        e = assertThrows(DataException.class, () -> downloader.download(spec(FILE, nowhere), FILE, target()));
+        assertEquals("cannot download blobs/blob.gz, this machine looks offline: " + nowhere + "blob.gz: cannot connect: connection refused;"
+                + " to install blobs by hand, put blob.gz (150000 bytes, md5 " + FILE.checksum().hex() + ") into " + target()
+                + ", or point --data-dir (or VAELAB_DATA) at a directory that holds blobs/ with it", e.getMessage());
+    }
+
+    @Test
+    void aSingleMirrorsFailureIsOneLineNamingTheFileAndItsUrl() {
+        byte[] corrupted = BODY.clone();
+        corrupted[1] ^= 1;
+        server.route("/a/", TestServer.ok(corrupted));
+        DataException e = assertThrows(DataException.class, () -> downloader.download(spec(FILE, server.base("/a/")), FILE, target()));
+        assertEquals("cannot download blobs/blob.gz from " + server.base("/a/") + "blob.gz: md5 mismatch: expected " + FILE.checksum().hex()
+                + ", got " + TestFiles.md5(corrupted) + "; to install blobs by hand, put blob.gz (150000 bytes, md5 " + FILE.checksum().hex()
+                + ") into " + target() + ", or point --data-dir (or VAELAB_DATA) at a directory that holds blobs/ with it", e.getMessage());
         assertEquals(List.of(), filesLeft());
     }
 
@@ -184,5 +201,39 @@ class DownloaderTest {
         assertEquals("x.amat.gz", path.getFileName().toString());
         assertArrayEquals(binary, AmatReader.read(path, 784, Optional.of(file.checksum())));
         assertFalse(Files.exists(target().resolve("x.amat")));
+    }
+
+    @Test
+    void aFileOfUnpublishedSizeIsVerifiedByItsChecksumAlone() throws IOException {
+        DataFile file = DataFile.ofUnknownSize("blob.npz", SIZE * 2L, FILE.checksum(), Split.TRAIN, DataFile.Content.IMAGES);
+        server.route("/a/", TestServer.shortChunked(BODY, SIZE));
+        downloader.download(spec(file, server.base("/a/")), file, target());
+        assertArrayEquals(BODY, Files.readAllBytes(target().resolve("blob.npz")));
+        assertEquals(List.of("blob.npz"), filesLeft());
+    }
+
+    @Test
+    void aFileOfUnpublishedSizeBeyondItsLimitIsCutOff() {
+        DataFile file = DataFile.ofUnknownSize("blob.npz", SIZE - 1, FILE.checksum(), Split.TRAIN, DataFile.Content.IMAGES);
+        server.route("/a/", TestServer.shortChunked(BODY, SIZE)).route("/b/", TestServer.ok(BODY));
+        DataException e = assertThrows(DataException.class, () -> downloader.download(spec(file, server.base("/a/"), server.base("/b/")), file, target()));
+        assertTrue(e.getMessage().contains(server.base("/a/") + "blob.npz: got more than the limit of 149999 bytes for a file of unpublished size\n"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(server.base("/b/") + "blob.npz: the server announces 150000 bytes, more than the limit of 149999 bytes\n"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("\n  blob.npz (md5 " + FILE.checksum().hex() + ")\n"), e.getMessage());
+        assertEquals(List.of(), filesLeft());
+    }
+
+    @Test
+    void aFileOfUnpublishedSizeWithTheWrongChecksumIsRejected() {
+        byte[] corrupted = BODY.clone();
+        corrupted[7] ^= 1;
+        DataFile file = DataFile.ofUnknownSize("blob.npz", SIZE * 2L, FILE.checksum(), Split.TRAIN, DataFile.Content.IMAGES);
+        server.route("/a/", TestServer.shortChunked(corrupted, SIZE));
+        DataException e = assertThrows(DataException.class, () -> downloader.download(spec(file, server.base("/a/")), file, target()));
+        assertTrue(e.getMessage().contains(server.base("/a/") + "blob.npz: md5 mismatch: expected " + FILE.checksum().hex() + ", got "
+                + TestFiles.md5(corrupted) + "; "), e.getMessage());
+        assertEquals(List.of(), filesLeft());
     }
 }

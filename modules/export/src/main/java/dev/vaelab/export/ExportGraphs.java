@@ -16,7 +16,7 @@ import java.util.Optional;
  * The graphs that go into the files, built by the model's own code. The decoder is
  * {@link VaeGraphs#decoderGraph()} as it is. The encoder is {@link VaeGraphs#encoderGraph()} unless
  * the model reads its input as images (every use of {@code x} views it as [N, C, H, W], as a
- * convolutional encoder does): then, as DESIGN.md's interface says, the file takes {@code x} as
+ * convolutional encoder does): then, as ARCHITECTURE.md's interface says, the file takes {@code x} as
  * [N, C, H, W] and flattens it for the same model code, so nothing else changes.
  */
 final class ExportGraphs {

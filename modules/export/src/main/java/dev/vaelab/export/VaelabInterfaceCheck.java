@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The interface DESIGN.md fixes for exported files, checked against the file's own metadata:
+ * The interface ARCHITECTURE.md fixes for exported files, checked against the file's own metadata:
  * every {@code vaelab.*} key present and well formed; the inputs and outputs named, typed and
  * sized as the card says (encoder: {@code x} [N, D] or [N, C, H, W], {@code y} [N, K] for a
  * conditional model, {@code mu} and {@code logvar} [N, L]; decoder: {@code z} [N, L], {@code y},

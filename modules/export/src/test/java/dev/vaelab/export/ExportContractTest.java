@@ -70,7 +70,7 @@ class ExportContractTest {
             assertEquals(17, proto.getOpsetImport(0).getVersion());
             assertFalse(proto.getGraph().getDocString().isBlank());
         }
-        // DESIGN.md: x is [N, D], or [N, C, H, W] for a model that reads images as images (conv)
+        // ARCHITECTURE.md: x is [N, D], or [N, C, H, W] for a model that reads images as images (conv)
         int xRank = ModelProto.parseFrom(files.encoder()).getGraph().getInput(0).getType().getTensorType()
                 .getShape().getDimCount();
         assertEquals(ExportGraphs.readsImages(graphs.encoderGraph(), card) ? 4 : 2, xRank, c.toString());

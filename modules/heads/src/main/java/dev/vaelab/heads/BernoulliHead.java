@@ -26,7 +26,7 @@ public final class BernoulliHead implements LikelihoodHead {
 
     @Override
     public Tensor logLikelihood(Graph g, ParameterSource params, Tensor logits, Tensor x) {
-        return g.bernoulliLogLikelihood(logits, x);
+        return BernoulliLogLikelihood.of(g, logits, x);
     }
 
     @Override

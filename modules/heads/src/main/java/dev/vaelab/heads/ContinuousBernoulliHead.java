@@ -41,7 +41,7 @@ public final class ContinuousBernoulliHead implements LikelihoodHead {
 
     @Override
     public Tensor logLikelihood(Graph g, ParameterSource params, Tensor logits, Tensor x) {
-        return g.add(g.bernoulliLogLikelihood(logits, x), g.reduceSum(logNormalizer(g, logits), false, 1));
+        return g.add(BernoulliLogLikelihood.of(g, logits, x), g.reduceSum(logNormalizer(g, logits), false, 1));
     }
 
     /**

@@ -61,7 +61,7 @@ public final class SweepPlanner {
             ResolvedExperiment run = resolver.resolve(ExperimentSpec.parse(ConfigLoader.parse(configText, file.toString())));
             String name = RunNames.of(run.spec().name(), run.resolvedYaml());
             experiment = run.experimentName();
-            trackingUri = run.spec().tracking().uri();
+            trackingUri = run.tracking().uri();
             if (runs.containsKey(name)) {
                 duplicates++;
             } else {
@@ -71,8 +71,8 @@ public final class SweepPlanner {
         return new SweepPlan(file, experiment, spec, List.copyOf(runs.values()), duplicates, root.toYaml(), trackingUri);
     }
 
-    /** Applies one {@code --set key=value}; the value is YAML (a scalar, {@code [..]} or {@code {..}}). */
-    static ConfigMap apply(ConfigMap root, String setting) {
+    /** Applies one {@code --set key=value} (of a sweep, or of {@code vaelab run}); the value is YAML (a scalar, {@code [..]} or {@code {..}}). */
+    public static ConfigMap apply(ConfigMap root, String setting) {
         int eq = setting.indexOf('=');
         if (eq <= 0) {
             throw new VaelabException("--set " + setting + ": expected key=value, e.g. --set train.epochs=5");

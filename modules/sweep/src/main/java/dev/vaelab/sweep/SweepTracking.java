@@ -5,10 +5,10 @@ import dev.vaelab.sweep.summary.SweepSummary;
 import dev.vaelab.tracking.RunLoggerFactory;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
+import dev.vaelab.tracking.TrackingUri;
 import dev.vaelab.tracking.mlflow.RunTags;
 import dev.vaelab.tracking.mlflow.SweepParent;
 import dev.vaelab.train.RunNames;
-import dev.vaelab.train.RunOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +60,7 @@ public final class SweepTracking implements AutoCloseable {
     public static SweepTracking open(RunLoggerFactory loggers, SweepLayout layout, SweepPlan plan,
                                      Optional<String> cliUri, Optional<String> envUri) {
         Path directory = parentDirectory(layout);
-        Optional<String> uri = RunOptions.trackingUri(cliUri, plan.trackingUri(), envUri);
+        Optional<String> uri = TrackingUri.choose(cliUri, plan.trackingUri(), envUri);
         return locked(layout, uri, () -> {
             if (SweepParent.exists(directory)) {
                 return SweepParent.resume(loggers, directory, uri);

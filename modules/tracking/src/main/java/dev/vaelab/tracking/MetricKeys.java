@@ -4,7 +4,7 @@ import dev.vaelab.core.error.VaelabException;
 import java.util.regex.Pattern;
 
 /**
- * The metric names of DESIGN.md ("Metrics") and the rule every key must pass. Keys are checked
+ * The metric names of ARCHITECTURE.md ("Metrics") and the rule every key must pass. Keys are checked
  * against what MLflow accepts (alphanumerics, underscores, dashes, periods, spaces and slashes; at
  * most 250 characters; no empty, {@code .} or {@code ..} path segment and no leading or trailing
  * slash), so a run that logs locally can always be replayed to an MLflow server, and so a key can

@@ -8,7 +8,7 @@ import java.util.Map;
  * results go. {@link LocalRunLogger} writes the run directory; {@link
  * dev.vaelab.tracking.mlflow.MlflowRunLogger} wraps it to mirror what it wrote to an MLflow server
  * (the same rows, with the same timestamps); {@link CompositeRunLogger} fans calls out to
- * independent loggers. Metric keys follow DESIGN.md ("Metrics") and must pass
+ * independent loggers. Metric keys follow ARCHITECTURE.md ("Metrics") and must pass
  * {@link MetricKeys#requireValid}; every value, NaN included, is recorded as given.
  *
  * <p>A run calls {@link #finish} once with its outcome, then {@link #close}. Implementations are

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One run's directory, {@code <root>/<experiment>/<run-name>/}, laid out as DESIGN.md ("Results on
+ * One run's directory, {@code <root>/<experiment>/<run-name>/}, laid out as ARCHITECTURE.md ("Results on
  * disk") fixes it:
  *
  * <pre>

@@ -44,7 +44,7 @@ public final class Evaluator implements AutoCloseable {
 
     /** Per-example means over the split, and per-dimension figures. */
     public record Scores(double elbo, double reconLl, double kl, double[] klPerDim, int activeUnits, int examples) {
-        /** The metrics of DESIGN.md under {@code prefix} ("val" or "test"). */
+        /** The metrics of ARCHITECTURE.md under {@code prefix} ("val" or "test"). */
         public Map<String, Double> metrics(String prefix, boolean perDimension) {
             Map<String, Double> m = new LinkedHashMap<>();
             m.put(prefix + "/elbo", elbo);

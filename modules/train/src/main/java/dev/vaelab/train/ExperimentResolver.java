@@ -53,6 +53,8 @@ public final class ExperimentResolver {
     }
 
     public ResolvedExperiment resolve(ExperimentSpec spec) {
+        // the fixed sections first, as when the file format parsed them itself
+        RunSections sections = RunSections.parse(spec);
         DatasetRegistry.ConfiguredData data = datasets.resolve(spec.data());
         DatasetInfo dataset = data.info();
         LikelihoodHead head = heads.resolve(spec.likelihood()).create(spec.likelihood());
@@ -63,9 +65,9 @@ public final class ExperimentResolver {
         Function<ObjectiveContext, Objective> objective = spec.objective().isPresent()
                 ? chosen(spec.objective().get(), model)
                 : byModelType(spec.beta().orElseThrow(), model);
-        OptimizerChoice optimizer = optimizers.resolve(spec.train().optimizer()).create(spec.train().optimizer());
+        OptimizerChoice optimizer = optimizers.resolve(sections.train().optimizer()).create(sections.train().optimizer());
         String resolvedYaml = spec.root().resolved().toYaml();
-        return new ResolvedExperiment(spec, data, model, head, optimizer, objective, resolvedYaml);
+        return new ResolvedExperiment(spec, data, model, head, optimizer, objective, resolvedYaml, sections);
     }
 
     /** The objective the {@code objective:} section names, its keys validated now. */

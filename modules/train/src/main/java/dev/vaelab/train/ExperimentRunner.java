@@ -49,15 +49,19 @@ public final class ExperimentRunner {
     private final Downloader downloader;
     private final RunLoggerFactory loggers;
     private final OnnxExporter exporter;
+    private final Trainer trainer;
+    private final RunSettings settings;
     private final ModelRegistry registry;
 
     @Inject
-    public ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers,
-                            OnnxExporter exporter, ModelRegistry registry) {
+    ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers,
+                     OnnxExporter exporter, Trainer trainer, RunSettings settings, ModelRegistry registry) {
         this.resolver = resolver;
         this.downloader = downloader;
         this.loggers = loggers;
         this.exporter = exporter;
+        this.trainer = trainer;
+        this.settings = settings;
         this.registry = registry;
     }
 
@@ -73,10 +77,11 @@ public final class ExperimentRunner {
 
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
         ResolvedExperiment rx = resolver.resolve(spec);
-        int threads = RunThreads.resolve(options.threads(), spec, Runtime.getRuntime().availableProcessors());
+        int threads = settings.threads(options.threads(), rx.train(), spec.root());
         String experiment = rx.experimentName();
         String runName = RunNames.of(spec.name(), rx.resolvedYaml());
-        Path directory = RunStore.directoryOf(options.resultsRoot(), experiment, runName);
+        Path resultsRoot = settings.resultsRoot(options.resultsRoot());
+        Path directory = RunStore.directoryOf(resultsRoot, experiment, runName);
         Optional<Checkpoint> resumeFrom = Optional.empty();
         boolean reopen = false;
         String experimentFile = spec.root().location().file();
@@ -115,9 +120,9 @@ public final class ExperimentRunner {
             }
         }
 
-        Dataset data = rx.data().load(new LoadContext(options.dataRoot(), downloader,
-                DatasetCache.under(options.resultsRoot()), new RandomStreams(spec.seed())));
-        DisentanglementProbe.requireSample(data.test(), spec.eval().disentanglementSamples());
+        Dataset data = rx.data().load(new LoadContext(settings.dataRoot(options.dataDir()), downloader,
+                DatasetCache.under(resultsRoot), new RandomStreams(spec.seed())));
+        DisentanglementProbe.requireSample(data.test(), rx.eval().disentanglementSamples());
         checkMemory(rx, data);
         OrtEngine engine = new OrtEngine(threads, true);
 
@@ -130,10 +135,9 @@ public final class ExperimentRunner {
             options.console().printf("resuming %s after epoch %d (step %d; %d metric rows past it dropped)%n",
                     runName, resumeFrom.map(Checkpoint::epochsDone).orElse(0), step, dropped);
         } else {
-            store = RunStore.create(options.resultsRoot(), experiment, runName, rx.resolvedYaml());
+            store = RunStore.create(resultsRoot, experiment, runName, rx.resolvedYaml());
         }
-        Optional<String> trackingUri = RunOptions.trackingUri(options.cliTrackingUri(), spec.tracking().uri(),
-                options.envTrackingUri());
+        Optional<String> trackingUri = settings.trackingUri(options.trackingUri(), rx.tracking());
         // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags); the
         // params are what differs from the defaults, which MLflow's image cards print in full
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
@@ -148,22 +152,25 @@ public final class ExperimentRunner {
             logger.close();
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
+        if (!reopen && !data.loadMetrics().isEmpty()) {
+            // what loading found (e.g. data/skipped), at step 0; a resumed run kept its rows from the first attempt
+            logger.logMetrics(data.loadMetrics(), 0);
+        }
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
         try {
-            TrainingLoop loop = new TrainingLoop(rx, data, engine, logger, store.modelDirectory(),
-                    TrainingProgress.onStderr(spec.train().epochs()));
-            TrainingLoop.Result result = loop.run(resumeFrom);
+            Trainer.Trained result = trainer.train(rx, data, engine, logger, store.modelDirectory(),
+                    TrainingProgress.onStderr(rx.train().epochs()), resumeFrom);
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
-            if (spec.export().onnx()) {
-                ModelCard card = ModelCard.describe(loop.graphs(), rx.dataset(), rx.data().spec().binarize(), rx.resolvedYaml(),
+            if (rx.export().onnx()) {
+                ModelCard card = ModelCard.describe(result.graphs(), rx.dataset(), rx.data().spec().binarize(), rx.resolvedYaml(),
                         store.record().runId(), runName);
-                summary.putAll(exporter.write(new ExportRequest(loop.graphs(), result.parameters(), card),
+                summary.putAll(exporter.write(new ExportRequest(result.graphs(), result.parameters(), card),
                         store.modelDirectory()).summaryMetrics());
             }
             logger.logSummary(summary);
             logger.finish(RunStatus.FINISHED, null);
             options.console().println("finished: " + directory);
-            spec.tracking().register().ifPresent(name -> register(store, name, trackingUri, spec.export().onnx(), options));
+            rx.tracking().register().ifPresent(name -> register(store, name, trackingUri, rx.export().onnx(), options));
             return new RunOutcome(directory, summary, false);
         } catch (RuntimeException | Error e) {
             if (stopping.get() || jvmStopping()) {
@@ -186,7 +193,7 @@ public final class ExperimentRunner {
     private static void checkMemory(ResolvedExperiment rx, Dataset data) {
         VaeGraphs graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
         MemoryEstimate estimate = MemoryEstimate.of(graphs.evaluationGraph(), java.util.Set.of("x", "y", "eps"),
-                rx.optimizer().optimizer().slots().size(), rx.spec().train().batchSize(), rx.spec().eval().batchSize(),
+                rx.optimizer().optimizer().slots().size(), rx.train().batchSize(), rx.eval().batchSize(),
                 data.train().hasLabels()
                         ? ((long) data.train().count() + data.test().count()) * rx.model().latentDim() : 0);
         Runtime runtime = Runtime.getRuntime();

@@ -3,7 +3,9 @@ package dev.vaelab.train;
 import dev.vaelab.core.spec.ExperimentSpec;
 import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.data.DatasetRegistry;
+import dev.vaelab.export.ExportSpec;
 import dev.vaelab.heads.LikelihoodHead;
+import dev.vaelab.tracking.TrackingSpec;
 import dev.vaelab.train.optim.OptimizerChoice;
 import dev.vaelab.zoo.model.VaeModel;
 import dev.vaelab.zoo.objective.Objective;
@@ -16,7 +18,7 @@ import java.util.function.Function;
  */
 public record ResolvedExperiment(ExperimentSpec spec, DatasetRegistry.ConfiguredData data, VaeModel model, LikelihoodHead head,
                                  OptimizerChoice optimizer, Function<ObjectiveContext, Objective> objective,
-                                 String resolvedYaml) {
+                                 String resolvedYaml, RunSections sections) {
     /** The dataset's shape, labels and factors. */
     public DatasetInfo dataset() {
         return data.info();
@@ -24,6 +26,26 @@ public record ResolvedExperiment(ExperimentSpec spec, DatasetRegistry.Configured
 
     /** {@code tracking.experiment}, else the experiment's name: the results folder and MLflow experiment. */
     public String experimentName() {
-        return spec.tracking().experiment().orElse(spec.name());
+        return tracking().experiment().orElse(spec.name());
+    }
+
+    public TrainSpec train() {
+        return sections.train();
+    }
+
+    public EvalSpec eval() {
+        return sections.eval();
+    }
+
+    public LogSpec log() {
+        return sections.log();
+    }
+
+    public ExportSpec export() {
+        return sections.export();
+    }
+
+    public TrackingSpec tracking() {
+        return sections.tracking();
     }
 }

@@ -15,7 +15,12 @@ public final class RunThreads {
     }
 
     /** The threads to use; {@code fromCommandLine} is 0 when {@code --threads} was not given. */
+    /** As {@link #resolve(int, TrainSpec, ConfigMap, int)}, for an experiment whose train section is still raw. */
     public static int resolve(int fromCommandLine, ExperimentSpec spec, int cores) {
+        return resolve(fromCommandLine, TrainSpec.parse(spec.train()), spec.root(), cores);
+    }
+
+    public static int resolve(int fromCommandLine, TrainSpec train, ConfigMap root, int cores) {
         if (fromCommandLine < 0) {
             throw new VaelabException("--threads " + fromCommandLine + " is not a number of threads; give 1 to " + cores
                     + " (the cores of this machine), or leave it out for all " + cores);
@@ -27,10 +32,10 @@ public final class RunThreads {
             }
             return fromCommandLine;
         }
-        int fromYaml = spec.train().threads();
+        int fromYaml = train.threads();
         if (fromYaml > cores) {
-            ConfigMap train = spec.root().optionalMap("train").orElse(spec.root());
-            throw train.invalid("threads", "is " + fromYaml + ", more than the " + cores + " cores of this machine; give 1 to "
+            ConfigMap section = root.optionalMap("train").orElse(root);
+            throw section.invalid("threads", "is " + fromYaml + ", more than the " + cores + " cores of this machine; give 1 to "
                     + cores + ", 0 or nothing for all of them, or --threads N on the command line");
         }
         return fromYaml > 0 ? fromYaml : cores;

@@ -1,312 +1,135 @@
 package dev.vaelab.train;
 
-import dev.vaelab.core.error.DivergenceException;
-import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.data.BatchPlanner;
-import dev.vaelab.data.Dataset;
 import dev.vaelab.data.EpochPlan;
-import dev.vaelab.data.ImageSet;
-import dev.vaelab.onnx.runtime.OrtEngine;
-import dev.vaelab.onnx.runtime.TrainingProgram;
-import dev.vaelab.onnx.runtime.TrainingProgramBuilder;
-import dev.vaelab.onnx.runtime.TrainingSession;
-import dev.vaelab.tracking.RunLogger;
-import dev.vaelab.tracking.TrainingProgress;
-import dev.vaelab.zoo.objective.Objective;
-import dev.vaelab.zoo.objective.ObjectiveContext;
-import dev.vaelab.zoo.objective.VaeGraphs;
-import dev.vaelab.zoo.schedule.ScheduleContext;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
- * Trains one resolved experiment: epochs of shuffled batches run in chunks of up to S steps per
- * ONNX Runtime call, β from its schedule at every step, validation and grids after each epoch,
- * a checkpoint at the end of each epoch and the test set at the end.
- *
- * <p>Logged every {@code log.every_steps} steps: the means over the steps since the last log of
- * loss, ELBO, reconstruction log-likelihood and KL, and the β, learning rate and throughput in
- * force. Steps count updates, so step s is logged after the s-th update.
+ * Runs the updates of one run: epochs of shuffled batches, in chunks of up to
+ * {@code plan.stepsPerCall()} updates per engine call, with the objective's step inputs (noise, β,
+ * ...) drawn per update so that the numbers do not depend on how an epoch is cut into calls. Everything else
+ * (logging, validation, grids, checkpoints, the divergence check, the final metrics) is a
+ * {@link TrainingListener}, called as its contract says.
  */
 final class TrainingLoop {
-    private static final int DEFAULT_STEPS_PER_CALL = 100;
+    private final TrainingRun run;
+    private final List<TrainingListener> listeners;
 
-    private final ResolvedExperiment rx;
-    private final Dataset data;
-    private final OrtEngine engine;
-    private final RunLogger logger;
-    private final Path modelDirectory;
-    private final TrainingProgress progress;
-    private final RandomStreams streams;
-    private final VaeGraphs graphs;
-    /** The latents by MIG contribution, once the final metrics of a factor dataset are computed. */
-    private int[] migRanking;
-
-    TrainingLoop(ResolvedExperiment rx, Dataset data, OrtEngine engine, RunLogger logger, Path modelDirectory,
-                 TrainingProgress progress) {
-        this.rx = rx;
-        this.data = data;
-        this.engine = engine;
-        this.logger = logger;
-        this.modelDirectory = modelDirectory;
-        this.progress = progress;
-        this.streams = new RandomStreams(rx.spec().seed());
-        this.graphs = new VaeGraphs(rx.model(), rx.head(), data.shape().size(), data.numClasses());
-    }
-
-    VaeGraphs graphs() {
-        return graphs;
+    TrainingLoop(TrainingRun run, Iterable<TrainingListener> listeners) {
+        this.run = run;
+        List<TrainingListener> sorted = new ArrayList<>();
+        listeners.forEach(sorted::add);
+        sorted.sort(Comparator.comparingInt(TrainingListener::order)); // stable: equal orders keep binding order
+        this.listeners = List.copyOf(sorted);
     }
 
     /** The final metrics and the trained parameters. */
     record Result(Map<String, Double> summary, Map<String, float[]> parameters) {
     }
 
-    /** Runs every epoch (after the checkpoint's, when resuming) and the final test. */
-    Result run(java.util.Optional<Checkpoint> resumeFrom) {
-        var spec = rx.spec();
-        int batchSize = spec.train().batchSize();
-        BatchPlanner planner = new BatchPlanner(data, batchSize, streams);
-        int stepsPerEpoch = planner.batchesPerEpoch();
-        if (stepsPerEpoch < 1) {
-            throw new dev.vaelab.core.error.VaelabException("train.batch_size " + batchSize + " is larger than the "
-                    + planner.examples() + " training examples");
+    /** Runs every epoch (after the checkpoint's, when resuming), then the end of training; closes the listeners. */
+    Result run() {
+        Result result;
+        try {
+            result = train();
+        } catch (RuntimeException e) {
+            try {
+                closeListeners();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
-        int epochs = spec.train().epochs();
-        // train.max_steps can end the run before its epochs are done, inside the last epoch
-        long totalSteps = spec.train().maxSteps() > 0
-                ? Math.min(spec.train().maxSteps(), (long) stepsPerEpoch * epochs)
-                : (long) stepsPerEpoch * epochs;
-        int lastEpoch = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
-        int stepsPerCall = spec.train().stepsPerCall() > 0
-                ? Math.min(spec.train().stepsPerCall(), stepsPerEpoch)
-                : Math.min(DEFAULT_STEPS_PER_CALL, stepsPerEpoch);
-        Objective objective = rx.objective().apply(new ObjectiveContext(batchSize, rx.model().latentDim(),
-                planner.examples(), new ScheduleContext(stepsPerEpoch, totalSteps)));
-        int logEvery = spec.log().everySteps();
-        int gridsEvery = spec.log().gridsEveryEpochs();
-        ImageSet validation = data.validation().orElse(null);
-        ImageSet gridImages = validation != null ? validation : data.test();
+        closeListeners();
+        return result;
+    }
 
-        TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(batchSize, objective),
-                rx.optimizer().optimizer());
-        Map<String, Double> summary = new LinkedHashMap<>();
-        try (TrainingSession session = new TrainingSession(engine, program, stepsPerCall);
-             Evaluator evaluator = new Evaluator(engine, graphs, data.shape().size(), data.numClasses(), streams);
-             GridRenderer grids = new GridRenderer(engine, graphs, data.shape(), data.numClasses(), streams)) {
-            session.initialize(streams.stream("init"));
-            Window window = new Window();
-            int firstEpoch = 1;
-            if (resumeFrom.isPresent()) {
-                Checkpoint c = resumeFrom.get();
-                session.restore(c.values(), c.updates());
-                firstEpoch = c.epochsDone() + 1;
-                window.restore(c.counters());
+    private Result train() {
+        RunPlan plan = run.plan();
+        StepSession session = run.session();
+        BatchPlanner planner = new BatchPlanner(run.data(), plan.batchSize(), run.streams());
+        session.initialize(run.streams().stream("init"));
+        int firstEpoch = 1;
+        if (run.resumedFrom().isPresent()) {
+            Checkpoint c = run.resumedFrom().get();
+            session.restore(c.values(), c.updates());
+            firstEpoch = c.epochsDone() + 1;
+            listeners.forEach(l -> l.restore(c.counters()));
+        }
+        listeners.forEach(l -> l.onTrainingBegin(run));
+        float[] lr = new float[plan.stepsPerCall()];
+        Arrays.fill(lr, (float) run.experiment().optimizer().lr());
+        long step = session.updates();
+        for (int epoch = firstEpoch; epoch <= plan.lastEpoch(); epoch++) {
+            EpochPlan batches = planner.epoch(epoch - 1);
+            SplittableRandom noise = run.streams().stream("noise", epoch - 1);
+            int epochSteps = plan.stepsIn(epoch);
+            for (TrainingListener l : listeners) {
+                l.onEpochBegin(run, epoch, epochSteps);
             }
-            float[] lr = new float[stepsPerCall];
-            long step = session.updates();
-            double[] klPerDim = null;
-            if (gridsEvery > 0 && resumeFrom.isEmpty()) {
-                // the untrained model's grids at step 0, so an image slider (MLflow's opens at step 0) shows a picture
-                for (var grid : grids.render(session.parameters(), gridImages, (double[]) null).entrySet()) {
-                    logger.logImage(grid.getKey(), 0, step, grid.getValue());
+            // the epoch's time covers everything its steps need: batches, step inputs, the engine calls and the listeners
+            long epochStart = System.nanoTime();
+            for (int first = 0; first < epochSteps; first += plan.stepsPerCall()) {
+                int steps = Math.min(plan.stepsPerCall(), epochSteps - first);
+                batches.fillImages(session.byteChunk("x"), first, steps);
+                if (run.experiment().model().conditional()) {
+                    batches.fillOneHot(session.chunk("y"), first, steps);
                 }
-            }
-            for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
-                EpochPlan plan = planner.epoch(epoch - 1);
-                var noise = streams.stream("noise", epoch - 1);
-                int epochSteps = (int) Math.min(stepsPerEpoch, totalSteps - (long) (epoch - 1) * stepsPerEpoch);
-                progress.startEpoch(epoch, epochSteps);
-                // the epoch's time covers everything its steps need: batches, noise, β and the ORT calls
-                long epochStart = System.nanoTime();
-                for (int first = 0; first < epochSteps; first += stepsPerCall) {
-                    int steps = Math.min(stepsPerCall, epochSteps - first);
-                    plan.fillImages(session.byteChunk("x"), first, steps);
-                    if (rx.model().conditional()) {
-                        plan.fillOneHot(session.chunk("y"), first, steps);
-                    }
-                    objective.fillStepInputs(session::chunk, step, steps, noise);
-                    for (int i = 0; i < steps; i++) {
-                        lr[i] = (float) rx.optimizer().lr();
-                    }
-                    long chunkStart = System.nanoTime();
-                    Map<String, float[]> m = session.run(steps, lr);
-                    long nanos = System.nanoTime() - chunkStart;
-                    for (int i = 0; i < steps; i++) {
-                        float loss = m.get("loss")[i];
-                        if (!Float.isFinite(loss)) {
-                            // the last, partial window is logged too, so that "kept" is true whatever log.every_steps is
-                            if (window.steps() > 0) {
-                                logWindow(window, objective, step);
-                            }
-                            logger.flush();
-                            String kept = step == 0 ? "no metrics were logged before it"
-                                    : String.format("the metrics up to step %d are kept", step);
-                            throw new DivergenceException(step + 1, String.format(
-                                    "training diverged: the loss became %s at step %d (epoch %d); %s. Try a lower "
-                                            + "learning rate (train.optimizer.lr = %s) or a smaller β.", loss, step + 1,
-                                    epoch, kept, rx.optimizer().lr()));
-                        }
-                        step++;
-                        window.add(m, i, nanos / (double) steps, batchSize);
-                        progress.step(step, batchSize, loss);
-                        if (logEvery > 0 && step % logEvery == 0) {
-                            logWindow(window, objective, step);
-                        }
+                // the objective's inputs (noise, β, ...), drawn per update from the epoch's noise stream
+                run.objective().fillStepInputs(session::chunk, step, steps, noise);
+                long chunkStart = System.nanoTime();
+                Map<String, float[]> metrics = session.run(steps, lr);
+                double stepNanos = (System.nanoTime() - chunkStart) / (double) steps;
+                for (int i = 0; i < steps; i++) {
+                    step++;
+                    StepResult result = new StepResult(step, epoch, metrics, i, stepNanos);
+                    for (TrainingListener l : listeners) {
+                        l.onStep(run, result);
                     }
                 }
-                long epochNanos = System.nanoTime() - epochStart;
-                Map<String, Double> epochMetrics = new LinkedHashMap<>();
-                epochMetrics.put("epoch", (double) epoch);
-                epochMetrics.put("train/epoch_seconds", epochNanos / 1e9);
-                if (validation != null) {
-                    var scores = evaluator.evaluate(validation, spec.eval().batchSize(), session.parameters(), "eval-noise");
-                    epochMetrics.putAll(scores.metrics("val", true));
-                    klPerDim = scores.klPerDim();
+            }
+            EpochEnd end = new EpochEnd(epoch, step, (System.nanoTime() - epochStart) / 1e9, listenerState());
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(run, end);
+            }
+        }
+        Map<String, Double> results = new LinkedHashMap<>();
+        for (TrainingListener l : listeners) {
+            l.onTrainingEnd(run, results);
+        }
+        Map<String, Double> summary = new LinkedHashMap<>(results);
+        summary.put("train/steps", (double) step);
+        return new Result(summary, session.snapshot());
+    }
+
+    private Map<String, Double> listenerState() {
+        Map<String, Double> state = new LinkedHashMap<>();
+        listeners.forEach(l -> state.putAll(l.state()));
+        return state;
+    }
+
+    /** Closes every listener, even when one fails to close; the first failure is rethrown. */
+    private void closeListeners() {
+        RuntimeException first = null;
+        for (TrainingListener l : listeners) {
+            try {
+                l.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
                 }
-                logger.logMetrics(epochMetrics, step);
-                progress.endEpoch(consoleSummary(epochMetrics));
-                if (gridsEvery > 0 && (epoch % gridsEvery == 0 || epoch == lastEpoch)) {
-                    for (var grid : grids.render(session.parameters(), gridImages, klPerDim).entrySet()) {
-                        logger.logImage(grid.getKey(), epoch, step, grid.getValue());
-                    }
-                }
-                new Checkpoint(session.updates(), epoch, session.snapshot(), window.state()).write(modelDirectory.resolve("checkpoint"));
-                logger.flush();
-            }
-            Map<String, Double> testMetrics = finalMetrics(evaluator, session.parameters(), grids);
-            logger.logMetrics(testMetrics, step);
-            if (migRanking != null && gridsEvery > 0) {
-                // a factor dataset's traversals once more, one row per latent by MIG contribution
-                logger.logImage("traversals_mig", lastEpoch, step, grids.traversals(session.parameters(), gridImages, migRanking));
-            }
-            summary.putAll(testMetrics);
-            summary.put("train/steps", (double) step);
-            return new Result(summary, session.snapshot());
-        }
-    }
-
-    /**
-     * The test set's ELBO terms; the importance-weighted NLL with {@code eval.iw_samples} samples
-     * when asked for; bits per dimension from the tightest bound computed; and, for labelled data,
-     * the accuracy of a linear probe on the latent means.
-     */
-    private Map<String, Double> finalMetrics(Evaluator evaluator, Map<String, ai.onnxruntime.OnnxTensor> parameters,
-                                             GridRenderer grids) {
-        var spec = rx.spec();
-        var test = evaluator.evaluate(data.test(), spec.eval().batchSize(), parameters, "eval-noise");
-        Map<String, Double> metrics = test.metrics("test", false);
-        double nll = -test.elbo();
-        int samples = spec.eval().iwSamples();
-        if (samples > 0) {
-            try (var iw = evaluator.importanceWeightSession(graphs, samples)) {
-                nll = evaluator.importanceWeightedNll(data.test(), samples, parameters, iw);
-            } catch (ai.onnxruntime.OrtException e) {
-                throw new IllegalStateException(e);
-            }
-            metrics.put("test/nll_iw", nll);
-        }
-        metrics.put("test/bits_per_dim", nll / (data.shape().size() * Math.log(2)));
-        if (rx.model().conditional()) {
-            int[] gridLabels = new int[data.numClasses() * GridRenderer.classColumns()];
-            float[] gridImages = grids.classImages(parameters, gridLabels);
-            double[] accuracy = ClassGridProbe.accuracy(data.train(), data.test(), gridImages, gridLabels);
-            metrics.put("probe/class_grid_accuracy", accuracy[0]);
-            metrics.put("probe/class_grid_classifier_accuracy", accuracy[1]);
-        }
-        int disentanglementSamples = spec.eval().disentanglementSamples();
-        if (data.test().hasFactors() && disentanglementSamples > 0) {
-            try (LatentEncoder encoder = new LatentEncoder(engine, graphs)) {
-                var outcome = new DisentanglementProbe(encoder, spec.seed())
-                        .evaluate(data.test(), disentanglementSamples, parameters);
-                metrics.putAll(outcome.scores());
-                migRanking = outcome.latentRanking();
             }
         }
-        if (data.train().hasLabels()) {
-            try (LatentEncoder encoder = new LatentEncoder(engine, graphs)) {
-                metrics.put("probe/accuracy", LatentProbe.accuracy(
-                        encoder.means(data.train(), parameters), labels(data.train()),
-                        encoder.means(data.test(), parameters), labels(data.test()), rx.model().latentDim()));
-            }
-        }
-        return metrics;
-    }
-
-    private static int[] labels(ImageSet images) {
-        return java.util.stream.IntStream.range(0, images.count()).map(images::label).toArray();
-    }
-
-    /** Logs the means over the window's steps, with the objective's values in force at {@code step}'s update. */
-    private void logWindow(Window window, Objective objective, long step) {
-        Map<String, Double> metrics = window.drain();
-        metrics.putAll(objective.valuesInForce(step - 1));
-        metrics.put("train/lr", rx.optimizer().lr());
-        logger.logMetrics(metrics, step);
-    }
-
-    /** The few epoch metrics worth a line on the console. */
-    private static Map<String, Double> consoleSummary(Map<String, Double> epochMetrics) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (String key : new String[] {"train/epoch_seconds", "val/elbo", "val/recon_ll", "val/kl", "val/active_units"}) {
-            if (epochMetrics.containsKey(key)) {
-                out.put(key, epochMetrics.get(key));
-            }
-        }
-        return out;
-    }
-
-    /** Sums of the per-step metrics since the last log. */
-    private static final class Window {
-        private final Map<String, Double> sums = new LinkedHashMap<>();
-        private int steps;
-        private double seconds;
-        private long examples;
-
-        void add(Map<String, float[]> m, int i, double stepNanos, int batchSize) {
-            m.forEach((name, values) -> sums.merge(name, (double) values[i], Double::sum));
-            steps++;
-            seconds += stepNanos / 1e9;
-            examples += batchSize;
-        }
-
-        int steps() {
-            return steps;
-        }
-
-        /** The open window's sums, for a checkpoint. */
-        Map<String, Double> state() {
-            Map<String, Double> out = new LinkedHashMap<>();
-            sums.forEach((name, sum) -> out.put("window/sum/" + name, sum));
-            out.put("window/steps", (double) steps);
-            out.put("window/seconds", seconds);
-            out.put("window/examples", (double) examples);
-            return out;
-        }
-
-        void restore(Map<String, Double> state) {
-            sums.clear();
-            state.forEach((key, value) -> {
-                if (key.startsWith("window/sum/")) {
-                    sums.put(key.substring("window/sum/".length()), value);
-                }
-            });
-            steps = state.getOrDefault("window/steps", 0.0).intValue();
-            seconds = state.getOrDefault("window/seconds", 0.0);
-            examples = state.getOrDefault("window/examples", 0.0).longValue();
-        }
-
-        Map<String, Double> drain() {
-            Map<String, Double> out = new LinkedHashMap<>();
-            sums.forEach((name, sum) -> out.put("train/" + name, sum / steps));
-            out.put("train/examples_per_sec", examples / seconds);
-            sums.clear();
-            steps = 0;
-            seconds = 0;
-            examples = 0;
-            return out;
+        if (first != null) {
+            throw first;
         }
     }
-
 }

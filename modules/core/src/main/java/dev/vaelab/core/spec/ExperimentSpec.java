@@ -8,9 +8,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One experiment file, validated: the fixed sections as records, the sections whose keys depend on a
- * chosen {@code type} as {@link ComponentSpec}s for their factories to finish, and the tree itself
- * (for the resolved config and the flattened run parameters).
+ * One experiment file, its top level validated: the sections whose keys depend on a chosen
+ * {@code type} as {@link ComponentSpec}s for their factories to finish, the sections owned by other
+ * modules as raw maps for those modules to parse (Airlift-style: {@code train}, {@code eval} and
+ * {@code log} by train, {@code export} by export, {@code tracking} by tracking; every one is
+ * parsed before a run starts), and the tree itself (for the resolved config and the flattened run
+ * parameters). Core keeps only the YAML machinery.
  *
  * @param name names the results directory: letters, digits, {@code -}, {@code _} and {@code .}
  * @param seed the seed of every random stream of the run (default 0)
@@ -23,11 +26,11 @@ import java.util.regex.Pattern;
  * @param beta the top-level β schedule of files without an {@code objective:} section (default
  *     {@code {type: constant, value: 1.0}}, the plain ELBO); absent when there is one, whose
  *     objective holds its own schedules
- * @param train the training loop and optimizer
- * @param eval evaluation settings
- * @param log logging cadence
- * @param export export settings
- * @param tracking tracking settings
+ * @param train the {@code train:} section, for train's {@code TrainSpec}
+ * @param eval the {@code eval:} section ({@code {}} when absent), for train's {@code EvalSpec}
+ * @param log the {@code log:} section ({@code {}} when absent), for train's {@code LogSpec}
+ * @param export the {@code export:} section ({@code {}} when absent), for export's {@code ExportSpec}
+ * @param tracking the {@code tracking:} section ({@code {}} when absent), for tracking's {@code TrackingSpec}
  * @param sweep the {@code sweep:} section, not yet validated here
  * @param root the whole tree; {@code root.resolved()} is the config as used once factories have read it
  */
@@ -39,11 +42,11 @@ public record ExperimentSpec(
         ComponentSpec likelihood,
         Optional<ComponentSpec> objective,
         Optional<ComponentSpec> beta,
-        TrainSpec train,
-        EvalSpec eval,
-        LogSpec log,
-        ExportSpec export,
-        TrackingSpec tracking,
+        ConfigMap train,
+        ConfigMap eval,
+        ConfigMap log,
+        ConfigMap export,
+        ConfigMap tracking,
         Optional<ConfigMap> sweep,
         ConfigMap root) {
 
@@ -78,11 +81,11 @@ public record ExperimentSpec(
                 ComponentSpec.read(root, "likelihood"),
                 objective,
                 objective.isPresent() ? Optional.empty() : Optional.of(ComponentSpec.read(root, "beta", DEFAULT_BETA)),
-                TrainSpec.parse(root.map("train")),
-                EvalSpec.parse(root.map("eval", "{}")),
-                LogSpec.parse(root.map("log", "{}")),
-                ExportSpec.parse(root.map("export", "{}")),
-                TrackingSpec.parse(root.map("tracking", "{}")),
+                root.map("train"),
+                root.map("eval", "{}"),
+                root.map("log", "{}"),
+                root.map("export", "{}"),
+                root.map("tracking", "{}"),
                 root.optionalMap("sweep"),
                 root);
     }

@@ -12,6 +12,7 @@ import dev.vaelab.data.ImageShape;
 import dev.vaelab.data.ImageStore;
 import dev.vaelab.data.LoadContext;
 import dev.vaelab.data.Splits;
+import dev.vaelab.data.ValidationSize;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,7 +30,7 @@ import java.util.Set;
  * each image's centred square resampled to this size), {@code channels} (1 or 3, default 3),
  * {@code test_fraction} (default 0.1, seeded; only for a folder without {@code train/} and
  * {@code test/}), {@code skip_bad} (default false: an unreadable image is an error naming it; true
- * skips and counts them).
+ * skips them and the run logs their count as {@code data/skipped}).
  *
  * <p>The images are decoded once into the dataset cache, keyed by the folder's content key (names,
  * sizes, times) and these options, so the next run reads them without decoding. Decoding spools the
@@ -40,6 +42,8 @@ public final class ImageFolderProvider implements DatasetProvider {
     /** Part of the cache key: change it whenever decoding or resampling changes. */
     static final int FORMAT_VERSION = 1;
     static final int MAX_IMAGE_SIZE = 1024;
+    /** The load metric of {@code skip_bad: true}: how many unreadable images were left out. */
+    public static final String SKIPPED_METRIC = "data/skipped";
 
     @Override
     public DatasetSource configure(ConfigMap data, DataSpec common) {
@@ -62,10 +66,10 @@ public final class ImageFolderProvider implements DatasetProvider {
         private final boolean explicitFraction;
         private final double testFraction;
         private final boolean skipBad;
-        private final int validation;
+        private final ValidationSize validation;
         private ImageFolder folder;
 
-        FolderSource(Path root, ImageShape shape, boolean explicitFraction, double testFraction, boolean skipBad, int validation) {
+        FolderSource(Path root, ImageShape shape, boolean explicitFraction, double testFraction, boolean skipBad, ValidationSize validation) {
             this.root = root;
             this.shape = shape;
             this.explicitFraction = explicitFraction;
@@ -98,11 +102,26 @@ public final class ImageFolderProvider implements DatasetProvider {
                 ImageStore train = store(context.cache(), key + "-train", f.train(), f);
                 ImageStore test = store(context.cache(), key + "-test", f.test(), f);
                 // train/ is stored class by class, so its tail would be the last class: validation is a seeded sample
-                return Splits.withTestSplit(info, train.images(f.classes(), List.of()), test.images(f.classes(), List.of()), validation,
+                Dataset data = Splits.withTestSplit(info, train.images(f.classes(), List.of()), test.images(f.classes(), List.of()), validation,
                         context.streams());
+                return withSkipped(data, f.train().size() + f.test().size(), train.layout().count() + test.layout().count());
             }
             ImageStore all = store(context.cache(), key, f.train(), f);
-            return Splits.heldOut(info, all.images(f.classes(), List.of()), testFraction, validation, context.streams());
+            Dataset data = Splits.heldOut(info, all.images(f.classes(), List.of()), testFraction, validation, context.streams());
+            return withSkipped(data, f.train().size(), all.layout().count());
+        }
+
+        /** With {@code skip_bad: true} the run logs how many images were skipped (0 included, so that runs compare), as {@code data/skipped}. */
+        private Dataset withSkipped(Dataset data, int found, int stored) {
+            if (!skipBad) {
+                return data;
+            }
+            int skipped = found - stored;
+            if (skipped > 0) {
+                System.err.println("image-folder " + root + ": skipped " + skipped + " unreadable image" + (skipped == 1 ? "" : "s")
+                        + " of " + found + " (skip_bad: true)");
+            }
+            return data.withLoadMetrics(Map.of(SKIPPED_METRIC, (double) skipped));
         }
 
         private ImageStore store(DatasetCache cache, String key, List<ImageEntry> entries, ImageFolder f) {
@@ -110,14 +129,7 @@ public final class ImageFolderProvider implements DatasetProvider {
             if (!Files.exists(file)) {
                 write(file, entries, f.labelled());
             }
-            ImageStore store = ImageStore.open(file);
-            int skipped = entries.size() - store.layout().count();
-            if (skipped > 0) {
-                // TODO(data-core): log as the metric data/skipped once loading can report metrics.
-                System.err.println("image-folder " + root + ": skipped " + skipped + " unreadable image" + (skipped == 1 ? "" : "s")
-                        + " of " + entries.size() + " (skip_bad: true)");
-            }
-            return store;
+            return ImageStore.open(file);
         }
 
         /** Decodes {@code entries} into a spool file beside the store, then writes the store from it with the count known. */

@@ -3,20 +3,24 @@ package dev.vaelab.data.numpy;
 import dev.vaelab.core.config.ConfigMap;
 import dev.vaelab.core.error.DataException;
 import dev.vaelab.data.Checksum;
+import dev.vaelab.data.DataFile;
 import dev.vaelab.data.DataSpec;
 import dev.vaelab.data.Dataset;
 import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.data.DatasetProvider;
 import dev.vaelab.data.DatasetSource;
+import dev.vaelab.data.DatasetSpec;
 import dev.vaelab.data.Factor;
 import dev.vaelab.data.ImageShape;
 import dev.vaelab.data.ImageStore;
 import dev.vaelab.data.LoadContext;
+import dev.vaelab.data.Split;
 import dev.vaelab.data.Splits;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -31,9 +35,10 @@ import java.util.Optional;
  * values each in [0, 1]), taken from columns 1 to 5 of {@code latents_classes} (column 0, colour, is
  * always white). {@code test_fraction} holds out a seeded test split (default 0.1).
  *
- * <p>The file must be put into {@code <data root>/dsprites/} by hand: DeepMind publishes neither its
- * size nor a checksum, and the {@link dev.vaelab.data.Downloader} needs an exact size. Its MD5
- * ({@link #MD5}) is verified before the images are first converted into the cache. The
+ * <p>A missing file is downloaded into {@code <data root>/dsprites/} like MNIST's. DeepMind publishes
+ * neither its size nor a checksum, so the download is verified by the MD5 that other loaders pin
+ * ({@link #MD5}) and cut off at {@link #MAX_BYTES}; a file put there by hand is verified by the same MD5
+ * before its images are first converted into the cache. The
  * factor values are dSprites' own ({@code latents_values}): its 40 orientations include 2π, unlike
  * those of {@code sprites}.
  */
@@ -41,7 +46,10 @@ public final class DspritesProvider implements DatasetProvider {
     public static final String NAME = "dsprites";
     public static final String FILE_NAME = "dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz";
     /** Where DeepMind publishes it: the dsprites-dataset repository on GitHub. */
-    public static final String URL = "https://github.com/deepmind/dsprites-dataset/raw/master/" + FILE_NAME;
+    public static final URI MIRROR = URI.create("https://github.com/deepmind/dsprites-dataset/raw/master/");
+    public static final String URL = MIRROR + FILE_NAME;
+    /** The file is about 26 MB; the limit only keeps a hostile server from filling the disk. */
+    static final long MAX_BYTES = 100_000_000L;
     /**
      * DeepMind publishes no checksum. This MD5 is the one that independent loaders of the same URL pin
      * (torchvision-style dataset classes, disentanglement libraries, vaetc), so a file that matches it
@@ -61,15 +69,18 @@ public final class DspritesProvider implements DatasetProvider {
     public static final DatasetInfo INFO = new DatasetInfo(NAME, new ImageShape(1, SIDE, SIDE), List.of(), FACTORS, true);
 
     private final Checksum checksum;
+    private final DatasetSpec spec;
 
     @Inject
     public DspritesProvider() {
-        this(Checksum.md5(MD5));
+        this(Checksum.md5(MD5), List.of(MIRROR));
     }
 
-    /** A provider that expects another file, for tests with a generated one. */
-    DspritesProvider(Checksum checksum) {
+    /** A provider that expects another file from other mirrors: tests with a generated one, sites with a local copy. */
+    DspritesProvider(Checksum checksum, List<URI> mirrors) {
         this.checksum = checksum;
+        DataFile file = DataFile.ofUnknownSize(FILE_NAME, MAX_BYTES, checksum, Split.TRAIN, DataFile.Content.IMAGES);
+        this.spec = new DatasetSpec(NAME, NAME, DatasetSpec.Format.ARCHIVE, List.of(file), INFO.shape(), List.of(), true, mirrors);
     }
 
     @Override
@@ -83,14 +94,15 @@ public final class DspritesProvider implements DatasetProvider {
 
             @Override
             public Dataset load(LoadContext context) {
-                Path directory = context.dataRoot().path().resolve(NAME);
+                Path directory = context.dataRoot().directory(spec);
                 Path file = directory.resolve(FILE_NAME);
+                boolean downloaded = false;
                 if (!Files.isRegularFile(file)) {
-                    throw new DataException("dsprites: " + file + " is missing; download " + URL + " (about 26 MB) into " + directory
-                            + " (DeepMind publishes no size or checksum, so vaelab does not download it itself)");
+                    file = context.downloader().download(spec, spec.files().get(0), directory);
+                    downloaded = true;
                 }
                 String key = "v" + NumpyProvider.FORMAT_VERSION + "-" + checksum.hex();
-                if (!Files.exists(context.cache().directory(NAME, key).resolve(ImageStore.FILE_NAME))) {
+                if (!downloaded && !Files.exists(context.cache().directory(NAME, key).resolve(ImageStore.FILE_NAME))) {
                     // Verified before it is parsed, so a damaged download is reported as such rather than as a format error.
                     verify(file);
                 }

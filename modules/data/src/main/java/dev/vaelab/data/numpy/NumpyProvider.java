@@ -9,6 +9,7 @@ import dev.vaelab.data.DatasetSource;
 import dev.vaelab.data.ImageStore;
 import dev.vaelab.data.LoadContext;
 import dev.vaelab.data.Splits;
+import dev.vaelab.data.ValidationSize;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -93,10 +94,10 @@ public final class NumpyProvider implements DatasetProvider {
         private final ContentReader reader;
         private final String options;
         private final double testFraction;
-        private final int validation;
+        private final ValidationSize validation;
         private NumpyContent content;
 
-        NumpySource(String name, Path path, ContentReader reader, String options, double testFraction, int validation) {
+        NumpySource(String name, Path path, ContentReader reader, String options, double testFraction, ValidationSize validation) {
             this.name = name;
             this.path = path;
             this.reader = reader;

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,13 @@ class ImageFolderProviderTest {
         Dataset dataset = configure(flow + ", skip_bad: true}").load(context());
         assertEquals(5, dataset.train().count() + dataset.test().count());
         assertEquals(List.of(), dataset.labelNames());
+        assertEquals(Map.of("data/skipped", 1.0), dataset.loadMetrics(), "the run logs the count");
+        Dataset cached = configure(flow + ", skip_bad: true, binarize: static}").load(context());
+        assertEquals(Map.of("data/skipped", 1.0), cached.loadMetrics(), "counted again from the cache, and kept through binarization");
+        Files.delete(bad);
+        assertEquals(Map.of("data/skipped", 0.0), configure(flow + ", skip_bad: true}").load(context()).loadMetrics(),
+                "0 once nothing is skipped, so that runs compare");
+        assertEquals(Map.of(), configure(flow + "}").load(context()).loadMetrics(), "nothing to report without skip_bad");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static dev.vaelab.data.numpy.NpyBytes.doubles;
 import static dev.vaelab.data.numpy.NpyBytes.longs;
 import static dev.vaelab.data.numpy.NpyBytes.npy;
 import static dev.vaelab.data.numpy.NpyBytes.npz;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,11 @@ import dev.vaelab.data.DatasetRegistry;
 import dev.vaelab.data.Downloader;
 import dev.vaelab.data.ImageSet;
 import dev.vaelab.data.LoadContext;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,8 +74,15 @@ class DspritesProviderTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
     }
 
+    /** No server listens here: a test that must not download fails if it tries. */
+    private static final URI NOWHERE = URI.create("http://127.0.0.1:9/dsprites/");
+
     private DatasetRegistry.ConfiguredData configure(Checksum checksum, String flow) {
-        DatasetRegistry registry = new DatasetRegistry(Map.of(DspritesProvider.NAME, new DspritesProvider(checksum)));
+        return configure(checksum, NOWHERE, flow);
+    }
+
+    private DatasetRegistry.ConfiguredData configure(Checksum checksum, URI mirror, String flow) {
+        DatasetRegistry registry = new DatasetRegistry(Map.of(DspritesProvider.NAME, new DspritesProvider(checksum, List.of(mirror))));
         return registry.resolve(ConfigLoader.parse("data: " + flow + "\n", "x.yaml").map("data"));
     }
 
@@ -113,15 +127,73 @@ class DspritesProviderTest {
         assertEquals(N, seen);
     }
 
+    /** A local mirror serving {@code body} chunked, without a Content-Length, as GitHub's raw files may come. */
+    private HttpServer mirror(byte[] body, AtomicInteger requests) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/dsprites/" + DspritesProvider.FILE_NAME, exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    private static URI base(HttpServer server) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/dsprites/");
+    }
+
+    private List<String> filesIn(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @Test
-    void aDamagedOrMissingFileIsNamed() throws Exception {
-        Path missing = dir.resolve("data/dsprites/" + DspritesProvider.FILE_NAME);
-        DataException e = assertThrows(DataException.class, () -> configure(Checksum.md5(DspritesProvider.MD5), "{dataset: dsprites}").load(context()));
-        assertEquals("dsprites: " + missing + " is missing; download " + DspritesProvider.URL + " (about 26 MB) into " + missing.getParent()
-                + " (DeepMind publishes no size or checksum, so vaelab does not download it itself)", e.getMessage());
+    void aMissingFileIsDownloadedVerifiedAndLoaded() throws Exception {
+        byte[] file = dspritesFile();
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = mirror(file, requests);
+        try {
+            Dataset data = configure(Checksum.md5(md5(file)), base(server), "{dataset: dsprites, test_fraction: 0.25, validation: 5}").load(context());
+            assertEquals(1, requests.get());
+            assertEquals(40, data.train().count());
+            assertArrayEquals(file, Files.readAllBytes(dir.resolve("data/dsprites/" + DspritesProvider.FILE_NAME)));
+            configure(Checksum.md5(md5(file)), base(server), "{dataset: dsprites, test_fraction: 0.25, validation: 5}").load(context());
+            assertEquals(1, requests.get(), "the downloaded file is reused");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aDownloadWithTheWrongMd5IsNamedWithItsUrlAndLeavesNothingBehind() throws Exception {
+        byte[] file = dspritesFile();
+        HttpServer server = mirror(file, new AtomicInteger());
+        try {
+            URI url = base(server).resolve(DspritesProvider.FILE_NAME);
+            DataException e = assertThrows(DataException.class, () -> configure(Checksum.md5(DspritesProvider.MD5), base(server), "{dataset: dsprites}")
+                    .load(context()));
+            Path directory = dir.resolve("data/dsprites");
+            assertEquals("cannot download dsprites/" + DspritesProvider.FILE_NAME + " from " + url + ": md5 mismatch: expected " + DspritesProvider.MD5
+                    + ", got " + md5(file) + "; to install dsprites by hand, put " + DspritesProvider.FILE_NAME + " (md5 " + DspritesProvider.MD5
+                    + ") into " + directory + ", or point --data-dir (or VAELAB_DATA) at a directory that holds dsprites/ with it", e.getMessage());
+            assertEquals(List.of(), filesIn(dir.resolve("data/dsprites")));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aDamagedFileInstalledByHandIsNamed() throws Exception {
         byte[] file = dspritesFile();
         Path installed = install(file);
-        e = assertThrows(DataException.class, () -> configure(Checksum.md5(DspritesProvider.MD5), "{dataset: dsprites}").load(context()));
+        DataException e = assertThrows(DataException.class, () -> configure(Checksum.md5(DspritesProvider.MD5), "{dataset: dsprites}").load(context()));
         assertEquals(installed + ": checksum mismatch: expected md5 " + DspritesProvider.MD5 + ", got " + md5(file) + "; delete the file and download "
                 + DspritesProvider.URL + " again", e.getMessage());
     }

@@ -132,6 +132,17 @@ class NumpyProviderTest {
     }
 
     @Test
+    void withoutValidationTenPercentOfTheTrainingSplitIsHeldOut() throws IOException {
+        Map<String, byte[]> members = new LinkedHashMap<>();
+        members.put("imgs", npy("|u1", new long[] {600, 4, 4}, new byte[600 * 16]));
+        Path file = Files.write(dir.resolve("six-hundred.npz"), npz(members, true));
+        Dataset data = configure("{dataset: numpy, path: '" + file + "', images: imgs}").load(context());
+        assertEquals(60, data.test().count(), "test_fraction 0.1 of 600");
+        assertEquals(54, data.validation().orElseThrow().count(), "10% of the 540 left, where 5000 used to fail");
+        assertEquals(486, data.train().count());
+    }
+
+    @Test
     void aBadKeyIsOneLineListingTheKeys() throws IOException {
         Path file = writeNpz();
         DataException e = assertThrows(DataException.class,

@@ -60,9 +60,7 @@ public final class Autodiff {
             if (!any) {
                 continue;
             }
-            GradientRule rule = GradientRules.forOp(node.opType()).orElseThrow(() ->
-                    new IllegalArgumentException("no gradient rule for " + node.opType()
-                            + "; differentiable operators: " + GradientRules.differentiableOps()));
+            GradientRule rule = ruleFor(g, node.opType());
             Tensor[] dxs = rule.apply(g, node, dy, needed);
             for (int k = 0; k < needed.length; k++) {
                 if (!needed[k]) {
@@ -89,6 +87,14 @@ public final class Autodiff {
      * Sums a broadcast gradient back to the operand's shape: over the leading axes the operand
      * lacks, and (keeping them) over the axes where the operand has size 1.
      */
+    /** A fused operator's own rule, else the engine's. */
+    private static GradientRule ruleFor(Graph g, String opType) {
+        return g.fusedOperator(opType).<GradientRule>map(op -> op::gradient)
+                .or(() -> GradientRules.forOp(opType))
+                .orElseThrow(() -> new IllegalArgumentException("no gradient rule for " + opType
+                        + "; differentiable operators: " + GradientRules.differentiableOps()));
+    }
+
     static Tensor reduceToShape(Graph g, Tensor grad, Shape target) {
         Shape s = grad.shape();
         if (s.equals(target)) {

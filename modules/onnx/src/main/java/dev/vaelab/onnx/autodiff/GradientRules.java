@@ -44,13 +44,6 @@ public final class GradientRules {
             Map.entry("Sigmoid", (g, n, dy, need) -> new Tensor[] {
                 g.mul(dy, g.mul(n.output(), g.sub(g.scalar(1), n.output())))}),
             Map.entry(Composites.SOFTPLUS, (g, n, dy, need) -> new Tensor[] {g.mul(dy, g.sigmoid(n.input(0)))}),
-            // per row: d/dl = x - sigmoid(l), d/dx = l
-            Map.entry(Composites.BERNOULLI_LOG_LIKELIHOOD, (g, n, dy, need) -> {
-                Tensor perRow = g.unsqueeze(dy, 1);
-                return new Tensor[] {
-                    need[0] ? g.mul(g.sub(n.input(1), g.sigmoid(n.input(0))), perRow) : null,
-                    need[1] ? g.mul(n.input(0), perRow) : null};
-            }),
             Map.entry("MatMul", GradientRules::matmul),
             Map.entry("Gemm", GradientRules::gemm),
             Map.entry("ReduceSum", (g, n, dy, need) -> new Tensor[] {

@@ -20,26 +20,29 @@ public final class Graph {
     private final DType floatType;
     private final Graph parent;
     private final AtomicLong names;
+    /** The fused operators used by this graph and its subgraphs, by op type: shared, as are the names. */
+    private final Map<String, FusedOperator> fused;
     private final List<Tensor> inputs = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Tensor> outputs = new LinkedHashMap<>();
 
     public Graph(DType floatType) {
-        this(floatType, null, new AtomicLong());
+        this(floatType, null, new AtomicLong(), new java.util.HashMap<>());
     }
 
-    private Graph(DType floatType, Graph parent, AtomicLong names) {
+    private Graph(DType floatType, Graph parent, AtomicLong names, Map<String, FusedOperator> fused) {
         if (!floatType.isFloating()) {
             throw new IllegalArgumentException("a graph's float type must be FLOAT or DOUBLE");
         }
         this.floatType = floatType;
         this.parent = parent;
         this.names = names;
+        this.fused = fused;
     }
 
     /** A subgraph (e.g. a Loop body) whose nodes may read this graph's values by name. */
     public Graph subgraph() {
-        return new Graph(floatType, this, names);
+        return new Graph(floatType, this, names, fused);
     }
 
     public DType floatType() {
@@ -218,18 +221,6 @@ public final class Graph {
      */
     public Tensor softplus(Tensor x) {
         return unary(Composites.SOFTPLUS, x);
-    }
-
-    /**
-     * {@code sum_j x_j·l_j - softplus(l_j)} over the last axis of logits and targets [N, D], to [N]:
-     * the log-likelihood of x under independent Bernoulli pixels (and the cross-entropy for grey
-     * levels in [0, 1]). See {@link Composites#BERNOULLI_LOG_LIKELIHOOD}.
-     */
-    public Tensor bernoulliLogLikelihood(Tensor logits, Tensor x) {
-        require(logits.rank() == 2 && logits.shape().equals(x.shape()) && logits.dtype() == x.dtype(),
-                "bernoulliLogLikelihood of %s and %s: needs logits and targets of one [N, D] shape", logits, x);
-        return add(Composites.BERNOULLI_LOG_LIKELIHOOD, List.of(logits, x), logits.dtype(),
-                Shape.of(logits.shape().dim(0)), Map.of());
     }
 
     /** log(sigmoid(x)) = -softplus(-x), stable for every x. */
@@ -595,6 +586,23 @@ public final class Graph {
     }
 
     /** Appends a node with one output; the entry point for every operator above. */
+    /**
+     * A node of fused operator {@code op} (see {@link FusedOperator}), registered with this graph
+     * family on first use. Another operator under the same name is an error.
+     */
+    public Tensor fused(FusedOperator op, List<Tensor> ins, DType outType, Shape outShape, Map<String, Object> attrs) {
+        FusedOperator known = fused.putIfAbsent(op.opType(), op);
+        if (known != null && known != op) {
+            throw new IllegalArgumentException("two fused operators named " + op.opType() + ": " + known + " and " + op);
+        }
+        return add(op.opType(), ins, outType, outShape, attrs);
+    }
+
+    /** The fused operator this graph family registered as {@code opType}, if any. */
+    public java.util.Optional<FusedOperator> fusedOperator(String opType) {
+        return java.util.Optional.ofNullable(fused.get(opType));
+    }
+
     public Tensor add(String op, List<Tensor> ins, DType outType, Shape outShape, Map<String, Object> attrs) {
         for (Tensor t : ins) {
             check(t);

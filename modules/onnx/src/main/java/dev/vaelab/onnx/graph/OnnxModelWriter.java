@@ -73,7 +73,7 @@ public final class OnnxModelWriter {
             }
         }
         for (Node n : graph.nodes()) {
-            lower(n, gp, options, names);
+            lower(graph, n, gp, names);
         }
         for (Map.Entry<String, Tensor> out : graph.outputs().entrySet()) {
             Tensor t = out.getValue();
@@ -103,7 +103,7 @@ public final class OnnxModelWriter {
         return names.getOrDefault(t, t.name());
     }
 
-    private static void lower(Node n, GraphProto.Builder gp, Options options, Map<Tensor, String> names) {
+    private static void lower(Graph graph, Node n, GraphProto.Builder gp, Map<Tensor, String> names) {
         if (n.opType().equals(Composites.SOFTPLUS)) {
             // softplus(x) = relu(x) - log(sigmoid(|x|)); never overflows, and avoids ORT's slow Softplus
             String x = nameOf(n.input(0), names);
@@ -115,8 +115,9 @@ public final class OnnxModelWriter {
             gp.addNode(simple("Sub", y, y + "_relu", y + "_logsig"));
             return;
         }
-        if (n.opType().equals(Composites.BERNOULLI_LOG_LIKELIHOOD)) {
-            lowerBernoulliLogLikelihood(n, gp, names);
+        var fused = graph.fusedOperator(n.opType());
+        if (fused.isPresent()) {
+            fused.get().lower(n, new ProtoLowering(n, gp, names));
             return;
         }
         NodeProto.Builder np = NodeProto.newBuilder().setOpType(n.opType()).setName(n.output().name());
@@ -129,37 +130,34 @@ public final class OnnxModelWriter {
         gp.addNode(np);
     }
 
-    /** See {@link Composites#BERNOULLI_LOG_LIKELIHOOD}: sum(x·l - relu(l)) + sum(log(prod over groups of sigmoid(|l|))). */
-    private static void lowerBernoulliLogLikelihood(Node n, GraphProto.Builder gp, Map<Tensor, String> names) {
-        String l = nameOf(n.input(0), names);
-        String x = nameOf(n.input(1), names);
-        String y = nameOf(n.output(), names);
-        long d = n.input(0).shape().dim(1);
-        int group = Composites.logGroup(d);
-        gp.addNode(longsConstant(y + "_axis1", 1));
-        gp.addNode(simple("Mul", y + "_xl", x, l));
-        gp.addNode(simple("Relu", y + "_relu", l));
-        gp.addNode(simple("Sub", y + "_linear", y + "_xl", y + "_relu"));
-        gp.addNode(simple("ReduceSum", y + "_linear_sum", y + "_linear", y + "_axis1").addAttribute(longAttribute("keepdims", 0)));
-        gp.addNode(simple("Abs", y + "_abs", l));
-        gp.addNode(simple("Sigmoid", y + "_sig", y + "_abs"));
-        String factors = y + "_sig";
-        if (group > 1) {
-            // [N, D] -> [N, D/group, group]; 0 keeps N, which may be dynamic
-            gp.addNode(longsConstant(y + "_groups_shape", 0, d / group, group));
-            gp.addNode(simple("Reshape", y + "_groups", y + "_sig", y + "_groups_shape"));
-            gp.addNode(simple("ReduceProd", y + "_prod", y + "_groups")
-                    .addAttribute(AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS).addInts(2))
-                    .addAttribute(longAttribute("keepdims", 0)));
-            factors = y + "_prod";
+    /** The writer's side of {@link FusedOperator.Lowering}: nodes appended to {@code gp}. */
+    private record ProtoLowering(Node n, GraphProto.Builder gp, Map<Tensor, String> names) implements FusedOperator.Lowering {
+        @Override
+        public String input(int i) {
+            return nameOf(n.input(i), names);
         }
-        gp.addNode(simple("Log", y + "_log", factors));
-        gp.addNode(simple("ReduceSum", y + "_log_sum", y + "_log", y + "_axis1").addAttribute(longAttribute("keepdims", 0)));
-        gp.addNode(simple("Add", y, y + "_linear_sum", y + "_log_sum"));
-    }
 
-    private static AttributeProto longAttribute(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        @Override
+        public String output() {
+            return nameOf(n.output(), names);
+        }
+
+        @Override
+        public void node(String opType, String output, String... inputs) {
+            gp.addNode(simple(opType, output, inputs));
+        }
+
+        @Override
+        public void node(String opType, String output, Map<String, Object> attributes, String... inputs) {
+            NodeProto.Builder np = simple(opType, output, inputs);
+            new java.util.TreeMap<>(attributes).forEach((name, value) -> np.addAttribute(attribute(name, value, names)));
+            gp.addNode(np);
+        }
+
+        @Override
+        public void longs(String output, long... values) {
+            gp.addNode(longsConstant(output, values));
+        }
     }
 
     private static NodeProto.Builder longsConstant(String out, long... values) {

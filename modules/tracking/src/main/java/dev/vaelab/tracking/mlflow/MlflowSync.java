@@ -6,6 +6,7 @@ import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.tracking.MetricRow;
 import dev.vaelab.tracking.MetricsCsv;
 import dev.vaelab.tracking.RunStore;
+import dev.vaelab.tracking.TrackingUri;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -170,7 +171,7 @@ public final class MlflowSync {
 
     private String uri(Path run, Optional<String> cli) {
         Optional<String> yaml = configUri(run.resolve(RunStore.CONFIG_FILE));
-        return cli.or(() -> yaml).or(environment::trackingUri).orElseThrow(() -> new VaelabException(
+        return TrackingUri.choose(cli, yaml, environment.trackingUri()).orElseThrow(() -> new VaelabException(
                 "no MLflow server to sync to: pass --tracking-uri http://HOST:PORT or set MLFLOW_TRACKING_URI"));
     }
 

@@ -162,7 +162,7 @@ public final class SweepParent implements AutoCloseable {
      *
      * @param summaryCsv the sweep's summary table, CSV text
      * @param bestRunName the best run's name, or null when no run finished
-     * @param bestMetrics the best run's key metrics (keys as in DESIGN.md, e.g. {@code test/elbo})
+     * @param bestMetrics the best run's key metrics (keys as in ARCHITECTURE.md, e.g. {@code test/elbo})
      * @param step the step those metrics were logged at in the best run
      */
     public void finish(RunStatus status, String error, String summaryCsv, String bestRunName,

@@ -1,6 +1,7 @@
-package dev.vaelab.core.spec;
+package dev.vaelab.train;
 
 import dev.vaelab.core.config.ConfigMap;
+import dev.vaelab.core.spec.ComponentSpec;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.vaelab.core.spec;
+package dev.vaelab.train;
 
 import dev.vaelab.core.config.ConfigMap;
 import java.util.List;

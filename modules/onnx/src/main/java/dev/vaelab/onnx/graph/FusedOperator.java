@@ -1,0 +1,47 @@
+package dev.vaelab.onnx.graph;
+
+/**
+ * An operator that is not one ONNX operator, defined by the module that owns it: a name, a
+ * gradient rule (differentiated as one operator: a shorter, more accurate backward pass than its
+ * parts') and a lowering to ONNX operators for serialization. The engine knows none of them: a
+ * graph registers an operator when {@link Graph#fused} first adds one of its nodes, and
+ * {@link dev.vaelab.onnx.autodiff.Autodiff} and {@link OnnxModelWriter} look it up there.
+ *
+ * <p>Every gradient rule needs a finite-difference check; the engine's test harness
+ * ({@code GradientChecker} in the onnx test-jar) runs one.
+ */
+public interface FusedOperator {
+    /** The node's operator name, namespaced by its owner (e.g. {@code vaelab.BernoulliLogLikelihood}). */
+    String opType();
+
+    /**
+     * The backward pass: given the gradient of the loss with respect to the node's output, the
+     * gradients with respect to the inputs that {@code needed} marks (null for the others), built
+     * in {@code g}. They may have the output's broadcast shape; the caller reduces them.
+     */
+    Tensor[] gradient(Graph g, Node node, Tensor outputGrad, boolean[] needed);
+
+    /** Emits the ONNX operators that compute {@code node}'s output from its inputs. */
+    void lower(Node node, Lowering out);
+
+    /** What a lowering may emit: ONNX nodes over value names, and int64 constants. */
+    interface Lowering {
+        /** The value name of the node's input {@code i}. */
+        String input(int i);
+
+        /** The value name the node's (first) output must be given. */
+        String output();
+
+        /** Adds ONNX operator {@code opType} computing {@code output} from {@code inputs}. */
+        void node(String opType, String output, String... inputs);
+
+        /**
+         * As {@link #node(String, String, String...)}, with attributes (Long, Double, String,
+         * long[] values).
+         */
+        void node(String opType, String output, java.util.Map<String, Object> attributes, String... inputs);
+
+        /** Adds a 1-D int64 constant {@code output} holding {@code values}. */
+        void longs(String output, long... values);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.vaelab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.Multibinder;
+import dev.vaelab.data.DataModule;
+import dev.vaelab.data.Dataset;
+import dev.vaelab.heads.HeadsModule;
+import dev.vaelab.onnx.runtime.OrtEngine;
+import dev.vaelab.zoo.ZooModule;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bound listeners together, on real training steps: a plugin's binding, and resuming from a checkpoint. */
+class TrainerResumeTest {
+    private static final Set<String> TIMINGS = Set.of("train/examples_per_sec", "train/epoch_seconds");
+    private static final TypeLiteral<Set<TrainingListener>> LISTENERS = new TypeLiteral<>() { };
+
+    @TempDir
+    Path dir;
+
+    /** Stops the run as a kill would, once epoch {@code epoch} begins. */
+    private static final class Kill implements TrainingListener {
+        private final int epoch;
+
+        Kill(int epoch) {
+            this.epoch = epoch;
+        }
+
+        @Override
+        public void onEpochBegin(TrainingRun run, int e, int steps) {
+            if (e == epoch) {
+                throw new IllegalStateException("killed");
+            }
+        }
+    }
+
+    static final class PluginListener implements TrainingListener {
+    }
+
+    private static List<RecordingLogger.Row> untimed(RecordingLogger logger) {
+        return logger.rows.stream().filter(r -> !TIMINGS.contains(r.key())).toList();
+    }
+
+    @Test
+    void aPluginAddsAListenerWithOneBindingAndEachRunGetsFreshOnes() {
+        var injector = Guice.createInjector(new ZooModule(), new HeadsModule(), new TrainModule(),
+                new DataModule(), new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        Multibinder.newSetBinder(binder(), TrainingListener.class).addBinding().to(PluginListener.class);
+                    }
+                });
+        Set<TrainingListener> first = injector.getInstance(Key.get(LISTENERS));
+        Set<TrainingListener> second = injector.getInstance(Key.get(LISTENERS));
+        assertEquals(11, first.size());
+        assertTrue(first.stream().anyMatch(l -> l instanceof PluginListener));
+        MetricWindow a = (MetricWindow) first.stream().filter(l -> l instanceof MetricWindow).findFirst().orElseThrow();
+        assertTrue(second.stream().noneMatch(l -> l == a));
+        assertNotSame(first, second);
+    }
+
+    @Test
+    void aResumedRunLogsWhatAnUninterruptedOneDoes() {
+        ResolvedExperiment rx = TinyRuns.experiment("vae", "{epochs: 3, batch_size: 10, steps_per_call: 2}",
+                "log: {every_steps: 4, grids_every_epochs: 0}\n");
+        Dataset data = TinyRuns.data(rx, 30, true);
+        OrtEngine engine = new OrtEngine(1, true);
+
+        RecordingLogger whole = new RecordingLogger();
+        var uninterrupted = new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)))
+                .train(rx, data, engine, whole, dir.resolve("whole"), TinyRuns.quietProgress(), Optional.empty());
+
+        RecordingLogger killed = new RecordingLogger();
+        Trainer killing = new Trainer(() -> {
+            Set<TrainingListener> listeners = new HashSet<>(TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)));
+            listeners.add(new Kill(3));
+            return listeners;
+        });
+        Path model = dir.resolve("killed");
+        assertThrows(IllegalStateException.class, () -> killing.train(rx, data, engine, killed, model,
+                TinyRuns.quietProgress(), Optional.empty()));
+        Checkpoint checkpoint = Checkpoint.read(model.resolve("checkpoint"));
+        assertEquals(2, checkpoint.epochsDone());
+        assertEquals(6, checkpoint.updates());
+        assertEquals(2.0, checkpoint.counters().get("window/steps"), "logged at 4: updates 5 and 6 are open");
+
+        RecordingLogger resumed = new RecordingLogger();
+        var afterResume = new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)))
+                .train(rx, data, engine, resumed, model, TinyRuns.quietProgress(), Optional.of(checkpoint));
+
+        List<RecordingLogger.Row> expected = untimed(whole);
+        List<RecordingLogger.Row> joined = new java.util.ArrayList<>(untimed(killed));
+        joined.addAll(untimed(resumed));
+        assertEquals(expected, joined);
+        assertEquals(uninterrupted.summary(), afterResume.summary());
+        assertEquals(9.0, afterResume.summary().get("train/steps"));
+    }
+}
