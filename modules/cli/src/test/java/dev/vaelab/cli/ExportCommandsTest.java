@@ -270,9 +270,11 @@ class ExportCommandsTest {
 
         fails(List.of("is a vaelab encoder; --decoder takes a decoder"), "sample", "--decoder", encoder, "--out", out);
         // sizes are checked before the codes, means and grid are allocated
-        fails(List.of("--n 100000000 samples need about ", " of memory, more than the ", "ask for at most ", "(--n)",
-                "VAELAB_JAVA_OPTS=-Xmx"), "sample", "--decoder",
+        fails(List.of("--n 100000000 samples in 10000 columns make a grid of ", "more than the 16777216 a PNG grid may have",
+                "--out FILE.npy"), "sample", "--decoder",
                 vaeRun.resolve("model/decoder.onnx").toString(), "--n", "100000000", "--out", out);
+        fails(List.of("--batch-size 2000000000 codes at a time need about ", " of memory, more than the ", "(--batch-size)"), "sample",
+                "--decoder", decoder, "--n", "2000000000", "--batch-size", "2000000000", "--out", dir.resolve("never.npy").toString());
         fails(List.of("no such file"), "sample", "--decoder", dir.resolve("missing.onnx").toString(), "--out", out);
         // an IDX file is read whole: a header declaring 100 million images is refused before the read
         Path huge = dir.resolve("huge-images-idx3-ubyte");

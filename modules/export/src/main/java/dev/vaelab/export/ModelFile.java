@@ -57,7 +57,7 @@ public final class ModelFile implements AutoCloseable {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            session = env.createSession(bytes, options);
+            session = env.createSession(TrainingOrderWeights.of(bytes), options);
         } catch (OrtException e) {
             throw new VaelabException(option + " " + file + " is not an ONNX model that ONNX Runtime can load: "
                     + e.getMessage().strip(), e);

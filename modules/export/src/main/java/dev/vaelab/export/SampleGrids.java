@@ -4,6 +4,7 @@ import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.tracking.ImageBatch;
 import dev.vaelab.tracking.ImageGrid;
 import dev.vaelab.tracking.Png;
+import java.util.SplittableRandom;
 
 /**
  * Sample grids as a run draws them ({@code grids/samples_eNNN.png}), so that a grid drawn from the
@@ -16,15 +17,41 @@ public final class SampleGrids {
     public static final String STREAM = "grid-samples";
     /** Upscaling of the run's grids. */
     public static final int SCALE = 2;
+    /** Pixels between tiles and around the border in {@link ImageGrid#standard}. */
+    private static final int PADDING = 2;
 
     private SampleGrids() {
     }
 
+    /** Columns of the run's sample grid, whose row r takes label r mod K in a conditional model. */
+    public static final int RUN_COLUMNS = 8;
+    /**
+     * The most pixels a PNG grid may have: the grid is built whole on the heap, so a larger
+     * {@code --n} goes to a streamed {@code .npy} instead.
+     */
+    public static final long MAX_GRID_PIXELS = 4096L * 4096;
+
     /** {@code count} codes from N(0, I), the first 64 being those of the run's sample grid. */
     public static float[] priorDraws(long seed, int count, int latentDim) {
-        float[] z = new float[count * latentDim];
-        RandomStreams.fillGaussian(new RandomStreams(seed).stream(STREAM), z);
+        float[] z = new float[Math.multiplyExact(count, latentDim)];
+        RandomStreams.fillGaussian(priorStream(seed), z);
         return z;
+    }
+
+    /**
+     * The stream of the run's prior draws, to be read a batch of codes at a time: successive
+     * {@link RandomStreams#fillGaussian} calls continue the sequence that {@link #priorDraws} draws at once.
+     */
+    public static SplittableRandom priorStream(long seed) {
+        return new RandomStreams(seed).stream(STREAM);
+    }
+
+    /** Pixels of the PNG grid of {@code count} tiles in {@code columns} columns, padding included. */
+    public static long gridPixels(int count, int columns, ModelCard card) {
+        long rows = (count + (long) columns - 1) / columns;
+        long width = (long) columns * (card.width() * SCALE + PADDING) + PADDING;
+        long height = rows * (card.height() * SCALE + PADDING) + PADDING;
+        return width * height;
     }
 
     /** Columns of a grid of {@code count} tiles: ceil(sqrt(count)), so 64 tiles make the run's 8 x 8. */

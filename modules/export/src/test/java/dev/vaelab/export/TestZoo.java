@@ -104,11 +104,16 @@ final class TestZoo {
      * values per pixel would be 80 million weights); every other option takes its default.
      */
     VaeGraphs graphs(Combination c, int latent) {
+        return graphs(c, latent, 64);
+    }
+
+    /** As above with {@code hidden} units in the hidden layer. */
+    VaeGraphs graphs(Combination c, int latent, int hidden) {
         LikelihoodHead head = heads.get(c.head()).create(spec("{type: " + c.head() + c.headOptions() + "}"));
         ModelContext context = new ModelContext(MNIST, DIGITS.size(), head.outputsPerPixel());
         VaeModel model;
         try {
-            model = models.get(c.model()).create(modelSpec(c, latent, ", hidden: [64]"), context);
+            model = models.get(c.model()).create(modelSpec(c, latent, ", hidden: [" + hidden + "]"), context);
         } catch (ConfigException e) {
             model = models.get(c.model()).create(modelSpec(c, latent, ""), context); // a network without 'hidden'
         }
