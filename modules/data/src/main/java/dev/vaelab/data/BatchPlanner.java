@@ -61,18 +61,7 @@ public final class BatchPlanner {
 
     /** The plan of epoch {@code epoch}: its order from {@code ("shuffle", epoch)}, and its binarization. */
     public EpochPlan epoch(int epoch) {
-        int n = data.train().count();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = streams.stream("shuffle", epoch);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = RandomStreams.permutation(data.train().count(), streams.stream("shuffle", epoch));
         boolean dynamic = data.binarization() == Binarization.DYNAMIC;
         long epochKey = dynamic ? streams.stream("binarize", epoch).nextLong() : 0L;
         return new EpochPlan(epoch, order, batchesPerEpoch(), batchSize, new BatchWriter(data.train(), data.name()), dynamic, epochKey);

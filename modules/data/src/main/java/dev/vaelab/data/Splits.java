@@ -89,17 +89,7 @@ public final class Splits {
     }
 
     private static int[] shuffled(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return RandomStreams.permutation(n, random);
     }
 
     private static int[] sorted(int[] order, int from, int to) {

@@ -64,18 +64,8 @@ final class DisentanglementProbe {
         return samples >= images.count() ? images : images.select(sampleIndices(images.count(), samples, random));
     }
 
-    /** {@code samples} distinct indices of {@code [0, count)}: the head of a partial Fisher-Yates shuffle. */
+    /** {@code samples} distinct indices of {@code [0, count)}, in the order drawn. */
     static int[] sampleIndices(int count, int samples, SplittableRandom random) {
-        int[] order = new int[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        for (int i = 0; i < samples; i++) {
-            int j = i + random.nextInt(count - i);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return java.util.Arrays.copyOf(order, samples);
+        return RandomStreams.sample(count, samples, random);
     }
 }

@@ -46,6 +46,48 @@ public final class RandomStreams {
     }
 
     /**
+     * A uniformly random permutation of {@code 0 .. n - 1} (Fisher-Yates from the last element down):
+     * the one shuffle behind epoch orders, splits and metric samples, so that each draws the same
+     * sequence from its stream.
+     */
+    public static int[] permutation(int n, SplittableRandom random) {
+        int[] order = identity(n);
+        for (int i = n - 1; i > 0; i--) {
+            swap(order, i, random.nextInt(i + 1));
+        }
+        return order;
+    }
+
+    /**
+     * {@code k} distinct indices of {@code [0, n)}, uniformly, in the order drawn: the head of a
+     * Fisher-Yates shuffle run forwards for {@code k} steps only.
+     */
+    public static int[] sample(int n, int k, SplittableRandom random) {
+        if (k < 0 || k > n) {
+            throw new IllegalArgumentException("cannot draw " + k + " distinct indices of " + n);
+        }
+        int[] order = identity(n);
+        for (int i = 0; i < k; i++) {
+            swap(order, i, i + random.nextInt(n - i));
+        }
+        return java.util.Arrays.copyOf(order, k);
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
+    /**
      * Fills {@code out} with standard normal draws from {@code random}, by the JDK's
      * {@code RandomGenerator.nextGaussian} (McFarland's modified ziggurat): about 7x faster than
      * Box-Muller, which matters because the reparameterization noise is drawn on the training

@@ -3,6 +3,8 @@ package dev.vaelab.core.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -55,5 +57,36 @@ class RandomStreamsTest {
             double p = q[1];
             assertEquals(p, below / (double) N, 5 * Math.sqrt(p * (1 - p) / N), "P(z < " + q[0] + ")");
         }
+    }
+
+    @Test
+    void permutationsAndSamplesAreUniformDistinctAndSeeded() {
+        int[] p = RandomStreams.permutation(1000, new java.util.SplittableRandom(5));
+        assertEquals(1000, Arrays.stream(p).distinct().count());
+        assertArrayEquals(p, RandomStreams.permutation(1000, new java.util.SplittableRandom(5)));
+        int[] s = RandomStreams.sample(1000, 100, new java.util.SplittableRandom(5));
+        assertEquals(100, Arrays.stream(s).distinct().count());
+        assertTrue(Arrays.stream(s).allMatch(i -> i >= 0 && i < 1000));
+        // each of 10 positions of a 10-permutation, and each index of a 3-of-10 sample, equally likely:
+        // 20,000 draws, expected 2,000 (permutation) and 6,000 (sample) per cell, sd about 42 and 65
+        int[][] positions = new int[10][10];
+        int[] picked = new int[10];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        for (int draw = 0; draw < 20_000; draw++) {
+            int[] q = RandomStreams.permutation(10, random);
+            for (int at = 0; at < 10; at++) {
+                positions[q[at]][at]++;
+            }
+            for (int i : RandomStreams.sample(10, 3, random)) {
+                picked[i]++;
+            }
+        }
+        for (int v = 0; v < 10; v++) {
+            for (int at = 0; at < 10; at++) {
+                assertTrue(Math.abs(positions[v][at] - 2000) < 250, "value " + v + " at " + at + ": " + positions[v][at]);
+            }
+            assertTrue(Math.abs(picked[v] - 6000) < 400, "index " + v + ": " + picked[v]);
+        }
+        assertThrows(IllegalArgumentException.class, () -> RandomStreams.sample(3, 4, random));
     }
 }

@@ -1,6 +1,7 @@
 package dev.vaelab.data.sprites;
 
 import dev.vaelab.core.config.ConfigMap;
+import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.data.DataSpec;
 import dev.vaelab.data.Dataset;
 import dev.vaelab.data.DatasetInfo;
@@ -57,17 +58,10 @@ public final class SpritesProvider implements DatasetProvider {
 
     /** The whole grid in order, or a sorted sample of {@code size} indices from a partial shuffle. */
     static int[] gridIndices(int size, SplittableRandom random) {
-        int[] all = IntStream.range(0, SpriteGrid.SIZE).toArray();
         if (size == SpriteGrid.SIZE) {
-            return all;
+            return IntStream.range(0, SpriteGrid.SIZE).toArray();
         }
-        for (int i = 0; i < size; i++) {
-            int j = i + random.nextInt(SpriteGrid.SIZE - i);
-            int t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-        }
-        int[] picked = Arrays.copyOf(all, size);
+        int[] picked = RandomStreams.sample(SpriteGrid.SIZE, size, random);
         Arrays.sort(picked);
         return picked;
     }

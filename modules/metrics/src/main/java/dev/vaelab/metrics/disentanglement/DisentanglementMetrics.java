@@ -101,16 +101,7 @@ public final class DisentanglementMetrics {
 
     /** A seeded shuffle of {@code 0 .. n - 1}: the first {@code ceil(2n / 3)} train, the rest are held out. */
     static int[][] split(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = RandomStreams.permutation(n, random);
         int trainCount = (int) Math.ceil(2.0 * n / 3);
         return new int[][] {Arrays.copyOfRange(order, 0, trainCount), Arrays.copyOfRange(order, trainCount, n)};
     }
