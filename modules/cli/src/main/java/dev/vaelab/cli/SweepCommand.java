@@ -25,6 +25,7 @@ import dev.vaelab.tracking.mlflow.TrackingEnvironment;
 import dev.vaelab.tracking.RunStore;
 import dev.vaelab.tracking.mlflow.MlflowFailure;
 import dev.vaelab.tracking.mlflow.ModelRegistry;
+import dev.vaelab.tracking.mlflow.SweepRanks;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,16 +112,18 @@ final class SweepCommand implements Callable<Integer> {
     private final SweepPlanner planner;
     private final SweepLaunchers launchers;
     private final RunLoggerFactory loggers;
+    private final SweepRanks ranks;
     private final TrackingEnvironment environment;
 
     private final ModelRegistry registry;
 
     @jakarta.inject.Inject
-    SweepCommand(SweepPlanner planner, SweepLaunchers launchers, RunLoggerFactory loggers,
+    SweepCommand(SweepPlanner planner, SweepLaunchers launchers, RunLoggerFactory loggers, SweepRanks ranks,
                  TrackingEnvironment environment, ModelRegistry registry) {
         this.planner = planner;
         this.launchers = launchers;
         this.loggers = loggers;
+        this.ranks = ranks;
         this.environment = environment;
         this.registry = registry;
     }
@@ -154,7 +157,7 @@ final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         SweepLaunch launched;
-        try (SweepTracking tracking = SweepTracking.open(loggers, layout, plan, Optional.ofNullable(trackingUri),
+        try (SweepTracking tracking = SweepTracking.open(loggers, ranks, layout, plan, Optional.ofNullable(trackingUri),
                 environment.trackingUri())) {
             launched = chosen.launch(plan, options, launcherSettings, tracking, SweepConsole.onStderr());
         }

@@ -8,6 +8,7 @@ import dev.vaelab.tracking.RunStore;
 import dev.vaelab.tracking.TrackingUri;
 import dev.vaelab.tracking.mlflow.RunTags;
 import dev.vaelab.tracking.mlflow.SweepParent;
+import dev.vaelab.tracking.mlflow.SweepRanks;
 import dev.vaelab.train.RunNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +27,14 @@ public final class SweepTracking implements AutoCloseable {
     private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
 
     private final SweepParent parent;
+    private final SweepRanks ranks;
     private final Optional<String> uri;
     private final RunLock lock;
     private boolean handedOver;
 
-    private SweepTracking(SweepParent parent, Optional<String> uri, RunLock lock) {
+    private SweepTracking(SweepParent parent, SweepRanks ranks, Optional<String> uri, RunLock lock) {
         this.parent = parent;
+        this.ranks = ranks;
         this.uri = uri;
         this.lock = lock;
     }
@@ -55,13 +58,14 @@ public final class SweepTracking implements AutoCloseable {
 
     /**
      * Opens (or reopens) the parent run of {@code plan}; {@code cliUri} and {@code envUri} are
-     * the tracking URIs of the command line and the environment, the YAML's sits between them.
+     * the tracking URIs of the command line and the environment, the YAML's sits between them;
+     * {@code ranks} tags the runs by rank when the sweep ends.
      */
-    public static SweepTracking open(RunLoggerFactory loggers, SweepLayout layout, SweepPlan plan,
+    public static SweepTracking open(RunLoggerFactory loggers, SweepRanks ranks, SweepLayout layout, SweepPlan plan,
                                      Optional<String> cliUri, Optional<String> envUri) {
         Path directory = parentDirectory(layout);
         Optional<String> uri = TrackingUri.choose(cliUri, plan.trackingUri(), envUri);
-        return locked(layout, uri, () -> {
+        return locked(layout, ranks, uri, () -> {
             if (SweepParent.exists(directory)) {
                 return SweepParent.resume(loggers, directory, uri);
             }
@@ -87,21 +91,22 @@ public final class SweepTracking implements AutoCloseable {
      * Reopens the parent run an earlier {@link #open} created, to end it from another process (the
      * final job of a sweep handed to a scheduler); {@code uri} is the tracking URI it was opened with.
      */
-    public static SweepTracking reopen(RunLoggerFactory loggers, SweepLayout layout, Optional<String> uri) {
+    public static SweepTracking reopen(RunLoggerFactory loggers, SweepRanks ranks, SweepLayout layout,
+                                       Optional<String> uri) {
         Path directory = parentDirectory(layout);
         if (!SweepParent.exists(directory)) {
             throw new dev.vaelab.core.error.VaelabException("the sweep in " + layout.experimentDirectory()
                     + " has no parent run (no " + directory.resolve(RunStore.RUN_FILE) + ")");
         }
-        return locked(layout, uri, () -> SweepParent.resume(loggers, directory, uri));
+        return locked(layout, ranks, uri, () -> SweepParent.resume(loggers, directory, uri));
     }
 
     /** The parent {@code opening} opens, under the parent run's lock; the lock is let go if opening fails. */
-    private static SweepTracking locked(SweepLayout layout, Optional<String> uri,
+    private static SweepTracking locked(SweepLayout layout, SweepRanks ranks, Optional<String> uri,
                                         java.util.function.Supplier<SweepParent> opening) {
         RunLock lock = lock(layout);
         try {
-            return new SweepTracking(opening.get(), uri, lock);
+            return new SweepTracking(opening.get(), ranks, uri, lock);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -120,7 +125,8 @@ public final class SweepTracking implements AutoCloseable {
 
     /**
      * Ends the parent run: finished when every run finished, killed when the sweep was stopped,
-     * failed otherwise; with the summary table and the best run's metrics.
+     * failed otherwise; with the summary table and the best run's metrics. First each run is tagged
+     * with its rank, so the parent ends once everything of the sweep is on the server.
      */
     public void finish(SweepReport report, SweepSummary.Written summary) {
         RunStatus status = report.stopped() ? RunStatus.KILLED
@@ -132,6 +138,11 @@ public final class SweepTracking implements AutoCloseable {
         String metric = summary.table().metric().name();
         java.util.List<Double> byRank = summary.table().rows().stream().map(r -> r.metric(metric))
                 .flatMap(java.util.Optional::stream).toList();
+        Path runs = summary.csv().getParent();
+        ranks.tag(summary.table().rows().stream().filter(r -> r.metric(metric).isPresent())
+                        .map(r -> runs.resolve(r.name())).toList(),
+                summary.table().rows().stream().filter(r -> r.metric(metric).isEmpty())
+                        .map(r -> runs.resolve(r.name())).toList(), uri);
         parent.finish(status, error, read(summary.csv()), ranked ? best.name() : null,
                 ranked ? best.metrics() : Map.of(), ranked ? steps(summary.csv().getParent().resolve(best.name())) : 0,
                 metric, byRank);

@@ -7,6 +7,7 @@ import dev.vaelab.sweep.SweepReport;
 import dev.vaelab.sweep.SweepTracking;
 import dev.vaelab.sweep.summary.SweepSummary;
 import dev.vaelab.tracking.RunLoggerFactory;
+import dev.vaelab.tracking.mlflow.SweepRanks;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,11 +25,13 @@ import java.util.Optional;
 public final class SweepEnd {
     private final SweepState states;
     private final RunLoggerFactory loggers;
+    private final SweepRanks ranks;
 
     @Inject
-    public SweepEnd(SweepState states, RunLoggerFactory loggers) {
+    public SweepEnd(SweepState states, RunLoggerFactory loggers, SweepRanks ranks) {
         this.states = states;
         this.loggers = loggers;
+        this.ranks = ranks;
     }
 
     /** What {@link #endIfDone} found: the summary written, or the runs still queued or running. */
@@ -47,7 +50,7 @@ public final class SweepEnd {
         }
         SweepLayout layout = new SweepLayout(experimentDirectory.toAbsolutePath());
         SweepSummary.Written summary = SweepSummary.write(layout.experimentDirectory(), Optional.empty());
-        try (SweepTracking tracking = SweepTracking.reopen(loggers, layout, uri)) {
+        try (SweepTracking tracking = SweepTracking.reopen(loggers, ranks, layout, uri)) {
             tracking.finish(report, summary);
         }
         return new Ended(Optional.of(summary), List.of(), report);

@@ -235,6 +235,26 @@ final class RunReplica {
         }
     }
 
+    /**
+     * Sends the tags that changed in the store since the run was mirrored to this server (a sweep's
+     * ranks, set when the sweep ends), and nothing else. False, sending nothing, when the store was
+     * not mirrored to this server or its run there is gone: a full sync must do it.
+     */
+    boolean retag() {
+        RunRecord record = store.record();
+        String id = record.extra().get(EXTRA_RUN);
+        if (id == null || !service.server().display().equals(record.extra().get(EXTRA_URI))) {
+            return false;
+        }
+        Optional<MlflowRun> there = retrier.call(() -> service.getRun(id));
+        if (there.isEmpty() || !there.get().active()) {
+            return false;
+        }
+        run = there.get();
+        sendTags(record);
+        return true;
+    }
+
     /** Whether the parent run named by {@code vaelab.parent_run_id} was not found on the server yet. */
     boolean parentPending() {
         return parentPending;

@@ -37,6 +37,10 @@ public final class RunTags {
     public static final String PARENT_VAELAB_RUN_ID = "vaelab.parent_run_id";
     /** On a sweep's parent: the best run's name, as MLflow shows it. */
     public static final String BEST_RUN = "vaelab.best_run";
+    /** On each run of a finished sweep: its place by the sweep's metric, {@code 1} for the best (runs without the metric have none). */
+    public static final String RANK = "vaelab.rank";
+    /** On each run of a finished sweep: {@code true} on the best run, {@code false} on the others. */
+    public static final String BEST = "vaelab.best";
     /** {@code sweep} on a sweep's parent run. */
     public static final String ROLE = "vaelab.role";
     /** Prefix of the tags of a run's config keys that differ from their defaults: {@code config.model.latent_dim}. */
