@@ -157,14 +157,58 @@ class RealMlflowTest {
         double second = ranked.stream().filter(r -> r[0] == 2).findFirst().orElseThrow()[1];
         assertTrue(best >= second, "ranked best first (test/elbo is maximised): " + best + ", " + second);
         assertTrue(rest.artifacts(parent.id(), "").containsKey("sweep.csv"));
-        String bestRun = parent.tags().get("vaelab.best_run");
-        assertTrue(children.stream().anyMatch(c -> bestRun.equals(c.tags().get("vaelab.run_name"))), bestRun);
-        Run bestChild = children.stream().filter(c -> bestRun.equals(c.tags().get("vaelab.run_name"))).findFirst()
-                .orElseThrow();
+        Run bestChild = assertRanked(parent, children);
+        String bestRun = bestChild.tags().get("vaelab.run_name");
         assertTrue(o.out().contains("registered the best run " + bestRun), o.out());
         com.fasterxml.jackson.databind.JsonNode version = rest.get("/api/2.0/mlflow/model-versions/get?name=" + name
                 + "-best&version=1").path("model_version");
         assertEquals(bestChild.id(), version.path("run_id").asText(), "--register-best registers the best run");
+    }
+
+    @Test
+    void anOfflineSweepGetsItsRanksWithMlflowSyncAndASecondSyncSendsNothing() throws Exception {
+        String name = "it-sweep-offline-" + SUFFIX;
+        Path results = dir.resolve("results");
+        String yaml = Vaelab.experiment(name, "beta-vae", String.join("\n", "sweep:", "  parameters:",
+                "    beta.value: [1.0, 4.0]", "  parallel: 1"));
+        Vaelab.Outcome o = Vaelab.cli("sweep", Vaelab.write(dir, name, yaml).toString(), "--results",
+                results.toString(), "--data-dir", Vaelab.DATA.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        assertTrue(rest.experimentId(name).isEmpty(), "nothing reached the server before the sync");
+        Vaelab.Outcome sync = Vaelab.cli("mlflow-sync", results.resolve(name).toString(), "--tracking-uri", RealMlflow.uri());
+        assertEquals(0, sync.code(), sync.err() + sync.out());
+        List<Run> runs = rest.runs(name);
+        assertEquals(3, runs.size(), runs.toString());
+        Run parent = runs.stream().filter(r -> "sweep".equals(r.tags().get("vaelab.role"))).findFirst().orElseThrow();
+        List<Run> children = runs.stream().filter(r -> r != parent).toList();
+        assertRanked(parent, children);
+        Vaelab.Outcome again = Vaelab.cli("mlflow-sync", results.resolve(name).toString(), "--tracking-uri",
+                RealMlflow.uri());
+        assertEquals(0, again.code(), again.err() + again.out());
+        assertEquals(3, again.out().lines().filter(l -> l.startsWith("up to date: ")).count(),
+                "a second sync sends nothing: " + again.out());
+        assertEquals(runs, rest.runs(name), "the same runs, tags and metrics after the second sync");
+    }
+
+    /**
+     * The sweep's children carry their rank by the sweep's metric ({@code ranked/test/elbo} on the
+     * parent, step = rank) and whether they won, and the winner is the parent's {@code vaelab.best_run};
+     * returns the winner.
+     */
+    private static Run assertRanked(Run parent, List<Run> children) {
+        List<double[]> ranked = rest.history(parent.id(), "ranked/test/elbo");
+        assertEquals(children.size(), ranked.size(), "every child is ranked");
+        for (Run child : children) {
+            int rank = Integer.parseInt(child.tags().get("vaelab.rank"));
+            double value = ranked.stream().filter(r -> r[0] == rank).findFirst().orElseThrow()[1];
+            assertEquals(value, child.metrics().get("test/elbo"), child.name() + " is at rank " + rank);
+            assertEquals(Boolean.toString(rank == 1), child.tags().get("vaelab.best"), child.name());
+        }
+        assertEquals(List.of("1", "2"), children.stream().map(c -> c.tags().get("vaelab.rank")).sorted().toList());
+        Run best = children.stream().filter(c -> "true".equals(c.tags().get("vaelab.best"))).findFirst().orElseThrow();
+        assertEquals(parent.tags().get("vaelab.best_run"), best.tags().get("vaelab.run_name"),
+                "the child tagged best is the parent's best run");
+        return best;
     }
 
     /** Every row of the run's {@code metrics.csv} is on the server, key by key, and nothing else. */
