@@ -168,6 +168,11 @@ class SweepCommandTest {
         assertEquals("FINISHED", child.status);
         assertEquals(parent.runId, child.tags.get("mlflow.parentRunId"), "the run is nested under its sweep");
         assertEquals("iso", child.tags.get("vaelab.sweep"));
+        assertEquals("1", child.tags.get("vaelab.rank"), "the only run with the sweep's metric ranks first");
+        assertEquals("true", child.tags.get("vaelab.best"));
+        var crashedExtra = RunRecordJson.read(layout.runDirectory(crashed).resolve("run.json")).extra();
+        assertEquals("false", crashedExtra.get("tag.vaelab.best"), "a run without the metric did not win");
+        assertFalse(crashedExtra.containsKey("tag.vaelab.rank"), "and has no rank: " + crashedExtra);
     }
 
     /** Every run log of the sweep, for failure messages. */

@@ -19,11 +19,14 @@ import java.util.Optional;
  *
  * <p>Like every tag, they are written into the run's store ({@code run.json}'s {@code extra}), so a
  * sweep run offline gets them with {@code vaelab mlflow-sync}. A run already mirrored to the
- * sweep's server gets the tags that changed sent there at once, and nothing else; where that fails
- * it is left pending, for {@code vaelab mlflow-sync} to send them. Tagging again with the same ranks
+ * sweep's server gets the tags that changed sent there at once, and nothing else, and stays as
+ * complete as it was; where that fails it is left pending, for {@code vaelab mlflow-sync} to send them. Tagging again with the same ranks
  * changes and sends nothing.
  */
 public final class SweepRanks {
+    /** A run whose tags changed, already mirrored to a server; {@code complete} when that copy was complete. */
+    private record Mirrored(RunStore store, boolean complete) {}
+
     private final MlflowSettings settings;
     private final TrackingEnvironment environment;
     private final Notices notices;
@@ -43,7 +46,7 @@ public final class SweepRanks {
      * @param trackingUri the sweep's tracking URI, if it has one
      */
     public void tag(List<Path> byRank, List<Path> unranked, Optional<String> trackingUri) {
-        List<RunStore> mirrored = new ArrayList<>();
+        List<Mirrored> mirrored = new ArrayList<>();
         for (int i = 0; i < byRank.size(); i++) {
             record(byRank.get(i), Map.of(RunTags.RANK, Integer.toString(i + 1), RunTags.BEST, Boolean.toString(i == 0)))
                     .ifPresent(mirrored::add);
@@ -58,9 +61,10 @@ public final class SweepRanks {
 
     /**
      * Writes {@code tags} into the run's store where they differ from what it holds; returns the
-     * store when its server copy was complete (it is marked pending until the tags are sent).
+     * store when it changed and was mirrored to a server before (a complete copy is marked pending
+     * until the tags are sent; an incomplete one stays so, for mlflow-sync to finish).
      */
-    private static Optional<RunStore> record(Path run, Map<String, String> tags) {
+    private static Optional<Mirrored> record(Path run, Map<String, String> tags) {
         if (!Files.isRegularFile(run.resolve(RunStore.RUN_FILE))) {
             return Optional.empty(); // a run that never started
         }
@@ -80,11 +84,11 @@ public final class SweepRanks {
             fields.put(RunReplica.EXTRA_SYNC, RunReplica.SYNC_PENDING);
         }
         store.putExtras(fields);
-        return complete ? Optional.of(store) : Optional.empty();
+        return extra.containsKey(RunReplica.EXTRA_RUN) ? Optional.of(new Mirrored(store, complete)) : Optional.empty();
     }
 
     /** Sends the changed tags of {@code runs} to {@code uri}; stops at the first failure, leaving the rest pending. */
-    private void send(List<RunStore> runs, String uri) {
+    private void send(List<Mirrored> runs, String uri) {
         TrackingServer server;
         try {
             server = TrackingServer.resolve(uri, environment.variables());
@@ -93,7 +97,8 @@ public final class SweepRanks {
             return;
         }
         try (MlflowService service = new MlflowService(server, settings)) {
-            for (RunStore store : runs) {
+            for (Mirrored run : runs) {
+                RunStore store = run.store();
                 // a server that takes no connection is not waited for: mlflow-sync sends the tags later
                 Retrier[] retrier = new Retrier[1];
                 retrier[0] = new Retrier(settings.backoff(), f -> {
@@ -102,7 +107,7 @@ public final class SweepRanks {
                     }
                 }, settings.drainTimeout());
                 try {
-                    if (new RunReplica(store, service, retrier[0], notices).retag()) {
+                    if (new RunReplica(store, service, retrier[0], notices).retag() && run.complete()) {
                         store.putExtra(RunReplica.EXTRA_SYNC, RunReplica.SYNC_COMPLETE);
                     }
                 } catch (Retrier.Stopped | MlflowFailure e) {

@@ -89,6 +89,16 @@ class SweepRanksTest extends FakeServerTest {
     }
 
     @Test
+    void aRunWhoseServerCopyIsIncompleteGetsItsRankAndStaysIncomplete() {
+        runs(Optional.of(server.uri()));
+        RunStore.open(run("b4")).putExtra(RunReplica.EXTRA_SYNC, "incomplete");
+        ranks().tag(List.of(run("b1"), run("b4")), List.of(run("bx")), Optional.of(server.uri()));
+        assertEquals(Map.of("vaelab.rank", "2", "vaelab.best", "false"), ranked(tagsOnServer("b4")));
+        assertEquals("incomplete", sync(RunStore.open(run("b4"))), "mlflow-sync still has the rest to send");
+        assertEquals("complete", sync(RunStore.open(run("b1"))));
+    }
+
+    @Test
     void anOfflineSweepGetsItsRanksWithMlflowSyncAndASecondSyncSendsNothing() {
         runs(Optional.empty());
         ranks().tag(List.of(run("b1"), run("b4")), List.of(run("bx")), Optional.empty());
