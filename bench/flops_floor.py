@@ -14,8 +14,14 @@ The count, per Linear layer (in -> out) and batch of B examples:
 Element-wise work (biases, activations, loss, Adam) is not counted: it is memory-bound and small
 in FLOPs, which is exactly why the distance to this floor shows how much time goes elsewhere.
 
-The rate: numpy.matmul on float32 (OpenBLAS sgemm) with the workload's shapes and transpositions,
-each timed as the median of several repeats, on `--threads` BLAS threads.
+The rate, per GEMM shape: the faster of two sgemm implementations on the workload's own shapes and
+transpositions, each timed as the median of several repeats on `--threads` threads:
+  - numpy.matmul on float32 (OpenBLAS sgemm, the library PyTorch's side uses here);
+  - ONNX Runtime's Gemm (its MLAS kernels, what vaelab runs), through the CLI jar's
+    dev.vaelab.train.bench.GemmRate (`--ort-jar`, default modules/cli/target/vaelab-cli.jar; `--no-ort`
+    leaves it out, and the floor then says so).
+A floor taken from the slower one would not be a floor: on some machines MLAS runs these shapes at
+several times OpenBLAS's rate (bench/README.md), and vaelab then "beats" an OpenBLAS-only floor.
 
 Prints a table on stderr and one JSON object on stdout. Run it like the PyTorch script:
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/flops_floor.py --threads 2
@@ -26,11 +32,14 @@ import ctypes
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 
 import benchlib
 import convnets
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The reference workload's Linear layers: (name, in, out). fc21/fc22 are the mu and logvar heads.
 LAYERS = [("fc1", 784, 400), ("fc21", 400, 20), ("fc22", 400, 20), ("fc3", 20, 400), ("fc4", 400, 784)]
@@ -47,6 +56,9 @@ def parse_args():
     p.add_argument("--keep-last", action="store_true",
                    help="count the last partial batch (the classic example); by default it is dropped, like vaelab")
     p.add_argument("--repeats", type=int, default=9, help="timed repeats per GEMM; the median counts")
+    p.add_argument("--ort-jar", default=os.path.join(ROOT, "modules", "cli", "target", "vaelab-cli.jar"),
+                   help="the vaelab CLI jar whose GemmRate times ONNX Runtime's sgemm (default: the built CLI)")
+    p.add_argument("--no-ort", action="store_true", help="time OpenBLAS only (the floor is then OpenBLAS's)")
     return p.parse_args()
 
 
@@ -89,6 +101,20 @@ def time_gemm(np, m, k, n, trans_a, trans_b, repeats):
     return statistics.median(samples)
 
 
+def ort_rates(jar, shapes, threads, repeats):
+    """{(m, k, n, trans_a, trans_b): seconds} of ONNX Runtime's Gemm on each shape, from GemmRate."""
+    if not os.path.isfile(jar):
+        raise SystemExit(f"flops_floor.py: {jar} is missing; build it with ./vaelab --help, or pass --no-ort")
+    spec = ",".join(f"{m}x{k}x{n}:{'T' if ta else 'N'}{'T' if tb else 'N'}" for m, k, n, ta, tb in shapes)
+    argv = ["java", "-Xmx2g", "-cp", jar, "dev.vaelab.train.bench.GemmRate", "--threads", str(threads),
+            "--repeats", str(repeats), "--shapes", spec]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"flops_floor.py: GemmRate failed ({done.returncode}): {done.stderr.strip()[-400:]}")
+    timed = json.loads(done.stdout.strip().splitlines()[-1])["shapes"]
+    return {shape: row["seconds"] for shape, row in zip(shapes, timed)}
+
+
 def openblas_threads():
     """Threads the loaded OpenBLAS will use, asked from the library itself (None if it is not OpenBLAS)."""
     for path in benchlib.loaded_blas():
@@ -109,21 +135,30 @@ def main():
         args.train_size = 55000 if args.net.startswith("mnist") else convnets.NETS[args.net]["epoch_images"]
     full, partial = divmod(args.train_size, args.batch_size)
     batches = [(args.batch_size, full)] + ([(partial, 1)] if args.keep_last and partial else [])
-    rows, epoch_flops, epoch_seconds = [], 0, 0.0
-    for batch, count in batches:
-        for layer, stage, m, k, n, trans_a, trans_b in step_gemms(args.net, batch):
-            seconds = time_gemm(np, m, k, n, trans_a, trans_b, args.repeats)
-            flops = 2 * m * k * n
-            rows.append({"gemm": f"{layer} {stage}", "layer": layer, "pass": stage, "batch": batch, "m": m, "k": k, "n": n, "flops": flops,
-                         "seconds": seconds, "gflops_per_s": flops / seconds / 1e9})
-            epoch_flops += count * flops
-            epoch_seconds += count * seconds
     peak = 2048
+    gemms = [(batch, count, gemm) for batch, count in batches for gemm in step_gemms(args.net, batch)]
+    shapes = sorted({tuple(g[2:]) for _, _, g in gemms} | {(peak, peak, peak, False, False)})
+    ort = {} if args.no_ort else ort_rates(args.ort_jar, shapes, args.threads, args.repeats)
+    rows, epoch_flops, epoch_seconds = [], 0, 0.0
+    for batch, count, (layer, stage, m, k, n, trans_a, trans_b) in gemms:
+        openblas = time_gemm(np, m, k, n, trans_a, trans_b, args.repeats)
+        mlas = ort.get((m, k, n, trans_a, trans_b))
+        seconds = min(openblas, mlas) if mlas else openblas
+        flops = 2 * m * k * n
+        rows.append({"gemm": f"{layer} {stage}", "layer": layer, "pass": stage, "batch": batch, "m": m, "k": k, "n": n, "flops": flops,
+                     "seconds": seconds, "gflops_per_s": flops / seconds / 1e9,
+                     "openblas_gflops_per_s": flops / openblas / 1e9,
+                     "ort_gflops_per_s": flops / mlas / 1e9 if mlas else None})
+        epoch_flops += count * flops
+        epoch_seconds += count * seconds
     peak_seconds = time_gemm(np, peak, peak, peak, False, False, 3)
+    peak_ort = ort.get((peak, peak, peak, False, False))
 
     for r in rows:
+        ort_rate = f"{r['ort_gflops_per_s']:6.1f}" if r["ort_gflops_per_s"] else "     -"
         log(f"{r['gemm']:<26} B={r['batch']:<4} {r['m']:>6}x{r['k']:<6}·{r['k']:>6}x{r['n']:<5} "
-            f"{r['flops'] / 1e6:9.2f} MFLOP {r['seconds'] * 1e6:9.1f} us  {r['gflops_per_s']:6.1f} GFLOP/s")
+            f"{r['flops'] / 1e6:9.2f} MFLOP {r['seconds'] * 1e6:9.1f} us  {r['gflops_per_s']:6.1f} GFLOP/s "
+            f"(OpenBLAS {r['openblas_gflops_per_s']:6.1f}, ORT {ort_rate})")
     steps = sum(count for _, count in batches)
     images = sum(batch * count for batch, count in batches)
     result = {
@@ -142,14 +177,17 @@ def main():
         "workload_sgemm_gflops_per_s": epoch_flops / epoch_seconds / 1e9,
         "floor_seconds_per_epoch": epoch_seconds,
         "square_2048_sgemm_gflops_per_s": 2 * peak ** 3 / peak_seconds / 1e9,
+        "square_2048_ort_gflops_per_s": 2 * peak ** 3 / peak_ort / 1e9 if peak_ort else None,
+        "rate_source": "OpenBLAS" if args.no_ort else "the faster of OpenBLAS and ONNX Runtime per shape",
         "gemms": rows,
         "numpy": np.__version__,
         "blas": benchlib.loaded_blas(),
         "machine": benchlib.machine_info(),
     }
     log(f"epoch: {steps} steps, {result['epoch_gflop']:.2f} GFLOP in GEMMs")
-    log(f"sgemm on the workload's shapes: {result['workload_sgemm_gflops_per_s']:.1f} GFLOP/s "
-        f"({args.threads} threads; 2048^3 square: {result['square_2048_sgemm_gflops_per_s']:.1f} GFLOP/s)")
+    square_ort = f", ORT {result['square_2048_ort_gflops_per_s']:.1f}" if peak_ort else ""
+    log(f"sgemm on the workload's shapes: {result['workload_sgemm_gflops_per_s']:.1f} GFLOP/s, {result['rate_source']} "
+        f"({args.threads} threads; 2048^3 square: OpenBLAS {result['square_2048_sgemm_gflops_per_s']:.1f}{square_ort} GFLOP/s)")
     log(f"floor: {epoch_seconds:.3f} s per epoch")
     print(json.dumps(result), flush=True)
 

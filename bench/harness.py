@@ -542,7 +542,8 @@ def report_run(r):
 
 
 def flops_floor(runner, when="before the runs", net="mnist-mlp"):
-    argv = [PYTHON, "bench/flops_floor.py", "--threads", str(runner.args.threads), "--net", net]
+    # the floor's rate is the faster of OpenBLAS and ONNX Runtime per shape, ORT timed through the same jar
+    argv = [PYTHON, "bench/flops_floor.py", "--threads", str(runner.args.threads), "--net", net, "--ort-jar", VAELAB_JAR]
     if net.startswith("mnist"):
         argv += ["--train-size", str(60000 - runner.args.validation)]
     if getattr(runner.args, "floor_repeats", None):

@@ -135,11 +135,11 @@ class GradientCheckTest {
     }
 
     @Test
-    void convolutionsWithImToColumnWeightGradients() {
-        // the same checks with the weight gradient as one im2col GEMM (gathered taps, zero padding,
-        // a ConvTranspose's cropped rows reading zeros), with a symbolic and a fixed batch ("auto"
-        // only picks one of the two checked forms per layer)
-        for (String choice : new String[] {"gemm"}) {
+    void convolutionsWithEachWeightGradientForm() {
+        // the same checks with each form of the weight gradient forced: the batch-axis Conv, and one
+        // im2col GEMM (gathered taps, zero padding, a ConvTranspose's cropped rows reading zeros),
+        // with a symbolic and a fixed batch ("auto", the default, picks one of the two per layer)
+        for (String choice : new String[] {"conv", "gemm"}) {
             String before = System.getProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY);
             System.setProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY, choice);
             try {

@@ -25,7 +25,6 @@ import dev.vaelab.zoo.objective.VaeGraphs;
 import dev.vaelab.zoo.schedule.ConstantSchedule;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +54,8 @@ public final class StepBench {
 
     public static void main(String[] argv) {
         try {
-            run(parse(argv));
+            run(BenchArgs.parse(argv, List.of("model", "head", "shape", "batch", "calls", "warmup-calls", "steps-per-call",
+                    "threads", "seed", "profile"), List.of("model")));
         } catch (IllegalArgumentException | VaelabException e) {
             // a bad argument or model YAML: one line, no stack trace
             System.err.println("StepBench: " + e.getMessage());
@@ -70,13 +70,13 @@ public final class StepBench {
         if (dims.length != 3) {
             throw new IllegalArgumentException("--shape is CxHxW, e.g. 1x64x64, got " + args.get("shape"));
         }
-        ImageDims image = new ImageDims(wholeNumber("--shape", dims[0], 1), wholeNumber("--shape", dims[1], 1), wholeNumber("--shape", dims[2], 1));
-        int batch = number(args, "batch", 128, 1);
-        int calls = number(args, "calls", 5, 1);
-        int warmupCalls = number(args, "warmup-calls", 1, 0);
-        int stepsPerCall = number(args, "steps-per-call", 10, 1);
-        int threads = number(args, "threads", 2, 1);
-        long seed = number(args, "seed", 0, 0);
+        ImageDims image = new ImageDims(BenchArgs.wholeNumber("--shape", dims[0], 1), BenchArgs.wholeNumber("--shape", dims[1], 1), BenchArgs.wholeNumber("--shape", dims[2], 1));
+        int batch = BenchArgs.number(args, "batch", 128, 1);
+        int calls = BenchArgs.number(args, "calls", 5, 1);
+        int warmupCalls = BenchArgs.number(args, "warmup-calls", 1, 0);
+        int stepsPerCall = BenchArgs.number(args, "steps-per-call", 10, 1);
+        int threads = BenchArgs.number(args, "threads", 2, 1);
+        long seed = BenchArgs.number(args, "seed", 0, 0);
         String profile = args.get("profile");
 
         Injector injector = Guice.createInjector(new ZooModule(), new HeadsModule());
@@ -144,22 +144,6 @@ public final class StepBench {
         return s.append(']').toString();
     }
 
-    private static int number(Map<String, String> args, String key, int otherwise, int least) {
-        return args.containsKey(key) ? wholeNumber("--" + key, args.get(key), least) : otherwise;
-    }
-
-    private static int wholeNumber(String option, String text, int least) {
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= least) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option + " takes a whole number >= " + least + ", got '" + text + "'");
-    }
-
     private static <T> T known(Map<String, T> byType, String type, String option) {
         T factory = byType.get(type);
         if (factory == null) {
@@ -170,22 +154,5 @@ public final class StepBench {
 
     private static ComponentSpec spec(String yaml) {
         return ComponentSpec.from(ConfigLoader.parse(yaml, "<StepBench>"));
-    }
-
-    private static Map<String, String> parse(String[] argv) {
-        Map<String, String> args = new LinkedHashMap<>();
-        List<String> known = List.of("model", "head", "shape", "batch", "calls", "warmup-calls", "steps-per-call",
-                "threads", "seed", "profile");
-        for (int i = 0; i < argv.length; i += 2) {
-            String key = argv[i].replaceFirst("^--", "");
-            if (!known.contains(key) || i + 1 >= argv.length) {
-                throw new IllegalArgumentException("expected --KEY VALUE with KEY one of " + known + ", got " + argv[i]);
-            }
-            args.put(key, argv[i + 1]);
-        }
-        if (!args.containsKey("model")) {
-            throw new IllegalArgumentException("--model \"{type: vae, latent_dim: ..., encoder: ..., decoder: ...}\" is required");
-        }
-        return args;
     }
 }
