@@ -4,12 +4,13 @@
 # the mapped image store's pages are file-backed and clean, so the kernel can drop them under
 # pressure, while the anonymous part is the heap plus ONNX Runtime's native memory.
 #
-#   bench/sprites-rss.sh [results-dir]     (build first: mvn -B -o -pl modules/cli -am package -DskipTests)
+#   bench/sprites-rss.sh [results-dir [vaelab run options, e.g. --set eval.batch_size=100]]
+#   (build first: ./vaelab --help; JVM options such as -Dvaelab.conv.weightGradient=conv in VAELAB_JAVA_OPTS)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="${1:-$(mktemp -d)}"
 jar="$root/modules/cli/target/vaelab-cli.jar"
-java -Xmx1g -XX:+UseSerialGC -jar "$jar" run "$root/bench/sprites-rss.yaml" --results "$results" &
+java -Xmx1g -XX:+UseSerialGC ${VAELAB_JAVA_OPTS:-} -jar "$jar" run "$root/bench/sprites-rss.yaml" --results "$results" "${@:2}" &
 pid=$!
 peak_anon=0; peak_file=0; hwm=0
 while kill -0 "$pid" 2>/dev/null; do
