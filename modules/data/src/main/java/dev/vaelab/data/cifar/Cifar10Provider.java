@@ -5,8 +5,6 @@ import dev.vaelab.core.error.DataException;
 import dev.vaelab.data.Checksum;
 import dev.vaelab.data.DataFile;
 import dev.vaelab.data.DataSpec;
-import dev.vaelab.data.Dataset;
-import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.data.DatasetProvider;
 import dev.vaelab.data.DatasetSource;
 import dev.vaelab.data.DatasetSpec;
