@@ -24,16 +24,6 @@ final class CatalogProvider implements DatasetProvider {
 
     @Override
     public DatasetSource configure(ConfigMap data, DataSpec common) {
-        return new DatasetSource() {
-            @Override
-            public DatasetInfo info() {
-                return spec.info();
-            }
-
-            @Override
-            public Dataset load(LoadContext context) {
-                return new DatasetLoader(context.dataRoot(), context.downloader()).load(spec, common.validation());
-            }
-        };
+        return DatasetSource.of(spec.info(), context -> new DatasetLoader(context.dataRoot(), context.downloader()).load(spec, common.validation()));
     }
 }

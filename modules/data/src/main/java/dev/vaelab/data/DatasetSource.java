@@ -1,5 +1,7 @@
 package dev.vaelab.data;
 
+import java.util.function.Function;
+
 /** A dataset as configured by its {@link DatasetProvider}: it describes itself and loads. */
 public interface DatasetSource {
     /** The shape, labels and factors, known without reading any pixel. */
@@ -11,4 +13,19 @@ public interface DatasetSource {
      * into {@link LoadContext#cache()} once and read from there.
      */
     Dataset load(LoadContext context);
+
+    /** A source that describes itself with {@code info} and loads with {@code loader}. */
+    static DatasetSource of(DatasetInfo info, Function<LoadContext, Dataset> loader) {
+        return new DatasetSource() {
+            @Override
+            public DatasetInfo info() {
+                return info;
+            }
+
+            @Override
+            public Dataset load(LoadContext context) {
+                return loader.apply(context);
+            }
+        };
+    }
 }

@@ -5,8 +5,6 @@ import dev.vaelab.core.error.DataException;
 import dev.vaelab.data.Checksum;
 import dev.vaelab.data.DataFile;
 import dev.vaelab.data.DataSpec;
-import dev.vaelab.data.Dataset;
-import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.data.DatasetProvider;
 import dev.vaelab.data.DatasetSource;
 import dev.vaelab.data.DatasetSpec;
@@ -61,21 +59,13 @@ public final class Cifar10Provider implements DatasetProvider {
 
     @Override
     public DatasetSource configure(ConfigMap data, DataSpec common) {
-        return new DatasetSource() {
-            @Override
-            public DatasetInfo info() {
-                return spec.info();
-            }
-
-            @Override
-            public Dataset load(LoadContext context) {
-                CifarArchive.Batches batches = batches(context);
-                String key = "v" + FORMAT_VERSION + "-" + spec.files().get(0).checksum().hex();
-                ImageStore train = store(context, key + "-train", batches.train());
-                ImageStore test = store(context, key + "-test", List.of(batches.test()));
-                return Splits.withTestSplit(spec.info(), train.images(LABELS, List.of()), test.images(LABELS, List.of()), common.validation());
-            }
-        };
+        return DatasetSource.of(spec.info(), context -> {
+            CifarArchive.Batches batches = batches(context);
+            String key = "v" + FORMAT_VERSION + "-" + spec.files().get(0).checksum().hex();
+            ImageStore train = store(context, key + "-train", batches.train());
+            ImageStore test = store(context, key + "-test", List.of(batches.test()));
+            return Splits.withTestSplit(spec.info(), train.images(LABELS, List.of()), test.images(LABELS, List.of()), common.validation());
+        });
     }
 
     /** The extracted batches: extracted earlier, or from the archive in the data root, downloaded first if it is missing. */

@@ -5,7 +5,6 @@ import dev.vaelab.core.error.DataException;
 import dev.vaelab.data.Checksum;
 import dev.vaelab.data.DataFile;
 import dev.vaelab.data.DataSpec;
-import dev.vaelab.data.Dataset;
 import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.data.DatasetProvider;
 import dev.vaelab.data.DatasetSource;
@@ -13,7 +12,6 @@ import dev.vaelab.data.DatasetSpec;
 import dev.vaelab.data.Factor;
 import dev.vaelab.data.ImageShape;
 import dev.vaelab.data.ImageStore;
-import dev.vaelab.data.LoadContext;
 import dev.vaelab.data.Split;
 import dev.vaelab.data.Splits;
 import jakarta.inject.Inject;
@@ -86,31 +84,23 @@ public final class DspritesProvider implements DatasetProvider {
     @Override
     public DatasetSource configure(ConfigMap data, DataSpec common) {
         double testFraction = DataSpec.testFraction(data);
-        return new DatasetSource() {
-            @Override
-            public DatasetInfo info() {
-                return INFO;
+        return DatasetSource.of(INFO, context -> {
+            Path directory = context.dataRoot().directory(spec);
+            Path file = directory.resolve(FILE_NAME);
+            boolean downloaded = false;
+            if (!Files.isRegularFile(file)) {
+                file = context.downloader().download(spec, spec.files().get(0), directory);
+                downloaded = true;
             }
-
-            @Override
-            public Dataset load(LoadContext context) {
-                Path directory = context.dataRoot().directory(spec);
-                Path file = directory.resolve(FILE_NAME);
-                boolean downloaded = false;
-                if (!Files.isRegularFile(file)) {
-                    file = context.downloader().download(spec, spec.files().get(0), directory);
-                    downloaded = true;
-                }
-                String key = "v" + NumpyProvider.FORMAT_VERSION + "-" + checksum.hex();
-                if (!downloaded && !Files.exists(context.cache().directory(NAME, key).resolve(ImageStore.FILE_NAME))) {
-                    // Verified before it is parsed, so a damaged download is reported as such rather than as a format error.
-                    verify(file);
-                }
-                NumpyContent content = read(file);
-                ImageStore store = context.cache().store(NAME, key, content.layout(), content::write);
-                return Splits.heldOut(INFO, store.images(List.of(), FACTORS), testFraction, common.validation(), context.streams());
+            String key = "v" + NumpyProvider.FORMAT_VERSION + "-" + checksum.hex();
+            if (!downloaded && !Files.exists(context.cache().directory(NAME, key).resolve(ImageStore.FILE_NAME))) {
+                // Verified before it is parsed, so a damaged download is reported as such rather than as a format error.
+                verify(file);
             }
-        };
+            NumpyContent content = read(file);
+            ImageStore store = context.cache().store(NAME, key, content.layout(), content::write);
+            return Splits.heldOut(INFO, store.images(List.of(), FACTORS), testFraction, common.validation(), context.streams());
+        });
     }
 
     private static NumpyContent read(Path file) {

@@ -3,13 +3,11 @@ package dev.vaelab.data.sprites;
 import dev.vaelab.core.config.ConfigMap;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.data.DataSpec;
-import dev.vaelab.data.Dataset;
 import dev.vaelab.data.DatasetInfo;
 import dev.vaelab.data.DatasetProvider;
 import dev.vaelab.data.DatasetSource;
 import dev.vaelab.data.ImageShape;
 import dev.vaelab.data.ImageStore;
-import dev.vaelab.data.LoadContext;
 import dev.vaelab.data.Splits;
 import java.util.Arrays;
 import java.util.List;
@@ -39,21 +37,13 @@ public final class SpritesProvider implements DatasetProvider {
             throw data.invalid("size", "must be at most " + SpriteGrid.SIZE + ", the number of factor combinations; got " + size);
         }
         double testFraction = DataSpec.testFraction(data);
-        return new DatasetSource() {
-            @Override
-            public DatasetInfo info() {
-                return INFO;
-            }
-
-            @Override
-            public Dataset load(LoadContext context) {
-                int[] grid = gridIndices(size, context.streams().stream("sprites-subset"));
-                String key = "v" + RENDER_VERSION + (size == SpriteGrid.SIZE ? "-all" : "-n" + size + "-seed" + context.streams().seed());
-                ImageStore store = context.cache().store(NAME, key,
-                        new ImageStore.Layout(INFO.shape(), grid.length, false, SpriteGrid.FACTORS.size()), writer -> write(grid, writer));
-                return Splits.heldOut(INFO, store.images(List.of(), SpriteGrid.FACTORS), testFraction, common.validation(), context.streams());
-            }
-        };
+        return DatasetSource.of(INFO, context -> {
+            int[] grid = gridIndices(size, context.streams().stream("sprites-subset"));
+            String key = "v" + RENDER_VERSION + (size == SpriteGrid.SIZE ? "-all" : "-n" + size + "-seed" + context.streams().seed());
+            ImageStore store = context.cache().store(NAME, key,
+                    new ImageStore.Layout(INFO.shape(), grid.length, false, SpriteGrid.FACTORS.size()), writer -> write(grid, writer));
+            return Splits.heldOut(INFO, store.images(List.of(), SpriteGrid.FACTORS), testFraction, common.validation(), context.streams());
+        });
     }
 
     /** The whole grid in order, or a sorted sample of {@code size} indices from a partial shuffle. */
