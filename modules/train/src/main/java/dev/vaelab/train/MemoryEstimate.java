@@ -1,6 +1,7 @@
 package dev.vaelab.train;
 
 import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.onnx.autodiff.WeightGradientWorkspace;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
 import dev.vaelab.onnx.graph.Shape;
@@ -27,14 +28,16 @@ import java.util.Set;
  * @param slots the optimizer's state slots per parameter (Adam 2, SGD 0)
  * @param activationsPerExample values of every intermediate tensor for one example
  * @param largestActivationPerExample values of the biggest intermediate tensor for one example
+ * @param weightGradientWorkspace values the largest convolution weight gradient gathers for one
+ *     training batch (its im2col columns; 0 for MLPs and where it is the batch-axis Conv)
  * @param batchSize training examples per step
  * @param evalBatchSize evaluation examples per call
  * @param probeValues latent means the linear probe holds (training and test examples times the
  *     latent dimensions; 0 without labels), each as a float, a Tribuo double and its feature name
  */
 public record MemoryEstimate(long parameters, String largestParameter, long largestParameterSize, int slots,
-                             long activationsPerExample, long largestActivationPerExample, int batchSize,
-                             int evalBatchSize, long probeValues) {
+                             long activationsPerExample, long largestActivationPerExample, long weightGradientWorkspace,
+                             int batchSize, int evalBatchSize, long probeValues) {
     private static final long FLOAT = 4;
     /** Heap bytes per probe value: the float mean, Tribuo's double and feature-name reference, and its training copy. */
     static final long PROBE_BYTES_PER_VALUE = 32;
@@ -60,15 +63,17 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
         }
         long activations = 0;
         long largestActivation = 0;
+        long workspace = 0;
         for (Node node : evaluation.nodes()) {
+            workspace = Math.max(workspace, WeightGradientWorkspace.values(node, batchSize));
             for (Tensor out : node.outputs()) {
                 long values = perExample(out);
                 activations = Math.addExact(activations, values);
                 largestActivation = Math.max(largestActivation, values);
             }
         }
-        return new MemoryEstimate(parameters, largestName, largest, slots, activations, largestActivation, batchSize,
-                evalBatchSize, probeValues);
+        return new MemoryEstimate(parameters, largestName, largest, slots, activations, largestActivation, workspace,
+                batchSize, evalBatchSize, probeValues);
     }
 
     /** Values of {@code t} per example: its size with the batch axis taken as 1; 0 when its shape is not known. */
@@ -107,13 +112,16 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
 
     /**
      * Bytes of native memory: parameters and slots twice, gradients, the forward values a training
-     * step keeps for its backward pass with the largest gradient flowing back, and an evaluation
-     * call's largest tensor with its input and output beside it (ONNX Runtime reuses the rest).
+     * step keeps for its backward pass with the largest gradient flowing back and the largest
+     * convolution weight gradient's gathered columns, and an evaluation call's largest tensor with
+     * its input and output beside it (ONNX Runtime reuses the rest).
      */
     public long nativeBytes() {
         long state = Math.multiplyExact(Math.multiplyExact(parameters, 1L + slots), 2);
         long gradients = parameters;
-        long training = Math.multiplyExact(Math.addExact(activationsPerExample, largestActivationPerExample), batchSize);
+        long training = Math.addExact(
+                Math.multiplyExact(Math.addExact(activationsPerExample, largestActivationPerExample), batchSize),
+                weightGradientWorkspace);
         long evaluation = Math.multiplyExact(Math.multiplyExact(largestActivationPerExample, 3), evalBatchSize);
         return Math.multiplyExact(Math.addExact(Math.addExact(state, gradients), Math.addExact(training, evaluation)), FLOAT);
     }
@@ -144,11 +152,14 @@ public record MemoryEstimate(long parameters, String largestParameter, long larg
                     gigabytesAbove(heapBytes() + (Runtime.getRuntime().maxMemory() - heapLimit))));
         }
         if (nativeLimit > 0 && nativeBytes() > nativeLimit) {
+            String columns = weightGradientWorkspace == 0 ? "" : String.format(Locale.ROOT, ", the %s values a "
+                    + "convolution's weight gradient gathers (-Dvaelab.conv.weightGradient=conv in VAELAB_JAVA_OPTS avoids "
+                    + "them)", count(weightGradientWorkspace));
             throw new VaelabException(String.format(Locale.ROOT, "this run needs about %s of native memory (%s "
                     + "parameters, their optimizer state and gradients, and activations of %s values per example at "
-                    + "train.batch_size %d and eval.batch_size %d), more than the %s this machine has outside the Java heap; "
+                    + "train.batch_size %d and eval.batch_size %d%s), more than the %s this machine has outside the Java heap; "
                     + "make the batch sizes or the model smaller", bytes(nativeBytes()), count(parameters),
-                    count(activationsPerExample), batchSize, evalBatchSize, bytes(nativeLimit)));
+                    count(activationsPerExample), batchSize, evalBatchSize, columns, bytes(nativeLimit)));
         }
     }
 

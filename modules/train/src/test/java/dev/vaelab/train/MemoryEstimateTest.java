@@ -39,10 +39,30 @@ class MemoryEstimateTest {
     }
 
     @Test
+    void aConvolutionsGatheredWeightGradientColumnsAreCountedForTheTrainingBatch() {
+        // x [N, 16, 8, 8] -> 4x4 stride-2 conv (32 channels) -> [N, 32, 4, 4]: the im2col weight gradient gathers
+        // 4·4 positions × 16 taps × 16 channels = 4096 values per example
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, 16, 8, 8));
+        Tensor w = g.input("w", DType.FLOAT, Shape.of(32, 16, 4, 4));
+        g.output("y", g.conv(x, w, null, 2, 1));
+        MemoryEstimate e = MemoryEstimate.of(g, Set.of("x"), 2, 10, 100, 0);
+        assertEquals(4096L * 10, e.weightGradientWorkspace());
+        assertEquals(512, e.activationsPerExample());
+        assertEquals((8192 * 3 * 2 + 8192 + (512 + 512) * 10 + 4096 * 10 + 512 * 3 * 100) * 4L, e.nativeBytes());
+        VaelabException refused = assertThrows(VaelabException.class, () -> e.check(1L << 30, 1L << 19));
+        assertEquals("this run needs about 1 MB of native memory (8.2 k parameters, their optimizer state and gradients, "
+                + "and activations of 512 values per example at train.batch_size 10 and eval.batch_size 100, the 41.0 k "
+                + "values a convolution's weight gradient gathers (-Dvaelab.conv.weightGradient=conv in VAELAB_JAVA_OPTS "
+                + "avoids them)), more than the 1 MB this machine has outside the Java heap; make the batch sizes or the "
+                + "model smaller", refused.getMessage());
+    }
+
+    @Test
     void aRunThatCannotFitIsRefusedWithTheEstimateTheLimitAndWhatToChange() {
         // the categorical head on the default MLP: 400 x (784 x 256) decoder weights, Adam's two slots
         MemoryEstimate categorical = new MemoryEstimate(80_820_744L, "decoder/out/w [400, 200704]", 80_281_600L, 2,
-                2_000_000L, 200_704L, 128, 500, 70_000L * 20);
+                2_000_000L, 200_704L, 0, 128, 500, 70_000L * 20);
         assertEquals(80_820_744L * 3 * 8, categorical.heapBytes());
         VaelabException heap = assertThrows(VaelabException.class, () -> categorical.check(1L << 30, 64L << 30));
         String expected = "this run needs about 1.8 GB of Java heap for its 80.8 M parameters and their 2 optimizer slots "
@@ -58,7 +78,7 @@ class MemoryEstimateTest {
                 nativeMemory.getMessage());
 
         // latent_dim 5000 on MNIST: small networks, but 70,000 x 5000 latent means for the probe
-        MemoryEstimate wide = new MemoryEstimate(6_000_000L, "encoder/out/w [400, 10000]", 4_000_000L, 2, 20_000L, 10_000L,
+        MemoryEstimate wide = new MemoryEstimate(6_000_000L, "encoder/out/w [400, 10000]", 4_000_000L, 2, 20_000L, 10_000L, 0,
                 128, 500, 70_000L * 5000);
         assertEquals(70_000L * 5000 * 32, wide.heapBytes());
         assertEquals("this run needs about 10.4 GB of Java heap for the linear probe's 350.0 M latent means "
@@ -66,7 +86,7 @@ class MemoryEstimateTest {
                 + "model.latent_dim smaller or give Java more (VAELAB_JAVA_OPTS=-Xmx",
                 assertThrows(VaelabException.class, () -> wide.check(1L << 30, 64L << 30)).getMessage().replaceAll("\\d+g\\)$", ""));
 
-        MemoryEstimate tooBig = new MemoryEstimate(3_000_000_000L, "encoder/w [400, 7500000]", 3_000_000_000L, 0, 1, 1, 1, 1, 0);
+        MemoryEstimate tooBig = new MemoryEstimate(3_000_000_000L, "encoder/w [400, 7500000]", 3_000_000_000L, 0, 1, 1, 0, 1, 1, 0);
         assertEquals("the parameter encoder/w [400, 7500000] has 3000000000 values, more than one array can hold "
                 + "(2147483639); make that layer smaller (model.latent_dim, the hidden sizes)",
                 assertThrows(VaelabException.class, () -> tooBig.check(Long.MAX_VALUE, 0)).getMessage());

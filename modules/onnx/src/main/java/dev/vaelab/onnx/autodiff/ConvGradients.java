@@ -32,7 +32,8 @@ import java.util.Map;
  * form pays for it with a Gather that copies kH·kW/stride² times the read operand channel-block by
  * channel-block, which is slow where there are few channels. {@code -Dvaelab.conv.weightGradient}
  * chooses: {@code auto} (the default: the GEMM where the gathered operand has at least
- * {@link #GEMM_MIN_CHANNELS} channels, else the Conv; 7% faster steps on the MNIST conv net and 22% on
+ * {@link #GEMM_MIN_CHANNELS} channels and the gathered columns of a fixed batch take at most
+ * {@link #GEMM_MAX_GATHERED_BYTES}, else the Conv; 7% faster steps on the MNIST conv net and 22% on
  * the Burgess net on a quiet machine, bench/README.md), {@code conv} or {@code gemm}.
  */
 final class ConvGradients {
@@ -40,6 +41,8 @@ final class ConvGradients {
     private static final long[] CHANNELS_LAST = {0, 2, 3, 1};
     static final String WEIGHT_GRADIENT_PROPERTY = "vaelab.conv.weightGradient";
     static final int GEMM_MIN_CHANNELS = 16;
+    /** The most memory {@code auto} gives the gathered columns of one layer (they are 4x a stride-2 4x4 conv's input). */
+    static final long GEMM_MAX_GATHERED_BYTES = 256L << 20;
 
     private ConvGradients() {
     }
@@ -58,7 +61,7 @@ final class ConvGradients {
             }
             dx = g.convTranspose(dy, w, null, new ConvGeometry(geo.strides(), geo.pads(), geo.dilations(), leftOver));
         }
-        if (need[1] && gemmWeightGradient(x, dy)) {
+        if (need[1] && gemmWeightGradient(x.shape(), dy.shape(), w.shape())) {
             dw = weightByGemm(g, x, dy, geo, w);
         } else if (need[1]) {
             // [C, N, H, W] convolved with [M, N, H', W'] is [C, M, kH(+), kW(+)]
@@ -80,7 +83,7 @@ final class ConvGradients {
             // output padding < stride, so the same pads give back exactly H rows
             dx = g.conv(dy, w, null, new ConvGeometry(geo.strides(), geo.pads(), geo.dilations(), new long[2]));
         }
-        if (need[1] && gemmWeightGradient(dy, x)) {
+        if (need[1] && gemmWeightGradient(dy.shape(), x.shape(), w.shape())) {
             dw = weightByGemm(g, dy, x, geo, w);
         } else if (need[1]) {
             // [M, N, H', W'] convolved with [C, N, H, W] is [M, C, kH(+), kW(+)]
@@ -163,20 +166,32 @@ final class ConvGradients {
     }
 
     /**
-     * Whether this weight gradient is the im2col GEMM, {@code read} being the operand it gathers: as
-     * the property says, and only where channels and sizes are known when the graph is built.
+     * Whether this weight gradient is the im2col GEMM, {@code read} being the operand it gathers at
+     * the positions of {@code other}: as the property says, and only where channels and sizes are
+     * known when the graph is built.
      */
-    private static boolean gemmWeightGradient(Tensor read, Tensor other) {
+    static boolean gemmWeightGradient(Shape read, Shape other, Shape weight) {
         String choice = System.getProperty(WEIGHT_GRADIENT_PROPERTY, "auto");
-        boolean staticPastBatch = Arrays.stream(new Tensor[] {read, other})
-                .allMatch(t -> Arrays.stream(t.shape().dims()).skip(1).noneMatch(Shape::isSymbolic));
+        boolean staticPastBatch = Arrays.stream(new Shape[] {read, other})
+                .allMatch(shape -> Arrays.stream(shape.dims()).skip(1).noneMatch(Shape::isSymbolic));
         return staticPastBatch && switch (choice) {
             case "gemm" -> true;
-            case "auto" -> read.shape().dim(1) >= GEMM_MIN_CHANNELS;
+            case "auto" -> read.dim(1) >= GEMM_MIN_CHANNELS && gatheredBytes(read, other, weight) <= GEMM_MAX_GATHERED_BYTES;
             case "conv" -> false;
             default -> throw new IllegalArgumentException("-D" + WEIGHT_GRADIENT_PROPERTY + " must be conv, gemm or auto, got "
                     + choice);
         };
+    }
+
+    /** Values of the gathered columns per example: {@code other}'s positions times the kernel's taps times {@code read}'s channels. */
+    static long gatheredPerExample(Shape read, Shape other, Shape weight) {
+        return other.dim(2) * other.dim(3) * weight.dim(2) * weight.dim(3) * read.dim(1);
+    }
+
+    /** Bytes of the gathered columns of the whole batch; 0 when the batch is only known at run time. */
+    private static long gatheredBytes(Shape read, Shape other, Shape weight) {
+        long n = read.dim(0);
+        return Shape.isSymbolic(n) ? 0 : Math.multiplyExact(Math.multiplyExact(gatheredPerExample(read, other, weight), n), 4L);
     }
 
     private static Tensor biasGradient(Graph g, Node n, Tensor dy, boolean[] need) {
