@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vaelab.sweep.ChildJvm;
 import dev.vaelab.sweep.PlanRecord;
 import dev.vaelab.sweep.RunLock;
@@ -16,6 +19,7 @@ import dev.vaelab.tracking.RunRecord;
 import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
+import dev.vaelab.tracking.mlflow.RunTags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SweepKillTest {
     private static final Path DATA = SweepCommandTest.DATA;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RANK_TAG = RunTags.EXTRA_PREFIX + RunTags.RANK;
+    private static final String BEST_TAG = RunTags.EXTRA_PREFIX + RunTags.BEST;
     /** All three start at once; the short one finishes first, the two long ones are running when the kill comes. */
     private static final String SWEEP = String.join("\n", "sweep:", "  parameters:", "    train.epochs: [1, 3, 4]",
             "  parallel: 3");
@@ -110,8 +117,12 @@ class SweepKillTest {
             assertEquals(RunStatus.FINISHED, RunRecordJson.read(runDir.resolve(RunStore.RUN_FILE)).status(), name);
             String log = Files.readString(layout.logFile(name));
             if (finishedBefore.containsKey(name)) {
-                assertEquals(finishedBefore.get(name), Files.readString(runDir.resolve(RunStore.RUN_FILE)),
-                        name + " had finished and was left alone");
+                // the ended sweep adds its rank tags (the first sweep was killed before ranking): nothing else changes
+                JsonNode after = JSON.readTree(Files.readString(runDir.resolve(RunStore.RUN_FILE)));
+                ObjectNode extra = (ObjectNode) after.path("extra");
+                assertTrue(extra.has(RANK_TAG) || extra.has(BEST_TAG), name + " was ranked: " + after);
+                extra.remove(List.of(RANK_TAG, BEST_TAG));
+                assertEquals(JSON.readTree(finishedBefore.get(name)), after, name + " had finished and was left alone");
                 assertEquals(1, attempts(log), name + " was launched once:\n" + log);
             } else {
                 assertEquals(attemptsBefore.get(name) + 1, attempts(log), name + " was launched once more:\n" + log);
