@@ -85,7 +85,7 @@ public final class FakeMlflowServer implements AutoCloseable {
     /** A server with {@code state} on an ephemeral port. */
     public static FakeMlflowServer start(FakeMlflowState state) {
         FakeMlflowServer fake = new FakeMlflowServer(state);
-        fake.bind(0);
+        fake.bindBelowEphemeralPorts();
         return fake;
     }
 
@@ -156,6 +156,25 @@ public final class FakeMlflowServer implements AutoCloseable {
     public synchronized void close() {
         stop();
         executor.shutdownNow();
+    }
+
+    /**
+     * Binds a free port below Linux's ephemeral range (32768-60999), so that once the server is
+     * stopped a connection to it is refused: to a closed port inside that range, the kernel can pick
+     * the same port as the client's source port and connect the socket to itself, and a test of
+     * "refused" then waits for an answer that never comes.
+     */
+    private void bindBelowEphemeralPorts() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            try {
+                bind(random.nextInt(20_000, 32_000));
+                return;
+            } catch (IllegalStateException taken) {
+                // another process has it: try another
+            }
+        }
+        throw new IllegalStateException("no free port in 20000-31999 after 200 tries");
     }
 
     private void bind(int wanted) {
