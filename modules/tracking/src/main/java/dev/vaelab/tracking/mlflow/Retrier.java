@@ -100,12 +100,13 @@ final class Retrier {
     }
 
     /**
-     * Whether no call has succeeded yet and the latest failure was a connection nobody took (refused,
-     * unknown host): a server that is not there, which waiting for would only cost time.
+     * Whether no call has succeeded yet and none failed otherwise than by a connection nobody took
+     * (refused, unknown host), the first one possibly still under way: a server that is not there,
+     * which waiting for would only cost time if it still takes no connection.
      */
     boolean nothingThere() {
         synchronized (lock) {
-            return !everSucceeded && latest != null && latest.unreachable();
+            return !everSucceeded && (latest == null || latest.unreachable());
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -117,10 +118,13 @@ final class RunSender {
             if (store.record().status() == dev.vaelab.tracking.RunStatus.KILLED && drain.compareTo(KILLED_DRAIN) > 0) {
                 drain = KILLED_DRAIN; // someone is waiting for the process to stop
             }
-            if (retrier.nothingThere() && done.getCount() > 0 && !listening(service.server())) {
-                // every request of the run was refused, and still is: no server is there to wait for
+            Optional<String> refused = retrier.nothingThere() && done.getCount() > 0 ? refusal(service.server()) : Optional.empty();
+            if (refused.isPresent()) {
+                // every request of the run was refused (or a short run ends before its first one failed), and a
+                // connection still is: no server is there to wait for
                 drain = Duration.ZERO;
-                failure = "no server took a connection during the whole run (" + retrier.latestFailure() + ")";
+                String latest = retrier.latestFailure();
+                failure = "no server took a connection during the whole run (" + (latest.isEmpty() ? refused.get() : latest) + ")";
             }
             boolean inTime = await(drain);
             if (!inTime) {
@@ -134,14 +138,15 @@ final class RunSender {
     }
 
     /** Whether something takes a TCP connection at the server's address now (one try, one second at most). */
-    private static boolean listening(TrackingServer server) {
+    /** Why {@code server} takes no connection now (in the words of a failed request), or empty when it does. */
+    private static Optional<String> refusal(TrackingServer server) {
         java.net.URI base = server.base();
         int port = base.getPort() >= 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new java.net.InetSocketAddress(base.getHost(), port), 1000);
-            return true;
+            return Optional.empty();
         } catch (java.io.IOException e) {
-            return false;
+            return Optional.of(MlflowClients.connectionFailure("connecting to " + server.display(), e).getMessage());
         }
     }
 
