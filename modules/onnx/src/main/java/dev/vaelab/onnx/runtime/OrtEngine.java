@@ -22,6 +22,15 @@ public final class OrtEngine {
      * machine a step took 2.2-4.3x as long with it (bench/README.md, "Spinning threads").
      */
     public static final String ALLOW_SPINNING_PROPERTY = "vaelab.ort.allowSpinning";
+    /**
+     * Whether ORT's threads flush denormal floats to zero ({@code -Dvaelab.ort.denormalAsZero=1}, vaelab's
+     * default, as TensorFlow does on CPU) or compute with them ({@code 0}, ORT's default). Adam's second
+     * moments of weights that never get a gradient (an MNIST digit's empty border) decay into the
+     * denormal range, where every multiply takes many times longer: the MLP's third epoch took 1.7x its
+     * first with them and the same time without, to the same test ELBO (bench/README.md). ORT applies
+     * it to its own threads and, once per process, to the thread that creates the first session.
+     */
+    public static final String DENORMAL_AS_ZERO_PROPERTY = "vaelab.ort.denormalAsZero";
     private final OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
     private final int threads;
     private final boolean optimize;
@@ -60,7 +69,8 @@ public final class OrtEngine {
                     ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.NO_OPT);
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning());
+            options.addConfigEntry("session.intra_op.allow_spinning", switchValue(ALLOW_SPINNING_PROPERTY, "0"));
+            options.addConfigEntry("session.set_denormal_as_zero", switchValue(DENORMAL_AS_ZERO_PROPERTY, "1"));
             if (profilePrefix != null) {
                 options.enableProfiling(profilePrefix);
             }
@@ -70,10 +80,10 @@ public final class OrtEngine {
         }
     }
 
-    private static String allowSpinning() {
-        String value = System.getProperty(ALLOW_SPINNING_PROPERTY, "0");
+    private static String switchValue(String property, String otherwise) {
+        String value = System.getProperty(property, otherwise);
         if (!value.equals("0") && !value.equals("1")) {
-            throw new IllegalArgumentException("-D" + ALLOW_SPINNING_PROPERTY + " must be 0 or 1, got " + value);
+            throw new IllegalArgumentException("-D" + property + " must be 0 or 1, got " + value);
         }
         return value;
     }
