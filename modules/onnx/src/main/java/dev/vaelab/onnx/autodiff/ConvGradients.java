@@ -1,5 +1,6 @@
 package dev.vaelab.onnx.autodiff;
 
+import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.onnx.graph.ConvGeometry;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
@@ -178,8 +179,8 @@ final class ConvGradients {
             case "gemm" -> true;
             case "auto" -> read.dim(1) >= GEMM_MIN_CHANNELS && gatheredBytes(read, other, weight) <= GEMM_MAX_GATHERED_BYTES;
             case "conv" -> false;
-            default -> throw new IllegalArgumentException("-D" + WEIGHT_GRADIENT_PROPERTY + " must be conv, gemm or auto, got "
-                    + choice);
+            default -> throw new VaelabException("-D" + WEIGHT_GRADIENT_PROPERTY + " must be conv, gemm or auto, got "
+                    + choice + " (set in VAELAB_JAVA_OPTS)");
         };
     }
 

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import dev.vaelab.core.error.VaelabException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -35,6 +36,8 @@ public final class OrtEngine {
     private final int threads;
     private final boolean optimize;
     private final String profilePrefix;
+    private final String allowSpinning;
+    private final String denormalAsZero;
 
     /**
      * @param threads intra-op threads, 0 for all available processors
@@ -49,6 +52,9 @@ public final class OrtEngine {
         this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.optimize = optimize;
         this.profilePrefix = profilePrefix;
+        // read here, before a run records anything, so that a bad value stops it with one line
+        this.allowSpinning = switchValue(ALLOW_SPINNING_PROPERTY, "0");
+        this.denormalAsZero = switchValue(DENORMAL_AS_ZERO_PROPERTY, "1");
     }
 
     public int threads() {
@@ -69,8 +75,8 @@ public final class OrtEngine {
                     ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.NO_OPT);
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            options.addConfigEntry("session.intra_op.allow_spinning", switchValue(ALLOW_SPINNING_PROPERTY, "0"));
-            options.addConfigEntry("session.set_denormal_as_zero", switchValue(DENORMAL_AS_ZERO_PROPERTY, "1"));
+            options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning);
+            options.addConfigEntry("session.set_denormal_as_zero", denormalAsZero);
             if (profilePrefix != null) {
                 options.enableProfiling(profilePrefix);
             }
@@ -83,7 +89,7 @@ public final class OrtEngine {
     private static String switchValue(String property, String otherwise) {
         String value = System.getProperty(property, otherwise);
         if (!value.equals("0") && !value.equals("1")) {
-            throw new IllegalArgumentException("-D" + property + " must be 0 or 1, got " + value);
+            throw new VaelabException("-D" + property + " must be 0 or 1, got " + value + " (set in VAELAB_JAVA_OPTS)");
         }
         return value;
     }

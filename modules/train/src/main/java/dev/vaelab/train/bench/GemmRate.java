@@ -3,6 +3,7 @@ package dev.vaelab.train.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.onnx.graph.DType;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.OnnxModelWriter;
@@ -109,7 +110,7 @@ public final class GemmRate {
                         "{\"shape\": \"%s\", \"seconds\": %.9f, \"gflops\": %.3f}", shape, seconds, shape.flops() / seconds / 1e9));
             }
             System.out.println(json.append("]}"));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | VaelabException e) {
             System.err.println("GemmRate: " + e.getMessage());
             System.exit(2);
         }
