@@ -715,11 +715,7 @@ def main():
                   "nets": {n: convnets.NETS[n] for n in args.nets} if args.conv else None,
                   "machine": benchlib.machine_info(), "vaelab_unavailable": runner.vaelab_unavailable,
                   "summary": summary, "runs": runner.runs, "table": rows}
-        with open(os.path.join(out_dir, "report.json"), "w") as f:
-            json.dump(report, f, indent=2)
-        if args.out:
-            shutil.copyfile(os.path.join(out_dir, "report.json"), args.out)
-        log(f"report: {os.path.relpath(os.path.join(out_dir, 'report.json'), ROOT)}")
+        write_report(out_dir, report, args.out)
         return
     if args.sweep or args.literature or args.zoo:
         if runner.vaelab_unavailable:
@@ -731,11 +727,7 @@ def main():
                   "config": {"sweep": SWEEP_CONFIG, "literature": LITERATURE_CONFIG,
                              "zoo": [CVAE_CONFIG, BETA_KL_CONFIG]}[mode],
                   "machine": benchlib.machine_info(), "summary": summary, "runs": runner.runs, "table": rows}
-        with open(os.path.join(out_dir, "report.json"), "w") as f:
-            json.dump(report, f, indent=2)
-        if args.out:
-            shutil.copyfile(os.path.join(out_dir, "report.json"), args.out)
-        log(f"report: {os.path.relpath(os.path.join(out_dir, 'report.json'), ROOT)}")
+        write_report(out_dir, report, args.out)
         return
 
     floor = None if args.quality else flops_floor(runner)
@@ -758,11 +750,17 @@ def main():
               "blas": pytorch_runs[0]["blas"] if pytorch_runs else None,
               "machine": benchlib.machine_info(), "vaelab_unavailable": runner.vaelab_unavailable,
               "summary": summary, "flops_floor": floor, "runs": runner.runs, "table": rows}
-    with open(os.path.join(out_dir, "report.json"), "w") as f:
+    write_report(out_dir, report, args.out)
+
+
+def write_report(out_dir, report, copy_to):
+    """report.json in the run's folder, and a copy where --out asks."""
+    path = os.path.join(out_dir, "report.json")
+    with open(path, "w") as f:
         json.dump(report, f, indent=2)
-    if args.out:
-        shutil.copyfile(os.path.join(out_dir, "report.json"), args.out)
-    log(f"report: {os.path.relpath(os.path.join(out_dir, 'report.json'), ROOT)}" + (f" and {args.out}" if args.out else ""))
+    if copy_to:
+        shutil.copyfile(path, copy_to)
+    log(f"report: {os.path.relpath(path, ROOT)}" + (f" and {copy_to}" if copy_to else ""))
 
 
 if __name__ == "__main__":

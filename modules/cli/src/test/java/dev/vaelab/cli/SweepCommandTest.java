@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vaelab.cli.realmlflow.Vaelab;
 import dev.vaelab.sweep.Outcome;
 import dev.vaelab.sweep.PlanRecord;
 import dev.vaelab.sweep.RunLock;
@@ -15,11 +16,6 @@ import dev.vaelab.tracking.RunRecordJson;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.mlflow.FakeMlflowServer;
 import dev.vaelab.tracking.mlflow.FakeMlflowState;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,21 +53,9 @@ class SweepCommandTest {
                 sweep, "");
     }
 
-    record Outcome2(int code, String out, String err) {
-    }
-
     /** Runs the CLI in this JVM, capturing what it prints. */
-    static Outcome2 vaelab(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(Bootstrap.injector(), new PrintWriter(err, true), args);
-            return new Outcome2(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(saved);
-        }
+    static Vaelab.Outcome vaelab(String... args) {
+        return Vaelab.cli(args);
     }
 
     private Path write(String name, String text) throws Exception {
@@ -84,7 +68,7 @@ class SweepCommandTest {
     void dryRunPrintsThePlannedRunsAndWritesNothing() throws Exception {
         Path yaml = write("dry.yaml", experiment("dry", 1, String.join("\n", "sweep:", "  parameters:",
                 "    model.latent_dim: [2, 8]", "    seed: [0, 1, 2]", "  parallel: 2")));
-        Outcome2 o = vaelab("sweep", yaml.toString(), "--dry-run", "--results", dir.resolve("results").toString(),
+        Vaelab.Outcome o = vaelab("sweep", yaml.toString(), "--dry-run", "--results", dir.resolve("results").toString(),
                 "--set", "train.epochs=3");
         assertEquals(0, o.code(), o.err());
         List<String> lines = o.out().lines().toList();
@@ -99,16 +83,16 @@ class SweepCommandTest {
     void aBadValueInTheSweepFailsBeforeAnythingRunsNamingItsLine() throws Exception {
         Path yaml = write("bad.yaml", experiment("bad", 1, String.join("\n", "sweep:", "  parameters:",
                 "    model.latent_dim: [2, -1]", "    model.encoder.activation: [relu, tahn]")));
-        Outcome2 o = vaelab("sweep", yaml.toString(), "--results", dir.resolve("results").toString());
+        Vaelab.Outcome o = vaelab("sweep", yaml.toString(), "--results", dir.resolve("results").toString());
         assertEquals(1, o.code());
         assertEquals("error: " + yaml + ":12:38: 'activation' in 'model.encoder' must be one of elu, leaky_relu, relu, "
                 + "tanh, got 'tahn' (did you mean 'tanh'?) (in the sweep run model.latent_dim=2 model.encoder.activation=tahn)\n",
                 o.err());
         assertFalse(Files.exists(dir.resolve("results")));
-        Outcome2 launcher = vaelab("sweep", yaml.toString(), "--launcher", "slurn", "--set", "sweep.parameters={}");
+        Vaelab.Outcome launcher = vaelab("sweep", yaml.toString(), "--launcher", "slurn", "--set", "sweep.parameters={}");
         assertEquals("error: --launcher slurn:1:1: unknown launcher 'slurn'; known launchers: local, slurm "
                 + "(did you mean 'slurm'?)\n", launcher.err());
-        Outcome2 local = vaelab("sweep", yaml.toString(), "--partition", "gpu", "--set", "sweep.parameters={}");
+        Vaelab.Outcome local = vaelab("sweep", yaml.toString(), "--partition", "gpu", "--set", "sweep.parameters={}");
         assertEquals("error: --partition is an option of a cluster launcher (--launcher slurm); the local launcher runs "
                 + "the sweep here and takes --parallel instead\n", local.err());
         assertFalse(Files.exists(dir.resolve("results")));
@@ -129,7 +113,7 @@ class SweepCommandTest {
         SweepLayout layout = SweepLayout.of(results, "iso");
         // kill the third run's JVM with SIGKILL as soon as it has started training
         CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() -> killWhenTraining(layout, "50"));
-        Outcome2 o = vaelab("sweep", yaml.toString(), "--results", results.toString(), "--data-dir", DATA.toString(),
+        Vaelab.Outcome o = vaelab("sweep", yaml.toString(), "--results", results.toString(), "--data-dir", DATA.toString(),
                 "--tracking-uri", mlflow.uri());
         assertEquals(1, o.code(), o.err() + o.out() + logs(layout));
         long pid = killed.get(10, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.vaelab.tracking;
 
+import dev.vaelab.core.error.Failures;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -61,20 +62,6 @@ public final class CompositeRunLogger implements RunLogger {
     }
 
     private void forEach(Consumer<RunLogger> call) {
-        RuntimeException first = null;
-        for (RunLogger logger : loggers) {
-            try {
-                call.accept(logger);
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Failures.callEach(loggers, call);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vaelab.train;
 
+import dev.vaelab.core.error.Failures;
 import dev.vaelab.data.BatchPlanner;
 import dev.vaelab.data.EpochPlan;
 import java.util.ArrayList;
@@ -116,20 +117,6 @@ final class TrainingLoop {
 
     /** Closes every listener, even when one fails to close; the first failure is rethrown. */
     private void closeListeners() {
-        RuntimeException first = null;
-        for (TrainingListener l : listeners) {
-            try {
-                l.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Failures.callEach(listeners, TrainingListener::close);
     }
 }

@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The CLI run in this JVM for the real-MLflow tests, on tiny trainings of real MNIST. */
-final class Vaelab {
+public final class Vaelab {
     static final Path DATA = Path.of(System.getProperty("vaelab.test.data", "../../../shared/data"));
 
     private Vaelab() {}
 
-    record Outcome(int code, String out, String err) {}
+    public record Outcome(int code, String out, String err) {}
 
     static void assumeMnist() {
         assumeTrue(Files.exists(DATA.resolve("mnist/train-images-idx3-ubyte.gz")),
@@ -63,7 +63,7 @@ final class Vaelab {
     }
 
     /** Any vaelab command, capturing what it prints. */
-    static Outcome cli(String... args) {
+    public static Outcome cli(String... args) {
         StringWriter err = new StringWriter();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream saved = System.out;
