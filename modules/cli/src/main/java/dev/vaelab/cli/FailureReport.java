@@ -33,7 +33,8 @@ final class FailureReport {
             failure.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        // a stopped run exits as a stopped process does (143 for SIGTERM): a sweep reads it as killed, not failed
+        return failure instanceof dev.vaelab.core.error.RunStoppedException stopped ? stopped.exitCode() : 1;
     }
 
     /** The one line a user sees: a user error's own message, otherwise what happened and how to see more. */

@@ -1,12 +1,13 @@
 package dev.vaelab.sweep;
 
+import dev.vaelab.core.stop.ProcessStop;
 import java.io.PrintStream;
 import java.util.Optional;
 
 /**
  * Ends a sweep's run when the sweep's process disappears, however it ended (SIGKILL included):
- * the run exits through its shutdown hook, which records it killed, and it resumes when the sweep
- * is started again. Without this an orphaned run would train on, unseen, holding its lock.
+ * the run is recorded killed and stops as on SIGTERM ({@link ProcessStop}), and it resumes when the
+ * sweep is started again. Without this an orphaned run would train on, unseen, holding its lock.
  */
 public final class ParentWatch {
     /** The exit code of a run that stops because its sweep is gone (as after SIGTERM). */
@@ -26,7 +27,9 @@ public final class ParentWatch {
             err.println("the sweep process " + pid + " is gone; stopping this run (it resumes when the sweep is "
                     + "started again)");
             err.flush();
-            System.exit(PARENT_GONE);
+            // as a SIGTERM would: recorded killed, out of ONNX Runtime, then exit (ProcessStop says why this way)
+            ProcessStop.process().request(PARENT_GONE, "the sweep process " + pid + " ending");
+
         });
     }
 }

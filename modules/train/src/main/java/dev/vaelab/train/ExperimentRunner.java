@@ -1,9 +1,12 @@
 package dev.vaelab.train;
 
 import dev.vaelab.core.error.DataException;
+import dev.vaelab.core.error.RunStoppedException;
 import dev.vaelab.core.error.VaelabException;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.core.spec.ExperimentSpec;
+import dev.vaelab.core.stop.ProcessStop;
+import dev.vaelab.core.stop.StopRequest;
 import dev.vaelab.data.Dataset;
 import dev.vaelab.data.DatasetCache;
 import dev.vaelab.data.LoadContext;
@@ -31,7 +34,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one experiment from its spec to a finished run store: validate everything, load the data
@@ -52,10 +54,12 @@ public final class ExperimentRunner {
     private final Trainer trainer;
     private final RunSettings settings;
     private final ModelRegistry registry;
+    private final ProcessStop stops;
 
     @Inject
     ExperimentRunner(ExperimentResolver resolver, Downloader downloader, RunLoggerFactory loggers,
-                     OnnxExporter exporter, Trainer trainer, RunSettings settings, ModelRegistry registry) {
+                     OnnxExporter exporter, Trainer trainer, RunSettings settings, ModelRegistry registry,
+                     ProcessStop stops) {
         this.resolver = resolver;
         this.downloader = downloader;
         this.loggers = loggers;
@@ -63,6 +67,7 @@ public final class ExperimentRunner {
         this.trainer = trainer;
         this.settings = settings;
         this.registry = registry;
+        this.stops = stops;
     }
 
     /** The experiment and run names {@code spec} trains under, for a caller that takes the run's lock first. */
@@ -76,6 +81,13 @@ public final class ExperimentRunner {
     }
 
     public RunOutcome run(ExperimentSpec spec, RunOptions options) {
+        // Ctrl-C, a scheduler's SIGTERM, the sweep gone: the run is recorded killed, to be resumed
+        try (StopRecorder stopped = new StopRecorder(stops)) {
+            return run(spec, options, stopped);
+        }
+    }
+
+    private RunOutcome run(ExperimentSpec spec, RunOptions options, StopRecorder stopped) {
         ResolvedExperiment rx = resolver.resolve(spec);
         int threads = settings.threads(options.threads(), rx.train(), spec.root());
         String experiment = rx.experimentName();
@@ -126,40 +138,37 @@ public final class ExperimentRunner {
         checkMemory(rx, data);
         OrtEngine engine = new OrtEngine(threads, true);
 
-        RunStore store;
-        if (reopen) {
-            store = RunStore.open(directory);
-            store.setStatus(RunStatus.RUNNING, null);
-            long step = resumeFrom.map(Checkpoint::updates).orElse(0L);
-            int dropped = store.retainMetricsThrough(step);
+        boolean reopening = reopen;
+        Optional<Checkpoint> resuming = resumeFrom;
+        RunStore store = stopped.attach(runName, () -> {
+            if (!reopening) {
+                return RunStore.create(resultsRoot, experiment, runName, rx.resolvedYaml());
+            }
+            RunStore reopened = RunStore.open(directory);
+            reopened.setStatus(RunStatus.RUNNING, null);
+            long step = resuming.map(Checkpoint::updates).orElse(0L);
+            int dropped = reopened.retainMetricsThrough(step);
             options.console().printf("resuming %s after epoch %d (step %d; %d metric rows past it dropped)%n",
-                    runName, resumeFrom.map(Checkpoint::epochsDone).orElse(0), step, dropped);
-        } else {
-            store = RunStore.create(resultsRoot, experiment, runName, rx.resolvedYaml());
-        }
+                    runName, resuming.map(Checkpoint::epochsDone).orElse(0), step, dropped);
+            return reopened;
+        });
         Optional<String> trackingUri = settings.trackingUri(options.trackingUri(), rx.tracking());
         // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags); the
         // params are what differs from the defaults, which MLflow's image cards print in full
         RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
                 spec.root().flattenNonDefaults(), options.tags(), trackingUri)
                 .withSource(Path.of(spec.root().location().file()).toAbsolutePath()));
-        // Ctrl-C, or a scheduler's SIGTERM: the run is recorded killed, to be resumed, whatever the
-        // training thread then runs into while the JVM stops under it
-        AtomicBoolean stopping = new AtomicBoolean();
-        Thread onInterrupt = new Thread(() -> {
-            stopping.set(true);
-            logger.finish(RunStatus.KILLED, "interrupted");
-            logger.close();
-        });
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        stopped.attach(logger);
         if (!reopen && !data.loadMetrics().isEmpty()) {
             // what loading found (e.g. data/skipped), at step 0; a resumed run kept its rows from the first attempt
             logger.logMetrics(data.loadMetrics(), 0);
         }
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
         try {
+            leaveIfStopped(); // asked while the data loaded: recorded below, before anything trains
             Trainer.Trained result = trainer.train(rx, data, engine, logger, store.modelDirectory(),
                     TrainingProgress.onStderr(rx.train().epochs()), resumeFrom);
+            leaveIfStopped(); // asked after the last update: recorded below, not finished
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
             if (rx.export().onnx()) {
                 ModelCard card = ModelCard.describe(result.graphs(), rx.dataset(), rx.data().spec().binarize(), rx.resolvedYaml(),
@@ -173,8 +182,11 @@ public final class ExperimentRunner {
             rx.tracking().register().ifPresent(name -> register(store, name, trackingUri, rx.export().onnx(), options));
             return new RunOutcome(directory, summary, false);
         } catch (RuntimeException | Error e) {
-            if (stopping.get() || jvmStopping()) {
-                throw new VaelabException("run " + runName + " was stopped; run it again to resume it", e);
+            Optional<StopRequest.Stop> stop = stops.stop();
+            if (stop.isPresent() || stopped.stopping() || jvmStopping()) {
+                stop.ifPresent(stopped::record);
+                throw new RunStoppedException("run " + runName + " was stopped" + stop.map(s -> " by " + s.reason())
+                        .orElse("") + "; run it again to resume it", stop.map(StopRequest.Stop::exitCode).orElse(143), e);
             }
             // an Error (out of memory above all) fails the run like any other failure, with a reason
             String reason = e instanceof VaelabException ? e.getMessage() : failureReason(e);
@@ -182,11 +194,16 @@ public final class ExperimentRunner {
             throw e instanceof VaelabException ? (VaelabException) e
                     : new VaelabException("run " + runName + " failed: " + reason, e);
         } finally {
-            if (!stopping.get() && !jvmStopping()) {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            if (!stopped.stopping() && !jvmStopping()) {
                 logger.close();
             }
         }
+    }
+
+    private void leaveIfStopped() {
+        stops.stop().ifPresent(s -> {
+            throw new RunStoppedException("stopped by " + s.reason(), s.exitCode());
+        });
     }
 
     /** Refuses, in one line, a run whose parameters and activations cannot fit, before any of them is allocated. */
@@ -213,7 +230,6 @@ public final class ExperimentRunner {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    /** Whether the JVM has begun to shut down (hooks can then no longer be added). */
     /**
      * {@code tracking.register}: the finished run's model as a new version of {@code name}. The run
      * is done whatever happens here, so a failure is said, with how to register it later.
@@ -234,6 +250,7 @@ public final class ExperimentRunner {
         }
     }
 
+    /** Whether the JVM has begun to shut down (hooks can then no longer be added). */
     private static boolean jvmStopping() {
         Thread probe = new Thread(() -> { });
         try {

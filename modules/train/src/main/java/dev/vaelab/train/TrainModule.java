@@ -3,13 +3,16 @@ package dev.vaelab.train;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
+import dev.vaelab.core.stop.ProcessStop;
+import dev.vaelab.core.stop.StopRequest;
 import dev.vaelab.train.optim.AdamFactory;
 import dev.vaelab.train.optim.OptimizerFactory;
 import dev.vaelab.train.optim.SgdFactory;
 
 /**
  * Binds the optimizers by their YAML {@code train.optimizer.type}, and the training listeners
- * (each run gets fresh instances; they run in their {@link TrainingListener#order()}).
+ * (each run gets fresh instances; they run in their {@link TrainingListener#order()}), and the
+ * process's stop, which the signals reach while a run trains.
  */
 public final class TrainModule extends AbstractModule {
     @Override
@@ -28,5 +31,7 @@ public final class TrainModule extends AbstractModule {
         listeners.addBinding().to(ProgressListener.class);
         listeners.addBinding().to(GridListener.class);
         listeners.addBinding().to(CheckpointListener.class);
+        bind(ProcessStop.class).toInstance(ProcessStop.process());
+        bind(StopRequest.class).toInstance(ProcessStop.process());
     }
 }

@@ -1,6 +1,7 @@
 package dev.vaelab.train;
 
 import dev.vaelab.core.random.RandomStreams;
+import dev.vaelab.core.stop.StopRequest;
 import dev.vaelab.data.Dataset;
 import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.onnx.runtime.TrainingProgram;
@@ -25,10 +26,12 @@ import java.util.Set;
  */
 final class Trainer {
     private final Provider<Set<TrainingListener>> listeners;
+    private final StopRequest stop;
 
     @Inject
-    Trainer(Provider<Set<TrainingListener>> listeners) {
+    Trainer(Provider<Set<TrainingListener>> listeners, StopRequest stop) {
         this.listeners = listeners;
+        this.stop = stop;
     }
 
     /** What training produced: the graphs (for export), the final metrics and the trained parameters. */
@@ -46,7 +49,7 @@ final class Trainer {
         try (StepSession session = new OrtStepSession(new TrainingSession(engine, program, plan.stepsPerCall()))) {
             TrainingRun run = new TrainingRun(rx, data, engine, graphs, session, plan, objective,
                     new RandomStreams(rx.spec().seed()), logger, progress, modelDirectory, resumeFrom);
-            TrainingLoop.Result result = new TrainingLoop(run, listeners.get()).run();
+            TrainingLoop.Result result = new TrainingLoop(run, listeners.get(), stop).run();
             return new Trained(graphs, result.summary(), result.parameters());
         }
     }

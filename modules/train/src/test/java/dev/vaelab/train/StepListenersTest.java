@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaelab.core.error.DivergenceException;
+import dev.vaelab.core.stop.StopRequest;
 import dev.vaelab.tracking.TrainingProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -91,7 +92,7 @@ class StepListenersTest {
     void theGuardStopsAtTheFirstNonFiniteLossBeforeItIsLogged() {
         FakeStepSession session = new FakeStepSession(5, s -> s == 3 ? Double.NaN : s);
         TrainingRun run = run("{epochs: 2, batch_size: 2}", "{every_steps: 1}", session);
-        var loop = new TrainingLoop(run, List.of(new MetricWindow(), new DivergenceGuard()));
+        var loop = new TrainingLoop(run, List.of(new MetricWindow(), new DivergenceGuard()), StopRequest.NONE);
         DivergenceException e = assertThrows(DivergenceException.class, loop::run);
         assertEquals(3, e.step());
         assertTrue(e.getMessage().contains("the loss became NaN at step 3 (epoch 1); the metrics up to step 2 are kept"),
@@ -104,12 +105,12 @@ class StepListenersTest {
     void atADivergenceThePartialWindowIsLoggedBeforeTheRunStops() {
         FakeStepSession session = new FakeStepSession(5, s -> s == 3 ? Double.NaN : s);
         TrainingRun run = run("{epochs: 2, batch_size: 2}", "{every_steps: 5}", session);
-        var loop = new TrainingLoop(run, List.of(new DivergenceGuard(), new MetricWindow()));
+        var loop = new TrainingLoop(run, List.of(new DivergenceGuard(), new MetricWindow()), StopRequest.NONE);
         assertThrows(DivergenceException.class, loop::run);
         assertEquals(List.of(new RecordingLogger.Row("train/loss", 1.5, 2)), logger.rows("train/loss"));
         FakeStepSession first = new FakeStepSession(5, s -> Double.NaN);
         var e = assertThrows(DivergenceException.class, () -> new TrainingLoop(
-                run("{epochs: 1, batch_size: 2}", "{every_steps: 5}", first), List.of(new MetricWindow(), new DivergenceGuard())).run());
+                run("{epochs: 1, batch_size: 2}", "{every_steps: 5}", first), List.of(new MetricWindow(), new DivergenceGuard()), StopRequest.NONE).run());
         assertTrue(e.getMessage().contains("at step 1 (epoch 1); no metrics were logged before it"), e.getMessage());
     }
 
@@ -127,7 +128,7 @@ class StepListenersTest {
                 return EVALUATION;
             }
         };
-        new TrainingLoop(run, List.of(new ReportListener(), result)).run();
+        new TrainingLoop(run, List.of(new ReportListener(), result), StopRequest.NONE).run();
         assertEquals(List.of(5L, 10L), logger.rows("epoch").stream().map(RecordingLogger.Row::step).toList());
         assertEquals(List.of(1.0, 2.0), logger.rows("epoch").stream().map(RecordingLogger.Row::value).toList());
         assertEquals(2, logger.rows("train/epoch_seconds").size());
@@ -138,7 +139,7 @@ class StepListenersTest {
     void aCheckpointHoldsTheUpdatesTheEpochTheParametersAndTheOpenWindow() {
         FakeStepSession session = new FakeStepSession(5, s -> s);
         TrainingRun run = run("{epochs: 2, batch_size: 2}", "{every_steps: 3}", session);
-        new TrainingLoop(run, List.of(new MetricWindow(), new CheckpointListener())).run();
+        new TrainingLoop(run, List.of(new MetricWindow(), new CheckpointListener()), StopRequest.NONE).run();
         Checkpoint c = Checkpoint.read(dir.resolve("checkpoint"));
         assertEquals(10, c.updates());
         assertEquals(2, c.epochsDone());
@@ -172,7 +173,7 @@ class StepListenersTest {
                 epoch.metrics().put("val/kl_dim/00", 7.0);
             }
         };
-        new TrainingLoop(run, List.of(new ProgressListener(), validation)).run();
+        new TrainingLoop(run, List.of(new ProgressListener(), validation), StopRequest.NONE).run();
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("epoch 1/1"), text);
         assertTrue(text.contains("val/elbo"), text);

@@ -10,6 +10,7 @@ import com.google.inject.Guice;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
+import dev.vaelab.core.stop.StopRequest;
 import dev.vaelab.data.DataModule;
 import dev.vaelab.data.Dataset;
 import dev.vaelab.heads.HeadsModule;
@@ -80,7 +81,7 @@ class TrainerResumeTest {
         OrtEngine engine = new OrtEngine(1, true);
 
         RecordingLogger whole = new RecordingLogger();
-        var uninterrupted = new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)))
+        var uninterrupted = new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)), StopRequest.NONE)
                 .train(rx, data, engine, whole, dir.resolve("whole"), TinyRuns.quietProgress(), Optional.empty());
 
         RecordingLogger killed = new RecordingLogger();
@@ -88,7 +89,7 @@ class TrainerResumeTest {
             Set<TrainingListener> listeners = new HashSet<>(TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)));
             listeners.add(new Kill(3));
             return listeners;
-        });
+        }, StopRequest.NONE);
         Path model = dir.resolve("killed");
         assertThrows(IllegalStateException.class, () -> killing.train(rx, data, engine, killed, model,
                 TinyRuns.quietProgress(), Optional.empty()));
@@ -98,7 +99,7 @@ class TrainerResumeTest {
         assertEquals(2.0, checkpoint.counters().get("window/steps"), "logged at 4: updates 5 and 6 are open");
 
         RecordingLogger resumed = new RecordingLogger();
-        var afterResume = new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)))
+        var afterResume = new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)), StopRequest.NONE)
                 .train(rx, data, engine, resumed, model, TinyRuns.quietProgress(), Optional.of(checkpoint));
 
         List<RecordingLogger.Row> expected = untimed(whole);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaelab.core.error.RunStoppedException;
+import dev.vaelab.core.stop.StopRequest;
 import dev.vaelab.data.Dataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,7 +93,7 @@ class TrainingLoopTest {
 
     private TrainingLoop.Result run(Setup s, FakeStepSession session, Optional<Checkpoint> resume, TrainingListener... ls) {
         TrainingRun run = TinyRuns.fakeRun(s.rx(), s.data(), session, new RecordingLogger(), dir, resume);
-        return new TrainingLoop(run, List.of(ls)).run();
+        return new TrainingLoop(run, List.of(ls), StopRequest.NONE).run();
     }
 
     @Test
@@ -188,6 +190,50 @@ class TrainingLoopTest {
         assertTrue(journal.contains("a step 3 e1 update 3.0"));
         assertTrue(journal.stream().noneMatch(e -> e.startsWith("z step 3")), "listeners after the thrower are not called");
         assertEquals(List.of("a close", "z close"), journal.subList(journal.size() - 2, journal.size()));
+    }
+
+    @Test
+    void aStopLeavesTheLoopBeforeTheNextEngineCallAndBeforeTheEpochsEnd() {
+        Setup s = setup("{epochs: 2, batch_size: 2, steps_per_call: 2}");
+        List<String> journal = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<StopRequest.Stop> asked = new java.util.concurrent.atomic.AtomicReference<>();
+        TrainingListener signal = new TrainingListener() {
+            @Override
+            public void onStep(TrainingRun run, StepResult step) {
+                if (step.step() == 3) {
+                    asked.set(new StopRequest.Stop(143, "SIGTERM")); // as the signal's thread would, mid-call
+                }
+            }
+        };
+        FakeStepSession session = new FakeStepSession(2, step -> 1.0);
+        TrainingRun run = TinyRuns.fakeRun(s.rx(), s.data(), session, new RecordingLogger(), dir, Optional.empty());
+        var loop = new TrainingLoop(run, List.of(new Journal("a", 0, journal), signal),
+                () -> Optional.ofNullable(asked.get()));
+        RunStoppedException e = assertThrows(RunStoppedException.class, loop::run);
+        assertEquals(143, e.exitCode());
+        assertEquals("stopped by SIGTERM", e.getMessage());
+        assertEquals(List.of(2, 2), session.calls, "the call holding step 3 ends; no call after it");
+        assertTrue(journal.contains("a step 4 e1 update 4.0"), "the rest of that call's steps are reported");
+        assertTrue(journal.stream().noneMatch(x -> x.startsWith("a end")), "no epoch end (evaluation, checkpoint)");
+        assertEquals("a close", journal.get(journal.size() - 1));
+
+        // asked between the last call of an epoch and its end: the end is skipped too
+        asked.set(null);
+        List<String> second = new ArrayList<>();
+        TrainingListener atLastStep = new TrainingListener() {
+            @Override
+            public void onStep(TrainingRun run, StepResult step) {
+                if (step.step() == 5) {
+                    asked.set(new StopRequest.Stop(130, "SIGINT"));
+                }
+            }
+        };
+        FakeStepSession whole = new FakeStepSession(2, step -> 1.0);
+        TrainingRun again = TinyRuns.fakeRun(s.rx(), s.data(), whole, new RecordingLogger(), dir, Optional.empty());
+        assertEquals(130, assertThrows(RunStoppedException.class, () -> new TrainingLoop(again,
+                List.of(new Journal("b", 0, second), atLastStep), () -> Optional.ofNullable(asked.get())).run()).exitCode());
+        assertEquals(List.of(2, 2, 1), whole.calls);
+        assertTrue(second.stream().noneMatch(x -> x.startsWith("b end")), second.toString());
     }
 
     @Test

@@ -1,0 +1,105 @@
+package dev.vaelab.train;
+
+import dev.vaelab.core.error.RunStoppedException;
+import dev.vaelab.core.stop.ProcessStop;
+import dev.vaelab.core.stop.StopRequest;
+import dev.vaelab.tracking.RunLogger;
+import dev.vaelab.tracking.RunStatus;
+import dev.vaelab.tracking.RunStore;
+import java.util.function.Supplier;
+
+/**
+ * Records a run killed, once, however its process is asked to stop while the run holds the
+ * process's stop: a signal (recorded on the signal's thread, at once), the training thread
+ * unwinding from that stop, or the JVM's shutdown by any other way (a hook). It holds the stop from
+ * the start of the run, before the data is loaded, so that no signal finds the run without it. The
+ * run's store is created under its lock: a stop asked before that creates no store (an earlier
+ * attempt's record stands), one asked after it is recorded in it, through the run's logger once
+ * there is one. A run that has already recorded its end keeps it.
+ */
+final class StopRecorder implements AutoCloseable {
+    private final ProcessStop.Scope scope;
+    private RunStore store;
+    private RunLogger logger;
+    private Thread hook;
+    private StopRequest.Stop stop;
+    private boolean recorded;
+
+    StopRecorder(ProcessStop stops) {
+        this.scope = stops.open(this::record);
+    }
+
+    /**
+     * Creates or reopens the run's store with {@code opening}, unless the run was asked to stop
+     * before; from then on a stop is recorded in it.
+     *
+     * @throws RunStoppedException when it was asked to stop
+     */
+    synchronized RunStore attach(String runName, Supplier<RunStore> opening) {
+        if (stop != null) {
+            throw new RunStoppedException("run " + runName + " was stopped by " + stop.reason()
+                    + " before it started; run it again to train it", stop.exitCode());
+        }
+        store = opening.get();
+        hook = new Thread(() -> record(new StopRequest.Stop(143, "the JVM's shutdown")), "vaelab-run-stopped");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return store;
+    }
+
+    /** From now on a stop is recorded through {@code logger} (locally, then to its tracking server). */
+    synchronized void attach(RunLogger runLogger) {
+        this.logger = runLogger;
+        if (recorded) {
+            // recorded in the store while the logger opened: the logger must end the run too
+            logger.finish(RunStatus.KILLED, reason());
+            logger.close();
+        }
+    }
+
+    /** Whether the run has been asked to stop: its logger is then no longer the training's to close. */
+    synchronized boolean stopping() {
+        return stop != null;
+    }
+
+    /** Records the run killed by {@code asked}, unless that is done; returns once it is (other threads wait). */
+    synchronized void record(StopRequest.Stop asked) {
+        if (stop == null) {
+            stop = asked;
+        }
+        if (store == null || recorded) {
+            return;
+        }
+        recorded = true;
+        if (logger == null) {
+            if (!store.record().status().isTerminal()) {
+                store.setStatus(RunStatus.KILLED, reason());
+            }
+            return;
+        }
+        if (!store.record().status().isTerminal()) {
+            logger.finish(RunStatus.KILLED, reason());
+        }
+        logger.close();
+    }
+
+    private String reason() {
+        return "stopped by " + stop.reason();
+    }
+
+    /** Gives the signals back and, unless the JVM is already stopping, removes the hook. */
+    @Override
+    public void close() {
+        scope.close();
+        Thread installed;
+        synchronized (this) {
+            installed = hook;
+        }
+        if (installed != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(installed);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, or has run: it records the stop (once) as it should
+            }
+        }
+    }
+}
