@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code vaelab sample} on a tiny trained run: {@code --n 64} is the run's sample grid pixel for
  * pixel; {@code --out FILE.npy} streams any N through a small heap, its first 64 images being the
- * grid's tiles; a PNG grid beyond its pixel bound is one line pointing to {@code .npy}, a {@code .npy} beyond the free disk one line too.
+ * grid's tiles; a PNG grid beyond its pixel bound is one line pointing to {@code .npy}, a {@code .npy} beyond the free disk one line too;
+ * a stream stopped halfway leaves no part of itself.
  */
 class SampleStreamTest {
     private static final int SIDE = 28;
@@ -120,6 +121,34 @@ class SampleStreamTest {
                     "--out", sixtyFour.toString()).code());
             byte[] expected = Files.readAllBytes(sixtyFour);
             assertArrayEquals(Arrays.copyOfRange(expected, HEADER, expected.length), first, "the first 64 images are --n 64's");
+        }
+    }
+
+    @Test
+    void aStreamStoppedHalfwayLeavesNoPartOfItself() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("stopped"));
+        Path npy = out.resolve("million.npy");
+        Process child = new ProcessBuilder(ChildJvm.current(Main.class.getName()).command(List.of("sample", "--decoder",
+                run.resolve("model/decoder.onnx").toString(), "--n", "1000000", "--out", npy.toString(), "--threads", "1"),
+                dir.resolve("stopped.args")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("stopped.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (partFiles(out).stream().noneMatch(p -> p.toFile().length() > (1 << 20))) {
+            assertTrue(child.isAlive() && System.nanoTime() < deadline, "no part file of 1 MB while it ran: "
+                    + Files.readString(dir.resolve("stopped.log")));
+            Thread.sleep(10);
+        }
+        child.destroy(); // SIGTERM, as Ctrl-C's SIGINT
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(143, child.exitValue(), Files.readString(dir.resolve("stopped.log")));
+        assertEquals(List.of(), partFiles(out), "the hidden part file is deleted when the process stops");
+        assertFalse(Files.exists(npy), "and nothing stands under the name asked for");
+    }
+
+    private static List<Path> partFiles(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(dev.vaelab.tracking.AtomicFiles.TEMP_PREFIX))
+                    .toList();
         }
     }
 

@@ -18,12 +18,49 @@ import java.nio.file.StandardOpenOption;
  * to a temporary file in the target's directory, is forced to disk, and is then renamed over the
  * target in one atomic step. The rename must stay within one directory (one file system), which is
  * why the temporary file is created next to the target rather than in the system temp folder.
+ *
+ * <p>A process stopped while it writes (Ctrl-C during a long {@code vaelab sample --out x.npy})
+ * would leave its hidden temporary file behind, hundreds of MB of it: the JVM's shutdown deletes the
+ * temporary files still being written half a second after it began (small writes that shutdown
+ * itself makes, such as a run recording its stop, finish within that).
  */
 public final class AtomicFiles {
     /** Prefix of the temporary files; readers of a run directory can skip names that start with it. */
     public static final String TEMP_PREFIX = ".vaelab-tmp-";
 
+    /** How long the shutdown lets writes in progress finish before it deletes their temporary files. */
+    private static final long ABANDON_AFTER_MILLIS = 500;
+    private static final java.util.Set<Path> IN_FLIGHT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean CLEANUP = new java.util.concurrent.atomic.AtomicBoolean();
+
     private AtomicFiles() {}
+
+    private static void track(Path temp) {
+        if (CLEANUP.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteAbandoned, "vaelab-partial-files"));
+            } catch (IllegalStateException shuttingDown) {
+                // a write begun while the JVM stops: the caller's own failure deletes its file
+            }
+        }
+        IN_FLIGHT.add(temp);
+    }
+
+    /** The temporary files written when the JVM began to stop and still being written shortly after. */
+    static void deleteAbandoned() {
+        long deadline = System.nanoTime() + ABANDON_AFTER_MILLIS * 1_000_000L;
+        while (!IN_FLIGHT.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Path temp : java.util.List.copyOf(IN_FLIGHT)) {
+            deleteQuietly(temp);
+        }
+    }
 
     /**
      * Temporary files are created owner-only (0600); results are shared (models, grids), so they get
@@ -57,6 +94,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, TEMP_PREFIX + absolute.getFileName() + ".", ".tmp");
+            track(temp);
             readableByAll(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
@@ -66,6 +104,7 @@ public final class AtomicFiles {
                 channel.force(true);
             }
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            IN_FLIGHT.remove(temp);
             temp = null;
             syncDirectory(dir);
         } catch (AtomicMoveNotSupportedException e) {
@@ -76,6 +115,7 @@ public final class AtomicFiles {
         } finally {
             if (temp != null) {
                 deleteQuietly(temp);
+                IN_FLIGHT.remove(temp);
             }
         }
     }
