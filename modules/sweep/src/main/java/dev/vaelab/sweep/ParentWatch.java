@@ -29,7 +29,6 @@ public final class ParentWatch {
             err.flush();
             // as a SIGTERM would: recorded killed, out of ONNX Runtime, then exit (ProcessStop says why this way)
             ProcessStop.process().request(PARENT_GONE, "the sweep process " + pid + " ending");
-
         });
     }
 }

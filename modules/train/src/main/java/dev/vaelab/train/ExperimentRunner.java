@@ -165,7 +165,7 @@ public final class ExperimentRunner {
         }
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
         try {
-            leaveIfStopped(); // asked while the data loaded: recorded below, before anything trains
+            leaveIfStopped(); // asked while the logger opened: recorded below, before anything trains
             Trainer.Trained result = trainer.train(rx, data, engine, logger, store.modelDirectory(),
                     TrainingProgress.onStderr(rx.train().epochs()), resumeFrom);
             leaveIfStopped(); // asked after the last update: recorded below, not finished
@@ -176,6 +176,7 @@ public final class ExperimentRunner {
                 summary.putAll(exporter.write(new ExportRequest(result.graphs(), result.parameters(), card),
                         store.modelDirectory()).summaryMetrics());
             }
+            leaveIfStopped(); // asked during the export: killed, so that running it again exports it
             logger.logSummary(summary);
             logger.finish(RunStatus.FINISHED, null);
             options.console().println("finished: " + directory);
