@@ -61,7 +61,7 @@ final class EncodeCommand implements Callable<Integer> {
         if (label != null && labelsFile != null) {
             throw new VaelabException("give --label or --labels, not both");
         }
-        try (EncoderFile file = EncoderFile.open(encoder, threads)) {
+        try (CommandStop stop = CommandStop.ofProcess(); EncoderFile file = EncoderFile.open(encoder, threads)) {
             // an IDX file is read whole: its declared size is checked against the heap first
             long latent = file.card().latentDim();
             IdxHeader.read(input).ifPresent(declared -> HeapBudget.ofThisJvm().require(declared.images() + " images of "
@@ -91,6 +91,7 @@ final class EncodeCommand implements Callable<Integer> {
             // an unconditional model takes no class; the labels then only fill the CSV's label column
             boolean modelTakesLabels = file.card().conditional() || label != null;
             Latents latents = file.encode(images, modelTakesLabels ? labels : Optional.empty(), option);
+            stop.check("nothing was written to " + out);
             LatentsCsv.write(out, latents, labels);
             System.out.printf("wrote %s: the posteriors of %d images of %s (%d latent dimensions)%s%n", out,
                     images.count(), input, latents.latentDim(),

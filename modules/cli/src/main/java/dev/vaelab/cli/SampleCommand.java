@@ -66,7 +66,8 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DecoderFile file = DecoderFile.open(decoder, threads)) {
+        try (CommandStop stop = CommandStop.ofProcess(); DecoderFile file = DecoderFile.open(decoder, threads)) {
+            String unwritten = "nothing was written to " + out;
             ModelCard card = file.card();
             if (batchSize < 1) {
                 throw new VaelabException("--batch-size must be at least 1, got " + batchSize);
@@ -106,6 +107,7 @@ final class SampleCommand implements Callable<Integer> {
                 AtomicFiles.write(out, stream -> {
                     stream.write(NpyImages.header(n, card));
                     for (int from = 0; from < n; from += batch) {
+                        stop.check(unwritten);
                         int size = Math.min(batch, n - from);
                         float[] mean = file.mean(codes.batch().apply(from, size), size, labels.of(from, size), labels.option());
                         NpyImages.writeImages(stream, mean, size, card);
@@ -121,10 +123,12 @@ final class SampleCommand implements Callable<Integer> {
                 HeapBudget.ofThisJvm().require(what, n, bytesPerSample(card), latents != null ? "fewer rows in --latents" : "--n");
                 float[] mean = new float[Math.multiplyExact(n, card.imageSize())];
                 for (int from = 0; from < n; from += batchSize) {
+                    stop.check(unwritten);
                     int size = Math.min(batchSize, n - from);
                     float[] part = file.mean(codes.batch().apply(from, size), size, labels.of(from, size), labels.option());
                     System.arraycopy(part, 0, mean, from * card.imageSize(), part.length);
                 }
+                stop.check(unwritten);
                 AtomicFiles.write(out, SampleGrids.png(mean, n, card, cols));
             }
             System.out.printf("wrote %s: %d %s of %s (%s, %d latent dimensions)%n", out, n,

@@ -131,6 +131,7 @@ class SampleStreamTest {
         Process child = new ProcessBuilder(ChildJvm.current(Main.class.getName()).command(List.of("sample", "--decoder",
                 run.resolve("model/decoder.onnx").toString(), "--n", "1000000", "--out", npy.toString(), "--threads", "1"),
                 dir.resolve("stopped.args")))
+                .directory(out.toFile()) // where a JVM dying in native code would leave its hs_err file
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stopped.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (partFiles(out).stream().noneMatch(p -> p.toFile().length() > (1 << 20))) {
@@ -140,9 +141,14 @@ class SampleStreamTest {
         }
         child.destroy(); // SIGTERM, as Ctrl-C's SIGINT
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(143, child.exitValue(), Files.readString(dir.resolve("stopped.log")));
+        String log = Files.readString(dir.resolve("stopped.log"));
+        assertEquals(143, child.exitValue(), log);
         assertEquals(List.of(), partFiles(out), "the hidden part file is deleted when the process stops");
         assertFalse(Files.exists(npy), "and nothing stands under the name asked for");
+        assertTrue(log.lines().anyMatch(l -> l.equals("error: stopped by SIGTERM; nothing was written to " + npy)), log);
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).toList(), "no hs_err file either");
+        }
     }
 
     private static List<Path> partFiles(Path folder) throws IOException {

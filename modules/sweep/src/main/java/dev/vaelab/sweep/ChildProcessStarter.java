@@ -56,7 +56,7 @@ public final class ChildProcessStarter implements RunStarter {
 
         @Override
         public void stop() {
-            process.destroy(); // SIGTERM: the child's shutdown hook marks its run killed
+            process.destroy(); // SIGTERM: the child records its run killed and stops (ProcessStop)
         }
 
         @Override
