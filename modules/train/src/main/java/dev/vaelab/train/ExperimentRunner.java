@@ -155,10 +155,9 @@ public final class ExperimentRunner {
         Optional<String> trackingUri = settings.trackingUri(options.trackingUri(), rx.tracking());
         // the experiment file is the run's source (MLflow's mlflow.source.name and git commit tags); the
         // params are what differs from the defaults, which MLflow's image cards print in full
-        RunLogger logger = loggers.open(new RunContext(store, experiment, runName,
+        RunLogger logger = stopped.attach(loggers.open(new RunContext(store, experiment, runName,
                 spec.root().flattenNonDefaults(), options.tags(), trackingUri)
-                .withSource(Path.of(spec.root().location().file()).toAbsolutePath()));
-        stopped.attach(logger);
+                .withSource(Path.of(spec.root().location().file()).toAbsolutePath())));
         if (!reopen && !data.loadMetrics().isEmpty()) {
             // what loading found (e.g. data/skipped), at step 0; a resumed run kept its rows from the first attempt
             logger.logMetrics(data.loadMetrics(), 0);

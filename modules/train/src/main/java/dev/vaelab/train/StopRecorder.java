@@ -46,14 +46,21 @@ final class StopRecorder implements AutoCloseable {
         return store;
     }
 
-    /** From now on a stop is recorded through {@code logger} (locally, then to its tracking server). */
-    synchronized void attach(RunLogger runLogger) {
+    /**
+     * From now on a stop is recorded through {@code runLogger} (locally, then to its tracking
+     * server); returns the logger the run logs through, which takes nothing once the stop is
+     * recorded: the steps the training thread still reports after it are past the last checkpoint
+     * and dropped when the run resumes, and recording them in the store while the server's copy is
+     * being ended would leave the two different.
+     */
+    synchronized RunLogger attach(RunLogger runLogger) {
         this.logger = runLogger;
         if (recorded) {
             // recorded in the store while the logger opened: the logger must end the run too
             logger.finish(RunStatus.KILLED, reason());
             logger.close();
         }
+        return new Gated();
     }
 
     /** Whether the run has been asked to stop: its logger is then no longer the training's to close. */
@@ -84,6 +91,81 @@ final class StopRecorder implements AutoCloseable {
 
     private String reason() {
         return "stopped by " + stop.reason();
+    }
+
+    /** The run's logger until the stop is recorded; nothing after. */
+    private final class Gated implements RunLogger {
+        @Override
+        public void logMetric(String key, double value, long step) {
+            synchronized (StopRecorder.this) {
+                if (!recorded) {
+                    logger.logMetric(key, value, step);
+                }
+            }
+        }
+
+        @Override
+        public void logMetrics(java.util.Map<String, Double> metrics, long step) {
+            synchronized (StopRecorder.this) {
+                if (!recorded) {
+                    logger.logMetrics(metrics, step);
+                }
+            }
+        }
+
+        @Override
+        public void logImage(String kind, int epoch, long step, byte[] png) {
+            synchronized (StopRecorder.this) {
+                if (!recorded) {
+                    logger.logImage(kind, epoch, step, png);
+                }
+            }
+        }
+
+        @Override
+        public void logSummary(java.util.Map<String, Double> metrics) {
+            synchronized (StopRecorder.this) {
+                if (!recorded) {
+                    logger.logSummary(metrics);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            synchronized (StopRecorder.this) {
+                if (!recorded) {
+                    logger.flush();
+                }
+            }
+        }
+
+        @Override
+        public void finish(RunStatus status, String error) {
+            synchronized (StopRecorder.this) {
+                if (!recorded) {
+                    logger.finish(status, error);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (StopRecorder.this) {
+                if (!recorded) {
+                    logger.close();
+                }
+            }
+        }
+
+        @Override
+        public void detach() {
+            synchronized (StopRecorder.this) {
+                if (!recorded) {
+                    logger.detach();
+                }
+            }
+        }
     }
 
     /** Gives the signals back and, unless the JVM is already stopping, removes the hook. */

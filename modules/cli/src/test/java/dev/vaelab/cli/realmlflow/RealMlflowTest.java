@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * vaelab against a real MLflow 3.11 server ({@link RealMlflow}), everything read back over REST as
  * any MLflow client reads it: a run, a CVAE run with all its grids, a sweep with nested runs, an
- * offline run synced later and a diverged run. Every training is a few dozen steps.
+ * offline run synced later, a diverged run and a run stopped by SIGTERM. Every training is a few
+ * dozen steps, but the stopped one.
  */
 @ExtendWith(RealMlflow.class)
 class RealMlflowTest {
@@ -122,6 +123,34 @@ class RealMlflowTest {
         assertTrue(error.contains("training diverged"), error);
         assertEquals(error, run.tags().get("vaelab.error"));
         assertEquals("failed: " + error, run.tags().get("mlflow.note.content"), "the run's description says why");
+    }
+
+    @Test
+    void aRunStoppedBySigtermIsKilledOnTheServerWithTheReason() throws Exception {
+        String name = "it-stopped-" + SUFFIX;
+        Path results = dir.resolve("results");
+        Path yaml = Vaelab.write(dir, name, Vaelab.experiment(name, "vae", "")
+                .replace("train: {epochs: 1, batch_size: 100, max_steps: 20,", "train: {epochs: 50, batch_size: 100,"));
+        Process child = new ProcessBuilder(dev.vaelab.sweep.ChildJvm.current(dev.vaelab.cli.Main.class.getName()).command(
+                List.of("run", yaml.toString(), "--data-dir", Vaelab.DATA.toAbsolutePath().toString(), "--results", results.toString(),
+                        "--threads", "1", "--tracking-uri", RealMlflow.uri()), dir.resolve("child.args")))
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (rest.experimentId(name).isEmpty() || rest.runs(name).isEmpty()
+                || rest.history(only(rest.runs(name)).id(), "train/loss").size() < 2) {
+            assertTrue(child.isAlive() && System.nanoTime() < deadline, "not training on the server: "
+                    + Files.readString(dir.resolve("child.log")));
+            Thread.sleep(200);
+        }
+        child.destroy(); // SIGTERM
+        assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String log = Files.readString(dir.resolve("child.log"));
+        assertEquals(143, child.exitValue(), log);
+        Run run = only(rest.runs(name));
+        assertEquals("KILLED", run.status(), log);
+        assertEquals("stopped by SIGTERM", run.tags().get("vaelab.error"));
+        assertEquals("killed: stopped by SIGTERM", run.tags().get("mlflow.note.content"), "the run's description says why");
+        assertHistoryMatches(Vaelab.onlyRun(results.resolve(name)), run);
     }
 
     @Test
