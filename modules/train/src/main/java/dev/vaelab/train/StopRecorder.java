@@ -97,72 +97,49 @@ final class StopRecorder implements AutoCloseable {
     private final class Gated implements RunLogger {
         @Override
         public void logMetric(String key, double value, long step) {
-            synchronized (StopRecorder.this) {
-                if (!recorded) {
-                    logger.logMetric(key, value, step);
-                }
-            }
+            unlessRecorded(() -> logger.logMetric(key, value, step));
         }
 
         @Override
         public void logMetrics(java.util.Map<String, Double> metrics, long step) {
-            synchronized (StopRecorder.this) {
-                if (!recorded) {
-                    logger.logMetrics(metrics, step);
-                }
-            }
+            unlessRecorded(() -> logger.logMetrics(metrics, step));
         }
 
         @Override
         public void logImage(String kind, int epoch, long step, byte[] png) {
-            synchronized (StopRecorder.this) {
-                if (!recorded) {
-                    logger.logImage(kind, epoch, step, png);
-                }
-            }
+            unlessRecorded(() -> logger.logImage(kind, epoch, step, png));
         }
 
         @Override
         public void logSummary(java.util.Map<String, Double> metrics) {
-            synchronized (StopRecorder.this) {
-                if (!recorded) {
-                    logger.logSummary(metrics);
-                }
-            }
+            unlessRecorded(() -> logger.logSummary(metrics));
         }
 
         @Override
         public void flush() {
-            synchronized (StopRecorder.this) {
-                if (!recorded) {
-                    logger.flush();
-                }
-            }
+            unlessRecorded(() -> logger.flush());
         }
 
         @Override
         public void finish(RunStatus status, String error) {
-            synchronized (StopRecorder.this) {
-                if (!recorded) {
-                    logger.finish(status, error);
-                }
-            }
+            unlessRecorded(() -> logger.finish(status, error));
         }
 
         @Override
         public void close() {
-            synchronized (StopRecorder.this) {
-                if (!recorded) {
-                    logger.close();
-                }
-            }
+            unlessRecorded(() -> logger.close());
         }
 
         @Override
         public void detach() {
+            unlessRecorded(() -> logger.detach());
+        }
+
+        /** Under the recorder's lock, so that no call is half done when the stop is recorded. */
+        private void unlessRecorded(Runnable call) {
             synchronized (StopRecorder.this) {
                 if (!recorded) {
-                    logger.detach();
+                    call.run();
                 }
             }
         }
