@@ -31,9 +31,7 @@ final class CommandStop implements AutoCloseable {
      * @throws RunStoppedException when it was
      */
     void check(String what) {
-        stops.stop().ifPresent(s -> {
-            throw new RunStoppedException("stopped by " + s.reason() + "; " + what, s.exitCode());
-        });
+        stops.leaveIfAsked(what);
     }
 
     @Override

@@ -164,10 +164,10 @@ public final class ExperimentRunner {
         }
         options.console().printf("run %s: %s on %s, %d threads%n", runName, rx.model().type(), rx.dataset().name(), engine.threads());
         try {
-            leaveIfStopped(); // asked while the logger opened: recorded below, before anything trains
+            stops.leaveIfAsked(); // asked while the logger opened: recorded below, before anything trains
             Trainer.Trained result = trainer.train(rx, data, engine, logger, store.modelDirectory(),
                     TrainingProgress.onStderr(rx.train().epochs()), resumeFrom);
-            leaveIfStopped(); // asked after the last update: recorded below, not finished
+            stops.leaveIfAsked(); // asked after the last update: recorded below, not finished
             Map<String, Double> summary = new LinkedHashMap<>(result.summary());
             if (rx.export().onnx()) {
                 ModelCard card = ModelCard.describe(result.graphs(), rx.dataset(), rx.data().spec().binarize(), rx.resolvedYaml(),
@@ -175,7 +175,7 @@ public final class ExperimentRunner {
                 summary.putAll(exporter.write(new ExportRequest(result.graphs(), result.parameters(), card),
                         store.modelDirectory()).summaryMetrics());
             }
-            leaveIfStopped(); // asked during the export: killed, so that running it again exports it
+            stops.leaveIfAsked(); // asked during the export: killed, so that running it again exports it
             logger.logSummary(summary);
             logger.finish(RunStatus.FINISHED, null);
             options.console().println("finished: " + directory);
@@ -183,7 +183,7 @@ public final class ExperimentRunner {
             return new RunOutcome(directory, summary, false);
         } catch (RuntimeException | Error e) {
             Optional<StopRequest.Stop> stop = stops.stop();
-            if (stop.isPresent() || stopped.stopping() || jvmStopping()) {
+            if (stop.isPresent() || jvmStopping()) {
                 stop.ifPresent(stopped::record);
                 throw new RunStoppedException("run " + runName + " was stopped" + stop.map(s -> " by " + s.reason())
                         .orElse("") + "; run it again to resume it", stop.map(StopRequest.Stop::exitCode).orElse(143), e);
@@ -194,16 +194,11 @@ public final class ExperimentRunner {
             throw e instanceof VaelabException ? (VaelabException) e
                     : new VaelabException("run " + runName + " failed: " + reason, e);
         } finally {
-            if (!stopped.stopping() && !jvmStopping()) {
+            // after a recorded stop the gated logger takes nothing; while the JVM stops, its hook records
+            if (!jvmStopping()) {
                 logger.close();
             }
         }
-    }
-
-    private void leaveIfStopped() {
-        stops.stop().ifPresent(s -> {
-            throw new RunStoppedException("stopped by " + s.reason(), s.exitCode());
-        });
     }
 
     /** Refuses, in one line, a run whose parameters and activations cannot fit, before any of them is allocated. */

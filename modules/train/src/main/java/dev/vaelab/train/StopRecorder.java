@@ -63,11 +63,6 @@ final class StopRecorder implements AutoCloseable {
         return new Gated();
     }
 
-    /** Whether the run has been asked to stop: its logger is then no longer the training's to close. */
-    synchronized boolean stopping() {
-        return stop != null;
-    }
-
     /** Records the run killed by {@code asked}, unless that is done; returns once it is (other threads wait). */
     synchronized void record(StopRequest.Stop asked) {
         if (stop == null) {

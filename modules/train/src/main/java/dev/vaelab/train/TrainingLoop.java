@@ -1,7 +1,6 @@
 package dev.vaelab.train;
 
 import dev.vaelab.core.error.Failures;
-import dev.vaelab.core.error.RunStoppedException;
 import dev.vaelab.core.stop.StopRequest;
 import dev.vaelab.data.BatchPlanner;
 import dev.vaelab.data.EpochPlan;
@@ -81,7 +80,7 @@ final class TrainingLoop {
             // the epoch's time covers everything its steps need: batches, step inputs, the engine calls and the listeners
             long epochStart = System.nanoTime();
             for (int first = 0; first < epochSteps; first += plan.stepsPerCall()) {
-                leaveIfStopped();
+                stop.leaveIfAsked(); // out of ONNX Runtime before the process exits (see ProcessStop)
                 int steps = Math.min(plan.stepsPerCall(), epochSteps - first);
                 batches.fillImages(session.byteChunk("x"), first, steps);
                 if (run.experiment().model().conditional()) {
@@ -100,7 +99,7 @@ final class TrainingLoop {
                     }
                 }
             }
-            leaveIfStopped(); // before the epoch's evaluations and checkpoint
+            stop.leaveIfAsked(); // before the epoch's evaluations and checkpoint
             EpochEnd end = new EpochEnd(epoch, step, (System.nanoTime() - epochStart) / 1e9, listenerState());
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(run, end);
@@ -113,16 +112,6 @@ final class TrainingLoop {
         Map<String, Double> summary = new LinkedHashMap<>(results);
         summary.put("train/steps", (double) step);
         return new Result(summary, session.snapshot());
-    }
-
-    /**
-     * Leaves the loop, and with it ONNX Runtime, once the process is asked to stop: the training
-     * thread must not be inside a session when the process exits (see {@code ProcessStop}).
-     */
-    private void leaveIfStopped() {
-        stop.stop().ifPresent(s -> {
-            throw new RunStoppedException("stopped by " + s.reason(), s.exitCode());
-        });
     }
 
     private Map<String, Double> listenerState() {
