@@ -137,7 +137,6 @@ final class RunSender {
         return completed;
     }
 
-    /** Whether something takes a TCP connection at the server's address now (one try, one second at most). */
     /** Why {@code server} takes no connection now (in the words of a failed request), or empty when it does. */
     private static Optional<String> refusal(TrackingServer server) {
         java.net.URI base = server.base();
