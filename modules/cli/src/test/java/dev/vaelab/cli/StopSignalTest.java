@@ -111,6 +111,7 @@ class StopSignalTest {
             assertEquals(List.of(), crashes, "the JVM died in native code: " + where);
         }
         assertFalse(log.contains("A fatal error has been detected"), where);
+        assertFalse(log.contains("onnxruntime"), "no ONNX Runtime log line (a call ended by the stop): " + where);
         assertFalse(log.contains("\tat "), "no stack trace: " + where);
     }
 

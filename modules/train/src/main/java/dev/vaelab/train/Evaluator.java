@@ -154,7 +154,7 @@ public final class Evaluator implements AutoCloseable {
                 if (yt != null) {
                     inputs.put("y", yt);
                 }
-                try (OrtSession.Result r = graph.run(inputs)) {
+                try (OrtSession.Result r = engine.run(graph, inputs)) {
                     sink.accept(n, r);
                 }
             } catch (OrtException e) {

@@ -137,6 +137,7 @@ public final class ExperimentRunner {
         DisentanglementProbe.requireSample(data.test(), rx.eval().disentanglementSamples());
         checkMemory(rx, data);
         OrtEngine engine = new OrtEngine(threads, true);
+        stopped.attach(engine);
 
         boolean reopening = reopen;
         Optional<Checkpoint> resuming = resumeFrom;

@@ -43,7 +43,7 @@ final class LatentDecoder implements AutoCloseable {
             if (yt != null) {
                 feeds.put("y", yt);
             }
-            try (OrtSession.Result r = session.run(feeds)) {
+            try (OrtSession.Result r = engine.run(session, feeds)) {
                 return Evaluator.floats(r, "mean");
             }
         } catch (OrtException e) {

@@ -56,7 +56,7 @@ final class LatentEncoder implements AutoCloseable {
                 if (yt != null) {
                     feeds.put("y", yt);
                 }
-                try (OrtSession.Result r = session.run(feeds)) {
+                try (OrtSession.Result r = engine.run(session, feeds)) {
                     float[] mu = Evaluator.floats(r, "mu");
                     System.arraycopy(mu, 0, out, b * BATCH * latent, n * latent);
                 }

@@ -3,6 +3,7 @@ package dev.vaelab.train;
 import dev.vaelab.core.error.RunStoppedException;
 import dev.vaelab.core.stop.ProcessStop;
 import dev.vaelab.core.stop.StopRequest;
+import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.tracking.RunLogger;
 import dev.vaelab.tracking.RunStatus;
 import dev.vaelab.tracking.RunStore;
@@ -24,9 +25,10 @@ final class StopRecorder implements AutoCloseable {
     private Thread hook;
     private StopRequest.Stop stop;
     private boolean recorded;
+    private volatile OrtEngine engine;
 
     StopRecorder(ProcessStop stops) {
-        this.scope = stops.open(this::record);
+        this.scope = stops.open(this::stopped);
     }
 
     /**
@@ -41,7 +43,7 @@ final class StopRecorder implements AutoCloseable {
                     + " before it started; run it again to train it", stop.exitCode());
         }
         store = opening.get();
-        hook = new Thread(() -> record(new StopRequest.Stop(143, "the JVM's shutdown")), "vaelab-run-stopped");
+        hook = new Thread(() -> stopped(new StopRequest.Stop(143, "the JVM's shutdown")), "vaelab-run-stopped");
         Runtime.getRuntime().addShutdownHook(hook);
         return store;
     }
@@ -61,6 +63,20 @@ final class StopRecorder implements AutoCloseable {
             logger.close();
         }
         return new Gated();
+    }
+
+    /** From now on a stop first ends {@code runEngine}'s running calls, so that training leaves ONNX Runtime at once. */
+    void attach(OrtEngine runEngine) {
+        this.engine = runEngine;
+    }
+
+    /** Ends the engine's calls (at once, before waiting for the lock), then records the stop. */
+    private void stopped(StopRequest.Stop asked) {
+        OrtEngine running = engine;
+        if (running != null) {
+            running.terminate();
+        }
+        record(asked);
     }
 
     /** Records the run killed by {@code asked}, unless that is done; returns once it is (other threads wait). */

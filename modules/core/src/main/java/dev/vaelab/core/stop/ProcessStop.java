@@ -19,9 +19,11 @@ import java.util.function.IntConsumer;
  * times before the run has recorded that it was stopped. So while a {@link Scope} is open the
  * signals are taken over: the scope's action records the stop at once, the training thread sees
  * {@link #requested()} before its next engine call and leaves ONNX Runtime, and the process exits
- * with 128 + the signal's number through the usual path. Should it not have exited within the grace
- * period after the stop is recorded (a long evaluation), or on a second signal, it halts: no hooks
- * run, so nothing is released under a running call, and the stop is already recorded.
+ * with 128 + the signal's number through the usual path (a run also ends its engine's running call,
+ * {@code OrtEngine.terminate}). Should it not have exited within the grace period after the stop is
+ * recorded, or on a second signal, it halts; no Java hook runs then, though the C library's exit
+ * handlers do (so a halt under a running call is the last resort, not the way), and the stop is
+ * already recorded.
  */
 public final class ProcessStop implements StopRequest {
     /** The signals taken over, with their numbers (the exit code is 128 + it). */

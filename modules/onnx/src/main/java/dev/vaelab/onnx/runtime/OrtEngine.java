@@ -38,6 +38,12 @@ public final class OrtEngine {
     private final String profilePrefix;
     private final String allowSpinning;
     private final String denormalAsZero;
+    /**
+     * Shared by every call of this engine's sessions, so that {@link #terminate()} ends them all: a
+     * stopping process must not exit under a running call, as exiting runs ONNX Runtime's hook and
+     * native destructors (ProcessStop says more).
+     */
+    private final OrtSession.RunOptions calls;
 
     /**
      * @param threads intra-op threads, 0 for all available processors
@@ -55,6 +61,33 @@ public final class OrtEngine {
         // read here, before a run records anything, so that a bad value stops it with one line
         this.allowSpinning = switchValue(ALLOW_SPINNING_PROPERTY, "0");
         this.denormalAsZero = switchValue(DENORMAL_AS_ZERO_PROPERTY, "1");
+        try {
+            this.calls = new OrtSession.RunOptions();
+            // a call's failure reaches the caller as an exception with its message; ORT's own log line for it (every
+            // stop's "Exiting due to terminate flag") is noise on the console
+            this.calls.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not make run options: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code session} on {@code inputs} as a call {@link #terminate()} can end. */
+    public OrtSession.Result run(OrtSession session, java.util.Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs)
+            throws OrtException {
+        return session.run(inputs, calls);
+    }
+
+    /**
+     * Ends the calls running now, between two of their nodes, and every later one, with an
+     * {@link OrtException}: what a process asked to stop does first, so that its training thread
+     * leaves ONNX Runtime at once, even from a long evaluation or a long chunk of steps.
+     */
+    public void terminate() {
+        try {
+            calls.setTerminate(true);
+        } catch (OrtException e) {
+            // no flag set: the training thread leaves at its next check, or the process halts after its grace
+        }
     }
 
     public int threads() {

@@ -143,7 +143,7 @@ public final class TrainingSession implements AutoCloseable {
         try (OnnxTensor trip = engine.scalar((long) steps); OnnxTensor t0 = engine.scalar((float) updates)) {
             inputs.put("trip_count", trip);
             inputs.put("t0", t0);
-            OrtSession.Result result = session.run(inputs);
+            OrtSession.Result result = engine.run(session, inputs);
             Map<String, float[]> metrics = new LinkedHashMap<>();
             for (String m : program.metrics()) {
                 metrics.put(m, floats(result.get("metric/" + m).orElseThrow()));

@@ -15,6 +15,37 @@ import org.junit.jupiter.api.Test;
 /** The engine's sessions flush denormal floats to zero by default, and its switches refuse other values. */
 class OrtEngineTest {
     @Test
+    void terminateEndsACallUnderWayAndEveryLaterOne() throws Exception {
+        OrtEngine engine = new OrtEngine(1, false);
+        dev.vaelab.onnx.graph.Graph g = new dev.vaelab.onnx.graph.Graph(dev.vaelab.onnx.graph.DType.FLOAT);
+        var x = g.input("x", dev.vaelab.onnx.graph.DType.FLOAT, dev.vaelab.onnx.graph.Shape.of(1024, 1024));
+        var y = x;
+        for (int i = 0; i < 400; i++) { // 400 products of 2.1 GFLOP: seconds on any machine, one thread
+            y = g.matmul(y, x);
+        }
+        g.output("y", y);
+        float[] values = new float[1024 * 1024];
+        java.util.Arrays.fill(values, 1e-3f);
+        try (ai.onnxruntime.OrtSession session = engine.session(dev.vaelab.onnx.graph.OnnxModelWriter.toBytes(g,
+                dev.vaelab.onnx.graph.OnnxModelWriter.Options.named("long")));
+             ai.onnxruntime.OnnxTensor in = engine.tensor(values, 1024, 1024)) {
+            java.util.concurrent.CompletableFuture<Void> call = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    engine.run(session, java.util.Map.of("x", in)).close();
+                } catch (ai.onnxruntime.OrtException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(300);
+            engine.terminate();
+            var ended = assertThrows(java.util.concurrent.ExecutionException.class, () -> call.get(60, TimeUnit.SECONDS));
+            assertTrue(ended.getCause().getMessage().contains("terminate"), ended.getCause().getMessage());
+            var later = assertThrows(ai.onnxruntime.OrtException.class, () -> engine.run(session, java.util.Map.of("x", in)));
+            assertTrue(later.getMessage().contains("terminate"), later.getMessage());
+        }
+    }
+
+    @Test
     void productsBelowTheSmallestNormalFloatAreFlushedToZeroUnlessSwitchedOff() throws Exception {
         // each in a JVM of its own: ORT applies the setting to the thread that creates a process's first session
         assertEquals("normal kept denormal 0.0 flushed 4095/4095", probe());
