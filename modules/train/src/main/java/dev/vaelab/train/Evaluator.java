@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtSession;
 import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.data.EvalBatches;
 import dev.vaelab.data.ImageSet;
-import dev.vaelab.onnx.graph.OnnxModelWriter;
 import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.zoo.objective.VaeGraphs;
 import java.nio.FloatBuffer;
@@ -34,7 +33,7 @@ public final class Evaluator implements AutoCloseable {
 
     public Evaluator(OrtEngine engine, VaeGraphs graphs, int imageSize, int numClasses, RandomStreams streams) {
         this.engine = engine;
-        this.session = engine.session(OnnxModelWriter.toBytes(graphs.evaluationGraph(), OnnxModelWriter.Options.named("vaelab_eval")));
+        this.session = engine.session(graphs.evaluationGraph(), "vaelab_eval");
         this.latent = graphs.model().latentDim();
         this.imageSize = imageSize;
         this.conditional = graphs.model().conditional();
@@ -181,8 +180,7 @@ public final class Evaluator implements AutoCloseable {
 
     /** A session for the importance-weight graph of {@code samples} samples per example. */
     public OrtSession importanceWeightSession(VaeGraphs graphs, int samples) {
-        return engine.session(OnnxModelWriter.toBytes(graphs.importanceWeightGraph(samples),
-                OnnxModelWriter.Options.named("vaelab_iw")));
+        return engine.session(graphs.importanceWeightGraph(samples), "vaelab_iw");
     }
 
     private OnnxTensor labels(EvalBatches batches, FloatBuffer y, int batch, int n) {

@@ -3,7 +3,6 @@ package dev.vaelab.train;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.vaelab.onnx.graph.OnnxModelWriter;
 import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.zoo.objective.VaeGraphs;
 import java.util.HashMap;
@@ -19,7 +18,7 @@ final class LatentDecoder implements AutoCloseable {
 
     LatentDecoder(OrtEngine engine, VaeGraphs graphs, int numClasses) {
         this.engine = engine;
-        this.session = engine.session(OnnxModelWriter.toBytes(graphs.decoderGraph(), OnnxModelWriter.Options.named("decoder")));
+        this.session = engine.session(graphs.decoderGraph(), "decoder");
         this.latent = graphs.model().latentDim();
         this.numClasses = numClasses;
         this.conditional = graphs.model().conditional();

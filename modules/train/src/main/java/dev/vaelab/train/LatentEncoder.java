@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.vaelab.data.EvalBatches;
 import dev.vaelab.data.ImageSet;
-import dev.vaelab.onnx.graph.OnnxModelWriter;
 import dev.vaelab.onnx.runtime.OrtEngine;
 import dev.vaelab.zoo.objective.VaeGraphs;
 import java.nio.FloatBuffer;
@@ -23,7 +22,7 @@ final class LatentEncoder implements AutoCloseable {
 
     LatentEncoder(OrtEngine engine, VaeGraphs graphs) {
         this.engine = engine;
-        this.session = engine.session(OnnxModelWriter.toBytes(graphs.encoderGraph(), OnnxModelWriter.Options.named("encoder")));
+        this.session = engine.session(graphs.encoderGraph(), "encoder");
         this.latent = graphs.model().latentDim();
         this.conditional = graphs.model().conditional();
     }

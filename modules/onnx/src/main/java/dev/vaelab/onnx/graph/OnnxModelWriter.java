@@ -25,17 +25,32 @@ public final class OnnxModelWriter {
     public static final int OPSET = 17;
     public static final long IR_VERSION = 8;
 
-    /** What to put in the model beyond the graph: initializers, metadata, doc strings. */
+    /**
+     * What to put in the model beyond the graph: initializers, metadata, doc strings, and the
+     * runtime's rewrite of some nodes ({@link NodeRewrite#NONE} for a portable model).
+     */
     public record Options(String graphName, Map<String, float[]> initializers, Map<String, String> metadata,
-                          Map<String, String> docStrings, String producerVersion) {
+                          Map<String, String> docStrings, String producerVersion, NodeRewrite rewrite) {
         public Options {
             initializers = Map.copyOf(initializers);
             metadata = Map.copyOf(metadata);
             docStrings = Map.copyOf(docStrings);
+            java.util.Objects.requireNonNull(rewrite, "rewrite");
+        }
+
+        /** A portable model: standard ONNX operators only. */
+        public Options(String graphName, Map<String, float[]> initializers, Map<String, String> metadata,
+                       Map<String, String> docStrings, String producerVersion) {
+            this(graphName, initializers, metadata, docStrings, producerVersion, NodeRewrite.NONE);
         }
 
         public static Options named(String graphName) {
             return new Options(graphName, Map.of(), Map.of(), Map.of(), "dev");
+        }
+
+        /** These options with {@code rewrite} applied to every node, subgraphs included. */
+        public Options withRewrite(NodeRewrite rewrite) {
+            return new Options(graphName, initializers, metadata, docStrings, producerVersion, rewrite);
         }
     }
 
@@ -49,6 +64,8 @@ public final class OnnxModelWriter {
                 .setProducerVersion(options.producerVersion())
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graphProto(graph, options, Map.of()));
+        new java.util.TreeMap<>(options.rewrite().domains()).forEach((domain, version) ->
+                model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
         new java.util.TreeMap<>(options.metadata()).forEach((k, v) ->
                 model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         if (options.docStrings().containsKey("")) {
@@ -73,7 +90,9 @@ public final class OnnxModelWriter {
             }
         }
         for (Node n : graph.nodes()) {
-            lower(graph, n, gp, names);
+            if (!options.rewrite().rewrite(n, new ProtoLowering(n, gp, names, options.rewrite()))) {
+                lower(graph, n, gp, names, options.rewrite());
+            }
         }
         for (Map.Entry<String, Tensor> out : graph.outputs().entrySet()) {
             Tensor t = out.getValue();
@@ -103,7 +122,7 @@ public final class OnnxModelWriter {
         return names.getOrDefault(t, t.name());
     }
 
-    private static void lower(Graph graph, Node n, GraphProto.Builder gp, Map<Tensor, String> names) {
+    private static void lower(Graph graph, Node n, GraphProto.Builder gp, Map<Tensor, String> names, NodeRewrite rewrite) {
         if (n.opType().equals(Composites.SOFTPLUS)) {
             // softplus(x) = relu(x) - log(sigmoid(|x|)); never overflows, and avoids ORT's slow Softplus
             String x = nameOf(n.input(0), names);
@@ -117,7 +136,7 @@ public final class OnnxModelWriter {
         }
         var fused = graph.fusedOperator(n.opType());
         if (fused.isPresent()) {
-            fused.get().lower(n, new ProtoLowering(n, gp, names));
+            fused.get().lower(n, new ProtoLowering(n, gp, names, rewrite));
             return;
         }
         NodeProto.Builder np = NodeProto.newBuilder().setOpType(n.opType()).setName(n.output().name());
@@ -126,12 +145,13 @@ public final class OnnxModelWriter {
         }
         n.outputs().forEach(t -> np.addOutput(nameOf(t, names)));
         // sorted, so that the same graph always serializes to the same bytes
-        new java.util.TreeMap<>(n.attributes()).forEach((name, value) -> np.addAttribute(attribute(name, value, names)));
+        new java.util.TreeMap<>(n.attributes()).forEach((name, value) -> np.addAttribute(attribute(name, value, names, rewrite)));
         gp.addNode(np);
     }
 
-    /** The writer's side of {@link FusedOperator.Lowering}: nodes appended to {@code gp}. */
-    private record ProtoLowering(Node n, GraphProto.Builder gp, Map<Tensor, String> names) implements FusedOperator.Lowering {
+    /** The writer's side of {@link FusedOperator.Lowering} and {@link NodeRewrite.Emitter}: nodes appended to {@code gp}. */
+    private record ProtoLowering(Node n, GraphProto.Builder gp, Map<Tensor, String> names, NodeRewrite rewrite)
+            implements NodeRewrite.Emitter {
         @Override
         public String input(int i) {
             return nameOf(n.input(i), names);
@@ -149,8 +169,13 @@ public final class OnnxModelWriter {
 
         @Override
         public void node(String opType, String output, Map<String, Object> attributes, String... inputs) {
-            NodeProto.Builder np = simple(opType, output, inputs);
-            new java.util.TreeMap<>(attributes).forEach((name, value) -> np.addAttribute(attribute(name, value, names)));
+            node("", opType, output, attributes, inputs);
+        }
+
+        @Override
+        public void node(String domain, String opType, String output, Map<String, Object> attributes, String... inputs) {
+            NodeProto.Builder np = simple(opType, output, inputs).setDomain(domain);
+            new java.util.TreeMap<>(attributes).forEach((name, value) -> np.addAttribute(attribute(name, value, names, rewrite)));
             gp.addNode(np);
         }
 
@@ -173,7 +198,7 @@ public final class OnnxModelWriter {
         return np;
     }
 
-    private static AttributeProto attribute(String name, Object value, Map<Tensor, String> names) {
+    private static AttributeProto attribute(String name, Object value, Map<Tensor, String> names, NodeRewrite rewrite) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
         if (value instanceof Long l) {
             a.setType(AttributeProto.AttributeType.INT).setI(l);
@@ -185,7 +210,7 @@ public final class OnnxModelWriter {
             a.setType(AttributeProto.AttributeType.INTS);
             Arrays.stream(ls).forEach(a::addInts);
         } else if (value instanceof Graph g) {
-            a.setType(AttributeProto.AttributeType.GRAPH).setG(graphProto(g, Options.named(name), names));
+            a.setType(AttributeProto.AttributeType.GRAPH).setG(graphProto(g, Options.named(name).withRewrite(rewrite), names));
         } else if (value instanceof ConstantValue c) {
             a.setType(AttributeProto.AttributeType.TENSOR).setT(constantTensor(c));
         } else {

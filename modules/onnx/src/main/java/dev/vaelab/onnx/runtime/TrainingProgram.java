@@ -1,6 +1,7 @@
 package dev.vaelab.onnx.runtime;
 
 import dev.vaelab.onnx.graph.DType;
+import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.ParameterSpec;
 import dev.vaelab.onnx.graph.Shape;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * optimizer slot {@code <param>.<slot>}. Outputs: each carried value as {@code <name>__next}, then
  * each metric as [steps run].
  */
-public record TrainingProgram(byte[] model, List<ParameterSpec> parameters, List<String> slots,
+public record TrainingProgram(Graph graph, List<ParameterSpec> parameters, List<String> slots,
                               List<StepInput> stepInputs, List<String> metrics) {
     public TrainingProgram {
         parameters = List.copyOf(parameters);

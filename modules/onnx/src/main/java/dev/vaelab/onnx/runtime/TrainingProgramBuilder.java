@@ -4,7 +4,6 @@ import dev.vaelab.onnx.autodiff.Autodiff;
 import dev.vaelab.onnx.graph.DType;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.GraphInputParameters;
-import dev.vaelab.onnx.graph.OnnxModelWriter;
 import dev.vaelab.onnx.graph.ParameterSource;
 import dev.vaelab.onnx.graph.ParameterSpec;
 import dev.vaelab.onnx.graph.Shape;
@@ -167,7 +166,6 @@ public final class TrainingProgramBuilder {
         for (int i = 0; i < metricNames.size(); i++) {
             outer.output("metric/" + metricNames.get(i), loopOut.get(carriedNames.size() + i));
         }
-        byte[] model = OnnxModelWriter.toBytes(outer, OnnxModelWriter.Options.named("vaelab_train"));
-        return new TrainingProgram(model, specs, slots, stepInputs, metricNames);
+        return new TrainingProgram(outer, specs, slots, stepInputs, metricNames);
     }
 }

@@ -42,7 +42,7 @@ public final class TrainingSession implements AutoCloseable {
         this.engine = engine;
         this.program = program;
         this.stepsPerCall = stepsPerCall;
-        this.session = engine.session(program.model());
+        this.session = engine.session(program.graph(), "vaelab_train");
         for (TrainingProgram.StepInput in : program.stepInputs()) {
             long[] shape = in.perStepShape().prepend(stepsPerCall).dims();
             long count = 1;

@@ -1,0 +1,40 @@
+package dev.vaelab.onnx.graph;
+
+import java.util.Map;
+
+/**
+ * Replaces some nodes by other ONNX nodes computing the same values when a graph is serialized for
+ * one runtime: the graph, its gradient rules and its exports stay in standard ONNX, and only the
+ * model given to that runtime's session uses the runtime's own operators (ONNX Runtime's NCHWc
+ * convolutions, {@code dev.vaelab.onnx.runtime.NchwcConvolutions}). Nodes inside subgraphs (a
+ * training program's {@code Loop} body) are rewritten too.
+ */
+public interface NodeRewrite {
+    /** Rewrites nothing. */
+    NodeRewrite NONE = new NodeRewrite() {
+        @Override
+        public Map<String, Long> domains() {
+            return Map.of();
+        }
+
+        @Override
+        public boolean rewrite(Node node, Emitter out) {
+            return false;
+        }
+    };
+
+    /** The operator sets the replacement nodes use, beyond the default one: domain to version. */
+    Map<String, Long> domains();
+
+    /**
+     * Writes the replacement of {@code node} into {@code out} and returns true, or returns false
+     * (having written nothing) to keep the node as it is.
+     */
+    boolean rewrite(Node node, Emitter out);
+
+    /** What a rewrite may emit: a {@link FusedOperator.Lowering}, and nodes of another domain. */
+    interface Emitter extends FusedOperator.Lowering {
+        /** Adds operator {@code opType} of {@code domain} computing {@code output} from {@code inputs}. */
+        void node(String domain, String opType, String output, Map<String, Object> attributes, String... inputs);
+    }
+}

@@ -1,0 +1,246 @@
+package dev.vaelab.onnx.runtime;
+
+import dev.vaelab.onnx.graph.ConvGeometry;
+import dev.vaelab.onnx.graph.Node;
+import dev.vaelab.onnx.graph.NodeRewrite;
+import dev.vaelab.onnx.graph.Shape;
+import dev.vaelab.onnx.graph.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs {@code Conv} and {@code ConvTranspose} on ONNX Runtime's NCHWc kernels ({@code Conv} of the
+ * {@code com.microsoft.nchwc} domain: MLAS's direct convolutions over channel blocks of
+ * {@link #blockSize()}, 16 floats with AVX-512, 8 with AVX2). ORT's graph optimizer moves only
+ * convolutions with constant weights there, never a training graph's; its generic {@code Conv}
+ * and {@code ConvTranspose} do an im2col or col2im and a GEMM per image, which ran the conv nets'
+ * layers at 38-70 GFLOP/s where these kernels reach 120-140 (bench/README.md, "NCHWc
+ * convolutions"). The rewrite is exact up to float summation order:
+ * <ul>
+ *   <li>a {@code Conv} becomes ReorderInput, NCHWc Conv with the weights reordered to blocks of
+ *       input by output channels ({@code [M/B, C/B, kH, kW, B, B]}), ReorderOutput. An input of
+ *       fewer than B channels (an image's first layer) is read as it is, with the weights in
+ *       blocks of output channels only ({@code [M/B, C, kH, kW, B]});</li>
+ *   <li>a {@code ConvTranspose} with stride s dividing its kernel is s² stride-1 convolutions, one
+ *       per output phase (the output rows {@code s·q + r} for each r, on each axis), whose outputs
+ *       interleave into the result: output row {@code s·q + r} sums
+ *       {@code x[q + c - j]·w[t0 + s·j]} for {@code j < k/s}, with {@code c = (r + pad) / s} and
+ *       {@code t0 = (r + pad) mod s}, a correlation of x with those taps reversed, padded by
+ *       {@code k/s - 1 - c} before. The interleave is two Concats of the NCHWc blocks.</li>
+ * </ul>
+ * Nodes it cannot take (grouped or dilated, a channel count that is not a multiple of B, an output
+ * whose phases differ in size, shapes unknown when the graph is built) stay as they are: the batch-axis
+ * Conv of a weight gradient (dilated) is one of them.
+ */
+public final class NchwcConvolutions implements NodeRewrite {
+    static final String DOMAIN = "com.microsoft.nchwc";
+    private final int blockSize;
+
+    /** @param blockSize this machine's NCHWc block size ({@link OrtEngine#nchwcBlockSize()}) */
+    public NchwcConvolutions(int blockSize) {
+        if (blockSize < 4 || Integer.bitCount(blockSize) != 1) {
+            throw new IllegalArgumentException("an NCHWc block is a power of two of at least 4 floats, got " + blockSize);
+        }
+        this.blockSize = blockSize;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public Map<String, Long> domains() {
+        return Map.of(DOMAIN, 1L);
+    }
+
+    @Override
+    public boolean rewrite(Node node, Emitter out) {
+        return switch (node.opType()) {
+            case "Conv" -> takesConv(node) && emitConv(node, out);
+            case "ConvTranspose" -> takesConvTranspose(node) && emitConvTranspose(node, out);
+            default -> false;
+        };
+    }
+
+    private boolean takesConv(Node n) {
+        Shape x = n.input(0).shape();
+        Shape w = n.input(1).shape();
+        return plain(n) && x.rank() == 4 && w.isStatic() && w.dim(0) % blockSize == 0 && readable(w.dim(1));
+    }
+
+    /** Whether an input of {@code channels} is read in blocks or as it is (fewer than a block). */
+    private boolean readable(long channels) {
+        return channels % blockSize == 0 || channels < blockSize;
+    }
+
+    private static boolean plain(Node n) {
+        ConvGeometry geo = ConvGeometry.of(n);
+        return n.longAttr("group", 1) == 1 && geo.dilation(0) == 1 && geo.dilation(1) == 1
+                && !n.attributes().containsKey("auto_pad") && !n.attributes().containsKey("output_shape");
+    }
+
+    private boolean emitConv(Node n, Emitter out) {
+        long[] w = n.input(1).shape().dims();
+        String y = out.output();
+        String input = blocked(w[1]) ? reorderInput(out, 0, y) : out.input(0);
+        String filter = filter(out, out.input(1), y + "_nchwc_w", w[0], w[1], w[2], w[3], false);
+        ConvGeometry geo = ConvGeometry.of(n);
+        out.node(DOMAIN, "Conv", y + "_nchwc", convAttributes(geo.strides(), geo.pads(), new long[] {w[2], w[3]}),
+                withBias(n, out, input, filter));
+        out.node(DOMAIN, "ReorderOutput", y, Map.of("channels", w[0]), y + "_nchwc");
+        return true;
+    }
+
+    private boolean blocked(long channels) {
+        return channels >= blockSize;
+    }
+
+    private boolean takesConvTranspose(Node n) {
+        Shape x = n.input(0).shape();
+        Shape w = n.input(1).shape();
+        if (!plain(n) || x.rank() != 4 || !w.isStatic() || w.dim(1) % blockSize != 0 || !readable(w.dim(0))) {
+            return false;
+        }
+        ConvGeometry geo = ConvGeometry.of(n);
+        for (int axis = 0; axis < 2; axis++) {
+            long size = x.dim(axis + 2);
+            long stride = geo.stride(axis);
+            long kernel = w.dim(axis + 2);
+            if (Shape.isSymbolic(size) || kernel % stride != 0 || outputSize(geo, axis, size, kernel) % stride != 0) {
+                return false;
+            }
+            for (long phase = 0; phase < stride; phase++) {
+                long[] pads = phasePads(geo, axis, size, kernel, phase);
+                if (pads[0] < 0 || pads[1] < 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static long outputSize(ConvGeometry geo, int axis, long size, long kernel) {
+        return geo.stride(axis) * (size - 1) + geo.outputPadding(axis) + kernel - geo.padBegin(axis) - geo.padEnd(axis);
+    }
+
+    /** The begin and end padding of output phase {@code phase}'s stride-1 convolution on {@code axis}. */
+    private static long[] phasePads(ConvGeometry geo, int axis, long size, long kernel, long phase) {
+        long stride = geo.stride(axis);
+        long taps = kernel / stride;
+        long c = (phase + geo.padBegin(axis)) / stride;
+        long rows = outputSize(geo, axis, size, kernel) / stride;
+        return new long[] {taps - 1 - c, rows + c - size};
+    }
+
+    /** The kernel taps output phase {@code phase} reads on {@code axis}, reversed: {@code t0 + s·(k/s - 1 - a)}. */
+    private static long[] phaseTaps(ConvGeometry geo, int axis, long kernel, long phase) {
+        long stride = geo.stride(axis);
+        long taps = kernel / stride;
+        long first = (phase + geo.padBegin(axis)) % stride;
+        long[] picked = new long[Math.toIntExact(taps)];
+        for (int a = 0; a < taps; a++) {
+            picked[a] = first + stride * (taps - 1 - a);
+        }
+        return picked;
+    }
+
+    private boolean emitConvTranspose(Node n, Emitter out) {
+        long[] x = n.input(0).shape().dims();
+        long[] w = n.input(1).shape().dims();
+        long channelsIn = w[0];
+        long channelsOut = w[1];
+        ConvGeometry geo = ConvGeometry.of(n);
+        long[] strides = geo.strides();
+        long[] rows = new long[2];
+        long[] taps = new long[2];
+        for (int axis = 0; axis < 2; axis++) {
+            rows[axis] = outputSize(geo, axis, x[axis + 2], w[axis + 2]) / strides[axis];
+            taps[axis] = w[axis + 2] / strides[axis];
+        }
+        String y = out.output();
+        String input = blocked(channelsIn) ? reorderInput(out, 0, y) : out.input(0);
+        String perPhase = y + "_nchwc_phase_shape";
+        out.longs(perPhase, -1, channelsOut / blockSize, rows[0], 1, rows[1], 1, blockSize);
+        List<String> phaseRows = new ArrayList<>();
+        for (long ph = 0; ph < strides[0]; ph++) {
+            List<String> phaseColumns = new ArrayList<>();
+            for (long pw = 0; pw < strides[1]; pw++) {
+                String name = y + "_nchwc_" + ph + "_" + pw;
+                out.longs(name + "_th", phaseTaps(geo, 0, w[2], ph));
+                out.longs(name + "_tw", phaseTaps(geo, 1, w[3], pw));
+                out.node("Gather", name + "_wh", Map.of("axis", 2L), out.input(1), name + "_th");
+                out.node("Gather", name + "_whw", Map.of("axis", 3L), name + "_wh", name + "_tw");
+                String filter = filter(out, name + "_whw", name + "_w", channelsOut, channelsIn, taps[0], taps[1], true);
+                long[] hPads = phasePads(geo, 0, x[2], w[2], ph);
+                long[] wPads = phasePads(geo, 1, x[3], w[3], pw);
+                out.node(DOMAIN, "Conv", name, convAttributes(new long[] {1, 1},
+                        new long[] {hPads[0], wPads[0], hPads[1], wPads[1]}, taps), withBias(n, out, input, filter));
+                out.node("Reshape", name + "_7d", name, perPhase);
+                phaseColumns.add(name + "_7d");
+            }
+            phaseRows.add(concat(out, phaseColumns, 5, y + "_nchwc_row" + ph));
+        }
+        String interleaved = concat(out, phaseRows, 3, y + "_nchwc_rows");
+        out.longs(y + "_nchwc_shape", -1, channelsOut, rows[0] * strides[0], rows[1] * strides[1]);
+        out.node("Reshape", y + "_nchwc", interleaved, y + "_nchwc_shape");
+        out.node(DOMAIN, "ReorderOutput", y, Map.of("channels", channelsOut), y + "_nchwc");
+        return true;
+    }
+
+    private static String concat(Emitter out, List<String> parts, long axis, String name) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        out.node("Concat", name, Map.of("axis", axis), parts.toArray(String[]::new));
+        return name;
+    }
+
+    private static String reorderInput(Emitter out, int input, String y) {
+        String name = y + "_nchwc_x";
+        out.node(DOMAIN, "ReorderInput", name, Map.of(), out.input(input));
+        return name;
+    }
+
+    /**
+     * The NCHWc filter of a convolution from {@code channels} to {@code filters}: from weights laid out
+     * [filters, channels, kH, kW] ({@code transposed} false, a Conv's) or [channels, filters, kH, kW]
+     * (a ConvTranspose's), to output-channel blocks, then input-channel blocks, kernel rows, columns,
+     * input channel within its block, output channel within its block; or, for an input read as it is
+     * (fewer channels than a block), [filters/B, channels, kH, kW, B]. Declared as [filters, channels, kH, kW].
+     */
+    private String filter(Emitter out, String weights, String name, long filters, long channels, long kh, long kw,
+                          boolean transposed) {
+        long b = blockSize;
+        long[] split;
+        long[] perm;
+        if (blocked(channels)) {
+            split = transposed ? new long[] {channels / b, b, filters / b, b, kh, kw}
+                    : new long[] {filters / b, b, channels / b, b, kh, kw};
+            perm = transposed ? new long[] {2, 0, 4, 5, 1, 3} : new long[] {0, 2, 4, 5, 3, 1};
+        } else {
+            split = transposed ? new long[] {channels, filters / b, b, kh, kw} : new long[] {filters / b, b, channels, kh, kw};
+            perm = transposed ? new long[] {1, 0, 3, 4, 2} : new long[] {0, 2, 3, 4, 1};
+        }
+        out.longs(name + "_split", split);
+        out.node("Reshape", name + "_blocks", weights, name + "_split");
+        out.node("Transpose", name + "_ordered", Map.of("perm", perm), name + "_blocks");
+        out.longs(name + "_shape", filters, channels, kh, kw);
+        out.node("Reshape", name, name + "_ordered", name + "_shape");
+        return name;
+    }
+
+    private static String[] withBias(Node n, Emitter out, String input, String filter) {
+        boolean bias = n.inputs().size() > 2 && n.input(2) != null;
+        return bias ? new String[] {input, filter, out.input(2)} : new String[] {input, filter};
+    }
+
+    private static Map<String, Object> convAttributes(long[] strides, long[] pads, long[] kernel) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("strides", strides);
+        attributes.put("pads", pads);
+        attributes.put("kernel_shape", kernel);
+        return attributes;
+    }
+}

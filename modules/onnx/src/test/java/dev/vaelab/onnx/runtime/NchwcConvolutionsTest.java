@@ -1,0 +1,289 @@
+package dev.vaelab.onnx.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.onnx.autodiff.Autodiff;
+import dev.vaelab.onnx.graph.ConvGeometry;
+import dev.vaelab.onnx.graph.DType;
+import dev.vaelab.onnx.graph.Graph;
+import dev.vaelab.onnx.graph.NodeRewrite;
+import dev.vaelab.onnx.graph.OnnxModelWriter;
+import dev.vaelab.onnx.graph.Shape;
+import dev.vaelab.onnx.graph.Tensor;
+import dev.vaelab.onnx.optim.Adam;
+import dev.vaelab.onnx.optim.Initializer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ORT's NCHWc convolutions compute what its generic Conv and ConvTranspose do, on every geometry the
+ * rewrite takes, and it leaves the others alone: each graph runs twice, as written and rewritten,
+ * on the same inputs. The finite-difference checks of the gradient rules (GradientCheckTest) run
+ * on the written graphs; here the gradients of a conv net are compared between the two.
+ */
+class NchwcConvolutionsTest {
+    private static final OrtEngine ENGINE = new OrtEngine(2, true);
+    private static final double TOLERANCE = 2e-5;
+
+    @Test
+    void theProbeFindsTheBlockOfThisMachinesVectorUnit() throws Exception {
+        String flags = Files.exists(Path.of("/proc/cpuinfo")) ? Files.readString(Path.of("/proc/cpuinfo")) : "";
+        assumeTrue(flags.contains(" avx2"), "no /proc/cpuinfo with AVX2 here, so no known block size to expect");
+        // MLAS's NCHWc block is one vector register of floats: 16 with AVX-512F, 8 with AVX2
+        assertEquals(flags.contains(" avx512f") ? 16 : 8, ENGINE.nchwcBlockSize());
+    }
+
+    @Test
+    void convolutionsGiveTheGenericKernelsValues() throws Exception {
+        int b = blockSize();
+        long c = 2L * b;
+        // an image's first layer (fewer channels than a block), blocked channels, stride 1 and 3x3, an odd map
+        expectSame(1, 0, g -> conv(g, 1, b, 12, 4, ConvGeometry.of(2, 1), true));
+        expectSame(1, 1, g -> conv(g, b, c, 14, 4, ConvGeometry.of(2, 1), true));
+        expectSame(1, 1, g -> conv(g, c, b, 9, 3, ConvGeometry.of(1, 1), false));
+        expectSame(1, 1, g -> conv(g, b, b, 13, 4, ConvGeometry.of(2, 1), true));
+        expectSame(1, 1, g -> conv(g, b, b, 10, 3, new ConvGeometry(new long[] {2, 1}, new long[] {1, 0, 0, 2},
+                new long[] {1, 1}, new long[2]), true));
+        // not taken: output channels not a whole number of blocks, a dilated kernel (a weight gradient's batch-axis Conv)
+        expectSame(0, 0, g -> conv(g, b, 1, 8, 4, ConvGeometry.of(2, 1), true));
+        expectSame(0, 0, g -> conv(g, b, b, 9, 3, new ConvGeometry(new long[] {1, 1}, new long[4],
+                new long[] {2, 2}, new long[2]), true));
+    }
+
+    @Test
+    void transposedConvolutionsGiveTheGenericKernelsValues() throws Exception {
+        int b = blockSize();
+        long c = 2L * b;
+        // the phases of a stride-2 4x4 deconv (the zoo's), from a first-layer-sized input, stride 1 (the
+        // kernel reversed), stride 3 with padding 0, unequal strides, pads and output padding per axis
+        expectSame(4, 1, g -> convTranspose(g, c, b, 7, 4, 4, ConvGeometry.of(2, 1), true));
+        expectSame(4, 0, g -> convTranspose(g, 1, b, 6, 4, 4, ConvGeometry.of(2, 1), false));
+        expectSame(1, 1, g -> convTranspose(g, b, b, 8, 3, 3, ConvGeometry.of(1, 1), true));
+        expectSame(9, 1, g -> convTranspose(g, b, b, 5, 6, 6, ConvGeometry.of(3, 0), true));
+        expectSame(2, 1, g -> convTranspose(g, b, c, 6, 4, 3, new ConvGeometry(new long[] {2, 1},
+                new long[] {1, 0, 2, 2}, new long[] {1, 1}, new long[] {1, 0}), true));
+        // not taken: one output channel (the decoder's last layer), phases of unequal size, a stride not dividing the kernel
+        expectSame(0, 0, g -> convTranspose(g, b, 1, 7, 4, 4, ConvGeometry.of(2, 1), true));
+        expectSame(0, 0, g -> convTranspose(g, b, b, 7, 4, 4, ConvGeometry.of(2, 1, 1), true));
+        expectSame(0, 0, g -> convTranspose(g, b, b, 7, 3, 3, ConvGeometry.of(2, 1), true));
+    }
+
+    @Test
+    void aConvNetsGradientsAreTheSameOnEitherKernels() throws Exception {
+        int b = blockSize();
+        // encoder 1 -> B -> 2B channels, 16x16 -> 4x4, decoder back: every conv and deconv of a training
+        // step, and the gradient graph's own ConvTransposes (input gradients, output padding) and Convs
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, 1, 16, 16));
+        List<Tensor> params = new ArrayList<>();
+        Function<Shape, Tensor> param = shape -> {
+            Tensor t = g.input("p" + params.size(), DType.FLOAT, shape);
+            params.add(t);
+            return t;
+        };
+        Tensor h = g.relu(g.conv(x, param.apply(Shape.of(b, 1, 4, 4)), param.apply(Shape.of(b)), 2, 1));
+        h = g.relu(g.conv(h, param.apply(Shape.of(2L * b, b, 4, 4)), param.apply(Shape.of(2L * b)), 2, 1));
+        h = g.relu(g.convTranspose(h, param.apply(Shape.of(2L * b, b, 4, 4)), param.apply(Shape.of(b)), 2, 1, 0));
+        h = g.convTranspose(h, param.apply(Shape.of(b, 1, 4, 4)), param.apply(Shape.of(1)), 2, 1, 0);
+        Tensor loss = g.sumAll(g.mul(g.tanh(h), x));
+        Map<Tensor, Tensor> grads = Autodiff.gradients(g, loss, params);
+        g.output("loss", loss);
+        for (int i = 0; i < params.size(); i++) {
+            g.output("grad" + i, grads.get(params.get(i)));
+        }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put("x", new long[] {3, 1, 16, 16});
+        params.forEach(p -> shapes.put(p.name(), p.shape().dims()));
+        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("net").withRewrite(ENGINE.rewrite()));
+        assertTrue(nchwcConvs(rewritten) >= 8, "forward and input-gradient convolutions rewritten: " + nchwcConvs(rewritten));
+        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("net")), shapes), run(rewritten, shapes));
+    }
+
+    @Test
+    void aTrainingProgramRunsItsLoopBodysConvolutionsOnNchwcAndTrainsToTheSameLosses() {
+        int b = blockSize();
+        // a conv autoencoder step with Adam: the convolutions live in the Loop body of the program
+        TrainingProgram program = TrainingProgramBuilder.build(ctx -> {
+            Graph g = ctx.graph();
+            Tensor x = ctx.stepInput("x", DType.FLOAT, Shape.of(4, 1, 8, 8));
+            Tensor w0 = ctx.parameters().parameter("w0", Shape.of(b, 1, 4, 4), Initializer.uniform(0.25));
+            Tensor w1 = ctx.parameters().parameter("w1", Shape.of(b, 1, 4, 4), Initializer.uniform(0.25 / Math.sqrt(b)));
+            Tensor h = g.relu(g.conv(x, w0, null, 2, 1));
+            Tensor err = g.sub(g.convTranspose(h, w1, null, 2, 1, 0), x);
+            return new TrainingProgramBuilder.StepOutputs(g.mul(g.sumAll(g.square(err)), 0.25), Map.of());
+        }, Adam.pytorchDefaults());
+        ModelProto model = OnnxModelWriter.write(program.graph(), OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        var body = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Loop")).findFirst().orElseThrow()
+                .getAttributeList().stream().filter(a -> a.getName().equals("body")).findFirst().orElseThrow().getG();
+        assertTrue(body.getNodeList().stream().filter(n -> n.getDomain().equals(NchwcConvolutions.DOMAIN)).count() >= 4,
+                "the Loop body's forward and input-gradient convolutions run on NCHWc");
+        float[] generic = train(program, "0");
+        float[] nchwc = train(program, "1");
+        assertTrue(generic[generic.length - 1] < generic[0] * 0.8, "trains: " + java.util.Arrays.toString(generic));
+        for (int i = 0; i < generic.length; i++) {
+            assertEquals(generic[i], nchwc[i], 1e-4 * Math.abs(generic[i]), "loss at step " + i);
+        }
+    }
+
+    /** The losses of 30 steps on fixed images, the engine's NCHWc switch set to {@code nchwc}. */
+    private static float[] train(TrainingProgram program, String nchwc) {
+        String before = System.getProperty(OrtEngine.NCHWC_PROPERTY);
+        System.setProperty(OrtEngine.NCHWC_PROPERTY, nchwc);
+        try (TrainingSession session = new TrainingSession(new OrtEngine(2, true), program, 10)) {
+            session.initialize(new java.util.SplittableRandom(3));
+            Random random = new Random(9);
+            float[] losses = new float[30];
+            for (int call = 0; call < 3; call++) {
+                FloatBuffer chunk = session.chunk("x");
+                for (int i = 0; i < 10 * 4 * 64; i++) {
+                    chunk.put(random.nextFloat());
+                }
+                float[] lr = new float[10];
+                java.util.Arrays.fill(lr, 0.01f);
+                System.arraycopy(session.run(10, lr).get("loss"), 0, losses, call * 10, 10);
+            }
+            return losses;
+        } finally {
+            if (before == null) {
+                System.clearProperty(OrtEngine.NCHWC_PROPERTY);
+            } else {
+                System.setProperty(OrtEngine.NCHWC_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void switchedOffTheEngineRewritesNothing() {
+        String before = System.getProperty(OrtEngine.NCHWC_PROPERTY);
+        try {
+            System.setProperty(OrtEngine.NCHWC_PROPERTY, "0");
+            assertEquals(NodeRewrite.NONE, new OrtEngine(1, true).rewrite());
+            System.setProperty(OrtEngine.NCHWC_PROPERTY, "on");
+            VaelabException e = assertThrows(VaelabException.class, () -> new OrtEngine(1, true));
+            assertEquals("-Dvaelab.ort.nchwc must be 0 or 1, got on (set in VAELAB_JAVA_OPTS)", e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(OrtEngine.NCHWC_PROPERTY);
+            } else {
+                System.setProperty(OrtEngine.NCHWC_PROPERTY, before);
+            }
+        }
+    }
+
+    private static int blockSize() {
+        int b = ENGINE.nchwcBlockSize();
+        assumeTrue(b > 0, "this machine's ONNX Runtime has no NCHWc kernels: the engine keeps the generic ones");
+        return b;
+    }
+
+    private static Map<String, long[]> conv(Graph g, long channels, long filters, long size, long kernel,
+                                            ConvGeometry geo, boolean bias) {
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, channels, size, size + 1));
+        Tensor w = g.input("w", DType.FLOAT, Shape.of(filters, channels, kernel, kernel));
+        Tensor b = bias ? g.input("b", DType.FLOAT, Shape.of(filters)) : null;
+        g.output("y", g.conv(x, w, b, geo));
+        return shapes(g, 2);
+    }
+
+    private static Map<String, long[]> convTranspose(Graph g, long channels, long filters, long size, long kh, long kw,
+                                                     ConvGeometry geo, boolean bias) {
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, channels, size, size + 1));
+        Tensor w = g.input("w", DType.FLOAT, Shape.of(channels, filters, kh, kw));
+        Tensor b = bias ? g.input("b", DType.FLOAT, Shape.of(filters)) : null;
+        g.output("y", g.convTranspose(x, w, b, geo));
+        return shapes(g, 2);
+    }
+
+    private static Map<String, long[]> shapes(Graph g, long batch) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        g.inputs().forEach(t -> shapes.put(t.name(), t.shape().concrete(batch, 0)));
+        return shapes;
+    }
+
+    /**
+     * Runs the graph {@code build} makes as written and rewritten: the same outputs, and
+     * {@code phases} NCHWc Convs and {@code reorders} ReorderInputs in the rewritten model.
+     */
+    private static void expectSame(int phases, int reorders, Function<Graph, Map<String, long[]>> build) throws Exception {
+        Graph g = new Graph(DType.FLOAT);
+        Map<String, long[]> shapes = build.apply(g);
+        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        assertEquals(phases, nchwcConvs(rewritten), "NCHWc Convs in " + g.nodes());
+        assertEquals(reorders, count(rewritten, "ReorderInput"), "ReorderInputs in " + g.nodes());
+        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
+    }
+
+    private static long nchwcConvs(ModelProto model) {
+        return count(model, "Conv");
+    }
+
+    private static long count(ModelProto model, String op) {
+        return model.getGraph().getNodeList().stream()
+                .filter(n -> n.getDomain().equals(NchwcConvolutions.DOMAIN) && n.getOpType().equals(op)).count();
+    }
+
+    private static Map<String, float[]> run(ModelProto model, Map<String, long[]> shapes) throws Exception {
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, float[]> outputs = new LinkedHashMap<>();
+        try (OrtSession session = ENGINE.session(model.toByteArray())) {
+            for (var e : shapes.entrySet()) {
+                long n = 1;
+                for (long d : e.getValue()) {
+                    n *= d;
+                }
+                Random random = new Random(e.getKey().hashCode());
+                // weights of a trained net's size (activations of order 1), so that float rounding stays small
+                double scale = e.getKey().equals("x") ? 1 : 0.1;
+                float[] v = new float[Math.toIntExact(n)];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (scale * random.nextGaussian());
+                }
+                inputs.put(e.getKey(), ENGINE.tensor(v, e.getValue()));
+            }
+            try (OrtSession.Result result = ENGINE.run(session, inputs)) {
+                for (var out : result) {
+                    FloatBuffer values = ((OnnxTensor) out.getValue()).getFloatBuffer();
+                    float[] copy = new float[values.remaining()];
+                    values.get(copy);
+                    outputs.put(out.getKey(), copy);
+                }
+            }
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+        return outputs;
+    }
+
+    private static void compare(Map<String, float[]> expected, Map<String, float[]> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        for (var e : expected.entrySet()) {
+            float[] want = e.getValue();
+            float[] got = actual.get(e.getKey());
+            assertEquals(want.length, got.length, e.getKey());
+            double scale = 0;
+            for (float v : want) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int i = 0; i < want.length; i++) {
+                double err = Math.abs(want[i] - got[i]) / Math.max(1.0, scale);
+                assertTrue(err < TOLERANCE, String.format("%s[%d]: generic %.7g, NCHWc %.7g", e.getKey(), i, want[i], got[i]));
+            }
+        }
+    }
+}
