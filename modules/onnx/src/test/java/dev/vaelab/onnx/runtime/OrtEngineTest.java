@@ -65,16 +65,23 @@ class OrtEngineTest {
 
     @Test
     void aSwitchTakesZeroOrOne() {
-        String before = System.getProperty(OrtEngine.DENORMAL_AS_ZERO_PROPERTY);
-        System.setProperty(OrtEngine.DENORMAL_AS_ZERO_PROPERTY, "yes");
-        try {
-            VaelabException e = assertThrows(VaelabException.class, () -> new OrtEngine(1, true));
-            assertEquals("-Dvaelab.ort.denormalAsZero must be 0 or 1, got yes (set in VAELAB_JAVA_OPTS)", e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(OrtEngine.DENORMAL_AS_ZERO_PROPERTY);
-            } else {
-                System.setProperty(OrtEngine.DENORMAL_AS_ZERO_PROPERTY, before);
+        for (String property : List.of(OrtEngine.DENORMAL_AS_ZERO_PROPERTY, OrtEngine.ALLOW_SPINNING_PROPERTY,
+                OrtEngine.MEMORY_PATTERN_PROPERTY, OrtEngine.NCHWC_PROPERTY)) {
+            String before = System.getProperty(property);
+            System.setProperty(property, "yes");
+            try {
+                VaelabException e = assertThrows(VaelabException.class, () -> new OrtEngine(1, true));
+                assertEquals("-D" + property + " must be 0 or 1, got yes (set in VAELAB_JAVA_OPTS)", e.getMessage());
+                System.setProperty(property, "1");
+                new OrtEngine(1, true);
+                System.setProperty(property, "0");
+                new OrtEngine(1, true);
+            } finally {
+                if (before == null) {
+                    System.clearProperty(property);
+                } else {
+                    System.setProperty(property, before);
+                }
             }
         }
     }
