@@ -53,6 +53,7 @@ class NchwcConvolutionsTest {
         long c = 2L * b;
         // an image's first layer (fewer channels than a block), blocked channels, stride 1 and 3x3, an odd map
         expectSame(1, 0, g -> conv(g, 1, b, 12, 4, ConvGeometry.of(2, 1), true));
+        expectSame(1, 0, g -> conv(g, 3, b, 12, 4, ConvGeometry.of(2, 1), true)); // colour images
         expectSame(1, 1, g -> conv(g, b, c, 14, 4, ConvGeometry.of(2, 1), true));
         expectSame(1, 1, g -> conv(g, c, b, 9, 3, ConvGeometry.of(1, 1), false));
         expectSame(1, 1, g -> conv(g, b, b, 13, 4, ConvGeometry.of(2, 1), true));
@@ -76,8 +77,10 @@ class NchwcConvolutionsTest {
         expectSame(9, 1, g -> convTranspose(g, b, b, 5, 6, 6, ConvGeometry.of(3, 0), true));
         expectSame(2, 1, g -> convTranspose(g, b, c, 6, 4, 3, new ConvGeometry(new long[] {2, 1},
                 new long[] {1, 0, 2, 2}, new long[] {1, 1}, new long[] {1, 0}), true));
-        // not taken: one output channel (the decoder's last layer), phases of unequal size, a stride not dividing the kernel
+        // not taken: one or three output channels (the decoder's last layer), phases of unequal size,
+        // a stride not dividing the kernel
         expectSame(0, 0, g -> convTranspose(g, b, 1, 7, 4, 4, ConvGeometry.of(2, 1), true));
+        expectSame(0, 0, g -> convTranspose(g, b, 3, 7, 4, 4, ConvGeometry.of(2, 1), true));
         expectSame(0, 0, g -> convTranspose(g, b, b, 7, 4, 4, ConvGeometry.of(2, 1, 1), true));
         expectSame(0, 0, g -> convTranspose(g, b, b, 7, 3, 3, ConvGeometry.of(2, 1), true));
     }
