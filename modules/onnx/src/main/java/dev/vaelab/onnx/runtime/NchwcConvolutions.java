@@ -16,7 +16,7 @@ import java.util.Map;
  * {@link #blockSize()}, 16 floats with AVX-512, 8 with AVX2). ORT's graph optimizer moves only
  * convolutions with constant weights there, never a training graph's; its generic {@code Conv}
  * and {@code ConvTranspose} do an im2col or col2im and a GEMM per image, which ran the conv nets'
- * layers at 38-70 GFLOP/s where these kernels reach 120-140 (bench/README.md, "NCHWc
+ * layers at 38-70 GFLOP/s where these kernels reach 90-150, reorders included (bench/README.md, "NCHWc
  * convolutions"). The rewrite is exact up to float summation order:
  * <ul>
  *   <li>a {@code Conv} becomes ReorderInput, NCHWc Conv with the weights reordered to blocks of

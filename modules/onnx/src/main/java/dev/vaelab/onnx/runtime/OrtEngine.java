@@ -38,7 +38,7 @@ public final class OrtEngine {
     /**
      * Whether convolutions run on ORT's NCHWc kernels where this machine has them
      * ({@code -Dvaelab.ort.nchwc=1}, the default) or on its generic Conv and ConvTranspose ({@code 0}):
-     * the same values up to float summation order, 2-2.5x faster per layer on the conv nets' layers
+     * the same values up to float summation order, 1.8-3.2x faster per layer on the conv nets' layers
      * (bench/README.md, "NCHWc convolutions"). {@link NchwcConvolutions} says how.
      */
     public static final String NCHWC_PROPERTY = "vaelab.ort.nchwc";
@@ -47,7 +47,7 @@ public final class OrtEngine {
      * ({@code -Dvaelab.ort.memoryPattern=1}, ORT's default) or allocates them from its arena as they
      * come ({@code 0}, vaelab's default). The planned blocks of a training session, its evaluation
      * session and the encoder's and decoder's add up: a 64x64 conv run on the full sprites set peaked
-     * at 1619 MiB with them and 1071 without, at the same speed (bench/README.md, "Memory").
+     * at 1621 MiB with them and 1048 without, at the same speed (bench/README.md, "Memory").
      */
     public static final String MEMORY_PATTERN_PROPERTY = "vaelab.ort.memoryPattern";
     /** This machine's NCHWc block size, asked of ORT once per process (0: none); null until asked. */
