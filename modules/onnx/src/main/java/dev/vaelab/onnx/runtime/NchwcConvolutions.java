@@ -57,11 +57,15 @@ public final class NchwcConvolutions implements NodeRewrite {
 
     @Override
     public boolean rewrite(Node node, Emitter out) {
-        return switch (node.opType()) {
-            case "Conv" -> takesConv(node) && emitConv(node, out);
-            case "ConvTranspose" -> takesConvTranspose(node) && emitConvTranspose(node, out);
-            default -> false;
-        };
+        if (node.opType().equals("Conv") && takesConv(node)) {
+            emitConv(node, out);
+            return true;
+        }
+        if (node.opType().equals("ConvTranspose") && takesConvTranspose(node)) {
+            emitConvTranspose(node, out);
+            return true;
+        }
+        return false;
     }
 
     private boolean takesConv(Node n) {
@@ -81,7 +85,7 @@ public final class NchwcConvolutions implements NodeRewrite {
                 && !n.attributes().containsKey("auto_pad") && !n.attributes().containsKey("output_shape");
     }
 
-    private boolean emitConv(Node n, Emitter out) {
+    private void emitConv(Node n, Emitter out) {
         long[] w = n.input(1).shape().dims();
         String y = out.output();
         String input = blocked(w[1]) ? reorderInput(out, 0, y) : out.input(0);
@@ -90,7 +94,6 @@ public final class NchwcConvolutions implements NodeRewrite {
         out.node(DOMAIN, "Conv", y + "_nchwc", convAttributes(geo.strides(), geo.pads(), new long[] {w[2], w[3]}),
                 withBias(n, out, input, filter));
         out.node(DOMAIN, "ReorderOutput", y, Map.of("channels", w[0]), y + "_nchwc");
-        return true;
     }
 
     private boolean blocked(long channels) {
@@ -146,7 +149,7 @@ public final class NchwcConvolutions implements NodeRewrite {
         return picked;
     }
 
-    private boolean emitConvTranspose(Node n, Emitter out) {
+    private void emitConvTranspose(Node n, Emitter out) {
         long[] x = n.input(0).shape().dims();
         long[] w = n.input(1).shape().dims();
         long channelsIn = w[0];
@@ -186,7 +189,6 @@ public final class NchwcConvolutions implements NodeRewrite {
         out.longs(y + "_nchwc_shape", -1, channelsOut, rows[0] * strides[0], rows[1] * strides[1]);
         out.node("Reshape", y + "_nchwc", interleaved, y + "_nchwc_shape");
         out.node(DOMAIN, "ReorderOutput", y, Map.of("channels", channelsOut), y + "_nchwc");
-        return true;
     }
 
     private static String concat(Emitter out, List<String> parts, long axis, String name) {
