@@ -1,9 +1,13 @@
 package dev.vaelab.onnx.graph;
 
+import java.util.List;
+
 /**
  * An operator that is not one ONNX operator, defined by the module that owns it: a name, a
  * gradient rule (differentiated as one operator: a shorter, more accurate backward pass than its
- * parts') and a lowering to ONNX operators for serialization. The engine knows none of them: a
+ * parts') and a lowering to ONNX operators for serialization. Most have one output; an operator
+ * that is a step of its own, such as an optimizer's update, may have several
+ * ({@link Graph#fused(FusedOperator, List, List, Map)}). The engine knows none of them: a
  * graph registers an operator when {@link Graph#fused} first adds one of its nodes, and
  * {@link dev.vaelab.onnx.autodiff.Autodiff} and {@link OnnxModelWriter} look it up there.
  *
@@ -32,6 +36,9 @@ public interface FusedOperator {
         /** The value name the node's (first) output must be given. */
         String output();
 
+        /** The value name the node's output {@code i} must be given (a node of several outputs). */
+        String output(int i);
+
         /** Adds ONNX operator {@code opType} computing {@code output} from {@code inputs}. */
         void node(String opType, String output, String... inputs);
 
@@ -43,5 +50,8 @@ public interface FusedOperator {
 
         /** Adds a 1-D int64 constant {@code output} holding {@code values}. */
         void longs(String output, long... values);
+
+        /** Adds a scalar constant {@code output} of floating type {@code type}. */
+        void scalar(String output, DType type, double value);
     }
 }

@@ -598,6 +598,21 @@ public final class Graph {
         return add(op.opType(), ins, outType, outShape, attrs);
     }
 
+    /**
+     * A node of fused operator {@code op} with one output per entry of {@code outputs} (each
+     * tensor's type and shape taken from that entry), registered as above.
+     */
+    public List<Tensor> fused(FusedOperator op, List<Tensor> ins, List<Tensor> outputs, Map<String, Object> attrs) {
+        FusedOperator known = fused.putIfAbsent(op.opType(), op);
+        if (known != null && known != op) {
+            throw new IllegalArgumentException("two fused operators named " + op.opType() + ": " + known + " and " + op);
+        }
+        ins.forEach(this::check);
+        List<Tensor> outs = outputs.stream().map(like -> new Tensor(this, fresh(), like.dtype(), like.shape())).toList();
+        nodes.add(new Node(op.opType(), ins, outs, attrs));
+        return outs;
+    }
+
     /** The fused operator this graph family registered as {@code opType}, if any. */
     public java.util.Optional<FusedOperator> fusedOperator(String opType) {
         return java.util.Optional.ofNullable(fused.get(opType));

@@ -32,9 +32,37 @@ public interface NodeRewrite {
      */
     boolean rewrite(Node node, Emitter out);
 
+    /** {@code first}'s rewrite where it takes a node, else {@code second}'s; the domains of both. */
+    static NodeRewrite both(NodeRewrite first, NodeRewrite second) {
+        Map<String, Long> domains = new java.util.HashMap<>(first.domains());
+        second.domains().forEach((domain, version) -> {
+            if (domains.containsKey(domain) && !domains.get(domain).equals(version)) {
+                throw new IllegalArgumentException("two rewrites import " + domain + " at versions "
+                        + domains.get(domain) + " and " + version);
+            }
+            domains.put(domain, version);
+        });
+        Map<String, Long> merged = Map.copyOf(domains);
+        return new NodeRewrite() {
+            @Override
+            public Map<String, Long> domains() {
+                return merged;
+            }
+
+            @Override
+            public boolean rewrite(Node node, Emitter out) {
+                return first.rewrite(node, out) || second.rewrite(node, out);
+            }
+        };
+    }
+
     /** What a rewrite may emit: a {@link FusedOperator.Lowering}, and nodes of another domain. */
     interface Emitter extends FusedOperator.Lowering {
         /** Adds operator {@code opType} of {@code domain} computing {@code output} from {@code inputs}. */
         void node(String domain, String opType, String output, Map<String, Object> attributes, String... inputs);
+
+        /** As above, for an operator of several outputs. */
+        void node(String domain, String opType, java.util.List<String> outputs, Map<String, Object> attributes,
+                  String... inputs);
     }
 }

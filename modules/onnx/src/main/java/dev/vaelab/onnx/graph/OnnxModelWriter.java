@@ -163,6 +163,11 @@ public final class OnnxModelWriter {
         }
 
         @Override
+        public String output(int i) {
+            return nameOf(n.outputs().get(i), names);
+        }
+
+        @Override
         public void node(String opType, String output, String... inputs) {
             gp.addNode(simple(opType, output, inputs));
         }
@@ -180,8 +185,25 @@ public final class OnnxModelWriter {
         }
 
         @Override
+        public void node(String domain, String opType, List<String> outputs, Map<String, Object> attributes,
+                         String... inputs) {
+            NodeProto.Builder np = NodeProto.newBuilder().setOpType(opType).setName(outputs.get(0)).setDomain(domain);
+            Arrays.stream(inputs).forEach(np::addInput);
+            outputs.forEach(np::addOutput);
+            new java.util.TreeMap<>(attributes).forEach((name, value) -> np.addAttribute(attribute(name, value, names, rewrite)));
+            gp.addNode(np);
+        }
+
+        @Override
         public void longs(String output, long... values) {
             gp.addNode(longsConstant(output, values));
+        }
+
+        @Override
+        public void scalar(String output, DType type, double value) {
+            gp.addNode(NodeProto.newBuilder().setOpType("Constant").setName(output).addOutput(output)
+                    .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
+                            .setT(constantTensor(new ConstantValue(type, new long[0], new double[] {value}, null)))));
         }
     }
 
