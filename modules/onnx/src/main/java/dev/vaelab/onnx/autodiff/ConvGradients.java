@@ -39,7 +39,6 @@ import java.util.Map;
  */
 final class ConvGradients {
     private static final long[] SWAP_BATCH_AND_CHANNELS = {1, 0, 2, 3};
-    private static final long[] CHANNELS_LAST = {0, 2, 3, 1};
     static final String WEIGHT_GRADIENT_PROPERTY = "vaelab.conv.weightGradient";
     static final int GEMM_MIN_CHANNELS = 16;
     /** The most memory {@code auto} gives the gathered columns of one layer (they are 4x a stride-2 4x4 conv's input). */
@@ -116,7 +115,7 @@ final class ConvGradients {
      * as one GEMM over the batch: for a Conv, {@code read} is x and {@code other} is dy (p runs over
      * dy's positions, dw is [M, C, kH, kW]); for a ConvTranspose, {@code read} is dy and {@code other}
      * is x (p over x's positions, dw is [C, M, kH, kW]). {@code read}, channels last and zero-padded,
-     * is gathered at every position's taps into [N·P, kH·kW·R]; {@code other} becomes [O, N·P]; their
+     * is gathered at every position's taps into [N·P, kH·kW·R] ({@link Im2col}); {@code other} becomes [O, N·P]; their
      * product [O, kH·kW·R] is reordered to [O, R, kH, kW]. Taps past {@code read}'s end (a
      * ConvTranspose's cropped rows) read the padding's zeros, as their gradient is zero.
      */
@@ -126,40 +125,9 @@ final class ConvGradients {
         long outChannels = other.shape().dim(1);
         long[] positions = {other.shape().dim(2), other.shape().dim(3)};
         long[] kernel = {weight.shape().dim(2), weight.shape().dim(3)};
-        long[] before = new long[4];
-        long[] after = new long[4];
-        long[] padded = new long[2];
-        for (int axis = 0; axis < 2; axis++) {
-            long size = read.shape().dim(axis + 2);
-            long lastRead = geo.stride(axis) * (positions[axis] - 1) + geo.dilation(axis) * (kernel[axis] - 1);
-            before[axis + 1] = geo.padBegin(axis);
-            after[axis + 1] = Math.max(0, lastRead + 1 - geo.padBegin(axis) - size);
-            padded[axis] = geo.padBegin(axis) + size + after[axis + 1];
-        }
-        long taps = kernel[0] * kernel[1];
-        long[] index = new long[Math.toIntExact(positions[0] * positions[1] * taps)];
-        int at = 0;
-        for (long ph = 0; ph < positions[0]; ph++) {
-            for (long pw = 0; pw < positions[1]; pw++) {
-                for (long i = 0; i < kernel[0]; i++) {
-                    for (long j = 0; j < kernel[1]; j++) {
-                        long row = geo.stride(0) * ph + geo.dilation(0) * i;
-                        long col = geo.stride(1) * pw + geo.dilation(1) * j;
-                        index[at++] = row * padded[1] + col;
-                    }
-                }
-            }
-        }
-        Tensor channelsLast = g.transpose(read, CHANNELS_LAST);
-        if (Arrays.stream(before).sum() + Arrays.stream(after).sum() > 0) {
-            channelsLast = g.pad(channelsLast, before, after);
-        }
-        Tensor flat = g.reshape(channelsLast, Shape.of(n, padded[0] * padded[1], channels));
-        Tensor gathered = g.add("Gather", List.of(flat, g.longs(index)), flat.dtype(),
-                Shape.of(n, index.length, channels), Map.of("axis", 1L));
         // N·P rows: a symbolic batch axis stands for the merged size (it cancels in the product)
         long rows = Shape.isSymbolic(n) ? n : n * positions[0] * positions[1];
-        Tensor columns = g.reshapeMerging(gathered, new long[] {-1, taps * channels}, Shape.of(rows, taps * channels));
+        Tensor columns = Im2col.apply(g, read, kernel, geo, positions, rows);
         Tensor otherRows = g.reshapeMerging(g.transpose(other, SWAP_BATCH_AND_CHANNELS), new long[] {outChannels, -1},
                 Shape.of(outChannels, rows));
         Tensor product = g.matmul(otherRows, columns);

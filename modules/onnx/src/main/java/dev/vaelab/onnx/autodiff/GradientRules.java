@@ -31,10 +31,8 @@ public final class GradientRules {
             Map.entry("Sqrt", (g, n, dy, need) -> new Tensor[] {g.div(g.mul(dy, 0.5), n.output())}),
             Map.entry("Abs", (g, n, dy, need) -> new Tensor[] {g.mul(dy, g.sign(n.input(0)))}),
             Map.entry("Reciprocal", (g, n, dy, need) -> new Tensor[] {g.neg(g.mul(dy, g.square(n.output())))}),
-            // dy times the 0/1 mask of the active units, as a float: ORT's Where with a scalar branch is a
-            // slow generic broadcast (a third slower on the Burgess net's 4 M-element maps, bench/README.md)
-            Map.entry("Relu", (g, n, dy, need) -> new Tensor[] {
-                g.mul(dy, g.cast(g.greater(n.output(), g.scalar(0)), dy.dtype()))}),
+            // dy times the 0/1 mask of the active units (ReluGradient says how it runs)
+            Map.entry("Relu", (g, n, dy, need) -> new Tensor[] {ReluGradient.apply(g, dy, n.output())}),
             Map.entry("LeakyRelu", (g, n, dy, need) -> new Tensor[] {g.where(
                     g.greater(n.input(0), g.scalar(0)), dy, g.mul(dy, n.doubleAttr("alpha", 0.01)))}),
             // elu'(x) = 1 for x > 0, else y + alpha

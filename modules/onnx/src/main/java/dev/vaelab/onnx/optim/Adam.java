@@ -19,8 +19,9 @@ import java.util.List;
  *       is {@code p -= (lr·s/((1-beta1^t)·k)) · m/(sqrt(w) + eps·s/k)}, whose scalars are
  *       computed once per step.
  * </ul>
- * That is 10 passes per parameter instead of 13; slots are {@code m} (PyTorch's first moment) and
- * {@code w} (its second moment, rescaled as above).
+ * That is 10 passes per parameter instead of 13, or one where ONNX Runtime runs vaelab's fused
+ * kernels ({@link AdamStep}); slots are {@code m} (PyTorch's first moment) and {@code w} (its second
+ * moment, rescaled as above).
  */
 public record Adam(double beta1, double beta2, double eps, double weightDecay) implements Optimizer {
     public Adam {
@@ -47,8 +48,6 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
     @Override
     public List<Tensor> update(Graph g, Tensor p, Tensor scaledGrad, List<Tensor> state, StepScalars step) {
         Tensor gr = weightDecay == 0 ? scaledGrad : g.add(scaledGrad, g.mul(p, (1 - beta1) * weightDecay));
-        Tensor m = g.add(g.mul(state.get(0), beta1), gr);
-        Tensor w = g.add(g.mul(state.get(1), beta2), g.square(gr));
         double k = Math.sqrt(1 - beta2) / (1 - beta1);
         Tensor s = step.shared("adam.sqrt_bc2", () ->
                 g.sqrt(g.sub(g.scalar(1), g.pow(g.scalar(beta2), step.t()))));
@@ -56,7 +55,8 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
         Tensor stepSize = step.shared("adam.step_size", () ->
                 g.div(g.mul(step.lr(), s), g.mul(g.sub(g.scalar(1), g.pow(g.scalar(beta1), step.t())), -k)));
         Tensor epsHat = step.shared("adam.eps_hat", () -> g.mul(s, eps / k));
-        Tensor next = g.add(p, g.mul(stepSize, g.div(m, g.add(g.sqrt(w), epsHat))));
-        return List.of(next, m, w);
+        return AdamStep.apply(g, p, gr, state.get(0), state.get(1),
+                step.shared("adam.beta1", () -> g.scalar(beta1)), step.shared("adam.beta2", () -> g.scalar(beta2)),
+                stepSize, epsHat);
     }
 }

@@ -50,6 +50,13 @@ public final class OrtEngine {
      * at 1621 MiB with them and 1048 without, at the same speed (bench/README.md, "Memory").
      */
     public static final String MEMORY_PATTERN_PROPERTY = "vaelab.ort.memoryPattern";
+    /**
+     * Whether the fused operators with a kernel in vaelab's native library (Adam's update, the ReLU
+     * gradient) run as those kernels ({@code -Dvaelab.ort.fusedKernels=1}, the default where the
+     * library was built) or as their ONNX lowerings ({@code 0}): the same numbers either way, one pass
+     * over memory instead of ten and three ({@link FusedKernels}, bench/README.md "Fused kernels").
+     */
+    public static final String FUSED_KERNELS_PROPERTY = "vaelab.ort.fusedKernels";
     /** This machine's NCHWc block size, asked of ORT once per process (0: none); null until asked. */
     private static volatile Integer probedBlockSize;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
@@ -60,6 +67,8 @@ public final class OrtEngine {
     private final String denormalAsZero;
     private final String memoryPattern;
     private final NodeRewrite rewrite;
+    /** vaelab's native kernels, registered on every session; null when off or not built */
+    private final String kernelLibrary;
     /**
      * Shared by every call of this engine's sessions, so that {@link #terminate()} ends them all: a
      * stopping process must not exit under a running call, as exiting runs ONNX Runtime's hook and
@@ -93,9 +102,12 @@ public final class OrtEngine {
             throw new IllegalStateException("ONNX Runtime could not make run options: " + e.getMessage(), e);
         }
         boolean nchwc = switchValue(NCHWC_PROPERTY, "1").equals("1");
+        boolean fused = switchValue(FUSED_KERNELS_PROPERTY, "1").equals("1");
+        this.kernelLibrary = fused ? NativeKernels.library().map(Object::toString).orElse(null) : null;
         // the probe's session is made like every other (it may be the process's first, which fixes the denormal mode)
         int block = nchwc ? nchwcBlockSize() : 0;
-        this.rewrite = block > 0 ? new NchwcConvolutions(block) : NodeRewrite.NONE;
+        NodeRewrite convolutions = block > 0 ? new NchwcConvolutions(block) : NodeRewrite.NONE;
+        this.rewrite = kernelLibrary != null ? NodeRewrite.both(convolutions, new FusedKernels()) : convolutions;
     }
 
     /** Runs {@code session} on {@code inputs} as a call {@link #terminate()} can end. */
@@ -140,13 +152,19 @@ public final class OrtEngine {
 
     /**
      * A session for {@code graph}, serialized for this engine: with its convolutions on NCHWc kernels
-     * where the machine has them (so the model is ORT's own, not a portable one).
+     * where the machine has them and its fused operators on vaelab's kernels where they were built
+     * (so the model is this engine's own, not a portable one).
      */
     public OrtSession session(Graph graph, String name) {
         return session(OnnxModelWriter.toBytes(graph, OnnxModelWriter.Options.named(name).withRewrite(rewrite)));
     }
 
-    /** What this engine rewrites in a graph it runs: NCHWc convolutions, or nothing. */
+    /** Whether this engine runs vaelab's fused kernels (switched on, and built for this platform). */
+    public boolean fusedKernels() {
+        return kernelLibrary != null;
+    }
+
+    /** What this engine rewrites in a graph it runs: NCHWc convolutions and fused kernels, where it has them. */
     public NodeRewrite rewrite() {
         return rewrite;
     }
@@ -164,6 +182,9 @@ public final class OrtEngine {
             options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning);
             options.addConfigEntry("session.set_denormal_as_zero", denormalAsZero);
             options.setMemoryPatternOptimization(memoryPattern.equals("1"));
+            if (kernelLibrary != null) {
+                options.registerCustomOpLibrary(kernelLibrary);
+            }
             if (profilePrefix != null) {
                 options.enableProfiling(profilePrefix);
             }

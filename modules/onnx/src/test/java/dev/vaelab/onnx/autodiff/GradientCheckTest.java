@@ -44,6 +44,9 @@ class GradientCheckTest {
         check("Abs", ops -> ops.g().abs(ops.x(0)), Operand.of(0.1, 2, 3, 4), true);
         check("Reciprocal", ops -> ops.g().reciprocal(ops.x(0)), Operand.of(0.5, 2, 3, 4));
         check("Relu", ops -> ops.g().relu(ops.x(0)), Operand.of(0.05, 2, 3, 4), true);
+        // Relu's gradient as an operator of its own: linear in dy, flat in y away from 0
+        check(ReluGradient.OP_TYPE, ops -> ReluGradient.apply(ops.g(), ops.x(0), ops.x(1)),
+                Operand.of(-2, 2, 3, 4), Operand.of(-2, 2, 3, 4));
         check("LeakyRelu", ops -> ops.g().leakyRelu(ops.x(0), 0.2), Operand.of(0.05, 2, 3, 4), true);
         check("Elu", ops -> ops.g().elu(ops.x(0), 1.0), Operand.of(0.05, 2, 3, 4), true);
         check("Tanh", ops -> ops.g().tanh(ops.x(0)), Operand.of(-2, 2, 3, 4));

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The workspace a memory estimate counts is the Gather the weight gradient really builds, and
+ * The workspace a memory estimate counts is the columns (Im2col) the weight gradient really builds, and
  * {@code auto} falls back to the batch-axis Conv where the columns would outgrow their cap.
  */
 class WeightGradientWorkspaceTest {
@@ -57,10 +57,10 @@ class WeightGradientWorkspaceTest {
         return g.nodes().stream().filter(n -> n.opType().equals("Conv")).findFirst().orElseThrow();
     }
 
-    /** Sizes of the Gather outputs that the weight gradient of the graph's conv adds. */
+    /** Sizes of the Im2col columns that the weight gradient of the graph's conv adds. */
     private static List<Long> gatheredSizes(Graph g) {
         Tensor w = g.inputs().get(1);
         Autodiff.gradients(g, g.sumAll(g.outputs().get("y")), List.of(w));
-        return g.nodes().stream().filter(n -> n.opType().equals("Gather")).map(n -> n.output().shape().size()).toList();
+        return g.nodes().stream().filter(n -> n.opType().equals(Im2col.OP_TYPE)).map(n -> n.output().shape().size()).toList();
     }
 }

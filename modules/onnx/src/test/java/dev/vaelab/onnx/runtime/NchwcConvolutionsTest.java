@@ -174,7 +174,12 @@ class NchwcConvolutionsTest {
         String before = System.getProperty(OrtEngine.NCHWC_PROPERTY);
         try {
             System.setProperty(OrtEngine.NCHWC_PROPERTY, "0");
-            assertEquals(NodeRewrite.NONE, new OrtEngine(1, true).rewrite());
+            NodeRewrite rewrite = new OrtEngine(1, true).rewrite();
+            assertTrue(!rewrite.domains().containsKey(NchwcConvolutions.DOMAIN), "imports " + rewrite.domains());
+            Graph g = new Graph(DType.FLOAT);
+            var shapes = conv(g, 2L * blockSize(), blockSize(), 8, 3, ConvGeometry.of(1, 1), true);
+            ModelProto model = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("conv").withRewrite(rewrite));
+            assertEquals(0, nchwcConvs(model), "no NCHWc convolution for " + shapes.keySet());
         } finally {
             if (before == null) {
                 System.clearProperty(OrtEngine.NCHWC_PROPERTY);

@@ -1,0 +1,413 @@
+/*
+ * vaelab's fused kernels for ONNX Runtime: custom operators of domain "ai.vaelab", registered on a
+ * session by ORT's RegisterCustomOpsLibrary (dev.vaelab.onnx.runtime.NativeKernels builds, finds and
+ * registers this library; FusedKernels writes the nodes). Each one does in one pass over memory
+ * what ORT's stock operators do in several, and computes the same float operations in the same
+ * order, so that its results equal theirs bit for bit (FusedKernelsTest checks this):
+ *
+ *   AdamStep(p, g, m, w, beta1, beta2, stepSize, epsHat) -> (p', m', w')
+ *       m' = m*beta1 + g;  w' = w*beta2 + g*g;  p' = p + stepSize * (m' / (sqrt(w') + epsHat))
+ *       (dev.vaelab.onnx.optim.Adam says why these are PyTorch's Adam; ORT's chain is 10 passes)
+ *   ReluGrad(dy, y) -> dy * (y > 0 ? 1 : 0)
+ *       (ORT's chain is Greater, Cast and Mul: 3 passes and a byte mask)
+ *   Im2col(x; geometry) -> the columns of a convolution's weight gradient (below)
+ *       (ORT's chain is a channels-last Transpose, a Pad and a Gather by an index table)
+ *
+ * ORT's C API is a table of function pointers to which each release only appends (its ABI
+ * promise), and the table a library is given is the one of the version it asks for. This file
+ * declares the few slots it uses by their index in that table, and the layout of the custom-op
+ * description ORT reads, instead of including ORT's headers: no package that a fresh machine's
+ * registries serve ships them. The indices are those of ORT's onnxruntime_c_api.h (API 17 and later).
+ */
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define API_VERSION 17 /* the first with KernelContext_ParallelFor */
+
+typedef struct OrtStatus OrtStatus;
+typedef struct OrtKernelContext OrtKernelContext;
+typedef struct OrtKernelInfo OrtKernelInfo;
+typedef struct OrtValue OrtValue;
+typedef struct OrtTensorTypeAndShapeInfo OrtShapeInfo;
+typedef struct OrtSessionOptions OrtSessionOptions;
+typedef struct OrtCustomOpDomain OrtCustomOpDomain;
+typedef void (*ApiSlot)(void);
+
+typedef struct OrtApiBase {
+    const ApiSlot *(*GetApi)(uint32_t version);
+    const char *(*GetVersionString)(void);
+} OrtApiBase;
+
+/* indices into OrtApi */
+enum {
+    SLOT_CREATE_STATUS = 0,
+    SLOT_CREATE_CUSTOM_OP_DOMAIN = 26,
+    SLOT_CUSTOM_OP_DOMAIN_ADD = 27,
+    SLOT_ADD_CUSTOM_OP_DOMAIN = 28,
+    SLOT_GET_TENSOR_MUTABLE_DATA = 51,
+    SLOT_GET_DIMENSIONS_COUNT = 61,
+    SLOT_GET_DIMENSIONS = 62,
+    SLOT_GET_TENSOR_SHAPE_ELEMENT_COUNT = 64,
+    SLOT_GET_TENSOR_TYPE_AND_SHAPE = 65,
+    SLOT_KERNEL_CONTEXT_GET_INPUT = 90,
+    SLOT_KERNEL_CONTEXT_GET_OUTPUT = 91,
+    SLOT_KERNEL_INFO_GET_ATTRIBUTE_ARRAY_INT64 = 163,
+    SLOT_RELEASE_TENSOR_TYPE_AND_SHAPE_INFO = 99,
+    SLOT_KERNEL_CONTEXT_PARALLEL_FOR = 274,
+};
+
+enum { ELEMENT_FLOAT = 1 };       /* ONNXTensorElementDataType */
+enum { STATUS_INVALID_ARGUMENT = 2, STATUS_FAIL = 1 }; /* OrtErrorCode */
+enum { IO_REQUIRED = 0 };         /* OrtCustomOpInputOutputCharacteristic */
+enum { MEMORY_DEFAULT = 0 };      /* OrtMemType */
+enum { MAX_RANK = 8 };
+
+typedef OrtStatus *(*CreateStatusFn)(int code, const char *message);
+typedef OrtStatus *(*CreateDomainFn)(const char *domain, OrtCustomOpDomain **out);
+typedef OrtStatus *(*DomainAddFn)(OrtCustomOpDomain *domain, const void *op);
+typedef OrtStatus *(*AddDomainFn)(OrtSessionOptions *options, OrtCustomOpDomain *domain);
+typedef OrtStatus *(*MutableDataFn)(OrtValue *value, void **out);
+typedef OrtStatus *(*DimsCountFn)(const OrtShapeInfo *info, size_t *out);
+typedef OrtStatus *(*DimsFn)(const OrtShapeInfo *info, int64_t *dims, size_t count);
+typedef OrtStatus *(*ElementCountFn)(const OrtShapeInfo *info, size_t *out);
+typedef OrtStatus *(*TypeAndShapeFn)(const OrtValue *value, OrtShapeInfo **out);
+typedef OrtStatus *(*GetInputFn)(const OrtKernelContext *context, size_t index, const OrtValue **out);
+typedef OrtStatus *(*GetOutputFn)(OrtKernelContext *context, size_t index, const int64_t *dims, size_t rank,
+                                  OrtValue **out);
+typedef void (*ReleaseShapeFn)(OrtShapeInfo *info);
+typedef OrtStatus *(*AttributeArrayFn)(const OrtKernelInfo *info, const char *name, int64_t *out, size_t *size);
+typedef OrtStatus *(*ParallelForFn)(const OrtKernelContext *context, void (*fn)(void *, size_t), size_t total,
+                                    size_t batches, void *data);
+
+static const ApiSlot *api;
+
+#define API(slot, type) ((type)api[slot])
+#define TRY(call)                          \
+    do {                                   \
+        OrtStatus *status_ = (call);       \
+        if (status_ != NULL) return status_; \
+    } while (0)
+
+struct Kernel;
+
+/* OrtCustomOp: what ORT reads of an operator, in its order (ORT reads the fields of the version given) */
+typedef struct CustomOp {
+    uint32_t version;
+    void *(*CreateKernel)(const struct CustomOp *op, const void *api, const OrtKernelInfo *info);
+    const char *(*GetName)(const struct CustomOp *op);
+    const char *(*GetExecutionProviderType)(const struct CustomOp *op);
+    int (*GetInputType)(const struct CustomOp *op, size_t index);
+    size_t (*GetInputTypeCount)(const struct CustomOp *op);
+    int (*GetOutputType)(const struct CustomOp *op, size_t index);
+    size_t (*GetOutputTypeCount)(const struct CustomOp *op);
+    void (*KernelCompute)(void *kernel, OrtKernelContext *context);
+    void (*KernelDestroy)(void *kernel);
+    int (*GetInputCharacteristic)(const struct CustomOp *op, size_t index);
+    int (*GetOutputCharacteristic)(const struct CustomOp *op, size_t index);
+    int (*GetInputMemoryType)(const struct CustomOp *op, size_t index);
+    int (*GetVariadicInputMinArity)(const struct CustomOp *op);
+    int (*GetVariadicInputHomogeneity)(const struct CustomOp *op);
+    int (*GetVariadicOutputMinArity)(const struct CustomOp *op);
+    int (*GetVariadicOutputHomogeneity)(const struct CustomOp *op);
+    OrtStatus *(*CreateKernelV2)(const struct CustomOp *op, const void *api, const OrtKernelInfo *info, void **kernel);
+    OrtStatus *(*KernelComputeV2)(void *kernel, OrtKernelContext *context);
+    OrtStatus *(*InferOutputShapeFn)(const struct CustomOp *op, void *context);
+    int (*GetStartVersion)(const struct CustomOp *op);
+    int (*GetEndVersion)(const struct CustomOp *op);
+    size_t (*GetMayInplace)(int **inputs, int **outputs);
+    void (*ReleaseMayInplace)(int *inputs, int *outputs);
+    size_t (*GetAliasMap)(int **inputs, int **outputs);
+    void (*ReleaseAliasMap)(int *inputs, int *outputs);
+    /* vaelab's own fields, after ORT's */
+    const char *name;
+    size_t inputs;
+    size_t outputs;
+    OrtStatus *(*compute)(const struct Kernel *kernel, OrtKernelContext *context);
+    const char *geometry; /* the name of an int64 attribute of GEOMETRY values the kernel reads, or NULL */
+} CustomOp;
+
+enum { GEOMETRY = 10 };
+
+/* An operator's node in a session: the operator and the node's attributes. */
+typedef struct Kernel {
+    const CustomOp *op;
+    int64_t geometry[GEOMETRY];
+} Kernel;
+
+static OrtStatus *fail(int code, const char *message) {
+    return API(SLOT_CREATE_STATUS, CreateStatusFn)(code, message);
+}
+
+/* A float tensor's data, element count and shape. */
+typedef struct {
+    float *data;
+    size_t count;
+    size_t rank;
+    int64_t dims[MAX_RANK];
+} View;
+
+static OrtStatus *view(const OrtValue *value, View *out) {
+    OrtShapeInfo *info;
+    TRY(API(SLOT_GET_TENSOR_TYPE_AND_SHAPE, TypeAndShapeFn)(value, &info));
+    OrtStatus *status = API(SLOT_GET_TENSOR_SHAPE_ELEMENT_COUNT, ElementCountFn)(info, &out->count);
+    if (status == NULL) status = API(SLOT_GET_DIMENSIONS_COUNT, DimsCountFn)(info, &out->rank);
+    if (status == NULL && out->rank > MAX_RANK) status = fail(STATUS_INVALID_ARGUMENT, "ai.vaelab: rank above 8");
+    if (status == NULL) status = API(SLOT_GET_DIMENSIONS, DimsFn)(info, out->dims, out->rank);
+    API(SLOT_RELEASE_TENSOR_TYPE_AND_SHAPE_INFO, ReleaseShapeFn)(info);
+    if (status != NULL) return status;
+    return API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)((OrtValue *)value, (void **)&out->data);
+}
+
+static OrtStatus *input(OrtKernelContext *context, size_t index, View *out) {
+    const OrtValue *value;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_INPUT, GetInputFn)(context, index, &value));
+    return view(value, out);
+}
+
+static OrtStatus *output_like(OrtKernelContext *context, size_t index, const View *like, float **out) {
+    OrtValue *value;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, index, like->dims, like->rank, &value));
+    return API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)out);
+}
+
+/* Element-wise work in chunks that ORT's intra-op threads share; small tensors stay on this thread. */
+enum { CHUNK = 16384 };
+
+typedef struct Work {
+    void (*range)(const struct Work *work, size_t begin, size_t end);
+    size_t count;
+    const float *in[4];
+    float *out[3];
+    float scalar[4];
+} Work;
+
+static void run_chunk(void *data, size_t chunk) {
+    const Work *work = data;
+    size_t begin = chunk * CHUNK;
+    size_t end = begin + CHUNK < work->count ? begin + CHUNK : work->count;
+    work->range(work, begin, end);
+}
+
+static OrtStatus *run(OrtKernelContext *context, Work *work) {
+    size_t chunks = (work->count + CHUNK - 1) / CHUNK;
+    if (chunks <= 1) {
+        work->range(work, 0, work->count);
+        return NULL;
+    }
+    return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, run_chunk, chunks, 0, work);
+}
+
+/* Compiled for AVX-512, AVX2 and plain x86-64; the loader picks the one this CPU runs. */
+#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+CLONES static void adam(size_t n, const float *restrict p, const float *restrict g, const float *restrict m,
+                        const float *restrict w, float *restrict p1, float *restrict m1, float *restrict w1,
+                        float beta1, float beta2, float step, float eps) {
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i];
+        float mi = m[i] * beta1 + gi;
+        float wi = w[i] * beta2 + gi * gi;
+        m1[i] = mi;
+        w1[i] = wi;
+        p1[i] = p[i] + step * (mi / (sqrtf(wi) + eps));
+    }
+}
+
+static void adam_range(const Work *work, size_t begin, size_t end) {
+    adam(end - begin, work->in[0] + begin, work->in[1] + begin, work->in[2] + begin, work->in[3] + begin,
+         work->out[0] + begin, work->out[1] + begin, work->out[2] + begin,
+         work->scalar[0], work->scalar[1], work->scalar[2], work->scalar[3]);
+}
+
+static OrtStatus *scalar(OrtKernelContext *context, size_t index, float *out) {
+    View v;
+    TRY(input(context, index, &v));
+    if (v.count != 1) return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.AdamStep: inputs 4 to 7 must be scalars");
+    *out = v.data[0];
+    return NULL;
+}
+
+static OrtStatus *adam_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View v[4];
+    Work work = {.range = adam_range};
+    for (size_t i = 0; i < 4; i++) {
+        TRY(input(context, i, &v[i]));
+        if (v[i].count != v[0].count) {
+            return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.AdamStep: p, g, m and w must have the same size");
+        }
+        work.in[i] = v[i].data;
+    }
+    for (size_t i = 0; i < 4; i++) TRY(scalar(context, 4 + i, &work.scalar[i]));
+    for (size_t i = 0; i < 3; i++) TRY(output_like(context, i, &v[0], &work.out[i]));
+    work.count = v[0].count;
+    return run(context, &work);
+}
+
+CLONES static void relu_grad(size_t n, const float *restrict dy, const float *restrict y, float *restrict dx) {
+    for (size_t i = 0; i < n; i++) {
+        dx[i] = dy[i] * (float)(y[i] > 0.0f);
+    }
+}
+
+static void relu_grad_range(const Work *work, size_t begin, size_t end) {
+    relu_grad(end - begin, work->in[0] + begin, work->in[1] + begin, work->out[0] + begin);
+}
+
+static OrtStatus *relu_grad_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View dy, y;
+    Work work = {.range = relu_grad_range};
+    TRY(input(context, 0, &dy));
+    TRY(input(context, 1, &y));
+    if (dy.count != y.count) return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.ReluGrad: dy and y must have the same size");
+    work.in[0] = dy.data;
+    work.in[1] = y.data;
+    TRY(output_like(context, 0, &dy, &work.out[0]));
+    work.count = dy.count;
+    return run(context, &work);
+}
+
+/*
+ * Im2col(x [N, C, H, W]; geometry) -> columns [N*P, kH*kW*C]: row n*P + p holds, for
+ * each tap t = i*kW + j of output position p = (ph, pw), the C channels of x at
+ * (s0*ph + d0*i - pad0, s1*pw + d1*j - pad1), zeros outside x. The int64 attribute geometry is
+ * (kH, kW, s0, s1, d0, d1, pad0, pad1, Ho, Wo); P = Ho*Wo. Each image is first made channels-last in a scratch buffer, so
+ * that every tap is one contiguous copy of C floats.
+ */
+typedef struct {
+    const float *x;
+    float *columns;
+    int64_t channels, height, width;
+    int64_t g[GEOMETRY];
+} Im2colWork;
+
+static void im2col_image(void *data, size_t n) {
+    const Im2colWork *w = data;
+    const int64_t c = w->channels, h = w->height, wd = w->width;
+    const int64_t kh = w->g[0], kw = w->g[1], s0 = w->g[2], s1 = w->g[3], d0 = w->g[4], d1 = w->g[5];
+    const int64_t pad0 = w->g[6], pad1 = w->g[7], ho = w->g[8], wo = w->g[9];
+    const float *image = w->x + (size_t)n * c * h * wd;
+    float *last = malloc(sizeof(float) * (size_t)(h * wd * c));
+    if (last == NULL) abort(); /* a few hundred KiB; ORT's own allocations would fail first */
+    for (int64_t ch = 0; ch < c; ch++) {
+        for (int64_t at = 0; at < h * wd; at++) last[at * c + ch] = image[ch * h * wd + at];
+    }
+    float *out = w->columns + (size_t)n * ho * wo * kh * kw * c;
+    for (int64_t ph = 0; ph < ho; ph++) {
+        for (int64_t pw = 0; pw < wo; pw++) {
+            for (int64_t i = 0; i < kh; i++) {
+                int64_t row = s0 * ph + d0 * i - pad0;
+                for (int64_t j = 0; j < kw; j++, out += c) {
+                    int64_t col = s1 * pw + d1 * j - pad1;
+                    if (row < 0 || row >= h || col < 0 || col >= wd) {
+                        memset(out, 0, sizeof(float) * (size_t)c);
+                    } else {
+                        memcpy(out, last + (row * wd + col) * c, sizeof(float) * (size_t)c);
+                    }
+                }
+            }
+        }
+    }
+    free(last);
+}
+
+static OrtStatus *im2col_compute(const Kernel *kernel, OrtKernelContext *context) {
+    View x;
+    Im2colWork work;
+    TRY(input(context, 0, &x));
+    if (x.rank != 4) return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.Im2col: x must be [N, C, H, W]");
+    memcpy(work.g, kernel->geometry, sizeof work.g);
+    for (int k = 0; k < GEOMETRY; k++) {
+        if (work.g[k] < (k == 6 || k == 7 ? 0 : 1)) {
+            return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.Im2col: a kernel, stride, dilation or size below 1, or a negative pad");
+        }
+    }
+    work.x = x.data;
+    work.channels = x.dims[1];
+    work.height = x.dims[2];
+    work.width = x.dims[3];
+    int64_t dims[2] = {x.dims[0] * work.g[8] * work.g[9], work.g[0] * work.g[1] * x.dims[1]};
+    OrtValue *value;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 2, &value));
+    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&work.columns));
+    if (x.dims[0] == 1) {
+        im2col_image(&work, 0);
+        return NULL;
+    }
+    return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, im2col_image, (size_t)x.dims[0], 0, &work);
+}
+
+/* ORT's callbacks, shared by the operators: every input and output a required float tensor on the CPU */
+static const char *op_name(const CustomOp *op) { return op->name; }
+static const char *op_provider(const CustomOp *op) { (void)op; return "CPUExecutionProvider"; }
+static int op_float(const CustomOp *op, size_t index) { (void)op; (void)index; return ELEMENT_FLOAT; }
+static size_t op_inputs(const CustomOp *op) { return op->inputs; }
+static size_t op_outputs(const CustomOp *op) { return op->outputs; }
+static int op_required(const CustomOp *op, size_t index) { (void)op; (void)index; return IO_REQUIRED; }
+static int op_memory(const CustomOp *op, size_t index) { (void)op; (void)index; return MEMORY_DEFAULT; }
+static int op_arity(const CustomOp *op) { (void)op; return 1; }
+static int op_homogeneous(const CustomOp *op) { (void)op; return 1; }
+static int op_start(const CustomOp *op) { (void)op; return 1; }
+static int op_end(const CustomOp *op) { (void)op; return INT_MAX; }
+static OrtStatus *op_create_v2(const CustomOp *op, const void *api_, const OrtKernelInfo *info, void **out) {
+    (void)api_;
+    Kernel *kernel = calloc(1, sizeof *kernel);
+    if (kernel == NULL) return fail(STATUS_FAIL, "ai.vaelab: out of memory");
+    kernel->op = op;
+    if (op->geometry != NULL) {
+        size_t size = GEOMETRY;
+        OrtStatus *status = API(SLOT_KERNEL_INFO_GET_ATTRIBUTE_ARRAY_INT64, AttributeArrayFn)(info, op->geometry,
+                                                                                            kernel->geometry, &size);
+        if (status == NULL && size != GEOMETRY) {
+            status = fail(STATUS_INVALID_ARGUMENT, "ai.vaelab: the geometry attribute must hold 10 integers");
+        }
+        if (status != NULL) {
+            free(kernel);
+            return status;
+        }
+    }
+    *out = kernel;
+    return NULL;
+}
+/* ORT calls the V2 callbacks (version 16 and later); the V1 ones are filled in for completeness */
+static void *op_create(const CustomOp *op, const void *api_, const OrtKernelInfo *info) {
+    void *kernel = NULL;
+    return op_create_v2(op, api_, info, &kernel) == NULL ? kernel : NULL;
+}
+static OrtStatus *op_compute_v2(void *kernel, OrtKernelContext *context) {
+    const Kernel *k = kernel;
+    return k->op->compute(k, context);
+}
+static void op_compute(void *kernel, OrtKernelContext *context) { (void)op_compute_v2(kernel, context); }
+static void op_destroy(void *kernel) { free(kernel); }
+
+#define OPERATOR(NAME, INPUTS, OUTPUTS, COMPUTE, GEOMETRY_ATTRIBUTE)                                                  \
+    {API_VERSION, op_create, op_name, op_provider, op_float, op_inputs, op_float, op_outputs, op_compute,   \
+     op_destroy, op_required, op_required, op_memory, op_arity, op_homogeneous, op_arity, op_homogeneous,        \
+     op_create_v2, op_compute_v2, NULL, op_start, op_end, NULL, NULL, NULL, NULL, NAME, INPUTS, OUTPUTS, COMPUTE, \
+     GEOMETRY_ATTRIBUTE}
+
+static const CustomOp operators[] = {
+    OPERATOR("AdamStep", 8, 3, adam_compute, NULL),
+    OPERATOR("ReluGrad", 2, 1, relu_grad_compute, NULL),
+    OPERATOR("Im2col", 1, 1, im2col_compute, "geometry"),
+};
+
+/* The entry point ORT's RegisterCustomOpsLibrary calls. */
+__attribute__((visibility("default"))) OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base) {
+    if (api == NULL) {
+        api = base->GetApi(API_VERSION);
+        if (api == NULL) return NULL; /* cannot happen with ORT 1.17 or later; nothing registered, ORT then rejects the model */
+    }
+    OrtCustomOpDomain *domain;
+    TRY(API(SLOT_CREATE_CUSTOM_OP_DOMAIN, CreateDomainFn)("ai.vaelab", &domain));
+    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++) {
+        TRY(API(SLOT_CUSTOM_OP_DOMAIN_ADD, DomainAddFn)(domain, &operators[i]));
+    }
+    return API(SLOT_ADD_CUSTOM_OP_DOMAIN, AddDomainFn)(options, domain);
+}

@@ -1,0 +1,310 @@
+package dev.vaelab.onnx.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.vaelab.onnx.autodiff.Im2col;
+import dev.vaelab.onnx.autodiff.ReluGradient;
+import dev.vaelab.onnx.graph.ConvGeometry;
+import dev.vaelab.onnx.graph.DType;
+import dev.vaelab.onnx.graph.Graph;
+import dev.vaelab.onnx.graph.OnnxModelWriter;
+import dev.vaelab.onnx.graph.Shape;
+import dev.vaelab.onnx.graph.Tensor;
+import dev.vaelab.onnx.optim.Adam;
+import dev.vaelab.onnx.optim.AdamStep;
+import dev.vaelab.onnx.optim.Initializer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * vaelab's native kernels give the bits of the ONNX lowerings they replace: each fused operator runs
+ * as written in standard ONNX and as the engine's kernel on the same inputs, and both are checked
+ * against the definition computed here in Java's IEEE float arithmetic. Sizes span one element, the
+ * kernels' chunk of 16384 with a ragged tail (so that ORT's threads split the work) and a weight of
+ * the MLP's size.
+ */
+class FusedKernelsTest {
+    private static final OrtEngine ENGINE = new OrtEngine(2, true);
+    private static final long[] SIZES = {1, 15, 16384 * 3 + 37, 784 * 400};
+
+    @Test
+    void theLibraryIsBuiltAndUsedWhereTheBuildHadACompiler() {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")) && System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").equals("amd64"), "no C compiler or not Linux x86-64: the library is not built");
+        assertTrue(NativeKernels.library().isPresent(), "the native-kernels profile builds " + NativeKernels.RESOURCE);
+        assertTrue(ENGINE.fusedKernels());
+        assertEquals(1L, ENGINE.rewrite().domains().get(FusedKernels.DOMAIN));
+    }
+
+    @Test
+    void adamStepGivesItsLoweringsBits() throws Exception {
+        for (long n : SIZES) {
+            Graph g = new Graph(DType.FLOAT);
+            Tensor[] ins = Stream.of("p", "g", "m", "w").map(name -> g.input(name, DType.FLOAT, Shape.of(n))).toArray(Tensor[]::new);
+            Tensor[] scalars = Stream.of("beta1", "beta2", "step", "eps").map(name -> g.input(name, DType.FLOAT, Shape.of()))
+                    .toArray(Tensor[]::new);
+            List<Tensor> out = AdamStep.apply(g, ins[0], ins[1], ins[2], ins[3], scalars[0], scalars[1], scalars[2], scalars[3]);
+            g.output("p1", out.get(0));
+            g.output("m1", out.get(1));
+            g.output("w1", out.get(2));
+            Random random = new Random(n);
+            Map<String, float[]> values = new LinkedHashMap<>();
+            values.put("p", gaussians(random, n, 0.1f));
+            values.put("g", gaussians(random, n, 1e-3f));
+            values.put("m", gaussians(random, n, 1e-3f));
+            float[] w = gaussians(random, n, 1e-6f);
+            for (int i = 0; i < w.length; i++) {
+                w[i] = Math.abs(w[i]); // a second moment: not negative
+            }
+            values.put("w", w);
+            values.put("beta1", new float[] {0.9f});
+            values.put("beta2", new float[] {0.999f});
+            values.put("step", new float[] {-3.16e-5f});
+            values.put("eps", new float[] {3.16e-7f});
+
+            Map<String, float[]> fused = runBoth(g, values, "AdamStep");
+            float[] p1 = new float[(int) n];
+            float[] m1 = new float[(int) n];
+            float[] w1 = new float[(int) n];
+            for (int i = 0; i < n; i++) {
+                float gi = values.get("g")[i];
+                m1[i] = values.get("m")[i] * 0.9f + gi;
+                w1[i] = w[i] * 0.999f + gi * gi;
+                p1[i] = values.get("p")[i] + -3.16e-5f * (m1[i] / ((float) Math.sqrt(w1[i]) + 3.16e-7f));
+            }
+            assertArrayEquals(p1, fused.get("p1"), "p' of " + n);
+            assertArrayEquals(m1, fused.get("m1"), "m' of " + n);
+            assertArrayEquals(w1, fused.get("w1"), "w' of " + n);
+        }
+    }
+
+    @Test
+    void reluGradGivesItsLoweringsBits() throws Exception {
+        for (long n : SIZES) {
+            Graph g = new Graph(DType.FLOAT);
+            Tensor dy = g.input("dy", DType.FLOAT, Shape.of(n));
+            Tensor y = g.input("y", DType.FLOAT, Shape.of(n));
+            g.output("dx", ReluGradient.apply(g, dy, y));
+            Random random = new Random(n);
+            float[] dys = gaussians(random, n, 1);
+            float[] ys = gaussians(random, n, 1);
+            // the edges of the mask: zeros of both signs, NaN, and an infinite gradient times a zero mask
+            float[] edges = {0f, -0f, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE};
+            for (int i = 0; i < Math.min(n, 2 * edges.length); i++) {
+                ys[i] = edges[i % edges.length];
+                dys[i] = i >= edges.length ? Float.POSITIVE_INFINITY : dys[i];
+            }
+            Map<String, float[]> fused = runBoth(g, Map.of("dy", dys, "y", ys), "ReluGrad");
+            float[] dx = new float[(int) n];
+            for (int i = 0; i < n; i++) {
+                dx[i] = dys[i] * (ys[i] > 0 ? 1f : 0f);
+            }
+            assertArrayEquals(dx, fused.get("dx"), "dx of " + n);
+        }
+    }
+
+    @Test
+    void im2colGivesItsLoweringsValues() throws Exception {
+        // a stride-2 4x4 layer; a colour first layer, unequal strides, dilation 2; a 3x3 stride-1 layer of one image;
+        // a transposed conv's read (dy), whose last taps run past its end into the padding
+        im2col(3, 16, 8, 8, new long[] {4, 4}, ConvGeometry.of(2, 1), 4, 4);
+        im2col(2, 3, 12, 13, new long[] {3, 3}, new ConvGeometry(new long[] {1, 2}, new long[] {2, 1, 2, 1},
+                new long[] {2, 1}, new long[2]), 12, 7);
+        im2col(1, 32, 7, 7, new long[] {3, 3}, ConvGeometry.of(1, 1), 7, 7);
+        im2col(4, 8, 8, 8, new long[] {4, 4}, ConvGeometry.of(2, 1), 4, 4);
+        im2col(2, 16, 14, 14, new long[] {4, 4}, ConvGeometry.of(2, 1), 7, 7);
+        im2col(2, 16, 14, 14, new long[] {4, 4}, ConvGeometry.of(2, 0), 7, 7); // taps past the end, no padding before
+    }
+
+    private static void im2col(long batch, long channels, long h, long w, long[] kernel, ConvGeometry geo,
+                               long ho, long wo) throws Exception {
+        for (long declared : new long[] {batch, Shape.BATCH}) {
+            Graph g = new Graph(DType.FLOAT);
+            Tensor x = g.input("x", DType.FLOAT, Shape.of(declared, channels, h, w));
+            long rows = Shape.isSymbolic(declared) ? declared : batch * ho * wo;
+            g.output("columns", Im2col.apply(g, x, kernel, geo, new long[] {ho, wo}, rows));
+            float[] xs = gaussians(new Random(channels * h + w), batch * channels * h * w, 1);
+            Map<String, float[]> out = runBoth(g, Map.of("x", xs), "Im2col", Map.of("x", new long[] {batch, channels, h, w}));
+            float[] columns = out.get("columns");
+            long taps = kernel[0] * kernel[1];
+            assertEquals(batch * ho * wo * taps * channels, columns.length);
+            // the definition, element by element
+            for (int n = 0; n < batch; n++) {
+                for (int p = 0; p < ho * wo; p++) {
+                    for (int t = 0; t < taps; t++) {
+                        long row = geo.stride(0) * (p / wo) + geo.dilation(0) * (t / kernel[1]) - geo.padBegin(0);
+                        long col = geo.stride(1) * (p % wo) + geo.dilation(1) * (t % kernel[1]) - geo.padBegin(1);
+                        for (int c = 0; c < channels; c++) {
+                            float want = row < 0 || row >= h || col < 0 || col >= w ? 0
+                                    : xs[(int) (((n * channels + c) * h + row) * w + col)];
+                            assertEquals(want, columns[(int) ((((long) n * ho * wo + p) * taps + t) * channels + c)],
+                                    "image " + n + " position " + p + " tap " + t + " channel " + c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aKernelRefusesTensorsOfDifferentSizes() throws Exception {
+        assumeTrue(ENGINE.fusedKernels(), "no native kernels in this build");
+        Graph g = new Graph(DType.FLOAT);
+        Tensor dy = g.input("dy", DType.FLOAT, Shape.of(8));
+        Tensor y = g.input("y", DType.FLOAT, Shape.of(Shape.BATCH));
+        g.output("dx", ReluGradient.apply(g, dy, y));
+        OrtException e = assertThrows(OrtException.class, () -> run(OnnxModelWriter.write(g,
+                OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite())), Map.of("dy", new float[8], "y", new float[9])));
+        assertTrue(e.getMessage().contains("ai.vaelab.ReluGrad: dy and y must have the same size"), e.getMessage());
+    }
+
+    @Test
+    void aFloat64GraphKeepsItsLowerings() {
+        Graph g = new Graph(DType.DOUBLE);
+        Tensor dy = g.input("dy", DType.DOUBLE, Shape.of(4));
+        g.output("dx", ReluGradient.apply(g, dy, g.input("y", DType.DOUBLE, Shape.of(4))));
+        ModelProto model = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(new FusedKernels()));
+        assertEquals(0, kernels(model.getGraph(), "ReluGrad"));
+        assertEquals(1, model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Greater")).count());
+    }
+
+    @Test
+    void aTrainingProgramRunsItsLoopBodysUpdateOnTheKernelsAndTrainsToTheSameLosses() {
+        assumeTrue(ENGINE.fusedKernels(), "no native kernels in this build");
+        // an MLP autoencoder step with ReLUs and Adam: the updates and the ReLU gradients live in the Loop body
+        TrainingProgram program = TrainingProgramBuilder.build(ctx -> {
+            Graph g = ctx.graph();
+            Tensor x = ctx.stepInput("x", DType.FLOAT, Shape.of(16, 24));
+            Tensor w0 = ctx.parameters().parameter("w0", Shape.of(24, 32), Initializer.uniform(0.2));
+            Tensor b0 = ctx.parameters().parameter("b0", Shape.of(32), Initializer.uniform(0.1));
+            Tensor w1 = ctx.parameters().parameter("w1", Shape.of(32, 24), Initializer.uniform(0.2));
+            Tensor h = g.relu(g.add(g.matmul(x, w0), b0));
+            Tensor err = g.sub(g.matmul(h, w1), x);
+            return new TrainingProgramBuilder.StepOutputs(g.mul(g.sumAll(g.square(err)), 1.0 / 16), Map.of());
+        }, new Adam(0.9, 0.999, 1e-8, 1e-4));
+        ModelProto model = OnnxModelWriter.write(program.graph(), OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        GraphProto body = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Loop")).findFirst()
+                .orElseThrow().getAttributeList().stream().filter(a -> a.getName().equals("body")).findFirst().orElseThrow().getG();
+        assertEquals(3, kernels(body, "AdamStep"), "one update per parameter");
+        assertEquals(1, kernels(body, "ReluGrad"));
+        float[] lowered = train(program, "0");
+        float[] kernels = train(program, "1");
+        assertTrue(lowered[lowered.length - 1] < lowered[0] * 0.5, "trains: " + java.util.Arrays.toString(lowered));
+        assertArrayEquals(lowered, kernels, "the same losses, step by step");
+    }
+
+    /** The losses of 30 steps on fixed data, the engine's fused-kernel switch set to {@code fused}. */
+    private static float[] train(TrainingProgram program, String fused) {
+        String before = System.getProperty(OrtEngine.FUSED_KERNELS_PROPERTY);
+        System.setProperty(OrtEngine.FUSED_KERNELS_PROPERTY, fused);
+        try (TrainingSession session = new TrainingSession(new OrtEngine(2, true), program, 10)) {
+            session.initialize(new java.util.SplittableRandom(3));
+            Random random = new Random(9);
+            float[] losses = new float[30];
+            for (int call = 0; call < 3; call++) {
+                FloatBuffer chunk = session.chunk("x");
+                for (int i = 0; i < 10 * 16 * 24; i++) {
+                    chunk.put(random.nextFloat());
+                }
+                float[] lr = new float[10];
+                java.util.Arrays.fill(lr, 0.01f);
+                System.arraycopy(session.run(10, lr).get("loss"), 0, losses, call * 10, 10);
+            }
+            return losses;
+        } finally {
+            if (before == null) {
+                System.clearProperty(OrtEngine.FUSED_KERNELS_PROPERTY);
+            } else {
+                System.setProperty(OrtEngine.FUSED_KERNELS_PROPERTY, before);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code g} as written (standard ONNX) and with the engine's rewrite; asserts that the
+     * rewritten model holds {@code kernel} (where this build has the kernels) and that both give the
+     * same bits; returns the rewritten model's outputs.
+     */
+    private static Map<String, float[]> runBoth(Graph g, Map<String, float[]> values, String kernel) throws Exception {
+        return runBoth(g, values, kernel, Map.of());
+    }
+
+    private static Map<String, float[]> runBoth(Graph g, Map<String, float[]> values, String kernel,
+                                                Map<String, long[]> shapes) throws Exception {
+        ModelProto lowered = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t"));
+        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        assertEquals(0, kernels(lowered.getGraph(), kernel));
+        assertEquals(ENGINE.fusedKernels() ? 1 : 0, kernels(rewritten.getGraph(), kernel));
+        Map<String, float[]> expected = run(lowered, values, shapes);
+        Map<String, float[]> actual = run(rewritten, values, shapes);
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, want) -> assertArrayEquals(want, actual.get(name), name + ": kernel and lowering differ"));
+        return actual;
+    }
+
+    private static long kernels(GraphProto graph, String kernel) {
+        return graph.getNodeList().stream().filter(n -> n.getDomain().equals(FusedKernels.DOMAIN))
+                .map(NodeProto::getOpType).filter(kernel::equals).count();
+    }
+
+    private static Map<String, float[]> run(ModelProto model, Map<String, float[]> values) throws OrtException {
+        return run(model, values, Map.of());
+    }
+
+    /** Runs {@code model} on {@code values}, 1-D or scalars unless {@code shapes} gives their shape. */
+    private static Map<String, float[]> run(ModelProto model, Map<String, float[]> values, Map<String, long[]> shapes)
+            throws OrtException {
+        List<OnnxTensor> tensors = new ArrayList<>();
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, float[]> outputs = new LinkedHashMap<>();
+        try (OrtSession session = ENGINE.session(model.toByteArray())) {
+            for (var e : values.entrySet()) {
+                boolean scalar = e.getValue().length == 1 && !e.getKey().matches("p|g|m|w|dy|y");
+                long[] shape = shapes.getOrDefault(e.getKey(), scalar ? new long[0] : new long[] {e.getValue().length});
+                OnnxTensor t = ENGINE.tensor(e.getValue(), shape);
+                tensors.add(t);
+                inputs.put(e.getKey(), t);
+            }
+            try (OrtSession.Result result = ENGINE.run(session, inputs)) {
+                for (var out : result) {
+                    FloatBuffer buffer = ((OnnxTensor) out.getValue()).getFloatBuffer();
+                    float[] copy = new float[buffer.remaining()];
+                    buffer.get(copy);
+                    outputs.put(out.getKey(), copy);
+                }
+            }
+        } finally {
+            tensors.forEach(OnnxTensor::close);
+        }
+        assertFalse(outputs.isEmpty());
+        return outputs;
+    }
+
+    private static float[] gaussians(Random random, long n, float scale) {
+        float[] v = new float[Math.toIntExact(n)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = scale * (float) random.nextGaussian();
+        }
+        return v;
+    }
+}
