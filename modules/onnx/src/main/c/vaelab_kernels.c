@@ -12,6 +12,8 @@
  *       (ORT's chain is Greater, Cast and Mul: 3 passes and a byte mask)
  *   Im2col(x; geometry) -> the columns of a convolution's weight gradient (below)
  *       (ORT's chain is a channels-last Transpose, a Pad and a Gather by an index table)
+ *   InterleavePhases(phases...; geometry) -> a transposed convolution's output from its phases (below)
+ *       (ORT's chain is two Concats and a ReorderOutput)
  *
  * ORT's C API is a table of function pointers to which each release only appends (its ABI
  * promise), and the table a library is given is the one of the version it asks for. This file
@@ -53,6 +55,7 @@ enum {
     SLOT_GET_DIMENSIONS = 62,
     SLOT_GET_TENSOR_SHAPE_ELEMENT_COUNT = 64,
     SLOT_GET_TENSOR_TYPE_AND_SHAPE = 65,
+    SLOT_KERNEL_CONTEXT_GET_INPUT_COUNT = 88,
     SLOT_KERNEL_CONTEXT_GET_INPUT = 90,
     SLOT_KERNEL_CONTEXT_GET_OUTPUT = 91,
     SLOT_KERNEL_INFO_GET_ATTRIBUTE_ARRAY_INT64 = 163,
@@ -62,7 +65,7 @@ enum {
 
 enum { ELEMENT_FLOAT = 1 };       /* ONNXTensorElementDataType */
 enum { STATUS_INVALID_ARGUMENT = 2, STATUS_FAIL = 1 }; /* OrtErrorCode */
-enum { IO_REQUIRED = 0 };         /* OrtCustomOpInputOutputCharacteristic */
+enum { IO_REQUIRED = 0, IO_VARIADIC = 2 }; /* OrtCustomOpInputOutputCharacteristic */
 enum { MEMORY_DEFAULT = 0 };      /* OrtMemType */
 enum { MAX_RANK = 8 };
 
@@ -75,6 +78,7 @@ typedef OrtStatus *(*DimsCountFn)(const OrtShapeInfo *info, size_t *out);
 typedef OrtStatus *(*DimsFn)(const OrtShapeInfo *info, int64_t *dims, size_t count);
 typedef OrtStatus *(*ElementCountFn)(const OrtShapeInfo *info, size_t *out);
 typedef OrtStatus *(*TypeAndShapeFn)(const OrtValue *value, OrtShapeInfo **out);
+typedef OrtStatus *(*CountFn)(const OrtKernelContext *context, size_t *out);
 typedef OrtStatus *(*GetInputFn)(const OrtKernelContext *context, size_t index, const OrtValue **out);
 typedef OrtStatus *(*GetOutputFn)(OrtKernelContext *context, size_t index, const int64_t *dims, size_t rank,
                                   OrtValue **out);
@@ -127,7 +131,8 @@ typedef struct CustomOp {
     size_t inputs;
     size_t outputs;
     OrtStatus *(*compute)(const struct Kernel *kernel, OrtKernelContext *context);
-    const char *geometry; /* the name of an int64 attribute of GEOMETRY values the kernel reads, or NULL */
+    size_t geometry; /* how many values of the int64 attribute "geometry" the kernel reads (at most GEOMETRY) */
+    int variadic;    /* whether the inputs are one variadic list of float tensors */
 } CustomOp;
 
 enum { GEOMETRY = 10 };
@@ -286,7 +291,7 @@ typedef struct {
     int64_t g[GEOMETRY];
 } Im2colWork;
 
-static void im2col_image(void *data, size_t n) {
+CLONES static void im2col_image(void *data, size_t n) {
     const Im2colWork *w = data;
     const int64_t c = w->channels, h = w->height, wd = w->width;
     const int64_t kh = w->g[0], kw = w->g[1], s0 = w->g[2], s1 = w->g[3], d0 = w->g[4], d1 = w->g[5];
@@ -297,7 +302,7 @@ static void im2col_image(void *data, size_t n) {
     for (int64_t ch = 0; ch < c; ch++) {
         for (int64_t at = 0; at < h * wd; at++) last[at * c + ch] = image[ch * h * wd + at];
     }
-    float *out = w->columns + (size_t)n * ho * wo * kh * kw * c;
+    float *restrict out = w->columns + (size_t)n * ho * wo * kh * kw * c;
     for (int64_t ph = 0; ph < ho; ph++) {
         for (int64_t pw = 0; pw < wo; pw++) {
             for (int64_t i = 0; i < kh; i++) {
@@ -305,9 +310,10 @@ static void im2col_image(void *data, size_t n) {
                 for (int64_t j = 0; j < kw; j++, out += c) {
                     int64_t col = s1 * pw + d1 * j - pad1;
                     if (row < 0 || row >= h || col < 0 || col >= wd) {
-                        memset(out, 0, sizeof(float) * (size_t)c);
+                        for (int64_t k = 0; k < c; k++) out[k] = 0;
                     } else {
-                        memcpy(out, last + (row * wd + col) * c, sizeof(float) * (size_t)c);
+                        const float *restrict in = last + (row * wd + col) * c;
+                        for (int64_t k = 0; k < c; k++) out[k] = in[k];
                     }
                 }
             }
@@ -342,13 +348,77 @@ static OrtStatus *im2col_compute(const Kernel *kernel, OrtKernelContext *context
     return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, im2col_image, (size_t)x.dims[0], 0, &work);
 }
 
+/*
+ * InterleavePhases(phase_0, ..., phase_{s0*s1-1}; geometry (s0, s1, M, B)) -> y [N, M, s0*R0, s1*R1]:
+ * the outputs of a transposed convolution's s0*s1 stride-1 phase convolutions, each NCHWc
+ * ([N, M/B, R0, R1, B] in memory, declared [N, M, R0, R1]), interleaved into one NCHW map:
+ * y[n, c, s0*r0 + ph, s1*r1 + pw] = phase_{ph*s1 + pw}[n, c/B, r0, r1, c%B]. What ORT does with two
+ * Concats and a ReorderOutput, in one pass.
+ */
+typedef struct {
+    const float *phase[64];
+    float *y;
+    int64_t s0, s1, channels, block, rows, cols;
+} InterleaveWork;
+
+CLONES static void interleave_block(void *data, size_t chunk) {
+    const InterleaveWork *w = data;
+    const int64_t s0 = w->s0, s1 = w->s1, b = w->block, r0n = w->rows, r1n = w->cols;
+    const int64_t blocks = w->channels / b, height = s0 * r0n, width = s1 * r1n;
+    const int64_t n = (int64_t)chunk / blocks, mb = (int64_t)chunk % blocks;
+    for (int64_t r0 = 0; r0 < r0n; r0++) {
+        for (int64_t ph = 0; ph < s0; ph++) {
+            for (int64_t k = 0; k < b; k++) {
+                float *restrict row = w->y + (((n * w->channels + mb * b + k) * height) + s0 * r0 + ph) * width;
+                for (int64_t pw = 0; pw < s1; pw++) {
+                    const float *restrict in = w->phase[ph * s1 + pw] + ((n * blocks + mb) * r0n + r0) * r1n * b + k;
+                    for (int64_t r1 = 0; r1 < r1n; r1++) row[s1 * r1 + pw] = in[r1 * b];
+                }
+            }
+        }
+    }
+}
+
+static OrtStatus *interleave_compute(const Kernel *kernel, OrtKernelContext *context) {
+    InterleaveWork work;
+    work.s0 = kernel->geometry[0];
+    work.s1 = kernel->geometry[1];
+    work.channels = kernel->geometry[2];
+    work.block = kernel->geometry[3];
+    size_t phases;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_INPUT_COUNT, CountFn)(context, &phases));
+    if (work.s0 < 1 || work.s1 < 1 || work.block < 1 || work.channels % work.block != 0
+            || (size_t)(work.s0 * work.s1) != phases || phases > 64) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleavePhases: the geometry does not match the phases");
+    }
+    View first;
+    for (size_t i = 0; i < phases; i++) {
+        View v;
+        TRY(input(context, i, &v));
+        if (i == 0) first = v;
+        if (v.rank != 4 || v.dims[1] != work.channels || memcmp(v.dims, first.dims, sizeof v.dims[0] * 4) != 0) {
+            return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleavePhases: phases must be [N, M, R0, R1] alike");
+        }
+        work.phase[i] = v.data;
+    }
+    work.rows = first.dims[2];
+    work.cols = first.dims[3];
+    int64_t dims[4] = {first.dims[0], work.channels, work.s0 * work.rows, work.s1 * work.cols};
+    OrtValue *value;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 4, &value));
+    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&work.y));
+    size_t chunks = (size_t)(first.dims[0] * (work.channels / work.block));
+    return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, interleave_block, chunks, 0, &work);
+}
+
 /* ORT's callbacks, shared by the operators: every input and output a required float tensor on the CPU */
 static const char *op_name(const CustomOp *op) { return op->name; }
 static const char *op_provider(const CustomOp *op) { (void)op; return "CPUExecutionProvider"; }
 static int op_float(const CustomOp *op, size_t index) { (void)op; (void)index; return ELEMENT_FLOAT; }
-static size_t op_inputs(const CustomOp *op) { return op->inputs; }
+static size_t op_inputs(const CustomOp *op) { return op->variadic ? 1 : op->inputs; }
 static size_t op_outputs(const CustomOp *op) { return op->outputs; }
 static int op_required(const CustomOp *op, size_t index) { (void)op; (void)index; return IO_REQUIRED; }
+static int op_input_kind(const CustomOp *op, size_t index) { (void)index; return op->variadic ? IO_VARIADIC : IO_REQUIRED; }
 static int op_memory(const CustomOp *op, size_t index) { (void)op; (void)index; return MEMORY_DEFAULT; }
 static int op_arity(const CustomOp *op) { (void)op; return 1; }
 static int op_homogeneous(const CustomOp *op) { (void)op; return 1; }
@@ -359,12 +429,12 @@ static OrtStatus *op_create_v2(const CustomOp *op, const void *api_, const OrtKe
     Kernel *kernel = calloc(1, sizeof *kernel);
     if (kernel == NULL) return fail(STATUS_FAIL, "ai.vaelab: out of memory");
     kernel->op = op;
-    if (op->geometry != NULL) {
+    if (op->geometry > 0) {
         size_t size = GEOMETRY;
-        OrtStatus *status = API(SLOT_KERNEL_INFO_GET_ATTRIBUTE_ARRAY_INT64, AttributeArrayFn)(info, op->geometry,
+        OrtStatus *status = API(SLOT_KERNEL_INFO_GET_ATTRIBUTE_ARRAY_INT64, AttributeArrayFn)(info, "geometry",
                                                                                             kernel->geometry, &size);
-        if (status == NULL && size != GEOMETRY) {
-            status = fail(STATUS_INVALID_ARGUMENT, "ai.vaelab: the geometry attribute must hold 10 integers");
+        if (status == NULL && size != op->geometry) {
+            status = fail(STATUS_INVALID_ARGUMENT, "ai.vaelab: the geometry attribute has the wrong number of values");
         }
         if (status != NULL) {
             free(kernel);
@@ -386,16 +456,17 @@ static OrtStatus *op_compute_v2(void *kernel, OrtKernelContext *context) {
 static void op_compute(void *kernel, OrtKernelContext *context) { (void)op_compute_v2(kernel, context); }
 static void op_destroy(void *kernel) { free(kernel); }
 
-#define OPERATOR(NAME, INPUTS, OUTPUTS, COMPUTE, GEOMETRY_ATTRIBUTE)                                                  \
+#define OPERATOR(NAME, INPUTS, OUTPUTS, COMPUTE, GEOMETRY_VALUES, VARIADIC)                                       \
     {API_VERSION, op_create, op_name, op_provider, op_float, op_inputs, op_float, op_outputs, op_compute,   \
-     op_destroy, op_required, op_required, op_memory, op_arity, op_homogeneous, op_arity, op_homogeneous,        \
+     op_destroy, op_input_kind, op_required, op_memory, op_arity, op_homogeneous, op_arity, op_homogeneous,      \
      op_create_v2, op_compute_v2, NULL, op_start, op_end, NULL, NULL, NULL, NULL, NAME, INPUTS, OUTPUTS, COMPUTE, \
-     GEOMETRY_ATTRIBUTE}
+     GEOMETRY_VALUES, VARIADIC}
 
 static const CustomOp operators[] = {
-    OPERATOR("AdamStep", 8, 3, adam_compute, NULL),
-    OPERATOR("ReluGrad", 2, 1, relu_grad_compute, NULL),
-    OPERATOR("Im2col", 1, 1, im2col_compute, "geometry"),
+    OPERATOR("AdamStep", 8, 3, adam_compute, 0, 0),
+    OPERATOR("ReluGrad", 2, 1, relu_grad_compute, 0, 0),
+    OPERATOR("Im2col", 1, 1, im2col_compute, 10, 0),
+    OPERATOR("InterleavePhases", 0, 1, interleave_compute, 4, 1),
 };
 
 /* The entry point ORT's RegisterCustomOpsLibrary calls. */

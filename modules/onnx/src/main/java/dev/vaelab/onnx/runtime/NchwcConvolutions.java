@@ -28,7 +28,8 @@ import java.util.Map;
  *       interleave into the result: output row {@code s·q + r} sums
  *       {@code x[q + c - j]·w[t0 + s·j]} for {@code j < k/s}, with {@code c = (r + pad) / s} and
  *       {@code t0 = (r + pad) mod s}, a correlation of x with those taps reversed, padded by
- *       {@code k/s - 1 - c} before. The interleave is two Concats of the NCHWc blocks.</li>
+ *       {@code k/s - 1 - c} before. The interleave is vaelab's {@code InterleavePhases} kernel where
+ *       the engine has its native kernels, else two Concats of the NCHWc blocks and a ReorderOutput.</li>
  * </ul>
  * Nodes it cannot take (grouped or dilated, a channel count that is not a multiple of B, an output
  * whose phases differ in size, shapes unknown when the graph is built) stay as they are: the batch-axis
@@ -37,13 +38,20 @@ import java.util.Map;
 public final class NchwcConvolutions implements NodeRewrite {
     static final String DOMAIN = "com.microsoft.nchwc";
     private final int blockSize;
+    private final boolean interleaveKernel;
 
-    /** @param blockSize this machine's NCHWc block size ({@link OrtEngine#nchwcBlockSize()}) */
-    public NchwcConvolutions(int blockSize) {
+    /**
+     * @param blockSize this machine's NCHWc block size ({@link OrtEngine#nchwcBlockSize()})
+     * @param interleaveKernel whether a transposed convolution's phases are interleaved by vaelab's
+     *     {@code InterleavePhases} kernel ({@link FusedKernels}: one pass) or by two Concats and a
+     *     ReorderOutput (three)
+     */
+    public NchwcConvolutions(int blockSize, boolean interleaveKernel) {
         if (blockSize < 4 || Integer.bitCount(blockSize) != 1) {
             throw new IllegalArgumentException("an NCHWc block is a power of two of at least 4 floats, got " + blockSize);
         }
         this.blockSize = blockSize;
+        this.interleaveKernel = interleaveKernel;
     }
 
     public int blockSize() {
@@ -52,7 +60,7 @@ public final class NchwcConvolutions implements NodeRewrite {
 
     @Override
     public Map<String, Long> domains() {
-        return Map.of(DOMAIN, 1L);
+        return interleaveKernel ? Map.of(DOMAIN, 1L, FusedKernels.DOMAIN, 1L) : Map.of(DOMAIN, 1L);
     }
 
     @Override
@@ -165,7 +173,10 @@ public final class NchwcConvolutions implements NodeRewrite {
         String y = out.output();
         String input = blocked(channelsIn) ? reorderInput(out, 0, y) : out.input(0);
         String perPhase = y + "_nchwc_phase_shape";
-        out.longs(perPhase, -1, channelsOut / blockSize, rows[0], 1, rows[1], 1, blockSize);
+        if (!interleaveKernel) {
+            out.longs(perPhase, -1, channelsOut / blockSize, rows[0], 1, rows[1], 1, blockSize);
+        }
+        List<String> phases = new ArrayList<>();
         List<String> phaseRows = new ArrayList<>();
         for (long ph = 0; ph < strides[0]; ph++) {
             List<String> phaseColumns = new ArrayList<>();
@@ -180,10 +191,20 @@ public final class NchwcConvolutions implements NodeRewrite {
                 long[] wPads = phasePads(geo, 1, x[3], w[3], pw);
                 out.node(DOMAIN, "Conv", name, convAttributes(new long[] {1, 1},
                         new long[] {hPads[0], wPads[0], hPads[1], wPads[1]}, taps), withBias(n, out, input, filter));
-                out.node("Reshape", name + "_7d", name, perPhase);
-                phaseColumns.add(name + "_7d");
+                phases.add(name);
+                if (!interleaveKernel) {
+                    out.node("Reshape", name + "_7d", name, perPhase);
+                    phaseColumns.add(name + "_7d");
+                }
             }
-            phaseRows.add(concat(out, phaseColumns, 5, y + "_nchwc_row" + ph));
+            if (!interleaveKernel) {
+                phaseRows.add(concat(out, phaseColumns, 5, y + "_nchwc_row" + ph));
+            }
+        }
+        if (interleaveKernel) {
+            out.node(FusedKernels.DOMAIN, "InterleavePhases", y,
+                    Map.of("geometry", new long[] {strides[0], strides[1], channelsOut, blockSize}), phases.toArray(String[]::new));
+            return;
         }
         String interleaved = concat(out, phaseRows, 3, y + "_nchwc_rows");
         out.longs(y + "_nchwc_shape", -1, channelsOut, rows[0] * strides[0], rows[1] * strides[1]);

@@ -106,7 +106,7 @@ public final class OrtEngine {
         this.kernelLibrary = fused ? NativeKernels.library().map(Object::toString).orElse(null) : null;
         // the probe's session is made like every other (it may be the process's first, which fixes the denormal mode)
         int block = nchwc ? nchwcBlockSize() : 0;
-        NodeRewrite convolutions = block > 0 ? new NchwcConvolutions(block) : NodeRewrite.NONE;
+        NodeRewrite convolutions = block > 0 ? new NchwcConvolutions(block, kernelLibrary != null) : NodeRewrite.NONE;
         this.rewrite = kernelLibrary != null ? NodeRewrite.both(convolutions, new FusedKernels()) : convolutions;
     }
 

@@ -108,8 +108,9 @@ class FusedKernelsTest {
             Random random = new Random(n);
             float[] dys = gaussians(random, n, 1);
             float[] ys = gaussians(random, n, 1);
-            // the edges of the mask: zeros of both signs, NaN, and an infinite gradient times a zero mask
-            float[] edges = {0f, -0f, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE};
+            // the edges of the mask: zeros of both signs, NaN, the smallest normal floats, and an infinite gradient
+            // times a zero mask (not denormals: the engine's threads flush them to zero, OrtEngine says why)
+            float[] edges = {0f, -0f, Float.NaN, Float.MIN_NORMAL, -Float.MIN_NORMAL};
             for (int i = 0; i < Math.min(n, 2 * edges.length); i++) {
                 ys[i] = edges[i % edges.length];
                 dys[i] = i >= edges.length ? Float.POSITIVE_INFINITY : dys[i];

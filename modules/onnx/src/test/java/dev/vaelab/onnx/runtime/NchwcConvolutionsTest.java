@@ -226,10 +226,18 @@ class NchwcConvolutionsTest {
     private static void expectSame(int phases, int reorders, Function<Graph, Map<String, long[]>> build) throws Exception {
         Graph g = new Graph(DType.FLOAT);
         Map<String, long[]> shapes = build.apply(g);
-        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
-        assertEquals(phases, nchwcConvs(rewritten), "NCHWc Convs in " + g.nodes());
-        assertEquals(reorders, count(rewritten, "ReorderInput"), "ReorderInputs in " + g.nodes());
-        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
+        Map<String, float[]> generic = run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes);
+        // the phases of a transposed convolution interleaved by vaelab's kernel (where built) and by Concats
+        for (boolean kernel : ENGINE.fusedKernels() ? new boolean[] {true, false} : new boolean[] {false}) {
+            ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")
+                    .withRewrite(new NchwcConvolutions(blockSize(), kernel)));
+            assertEquals(phases, nchwcConvs(rewritten), "NCHWc Convs in " + g.nodes());
+            assertEquals(reorders, count(rewritten, "ReorderInput"), "ReorderInputs in " + g.nodes());
+            boolean transposed = g.nodes().stream().anyMatch(n -> n.opType().equals("ConvTranspose")) && phases > 0;
+            assertEquals(kernel && transposed ? 1 : 0, rewritten.getGraph().getNodeList().stream()
+                    .filter(n -> n.getOpType().equals("InterleavePhases")).count(), "interleaved by the kernel: " + kernel);
+            compare(generic, run(rewritten, shapes));
+        }
     }
 
     private static long nchwcConvs(ModelProto model) {
