@@ -10,10 +10,11 @@
  *       (dev.vaelab.onnx.optim.Adam says why these are PyTorch's Adam; ORT's chain is 10 passes)
  *   ReluGrad(dy, y) -> dy * (y > 0 ? 1 : 0)
  *       (ORT's chain is Greater, Cast and Mul: 3 passes and a byte mask)
- *   Im2col(x; geometry) -> the columns of a convolution's weight gradient (below)
- *       (ORT's chain is a channels-last Transpose, a Pad and a Gather by an index table)
  *   InterleavePhases(phases...; geometry) -> a transposed convolution's output from its phases (below)
  *       (ORT's chain is two Concats and a ReorderOutput)
+ *   ConvWeightGrad(x, dy; geometry) -> a convolution's weight gradient as one GEMM over the batch (below)
+ *       (ORT's chain makes the im2col columns by a channels-last Transpose, a Pad and a Gather by an
+ *       index table, then a Transpose and a MatMul; this one is exact up to summation order)
  *
  * ORT's C API is a table of function pointers to which each release only appends (its ABI
  * promise), and the table a library is given is the one of the version it asks for. This file
@@ -27,6 +28,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "vaelab_gemm.h"
 
 #define API_VERSION 17 /* the first with KernelContext_ParallelFor */
 
@@ -278,31 +281,19 @@ static OrtStatus *relu_grad_compute(const Kernel *kernel, OrtKernelContext *cont
 }
 
 /*
- * Im2col(x [N, C, H, W]; geometry) -> columns [N*P, kH*kW*C]: row n*P + p holds, for
- * each tap t = i*kW + j of output position p = (ph, pw), the C channels of x at
- * (s0*ph + d0*i - pad0, s1*pw + d1*j - pad1), zeros outside x. The int64 attribute geometry is
- * (kH, kW, s0, s1, d0, d1, pad0, pad1, Ho, Wo); P = Ho*Wo. Each image is first made channels-last in a scratch buffer, so
+ * The im2col columns of one image [C, H, W] into out [P, kH*kW*C]: row p holds, for each tap
+ * t = i*kW + j of output position p = (ph, pw), the C channels of the image at
+ * (s0*ph + d0*i - pad0, s1*pw + d1*j - pad1), zeros outside it; the geometry g is (kH, kW, s0, s1,
+ * d0, d1, pad0, pad1, Ho, Wo). The image is first made channels-last in last (H*W*C floats), so
  * that every tap is one contiguous copy of C floats.
  */
-typedef struct {
-    const float *x;
-    float *columns;
-    int64_t channels, height, width;
-    int64_t g[GEOMETRY];
-} Im2colWork;
-
-CLONES static void im2col_image(void *data, size_t n) {
-    const Im2colWork *w = data;
-    const int64_t c = w->channels, h = w->height, wd = w->width;
-    const int64_t kh = w->g[0], kw = w->g[1], s0 = w->g[2], s1 = w->g[3], d0 = w->g[4], d1 = w->g[5];
-    const int64_t pad0 = w->g[6], pad1 = w->g[7], ho = w->g[8], wo = w->g[9];
-    const float *image = w->x + (size_t)n * c * h * wd;
-    float *last = malloc(sizeof(float) * (size_t)(h * wd * c));
-    if (last == NULL) abort(); /* a few hundred KiB; ORT's own allocations would fail first */
+CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t wd, const int64_t *g, float *last,
+                               float *restrict out) {
+    const int64_t kh = g[0], kw = g[1], s0 = g[2], s1 = g[3], d0 = g[4], d1 = g[5];
+    const int64_t pad0 = g[6], pad1 = g[7], ho = g[8], wo = g[9];
     for (int64_t ch = 0; ch < c; ch++) {
         for (int64_t at = 0; at < h * wd; at++) last[at * c + ch] = image[ch * h * wd + at];
     }
-    float *restrict out = w->columns + (size_t)n * ho * wo * kh * kw * c;
     for (int64_t ph = 0; ph < ho; ph++) {
         for (int64_t pw = 0; pw < wo; pw++) {
             for (int64_t i = 0; i < kh; i++) {
@@ -319,33 +310,95 @@ CLONES static void im2col_image(void *data, size_t n) {
             }
         }
     }
-    free(last);
 }
 
-static OrtStatus *im2col_compute(const Kernel *kernel, OrtKernelContext *context) {
-    View x;
-    Im2colWork work;
-    TRY(input(context, 0, &x));
-    if (x.rank != 4) return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.Im2col: x must be [N, C, H, W]");
-    memcpy(work.g, kernel->geometry, sizeof work.g);
+/* kernel, strides, dilations and output size at least 1, pads at least 0 */
+static int valid_geometry(const int64_t *g) {
     for (int k = 0; k < GEOMETRY; k++) {
-        if (work.g[k] < (k == 6 || k == 7 ? 0 : 1)) {
-            return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.Im2col: a kernel, stride, dilation or size below 1, or a negative pad");
-        }
+        if (g[k] < (k == 6 || k == 7 ? 0 : 1)) return 0;
+    }
+    return 1;
+}
+
+/*
+ * ConvWeightGrad(x [N, C, H, W], dy [N, M, Ho, Wo]; geometry as im2col_into's) -> dw [M, kH*kW*C]:
+ * dw = sum over images n of dy[n] as [M, Ho*Wo] times the columns of x[n] as [Ho*Wo, kH*kW*C], the GEMM
+ * of ConvGradients' weight gradient without its columns ever leaving the cache: each image's
+ * columns are made in a buffer of their own and multiplied at once (vaelab_gemm.c). The images are
+ * split into a fixed number of ranges, each summed into a partial product by one of ORT's threads,
+ * and the partials are added in range order, so that the result does not depend on the threads.
+ */
+enum { WEIGHT_GRAD_RANGES = 8 };
+
+typedef struct {
+    const float *x, *dy;
+    float *partial[WEIGHT_GRAD_RANGES];
+    int64_t images, ranges, channels, height, width, filters;
+    int64_t g[GEOMETRY];
+    int failed;
+} WeightGradWork;
+
+static void weight_grad_range(void *data, size_t range) {
+    WeightGradWork *w = data;
+    const int64_t c = w->channels, h = w->height, wd = w->width, *g = w->g;
+    const int64_t positions = g[8] * g[9], width = g[0] * g[1] * c;
+    int64_t first = w->images * (int64_t)range / w->ranges, end = w->images * ((int64_t)range + 1) / w->ranges;
+    float *last = malloc(sizeof(float) * (size_t)(h * wd * c));
+    float *columns = malloc(sizeof(float) * (size_t)(positions * width));
+    float *partial = calloc((size_t)(w->filters * width), sizeof(float));
+    if (last == NULL || columns == NULL || partial == NULL) {
+        free(last);
+        free(columns);
+        free(partial);
+        w->failed = 1;
+        return;
+    }
+    for (int64_t n = first; n < end; n++) {
+        im2col_into(w->x + n * c * h * wd, c, h, wd, g, last, columns);
+        vaelab_gemm_acc(w->filters, width, positions, w->dy + n * w->filters * positions, positions, columns, width,
+                        partial, width);
+    }
+    free(last);
+    free(columns);
+    w->partial[range] = partial;
+}
+
+static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *context) {
+    View x, dy;
+    WeightGradWork work = {0};
+    TRY(input(context, 0, &x));
+    TRY(input(context, 1, &dy));
+    memcpy(work.g, kernel->geometry, sizeof work.g);
+    if (!valid_geometry(work.g)) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.ConvWeightGrad: a kernel, stride, dilation or size below 1, or a negative pad");
+    }
+    if (x.rank != 4 || dy.rank != 4 || dy.dims[0] != x.dims[0] || dy.dims[2] != work.g[8] || dy.dims[3] != work.g[9]) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.ConvWeightGrad: x must be [N, C, H, W] and dy [N, M, Ho, Wo]");
     }
     work.x = x.data;
+    work.dy = dy.data;
+    work.images = x.dims[0];
     work.channels = x.dims[1];
     work.height = x.dims[2];
     work.width = x.dims[3];
-    int64_t dims[2] = {x.dims[0] * work.g[8] * work.g[9], work.g[0] * work.g[1] * x.dims[1]};
+    work.filters = dy.dims[1];
+    work.ranges = work.images < WEIGHT_GRAD_RANGES ? work.images : WEIGHT_GRAD_RANGES;
+    int64_t width = work.g[0] * work.g[1] * work.channels;
+    int64_t dims[2] = {work.filters, width};
+    float *dw;
     OrtValue *value;
     TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 2, &value));
-    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&work.columns));
-    if (x.dims[0] == 1) {
-        im2col_image(&work, 0);
-        return NULL;
+    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&dw));
+    OrtStatus *status = work.ranges == 0 ? NULL
+            : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, weight_grad_range, (size_t)work.ranges, 0, &work);
+    for (int64_t i = 0; i < work.filters * width; i++) dw[i] = 0;
+    for (int64_t r = 0; r < work.ranges; r++) {
+        if (work.partial[r] == NULL) continue;
+        for (int64_t i = 0; i < work.filters * width; i++) dw[i] += work.partial[r][i];
+        free(work.partial[r]);
     }
-    return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, im2col_image, (size_t)x.dims[0], 0, &work);
+    if (status == NULL && work.failed) status = fail(STATUS_FAIL, "ai.vaelab.ConvWeightGrad: out of memory");
+    return status;
 }
 
 /*
@@ -465,8 +518,8 @@ static void op_destroy(void *kernel) { free(kernel); }
 static const CustomOp operators[] = {
     OPERATOR("AdamStep", 8, 3, adam_compute, 0, 0),
     OPERATOR("ReluGrad", 2, 1, relu_grad_compute, 0, 0),
-    OPERATOR("Im2col", 1, 1, im2col_compute, 10, 0),
     OPERATOR("InterleavePhases", 0, 1, interleave_compute, 4, 1),
+    OPERATOR("ConvWeightGrad", 2, 1, weight_grad_compute, 10, 0),
 };
 
 /* The entry point ORT's RegisterCustomOpsLibrary calls. */

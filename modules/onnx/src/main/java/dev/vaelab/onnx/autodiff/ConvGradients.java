@@ -115,22 +115,15 @@ final class ConvGradients {
      * as one GEMM over the batch: for a Conv, {@code read} is x and {@code other} is dy (p runs over
      * dy's positions, dw is [M, C, kH, kW]); for a ConvTranspose, {@code read} is dy and {@code other}
      * is x (p over x's positions, dw is [C, M, kH, kW]). {@code read}, channels last and zero-padded,
-     * is gathered at every position's taps into [N·P, kH·kW·R] ({@link Im2col}); {@code other} becomes [O, N·P]; their
-     * product [O, kH·kW·R] is reordered to [O, R, kH, kW]. Taps past {@code read}'s end (a
+     * is gathered at every position's taps into [N·P, kH·kW·R]; {@code other} becomes [O, N·P]; their
+     * product [O, kH·kW·R] ({@link ConvWeightGradient}) is reordered to [O, R, kH, kW]. Taps past {@code read}'s end (a
      * ConvTranspose's cropped rows) read the padding's zeros, as their gradient is zero.
      */
     private static Tensor weightByGemm(Graph g, Tensor read, Tensor other, ConvGeometry geo, Tensor weight) {
-        long n = read.shape().dim(0);
         long channels = read.shape().dim(1);
         long outChannels = other.shape().dim(1);
-        long[] positions = {other.shape().dim(2), other.shape().dim(3)};
         long[] kernel = {weight.shape().dim(2), weight.shape().dim(3)};
-        // N·P rows: a symbolic batch axis stands for the merged size (it cancels in the product)
-        long rows = Shape.isSymbolic(n) ? n : n * positions[0] * positions[1];
-        Tensor columns = Im2col.apply(g, read, kernel, geo, positions, rows);
-        Tensor otherRows = g.reshapeMerging(g.transpose(other, SWAP_BATCH_AND_CHANNELS), new long[] {outChannels, -1},
-                Shape.of(outChannels, rows));
-        Tensor product = g.matmul(otherRows, columns);
+        Tensor product = ConvWeightGradient.apply(g, read, other, kernel, geo);
         return g.transpose(g.reshape(product, Shape.of(outChannels, kernel[0], kernel[1], channels)), 0, 3, 1, 2);
     }
 

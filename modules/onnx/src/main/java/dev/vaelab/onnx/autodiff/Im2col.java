@@ -2,57 +2,32 @@ package dev.vaelab.onnx.autodiff;
 
 import dev.vaelab.onnx.graph.ConvGeometry;
 import dev.vaelab.onnx.graph.FusedOperator;
-import dev.vaelab.onnx.graph.Graph;
-import dev.vaelab.onnx.graph.Node;
 import dev.vaelab.onnx.graph.Shape;
-import dev.vaelab.onnx.graph.Tensor;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The columns of a convolution's weight gradient as one GEMM ({@link ConvGradients}):
- * {@code Im2col(x [N, C, H, W]) -> [N·P, kH·kW·C]}, row {@code n·P + p} holding for each tap
- * {@code (i, j)} of output position {@code p = (ph, pw)} the C channels of x at
- * {@code (s·ph + d·i - pad, s·pw + d·j - pad)}, zeros outside x. Lowered to ONNX as x made
+ * The columns of a convolution's weight gradient as one GEMM, written in standard ONNX for
+ * {@link ConvWeightGradient}'s lowering: {@code x [N, C, H, W]} to {@code [N·P, kH·kW·C]}, row
+ * {@code n·P + p} holding for each tap {@code (i, j)} of output position {@code p = (ph, pw)} the C
+ * channels of x at {@code (s·ph + d·i - pad, s·pw + d·j - pad)}, zeros outside x: x made
  * channels-last (Transpose), zero-padded (Pad) and gathered at every position's taps by an index
- * table (Gather); ONNX Runtime with vaelab's fused kernels copies x once, channel runs at a time,
- * to the same values ({@code dev.vaelab.onnx.runtime.FusedKernels}). Its attribute {@code geometry}
- * is (kH, kW, sH, sW, dH, dW, padH, padW, Ho, Wo).
+ * table (Gather). The geometry is (kH, kW, sH, sW, dH, dW, padH, padW, Ho, Wo).
  */
-public final class Im2col implements FusedOperator {
-    public static final String OP_TYPE = "vaelab.Im2col";
-    static final Im2col INSTANCE = new Im2col();
+final class Im2col {
     private static final long[] CHANNELS_LAST = {0, 2, 3, 1};
 
     private Im2col() {
     }
 
-    /**
-     * The columns of {@code read} for a kernel of {@code kernel} taps at {@code positions} output
-     * positions; {@code rows} is N·P (a symbolic batch axis standing for it).
-     */
-    public static Tensor apply(Graph g, Tensor read, long[] kernel, ConvGeometry geo, long[] positions, long rows) {
-        long[] geometry = {kernel[0], kernel[1], geo.stride(0), geo.stride(1), geo.dilation(0), geo.dilation(1),
+    /** The geometry of the columns of a kernel of {@code kernel} taps at {@code positions} output positions. */
+    static long[] geometry(long[] kernel, ConvGeometry geo, long[] positions) {
+        return new long[] {kernel[0], kernel[1], geo.stride(0), geo.stride(1), geo.dilation(0), geo.dilation(1),
                 geo.padBegin(0), geo.padBegin(1), positions[0], positions[1]};
-        long width = kernel[0] * kernel[1] * read.shape().dim(1);
-        return g.fused(INSTANCE, List.of(read), read.dtype(), Shape.of(rows, width), Map.of("geometry", geometry));
     }
 
-    @Override
-    public String opType() {
-        return OP_TYPE;
-    }
-
-    @Override
-    public Tensor[] gradient(Graph g, Node node, Tensor outputGrad, boolean[] needed) {
-        throw new UnsupportedOperationException("the columns of a weight gradient are not differentiated again");
-    }
-
-    @Override
-    public void lower(Node node, Lowering out) {
-        long[] geometry = node.longsAttr("geometry");
-        Shape read = node.input(0).shape();
+    /** Emits the columns {@code y} of the value {@code x}, shaped {@code read}, into {@code out}. */
+    static void lower(FusedOperator.Lowering out, String x, Shape read, long[] geometry, String y) {
         long channels = read.dim(1);
         long[] kernel = {geometry[0], geometry[1]};
         long[] positions = {geometry[8], geometry[9]};
@@ -80,9 +55,8 @@ public final class Im2col implements FusedOperator {
                 }
             }
         }
-        String y = out.output();
         String last = y + "_channels_last";
-        out.node("Transpose", last, Map.of("perm", CHANNELS_LAST), out.input(0));
+        out.node("Transpose", last, Map.of("perm", CHANNELS_LAST), x);
         if (Arrays.stream(before).sum() + Arrays.stream(after).sum() > 0) {
             long[] pads = new long[8];
             System.arraycopy(before, 0, pads, 0, 4);

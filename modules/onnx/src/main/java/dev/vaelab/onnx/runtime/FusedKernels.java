@@ -1,6 +1,6 @@
 package dev.vaelab.onnx.runtime;
 
-import dev.vaelab.onnx.autodiff.Im2col;
+import dev.vaelab.onnx.autodiff.ConvWeightGradient;
 import dev.vaelab.onnx.autodiff.ReluGradient;
 import dev.vaelab.onnx.graph.DType;
 import dev.vaelab.onnx.graph.Node;
@@ -15,11 +15,12 @@ import java.util.stream.IntStream;
  * Runs the fused operators that have a kernel in vaelab's native library ({@link NativeKernels},
  * {@code src/main/c/vaelab_kernels.c}) as those kernels, operators of domain {@value #DOMAIN}:
  * {@link AdamStep} (one pass over a parameter and its moments where ORT's stock operators make ten),
- * {@link ReluGradient} (one pass where they make three) and {@link Im2col} (a weight gradient's
- * columns copied from the input in channel runs, where they transpose, pad and gather by an index
- * table). The kernels compute the same float
- * operations in the same order as the operators' lowerings (Im2col only moves values), so that a run gives the same numbers
- * with them and without. They take float tensors; a float64 graph (a gradient check's) keeps its
+ * {@link ReluGradient} (one pass where they make three) and {@link ConvWeightGradient} (a
+ * convolution's weight gradient as one GEMM whose im2col columns stay in cache, where they make
+ * the columns in three passes through memory and multiply them in a fourth). The kernels compute the same float
+ * operations in the same order as the operators' lowerings, so that a run gives the same numbers
+ * with them and without, but for the weight gradient's GEMM, whose sums are in its own order (equal
+ * to float rounding, and the same from run to run). They take float tensors; a float64 graph (a gradient check's) keeps its
  * lowerings.
  */
 public final class FusedKernels implements NodeRewrite {
@@ -35,7 +36,7 @@ public final class FusedKernels implements NodeRewrite {
         String kernel = switch (node.opType()) {
             case AdamStep.OP_TYPE -> "AdamStep";
             case ReluGradient.OP_TYPE -> "ReluGrad";
-            case Im2col.OP_TYPE -> "Im2col";
+            case ConvWeightGradient.OP_TYPE -> "ConvWeightGrad";
             default -> null;
         };
         if (kernel == null || !allFloat(node)) {

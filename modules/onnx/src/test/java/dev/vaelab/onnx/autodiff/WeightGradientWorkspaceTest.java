@@ -11,7 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The workspace a memory estimate counts is the columns (Im2col) the weight gradient really builds, and
+ * The workspace a memory estimate counts is the im2col columns the weight gradient really builds
+ * (those of its lowering: the native kernel makes them one image at a time), and
  * {@code auto} falls back to the batch-axis Conv where the columns would outgrow their cap.
  */
 class WeightGradientWorkspaceTest {
@@ -57,10 +58,14 @@ class WeightGradientWorkspaceTest {
         return g.nodes().stream().filter(n -> n.opType().equals("Conv")).findFirst().orElseThrow();
     }
 
-    /** Sizes of the Im2col columns that the weight gradient of the graph's conv adds. */
+    /** Sizes of the im2col columns of the weight gradients of the graph's conv: batch × positions × taps × channels. */
     private static List<Long> gatheredSizes(Graph g) {
         Tensor w = g.inputs().get(1);
         Autodiff.gradients(g, g.sumAll(g.outputs().get("y")), List.of(w));
-        return g.nodes().stream().filter(n -> n.opType().equals(Im2col.OP_TYPE)).map(n -> n.output().shape().size()).toList();
+        return g.nodes().stream().filter(n -> n.opType().equals(ConvWeightGradient.OP_TYPE)).map(n -> {
+            long[] geometry = n.longsAttr("geometry");
+            Shape read = n.input(0).shape();
+            return read.dim(0) * geometry[8] * geometry[9] * geometry[0] * geometry[1] * read.dim(1);
+        }).toList();
     }
 }

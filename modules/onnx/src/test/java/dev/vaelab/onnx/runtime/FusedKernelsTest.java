@@ -13,7 +13,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.vaelab.onnx.autodiff.Im2col;
+import dev.vaelab.onnx.autodiff.ConvWeightGradient;
 import dev.vaelab.onnx.autodiff.ReluGradient;
 import dev.vaelab.onnx.graph.ConvGeometry;
 import dev.vaelab.onnx.graph.DType;
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 /**
  * vaelab's native kernels give the bits of the ONNX lowerings they replace: each fused operator runs
  * as written in standard ONNX and as the engine's kernel on the same inputs, and both are checked
- * against the definition computed here in Java's IEEE float arithmetic. Sizes span one element, the
+ * against the definition computed here in Java's IEEE float arithmetic; the weight gradient's GEMM,
+ * whose sums are in its own order, against the definition in double to float rounding. Sizes span one element, the
  * kernels' chunk of 16384 with a ragged tail (so that ORT's threads split the work) and a weight of
  * the MLP's size.
  */
@@ -125,42 +126,59 @@ class FusedKernelsTest {
     }
 
     @Test
-    void im2colGivesItsLoweringsValues() throws Exception {
-        // a stride-2 4x4 layer; a colour first layer, unequal strides, dilation 2; a 3x3 stride-1 layer of one image;
-        // a transposed conv's read (dy), whose last taps run past its end into the padding
-        im2col(3, 16, 8, 8, new long[] {4, 4}, ConvGeometry.of(2, 1), 4, 4);
-        im2col(2, 3, 12, 13, new long[] {3, 3}, new ConvGeometry(new long[] {1, 2}, new long[] {2, 1, 2, 1},
+    void convWeightGradIsItsDefinitionToFloatRounding() throws Exception {
+        // 24 filters (not a whole tile of 4 rows) of a stride-2 4x4 layer; a colour first layer with unequal strides
+        // and dilation 2 (27 columns: no whole tile of 64); 288 columns (4 tiles and an edge); 9 images in 8 ranges;
+        // a transposed conv's read, whose last taps run past its end
+        weightGrad(3, 16, 8, 8, 24, new long[] {4, 4}, ConvGeometry.of(2, 1), 4, 4);
+        weightGrad(2, 3, 12, 13, 8, new long[] {3, 3}, new ConvGeometry(new long[] {1, 2}, new long[] {2, 1, 2, 1},
                 new long[] {2, 1}, new long[2]), 12, 7);
-        im2col(1, 32, 7, 7, new long[] {3, 3}, ConvGeometry.of(1, 1), 7, 7);
-        im2col(4, 8, 8, 8, new long[] {4, 4}, ConvGeometry.of(2, 1), 4, 4);
-        im2col(2, 16, 14, 14, new long[] {4, 4}, ConvGeometry.of(2, 1), 7, 7);
-        im2col(2, 16, 14, 14, new long[] {4, 4}, ConvGeometry.of(2, 0), 7, 7); // taps past the end, no padding before
+        weightGrad(1, 32, 7, 7, 64, new long[] {3, 3}, ConvGeometry.of(1, 1), 7, 7);
+        weightGrad(9, 16, 14, 14, 32, new long[] {4, 4}, ConvGeometry.of(2, 1), 7, 7);
+        weightGrad(2, 16, 14, 14, 4, new long[] {4, 4}, ConvGeometry.of(2, 0), 7, 7);
     }
 
-    private static void im2col(long batch, long channels, long h, long w, long[] kernel, ConvGeometry geo,
-                               long ho, long wo) throws Exception {
+    private static void weightGrad(long batch, long channels, long h, long w, long filters, long[] kernel,
+                                   ConvGeometry geo, long ho, long wo) throws Exception {
         for (long declared : new long[] {batch, Shape.BATCH}) {
             Graph g = new Graph(DType.FLOAT);
             Tensor x = g.input("x", DType.FLOAT, Shape.of(declared, channels, h, w));
-            long rows = Shape.isSymbolic(declared) ? declared : batch * ho * wo;
-            g.output("columns", Im2col.apply(g, x, kernel, geo, new long[] {ho, wo}, rows));
-            float[] xs = gaussians(new Random(channels * h + w), batch * channels * h * w, 1);
-            Map<String, float[]> out = runBoth(g, Map.of("x", xs), "Im2col", Map.of("x", new long[] {batch, channels, h, w}));
-            float[] columns = out.get("columns");
+            Tensor dy = g.input("dy", DType.FLOAT, Shape.of(declared, filters, ho, wo));
+            g.output("dw", ConvWeightGradient.apply(g, x, dy, kernel, geo));
+            Random random = new Random(channels * h + w);
+            float[] xs = gaussians(random, batch * channels * h * w, 1);
+            float[] dys = gaussians(random, batch * filters * ho * wo, 1);
+            Map<String, float[]> values = Map.of("x", xs, "dy", dys);
+            Map<String, long[]> shapes = Map.of("x", new long[] {batch, channels, h, w}, "dy", new long[] {batch, filters, ho, wo});
+            ModelProto lowered = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t"));
+            ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+            assertEquals(ENGINE.fusedKernels() ? 1 : 0, kernels(rewritten.getGraph(), "ConvWeightGrad"));
+            float[] byLowering = run(lowered, values, shapes).get("dw");
+            float[] byKernel = run(rewritten, values, shapes).get("dw");
             long taps = kernel[0] * kernel[1];
-            assertEquals(batch * ho * wo * taps * channels, columns.length);
-            // the definition, element by element
-            for (int n = 0; n < batch; n++) {
-                for (int p = 0; p < ho * wo; p++) {
-                    for (int t = 0; t < taps; t++) {
-                        long row = geo.stride(0) * (p / wo) + geo.dilation(0) * (t / kernel[1]) - geo.padBegin(0);
-                        long col = geo.stride(1) * (p % wo) + geo.dilation(1) * (t % kernel[1]) - geo.padBegin(1);
-                        for (int c = 0; c < channels; c++) {
-                            float want = row < 0 || row >= h || col < 0 || col >= w ? 0
-                                    : xs[(int) (((n * channels + c) * h + row) * w + col)];
-                            assertEquals(want, columns[(int) ((((long) n * ho * wo + p) * taps + t) * channels + c)],
-                                    "image " + n + " position " + p + " tap " + t + " channel " + c);
+            assertEquals(filters * taps * channels, byKernel.length);
+            // the definition in double, and the sum of the terms' magnitudes that float rounding scales with
+            for (int o = 0; o < filters; o++) {
+                for (int t = 0; t < taps; t++) {
+                    for (int c = 0; c < channels; c++) {
+                        double want = 0;
+                        double magnitude = 0;
+                        for (int n = 0; n < batch; n++) {
+                            for (int p = 0; p < ho * wo; p++) {
+                                long row = geo.stride(0) * (p / wo) + geo.dilation(0) * (t / kernel[1]) - geo.padBegin(0);
+                                long col = geo.stride(1) * (p % wo) + geo.dilation(1) * (t % kernel[1]) - geo.padBegin(1);
+                                if (row >= 0 && row < h && col >= 0 && col < w) {
+                                    double term = (double) dys[(int) ((n * filters + o) * ho * wo + p)]
+                                            * xs[(int) (((n * channels + c) * h + row) * w + col)];
+                                    want += term;
+                                    magnitude += Math.abs(term);
+                                }
+                            }
                         }
+                        int at = (int) ((o * taps + t) * channels + c);
+                        String where = "dw[" + o + ", tap " + t + ", channel " + c + "] of batch " + declared;
+                        assertEquals(want, byLowering[at], 1e-5 * magnitude + 1e-6, where + " by the lowering");
+                        assertEquals(want, byKernel[at], 1e-5 * magnitude + 1e-6, where + " by the kernel");
                     }
                 }
             }
@@ -247,17 +265,12 @@ class FusedKernelsTest {
      * same bits; returns the rewritten model's outputs.
      */
     private static Map<String, float[]> runBoth(Graph g, Map<String, float[]> values, String kernel) throws Exception {
-        return runBoth(g, values, kernel, Map.of());
-    }
-
-    private static Map<String, float[]> runBoth(Graph g, Map<String, float[]> values, String kernel,
-                                                Map<String, long[]> shapes) throws Exception {
         ModelProto lowered = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t"));
         ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
         assertEquals(0, kernels(lowered.getGraph(), kernel));
         assertEquals(ENGINE.fusedKernels() ? 1 : 0, kernels(rewritten.getGraph(), kernel));
-        Map<String, float[]> expected = run(lowered, values, shapes);
-        Map<String, float[]> actual = run(rewritten, values, shapes);
+        Map<String, float[]> expected = run(lowered, values, Map.of());
+        Map<String, float[]> actual = run(rewritten, values, Map.of());
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((name, want) -> assertArrayEquals(want, actual.get(name), name + ": kernel and lowering differ"));
         return actual;
