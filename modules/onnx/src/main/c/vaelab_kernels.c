@@ -321,7 +321,7 @@ static int valid_geometry(const int64_t *g) {
 }
 
 /*
- * ConvWeightGrad(x [N, C, H, W], dy [N, M, Ho, Wo]; geometry as im2col_into's) -> dw [M, kH*kW*C]:
+ * ConvWeightGrad(x [N, C, H, W], dy [N, M, Ho, Wo]; geometry as im2col_into's) -> dw [M, C, kH, kW]:
  * dw = sum over images n of dy[n] as [M, Ho*Wo] times the columns of x[n] as [Ho*Wo, kH*kW*C], the GEMM
  * of ConvGradients' weight gradient without its columns ever leaving the cache: each image's
  * columns are made in a buffer of their own and multiplied at once (vaelab_gemm.c). The images are
@@ -383,18 +383,24 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
     work.width = x.dims[3];
     work.filters = dy.dims[1];
     work.ranges = work.images < WEIGHT_GRAD_RANGES ? work.images : WEIGHT_GRAD_RANGES;
-    int64_t width = work.g[0] * work.g[1] * work.channels;
-    int64_t dims[2] = {work.filters, width};
+    const int64_t taps = work.g[0] * work.g[1], channels = work.channels, width = taps * channels;
+    int64_t dims[4] = {work.filters, channels, work.g[0], work.g[1]};
     float *dw;
     OrtValue *value;
-    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 2, &value));
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 4, &value));
     TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&dw));
     OrtStatus *status = work.ranges == 0 ? NULL
             : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, weight_grad_range, (size_t)work.ranges, 0, &work);
+    /* the partial products are [M, taps, C]; dw is [M, C, kH, kW] */
     for (int64_t i = 0; i < work.filters * width; i++) dw[i] = 0;
     for (int64_t r = 0; r < work.ranges; r++) {
-        if (work.partial[r] == NULL) continue;
-        for (int64_t i = 0; i < work.filters * width; i++) dw[i] += work.partial[r][i];
+        const float *partial = work.partial[r];
+        if (partial == NULL) continue;
+        for (int64_t o = 0; o < work.filters; o++) {
+            for (int64_t t = 0; t < taps; t++) {
+                for (int64_t c = 0; c < channels; c++) dw[(o * channels + c) * taps + t] += partial[(o * taps + t) * channels + c];
+            }
+        }
         free(work.partial[r]);
     }
     if (status == NULL && work.failed) status = fail(STATUS_FAIL, "ai.vaelab.ConvWeightGrad: out of memory");

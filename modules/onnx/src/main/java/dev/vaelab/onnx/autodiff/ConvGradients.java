@@ -7,8 +7,6 @@ import dev.vaelab.onnx.graph.Node;
 import dev.vaelab.onnx.graph.Shape;
 import dev.vaelab.onnx.graph.Tensor;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Gradient rules of {@code Conv} and {@code ConvTranspose}, which are each other's adjoints.
@@ -35,10 +33,11 @@ import java.util.Map;
  * chooses: {@code auto} (the default: the GEMM where the gathered operand has at least
  * {@link #GEMM_MIN_CHANNELS} channels and the gathered columns of a fixed batch take at most
  * {@link #GEMM_MAX_GATHERED_BYTES}, else the Conv; 7% faster steps on the MNIST conv net and 22% on
- * the Burgess net on a quiet machine, bench/README.md), {@code conv} or {@code gemm}.
+ * the Burgess net on a quiet machine, bench/README.md), {@code conv} or {@code gemm}. Both forms are
+ * the lowerings of one operator, {@link ConvWeightGradient}, which vaelab's native kernels run as
+ * the GEMM without its columns going through memory.
  */
 final class ConvGradients {
-    private static final long[] SWAP_BATCH_AND_CHANNELS = {1, 0, 2, 3};
     static final String WEIGHT_GRADIENT_PROPERTY = "vaelab.conv.weightGradient";
     static final int GEMM_MIN_CHANNELS = 16;
     /** The most memory {@code auto} gives the gathered columns of one layer (they are 4x a stride-2 4x4 conv's input). */
@@ -61,13 +60,8 @@ final class ConvGradients {
             }
             dx = g.convTranspose(dy, w, null, new ConvGeometry(geo.strides(), geo.pads(), geo.dilations(), leftOver));
         }
-        if (need[1] && gemmWeightGradient(x.shape(), dy.shape(), w.shape())) {
-            dw = weightByGemm(g, x, dy, geo, w);
-        } else if (need[1]) {
-            // [C, N, H, W] convolved with [M, N, H', W'] is [C, M, kH(+), kW(+)]
-            Tensor taps = weightTaps(g, g.transpose(x, SWAP_BATCH_AND_CHANNELS), g.transpose(dy, SWAP_BATCH_AND_CHANNELS),
-                    geo, w);
-            dw = g.transpose(taps, SWAP_BATCH_AND_CHANNELS);
+        if (need[1]) {
+            dw = ConvWeightGradient.apply(g, x, dy, w.shape(), geo);
         }
         return new Tensor[] {dx, dw, biasGradient(g, n, dy, need)};
     }
@@ -83,48 +77,11 @@ final class ConvGradients {
             // output padding < stride, so the same pads give back exactly H rows
             dx = g.conv(dy, w, null, new ConvGeometry(geo.strides(), geo.pads(), geo.dilations(), new long[2]));
         }
-        if (need[1] && gemmWeightGradient(dy.shape(), x.shape(), w.shape())) {
-            dw = weightByGemm(g, dy, x, geo, w);
-        } else if (need[1]) {
-            // [M, N, H', W'] convolved with [C, N, H, W] is [M, C, kH(+), kW(+)]
-            Tensor taps = weightTaps(g, g.transpose(dy, SWAP_BATCH_AND_CHANNELS), g.transpose(x, SWAP_BATCH_AND_CHANNELS),
-                    geo, w);
-            dw = g.transpose(taps, SWAP_BATCH_AND_CHANNELS);
+        if (need[1]) {
+            // the correlation of dy (read) at x's positions: the same sum with the operands' roles swapped
+            dw = ConvWeightGradient.apply(g, dy, x, w.shape(), geo);
         }
         return new Tensor[] {dx, dw, biasGradient(g, n, dy, need)};
-    }
-
-    /**
-     * {@code Σ_n wide[·, n, s·o + d·i - p] · narrow[·, n, o]} for every tap i: a Conv of {@code wide}
-     * with {@code narrow} as kernel, stride d and dilation s, cropped to the weight's kernel size.
-     */
-    private static Tensor weightTaps(Graph g, Tensor wide, Tensor narrow, ConvGeometry geo, Tensor weight) {
-        ConvGeometry swapped = new ConvGeometry(geo.dilations(), geo.pads(), geo.strides(), new long[2]);
-        Tensor taps = g.conv(wide, narrow, null, swapped);
-        for (int axis = 2; axis < 4; axis++) {
-            long k = weight.shape().dim(axis);
-            if (taps.shape().dim(axis) > k) {
-                taps = g.slice(taps, axis, 0, k);
-            }
-        }
-        return taps;
-    }
-
-    /**
-     * The weight gradient {@code dw[o, r, i, j] = Σ_{n,p} other[n, o, p] · read[n, r, s·p + d·(i, j) - pad]}
-     * as one GEMM over the batch: for a Conv, {@code read} is x and {@code other} is dy (p runs over
-     * dy's positions, dw is [M, C, kH, kW]); for a ConvTranspose, {@code read} is dy and {@code other}
-     * is x (p over x's positions, dw is [C, M, kH, kW]). {@code read}, channels last and zero-padded,
-     * is gathered at every position's taps into [N·P, kH·kW·R]; {@code other} becomes [O, N·P]; their
-     * product [O, kH·kW·R] ({@link ConvWeightGradient}) is reordered to [O, R, kH, kW]. Taps past {@code read}'s end (a
-     * ConvTranspose's cropped rows) read the padding's zeros, as their gradient is zero.
-     */
-    private static Tensor weightByGemm(Graph g, Tensor read, Tensor other, ConvGeometry geo, Tensor weight) {
-        long channels = read.shape().dim(1);
-        long outChannels = other.shape().dim(1);
-        long[] kernel = {weight.shape().dim(2), weight.shape().dim(3)};
-        Tensor product = ConvWeightGradient.apply(g, read, other, kernel, geo);
-        return g.transpose(g.reshape(product, Shape.of(outChannels, kernel[0], kernel[1], channels)), 0, 3, 1, 2);
     }
 
     /**

@@ -111,7 +111,7 @@ public record ConvGeometry(long[] strides, long[] pads, long[] dilations, long[]
     }
 
     /** ONNX attributes for a node with a {@code kh × kw} kernel (output_padding only for ConvTranspose). */
-    Map<String, Object> attributes(long kh, long kw, boolean transpose) {
+    public Map<String, Object> attributes(long kh, long kw, boolean transpose) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("kernel_shape", new long[] {kh, kw});
         a.put("strides", strides.clone());

@@ -44,7 +44,10 @@ public final class FusedKernels implements NodeRewrite {
         }
         String[] inputs = IntStream.range(0, node.inputs().size()).mapToObj(out::input).toArray(String[]::new);
         List<String> outputs = IntStream.range(0, node.outputs().size()).mapToObj(out::output).toList();
-        out.node(DOMAIN, kernel, outputs, node.attributes(), inputs);
+        // the kernels read no attribute but the geometry (the others choose among ONNX lowerings)
+        Map<String, Object> geometry = node.attributes().containsKey("geometry")
+                ? Map.of("geometry", node.attributes().get("geometry")) : Map.of();
+        out.node(DOMAIN, kernel, outputs, geometry, inputs);
         return true;
     }
 

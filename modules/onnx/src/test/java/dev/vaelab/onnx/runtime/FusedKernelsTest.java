@@ -127,6 +127,7 @@ class FusedKernelsTest {
 
     @Test
     void convWeightGradIsItsDefinitionToFloatRounding() throws Exception {
+        // both lowerings (the GEMM from 16 channels on, the batch-axis Conv below) against the definition, and the kernel:
         // 24 filters (not a whole tile of 4 rows) of a stride-2 4x4 layer; a colour first layer with unequal strides
         // and dilation 2 (27 columns: no whole tile of 64); 288 columns (4 tiles and an edge); 9 images in 8 ranges;
         // a transposed conv's read, whose last taps run past its end
@@ -136,6 +137,9 @@ class FusedKernelsTest {
         weightGrad(1, 32, 7, 7, 64, new long[] {3, 3}, ConvGeometry.of(1, 1), 7, 7);
         weightGrad(9, 16, 14, 14, 32, new long[] {4, 4}, ConvGeometry.of(2, 1), 7, 7);
         weightGrad(2, 16, 14, 14, 4, new long[] {4, 4}, ConvGeometry.of(2, 0), 7, 7);
+        // a first layer of one channel (16 columns: the narrow tile; its lowering is the batch-axis Conv), and 3
+        weightGrad(4, 1, 16, 16, 32, new long[] {4, 4}, ConvGeometry.of(2, 1), 8, 8);
+        weightGrad(2, 3, 9, 9, 20, new long[] {3, 3}, ConvGeometry.of(1, 1), 9, 9);
     }
 
     private static void weightGrad(long batch, long channels, long h, long w, long filters, long[] kernel,
@@ -144,7 +148,7 @@ class FusedKernelsTest {
             Graph g = new Graph(DType.FLOAT);
             Tensor x = g.input("x", DType.FLOAT, Shape.of(declared, channels, h, w));
             Tensor dy = g.input("dy", DType.FLOAT, Shape.of(declared, filters, ho, wo));
-            g.output("dw", ConvWeightGradient.apply(g, x, dy, kernel, geo));
+            g.output("dw", ConvWeightGradient.apply(g, x, dy, Shape.of(filters, channels, kernel[0], kernel[1]), geo));
             Random random = new Random(channels * h + w);
             float[] xs = gaussians(random, batch * channels * h * w, 1);
             float[] dys = gaussians(random, batch * filters * ho * wo, 1);
@@ -175,7 +179,7 @@ class FusedKernelsTest {
                                 }
                             }
                         }
-                        int at = (int) ((o * taps + t) * channels + c);
+                        int at = (int) ((o * channels + c) * taps + t); // [O, R, kH, kW]
                         String where = "dw[" + o + ", tap " + t + ", channel " + c + "] of batch " + declared;
                         assertEquals(want, byLowering[at], 1e-5 * magnitude + 1e-6, where + " by the lowering");
                         assertEquals(want, byKernel[at], 1e-5 * magnitude + 1e-6, where + " by the kernel");
