@@ -291,20 +291,34 @@ CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t
                                float *restrict out) {
     const int64_t kh = g[0], kw = g[1], s0 = g[2], s1 = g[3], d0 = g[4], d1 = g[5];
     const int64_t pad0 = g[6], pad1 = g[7], ho = g[8], wo = g[9];
-    for (int64_t ch = 0; ch < c; ch++) {
-        for (int64_t at = 0; at < h * wd; at++) last[at * c + ch] = image[ch * h * wd + at];
+    /* channels last, 64 positions at a time, so that the block written stays in the first-level cache */
+    for (int64_t at0 = 0; at0 < h * wd; at0 += 64) {
+        const int64_t end = at0 + 64 < h * wd ? at0 + 64 : h * wd;
+        for (int64_t ch = 0; ch < c; ch++) {
+            for (int64_t at = at0; at < end; at++) last[at * c + ch] = image[ch * h * wd + at];
+        }
     }
+    const int64_t run = kw * c; /* a kernel row's taps, contiguous in last where dilation is 1 */
     for (int64_t ph = 0; ph < ho; ph++) {
         for (int64_t pw = 0; pw < wo; pw++) {
-            for (int64_t i = 0; i < kh; i++) {
+            const int64_t first = s1 * pw - pad1, lastCol = first + d1 * (kw - 1);
+            for (int64_t i = 0; i < kh; i++, out += run) {
                 int64_t row = s0 * ph + d0 * i - pad0;
-                for (int64_t j = 0; j < kw; j++, out += c) {
-                    int64_t col = s1 * pw + d1 * j - pad1;
-                    if (row < 0 || row >= h || col < 0 || col >= wd) {
-                        for (int64_t k = 0; k < c; k++) out[k] = 0;
-                    } else {
-                        const float *restrict in = last + (row * wd + col) * c;
-                        for (int64_t k = 0; k < c; k++) out[k] = in[k];
+                if (row < 0 || row >= h) {
+                    for (int64_t k = 0; k < run; k++) out[k] = 0;
+                } else if (d1 == 1 && first >= 0 && lastCol < wd) {
+                    const float *restrict in = last + (row * wd + first) * c;
+                    for (int64_t k = 0; k < run; k++) out[k] = in[k];
+                } else {
+                    for (int64_t j = 0; j < kw; j++) {
+                        int64_t col = first + d1 * j;
+                        float *restrict tap = out + j * c;
+                        if (col < 0 || col >= wd) {
+                            for (int64_t k = 0; k < c; k++) tap[k] = 0;
+                        } else {
+                            const float *restrict in = last + (row * wd + col) * c;
+                            for (int64_t k = 0; k < c; k++) tap[k] = in[k];
+                        }
                     }
                 }
             }
