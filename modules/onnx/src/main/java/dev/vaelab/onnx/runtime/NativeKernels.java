@@ -48,9 +48,12 @@ public final class NativeKernels {
             // stays mapped for the process and the sessions' kernels with it
             System.load(file.toString());
             return Optional.of(file);
-        } catch (IOException e) {
-            throw new dev.vaelab.core.error.VaelabException("could not copy vaelab's native kernels to the temporary directory ("
-                    + e.getMessage() + "): free space there, or run with -D" + OrtEngine.FUSED_KERNELS_PROPERTY + "=0", e);
+        } catch (IOException | UnsatisfiedLinkError e) {
+            // a temporary folder that is full or mounted noexec: the run goes on, slower, and says so once
+            System.err.println("warning: vaelab's native kernels could not be loaded from " + System.getProperty("java.io.tmpdir")
+                    + " (" + e.getMessage() + "); training runs their ONNX lowerings, 1.3-1.7x slower per step."
+                    + " Point -Djava.io.tmpdir (in VAELAB_JAVA_OPTS) at a writable folder that allows executables.");
+            return Optional.empty();
         }
     }
 }
