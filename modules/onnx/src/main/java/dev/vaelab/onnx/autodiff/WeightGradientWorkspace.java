@@ -7,7 +7,9 @@ import dev.vaelab.onnx.graph.Shape;
  * The memory the weight gradient of a convolution takes beside the activations, for memory
  * estimates made before a training graph is built: the im2col GEMM form gathers columns of
  * positions × taps × channels values per example, the batch-axis Conv (ORT's own workspace, one
- * channel at a time) no more than its operands.
+ * channel at a time) no more than its operands. These are the lowerings' figures, an upper bound
+ * where vaelab's native kernel runs the gradient ({@link ConvWeightGradient}: one image's columns
+ * per thread).
  */
 public final class WeightGradientWorkspace {
     private WeightGradientWorkspace() {

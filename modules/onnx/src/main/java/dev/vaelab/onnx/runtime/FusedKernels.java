@@ -13,15 +13,16 @@ import java.util.stream.IntStream;
 
 /**
  * Runs the fused operators that have a kernel in vaelab's native library ({@link NativeKernels},
- * {@code src/main/c/vaelab_kernels.c}) as those kernels, operators of domain {@value #DOMAIN}:
- * {@link AdamStep} (one pass over a parameter and its moments where ORT's stock operators make ten),
- * {@link ReluGradient} (one pass where they make three) and {@link ConvWeightGradient} (a
- * convolution's weight gradient as one GEMM whose im2col columns stay in cache, where they make
- * the columns in three passes through memory and multiply them in a fourth). The kernels compute the same float
- * operations in the same order as the operators' lowerings, so that a run gives the same numbers
- * with them and without, but for the weight gradient's GEMM, whose sums are in its own order (equal
- * to float rounding, and the same from run to run). They take float tensors; a float64 graph (a gradient check's) keeps its
- * lowerings.
+ * {@code src/main/c}) as those kernels, operators of domain {@value #DOMAIN}: {@link AdamStep} (one
+ * pass over a parameter and its moments where ORT's stock operators make ten), {@link ReluGradient}
+ * (one pass where they make three) and {@link ConvWeightGradient} (a convolution's weight gradient
+ * as one GEMM whose im2col columns stay in cache, where they make the columns in three passes
+ * through memory and multiply them in a fourth). The library's fourth kernel, the interleave of a
+ * transposed convolution's phases, is written by {@link NchwcConvolutions}. The kernels compute the
+ * same float operations in the same order as the operators' lowerings, so that a run gives the same
+ * numbers with them and without, but for the weight gradient's GEMM, whose sums are in its own order
+ * (equal to float rounding, and the same from run to run). They take float tensors; a float64 graph
+ * (a gradient check's) keeps its lowerings.
  */
 public final class FusedKernels implements NodeRewrite {
     static final String DOMAIN = "ai.vaelab";

@@ -230,37 +230,10 @@ class FusedKernelsTest {
                 .orElseThrow().getAttributeList().stream().filter(a -> a.getName().equals("body")).findFirst().orElseThrow().getG();
         assertEquals(3, kernels(body, "AdamStep"), "one update per parameter");
         assertEquals(1, kernels(body, "ReluGrad"));
-        float[] lowered = train(program, "0");
-        float[] kernels = train(program, "1");
+        float[] lowered = SwitchedTraining.losses(program, OrtEngine.FUSED_KERNELS_PROPERTY, "0", 16 * 24);
+        float[] kernels = SwitchedTraining.losses(program, OrtEngine.FUSED_KERNELS_PROPERTY, "1", 16 * 24);
         assertTrue(lowered[lowered.length - 1] < lowered[0] * 0.5, "trains: " + java.util.Arrays.toString(lowered));
         assertArrayEquals(lowered, kernels, "the same losses, step by step");
-    }
-
-    /** The losses of 30 steps on fixed data, the engine's fused-kernel switch set to {@code fused}. */
-    private static float[] train(TrainingProgram program, String fused) {
-        String before = System.getProperty(OrtEngine.FUSED_KERNELS_PROPERTY);
-        System.setProperty(OrtEngine.FUSED_KERNELS_PROPERTY, fused);
-        try (TrainingSession session = new TrainingSession(new OrtEngine(2, true), program, 10)) {
-            session.initialize(new java.util.SplittableRandom(3));
-            Random random = new Random(9);
-            float[] losses = new float[30];
-            for (int call = 0; call < 3; call++) {
-                FloatBuffer chunk = session.chunk("x");
-                for (int i = 0; i < 10 * 16 * 24; i++) {
-                    chunk.put(random.nextFloat());
-                }
-                float[] lr = new float[10];
-                java.util.Arrays.fill(lr, 0.01f);
-                System.arraycopy(session.run(10, lr).get("loss"), 0, losses, call * 10, 10);
-            }
-            return losses;
-        } finally {
-            if (before == null) {
-                System.clearProperty(OrtEngine.FUSED_KERNELS_PROPERTY);
-            } else {
-                System.setProperty(OrtEngine.FUSED_KERNELS_PROPERTY, before);
-            }
-        }
     }
 
     /**

@@ -134,38 +134,11 @@ class NchwcConvolutionsTest {
                 .getAttributeList().stream().filter(a -> a.getName().equals("body")).findFirst().orElseThrow().getG();
         assertTrue(body.getNodeList().stream().filter(n -> n.getDomain().equals(NchwcConvolutions.DOMAIN)).count() >= 4,
                 "the Loop body's forward and input-gradient convolutions run on NCHWc");
-        float[] generic = train(program, "0");
-        float[] nchwc = train(program, "1");
+        float[] generic = SwitchedTraining.losses(program, OrtEngine.NCHWC_PROPERTY, "0", 4 * 64);
+        float[] nchwc = SwitchedTraining.losses(program, OrtEngine.NCHWC_PROPERTY, "1", 4 * 64);
         assertTrue(generic[generic.length - 1] < generic[0] * 0.8, "trains: " + java.util.Arrays.toString(generic));
         for (int i = 0; i < generic.length; i++) {
             assertEquals(generic[i], nchwc[i], 1e-4 * Math.abs(generic[i]), "loss at step " + i);
-        }
-    }
-
-    /** The losses of 30 steps on fixed images, the engine's NCHWc switch set to {@code nchwc}. */
-    private static float[] train(TrainingProgram program, String nchwc) {
-        String before = System.getProperty(OrtEngine.NCHWC_PROPERTY);
-        System.setProperty(OrtEngine.NCHWC_PROPERTY, nchwc);
-        try (TrainingSession session = new TrainingSession(new OrtEngine(2, true), program, 10)) {
-            session.initialize(new java.util.SplittableRandom(3));
-            Random random = new Random(9);
-            float[] losses = new float[30];
-            for (int call = 0; call < 3; call++) {
-                FloatBuffer chunk = session.chunk("x");
-                for (int i = 0; i < 10 * 4 * 64; i++) {
-                    chunk.put(random.nextFloat());
-                }
-                float[] lr = new float[10];
-                java.util.Arrays.fill(lr, 0.01f);
-                System.arraycopy(session.run(10, lr).get("loss"), 0, losses, call * 10, 10);
-            }
-            return losses;
-        } finally {
-            if (before == null) {
-                System.clearProperty(OrtEngine.NCHWC_PROPERTY);
-            } else {
-                System.setProperty(OrtEngine.NCHWC_PROPERTY, before);
-            }
         }
     }
 
