@@ -1,9 +1,11 @@
 /*
  * vaelab's fused kernels for ONNX Runtime: custom operators of domain "ai.vaelab", registered on a
- * session by ORT's RegisterCustomOpsLibrary (dev.vaelab.onnx.runtime.NativeKernels builds, finds and
- * registers this library; FusedKernels writes the nodes). Each one does in one pass over memory
- * what ORT's stock operators do in several, and computes the same float operations in the same
- * order, so that its results equal theirs bit for bit (FusedKernelsTest checks this):
+ * session by ORT's RegisterCustomOpsLibrary (the onnx module's Maven build compiles this library
+ * where gcc is; dev.vaelab.onnx.runtime.NativeKernels loads it, OrtEngine registers it on every
+ * session, FusedKernels and NchwcConvolutions write the nodes). Each one does in one pass over
+ * memory what ORT's stock operators do in several, and computes the same float operations in the
+ * same order, so that its results equal theirs bit for bit, but for ConvWeightGrad's sums
+ * (FusedKernelsTest checks both):
  *
  *   AdamStep(p, g, m, w, beta1, beta2, stepSize, epsHat) -> (p', m', w')
  *       m' = m*beta1 + g;  w' = w*beta2 + g*g;  p' = p + stepSize * (m' / (sqrt(w') + epsHat))
@@ -349,7 +351,6 @@ typedef struct {
     float *partial[WEIGHT_GRAD_RANGES];
     int64_t images, ranges, channels, height, width, filters;
     int64_t g[GEOMETRY];
-    int failed;
 } WeightGradWork;
 
 static void weight_grad_range(void *data, size_t range) {
@@ -364,8 +365,7 @@ static void weight_grad_range(void *data, size_t range) {
         free(last);
         free(columns);
         free(partial);
-        w->failed = 1;
-        return;
+        return; /* its partial stays NULL: the call fails */
     }
     for (int64_t n = first; n < end; n++) {
         im2col_into(w->x + n * c * h * wd, c, h, wd, g, last, columns);
@@ -407,9 +407,13 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
             : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, weight_grad_range, (size_t)work.ranges, 0, &work);
     /* the partial products are [M, taps, C]; dw is [M, C, kH, kW] */
     for (int64_t i = 0; i < work.filters * width; i++) dw[i] = 0;
+    int missing = 0;
     for (int64_t r = 0; r < work.ranges; r++) {
         const float *partial = work.partial[r];
-        if (partial == NULL) continue;
+        if (partial == NULL) {
+            missing = 1;
+            continue;
+        }
         for (int64_t o = 0; o < work.filters; o++) {
             for (int64_t t = 0; t < taps; t++) {
                 for (int64_t c = 0; c < channels; c++) dw[(o * channels + c) * taps + t] += partial[(o * taps + t) * channels + c];
@@ -417,7 +421,7 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
         }
         free(work.partial[r]);
     }
-    if (status == NULL && work.failed) status = fail(STATUS_FAIL, "ai.vaelab.ConvWeightGrad: out of memory");
+    if (status == NULL && missing) status = fail(STATUS_FAIL, "ai.vaelab.ConvWeightGrad: out of memory");
     return status;
 }
 
