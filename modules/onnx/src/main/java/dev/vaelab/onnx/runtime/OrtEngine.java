@@ -55,7 +55,7 @@ public final class OrtEngine {
      * gradient, convolution weight gradients, and the phase interleave of NCHWc transposed
      * convolutions) run as those kernels ({@code -Dvaelab.ort.fusedKernels=1}, the default where the
      * library was built) or as their ONNX lowerings ({@code 0}): the same numbers either way (weight
-     * gradients to float rounding), with steps taking 22-40% less time on the kernels in paired
+     * gradients to float rounding), with steps taking 22-48% less time on the kernels in paired
      * measurements ({@link FusedKernels}, bench/README.md "Fused kernels").
      */
     public static final String FUSED_KERNELS_PROPERTY = "vaelab.ort.fusedKernels";
