@@ -39,8 +39,11 @@ final class FailureReport {
 
     /** The one line a user sees: a user error's own message, otherwise what happened and how to see more. */
     String line(Throwable failure) {
-        if (failure instanceof VaelabException) {
-            return failure.getMessage() == null ? "(no message)" : failure.getMessage();
+        // a user error may arrive wrapped (Guice wraps what a constructor throws, picocli what a command throws)
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof VaelabException) {
+                return t.getMessage() == null ? "(no message)" : t.getMessage();
+            }
         }
         Throwable cause = rootOf(failure);
         if (cause instanceof OutOfMemoryError oom) {

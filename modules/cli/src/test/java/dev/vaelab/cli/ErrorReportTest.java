@@ -138,4 +138,13 @@ class ErrorReportTest {
         assertTrue(FailureReport.of(new String[0], Map.of("VAELAB_DEBUG", "0")).line(new NullPointerException())
                 .endsWith("VAELAB_DEBUG=1 shows the trace]"));
     }
+
+    @Test
+    void aUserErrorWrappedByTheInjectorIsStillItsOwnLine() {
+        // Guice wraps what a constructor throws: the engine's "fix this setting" must not read as a bug
+        var wrapped = new IllegalStateException("Unable to provision", new dev.vaelab.core.error.VaelabException(
+                "ONNX Runtime could not load its native library from /x", new java.nio.file.NoSuchFileException("/x/y")));
+        assertEquals("ONNX Runtime could not load its native library from /x",
+                FailureReport.of(new String[0], Map.of()).line(wrapped));
+    }
 }

@@ -52,7 +52,7 @@ public final class ModelFile implements AutoCloseable {
         } catch (IOException e) {
             throw new VaelabException(option + " " + file + ": cannot read it: " + e.getMessage(), e);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
+        OrtEnvironment env = OrtEngine.sharedEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());

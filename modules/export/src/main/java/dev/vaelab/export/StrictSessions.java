@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import dev.vaelab.onnx.runtime.OrtEngine;
 
 /**
  * ONNX Runtime sessions for checking models rather than for speed: full type and shape inference
@@ -20,7 +21,7 @@ final class StrictSessions {
     }
 
     static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
+        return OrtEngine.sharedEnvironment();
     }
 
     static OrtSession open(byte[] model, boolean optimize) throws OrtException {

@@ -61,7 +61,7 @@ public final class OrtEngine {
     public static final String FUSED_KERNELS_PROPERTY = "vaelab.ort.fusedKernels";
     /** This machine's NCHWc block size, asked of ORT once per process (0: none); null until asked. */
     private static volatile Integer probedBlockSize;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
+    private final OrtEnvironment env = sharedEnvironment();
     private final int threads;
     private final boolean optimize;
     private final String profilePrefix;
@@ -110,6 +110,23 @@ public final class OrtEngine {
         int block = nchwc ? nchwcBlockSize() : 0;
         NodeRewrite convolutions = block > 0 ? new NchwcConvolutions(block, kernelLibrary != null) : NodeRewrite.NONE;
         this.rewrite = kernelLibrary != null ? NodeRewrite.both(convolutions, new FusedKernels()) : convolutions;
+    }
+
+    /**
+     * The process's ORT environment (every vaelab session uses it). Its first use unpacks ORT's native libraries into {@code java.io.tmpdir}; a
+     * folder that is missing, full or not executable is a setting to fix, said in one line.
+     */
+    public static OrtEnvironment sharedEnvironment() {
+        try {
+            return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vaelab");
+        } catch (RuntimeException | LinkageError e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new VaelabException("ONNX Runtime could not load its native library from " + System.getProperty("java.io.tmpdir")
+                    + " (" + root + "): point -Djava.io.tmpdir (in VAELAB_JAVA_OPTS) at a writable folder that allows executables", e);
+        }
     }
 
     /** Runs {@code session} on {@code inputs} as a call {@link #terminate()} can end. */
