@@ -591,10 +591,7 @@ public final class Graph {
      * family on first use. Another operator under the same name is an error.
      */
     public Tensor fused(FusedOperator op, List<Tensor> ins, DType outType, Shape outShape, Map<String, Object> attrs) {
-        FusedOperator known = fused.putIfAbsent(op.opType(), op);
-        if (known != null && known != op) {
-            throw new IllegalArgumentException("two fused operators named " + op.opType() + ": " + known + " and " + op);
-        }
+        register(op);
         return add(op.opType(), ins, outType, outShape, attrs);
     }
 
@@ -603,14 +600,18 @@ public final class Graph {
      * tensor's type and shape taken from that entry), registered as above.
      */
     public List<Tensor> fused(FusedOperator op, List<Tensor> ins, List<Tensor> outputs, Map<String, Object> attrs) {
-        FusedOperator known = fused.putIfAbsent(op.opType(), op);
-        if (known != null && known != op) {
-            throw new IllegalArgumentException("two fused operators named " + op.opType() + ": " + known + " and " + op);
-        }
+        register(op);
         ins.forEach(this::check);
         List<Tensor> outs = outputs.stream().map(like -> new Tensor(this, fresh(), like.dtype(), like.shape())).toList();
         nodes.add(new Node(op.opType(), ins, outs, attrs));
         return outs;
+    }
+
+    private void register(FusedOperator op) {
+        FusedOperator known = fused.putIfAbsent(op.opType(), op);
+        if (known != null && known != op) {
+            throw new IllegalArgumentException("two fused operators named " + op.opType() + ": " + known + " and " + op);
+        }
     }
 
     /** The fused operator this graph family registered as {@code opType}, if any. */

@@ -179,9 +179,7 @@ public final class OnnxModelWriter {
 
         @Override
         public void node(String domain, String opType, String output, Map<String, Object> attributes, String... inputs) {
-            NodeProto.Builder np = simple(opType, output, inputs).setDomain(domain);
-            new java.util.TreeMap<>(attributes).forEach((name, value) -> np.addAttribute(attribute(name, value, names, rewrite)));
-            gp.addNode(np);
+            node(domain, opType, List.of(output), attributes, inputs);
         }
 
         @Override
