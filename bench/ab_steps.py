@@ -8,6 +8,7 @@ largest relative difference of the per-step losses between A and B (the same run
 the same numbers up to float rounding). On a shared machine only the paired ratios mean much.
 
   bench/ab_steps.py --net mnist-conv --a -Dvaelab.conv.weightGradient=conv --b "" --repeats 3
+  bench/ab_steps.py --net burgess --a-jar /tmp/base/modules/cli/target/vaelab-cli.jar --repeats 3   # two builds
 """
 
 import argparse
@@ -26,6 +27,8 @@ def parse_args():
     p.add_argument("--net", default="mnist-conv", choices=sorted(harness.convnets.NETS))
     p.add_argument("--a", default="", help="JVM options of variant A (space-separated)")
     p.add_argument("--b", default="", help="JVM options of variant B (space-separated)")
+    p.add_argument("--a-jar", default=None, help="the CLI jar of variant A (default: the one ./vaelab built)")
+    p.add_argument("--b-jar", default=None, help="the CLI jar of variant B, e.g. another commit's build")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--calls", type=int, default=3)
     p.add_argument("--steps-per-call", type=int, default=10)
@@ -41,8 +44,10 @@ def sgemm_rate(args, env):
     return json.loads(out)["workload_sgemm_gflops_per_s"]
 
 
-def step_bench(args, env, jvm_options):
+def step_bench(args, env, jvm_options, jar=None):
     argv = harness.step_bench_command(args.net, args.threads, args.calls, args.steps_per_call)
+    if jar:
+        argv[argv.index(harness.VAELAB_JAR)] = os.path.abspath(jar)
     argv[1:1] = [o for o in jvm_options.split() if o]
     out = subprocess.run(argv, cwd=harness.ROOT, env=env, capture_output=True, text=True)
     if out.returncode != 0:
@@ -56,7 +61,7 @@ def main():
     before = (sgemm_rate(args, env), os.getloadavg()[0])
     pairs, worst = [], 0.0
     for repeat in range(args.repeats):
-        a, b = step_bench(args, env, args.a), step_bench(args, env, args.b)
+        a, b = step_bench(args, env, args.a, args.a_jar), step_bench(args, env, args.b, args.b_jar)
         ratio = b["seconds_per_1000_images"] / a["seconds_per_1000_images"]
         worst = max(worst, max(abs(x - y) / max(abs(x), 1e-6) for x, y in zip(a["losses"], b["losses"])))
         pairs.append(ratio)
@@ -64,7 +69,8 @@ def main():
               f"B/A {ratio:.3f}, load {os.getloadavg()[0]:.1f}", flush=True)
     after = (sgemm_rate(args, env), os.getloadavg()[0])
     print(f"{args.net}: B/A per pair {' '.join(f'{r:.3f}' for r in pairs)}, median {statistics.median(pairs):.3f} "
-          f"(< 1: B is faster); A = [{args.a}], B = [{args.b}]")
+          f"(< 1: B is faster); A = [{args.a}]{' ' + args.a_jar if args.a_jar else ''}, "
+          f"B = [{args.b}]{' ' + args.b_jar if args.b_jar else ''}")
     print(f"losses: largest relative difference A vs B over {len(a['losses'])} steps: {worst:.2e}")
     print(f"sgemm on the net's GEMM shapes: {before[0]:.1f} GFLOP/s before (load {before[1]:.1f}), "
           f"{after[0]:.1f} after (load {after[1]:.1f}); machine: {benchlib.machine_info()['cpu']}")

@@ -97,7 +97,7 @@ public final class NchwcConvolutions implements NodeRewrite {
         long[] w = n.input(1).shape().dims();
         String y = out.output();
         String input = blocked(w[1]) ? reorderInput(out, 0, y) : out.input(0);
-        String filter = filter(out, out.input(1), y + "_nchwc_w", w[0], w[1], w[2], w[3], false);
+        String filter = filter(out, out.input(1), y + "_nchwc_w", w[0], w[1], w[2], w[3]);
         ConvGeometry geo = ConvGeometry.of(n);
         out.node(DOMAIN, "Conv", y + "_nchwc", convAttributes(geo.strides(), geo.pads(), new long[] {w[2], w[3]}),
                 withBias(n, out, input, filter));
@@ -176,19 +176,16 @@ public final class NchwcConvolutions implements NodeRewrite {
         if (!interleaveKernel) {
             out.longs(perPhase, -1, channelsOut / blockSize, rows[0], 1, rows[1], 1, blockSize);
         }
+        List<String> filters = phaseFilters(out, geo, y + "_nchwc_phases", out.input(1), w, taps);
         List<String> phases = new ArrayList<>();
         List<String> phaseRows = new ArrayList<>();
         for (long ph = 0; ph < strides[0]; ph++) {
             List<String> phaseColumns = new ArrayList<>();
             for (long pw = 0; pw < strides[1]; pw++) {
                 String name = y + "_nchwc_" + ph + "_" + pw;
-                out.longs(name + "_th", phaseTaps(geo, 0, w[2], ph));
-                out.longs(name + "_tw", phaseTaps(geo, 1, w[3], pw));
-                out.node("Gather", name + "_wh", Map.of("axis", 2L), out.input(1), name + "_th");
-                out.node("Gather", name + "_whw", Map.of("axis", 3L), name + "_wh", name + "_tw");
-                String filter = filter(out, name + "_whw", name + "_w", channelsOut, channelsIn, taps[0], taps[1], true);
                 long[] hPads = phasePads(geo, 0, x[2], w[2], ph);
                 long[] wPads = phasePads(geo, 1, x[3], w[3], pw);
+                String filter = filters.get(Math.toIntExact(ph * strides[1] + pw));
                 out.node(DOMAIN, "Conv", name, convAttributes(new long[] {1, 1},
                         new long[] {hPads[0], wPads[0], hPads[1], wPads[1]}, taps), withBias(n, out, input, filter));
                 phases.add(name);
@@ -212,6 +209,62 @@ public final class NchwcConvolutions implements NodeRewrite {
         out.node(DOMAIN, "ReorderOutput", y, Map.of("channels", channelsOut), y + "_nchwc");
     }
 
+    /**
+     * The NCHWc filters of a transposed convolution's s0·s1 phases, in phase order (row phase major):
+     * each phase's taps (reversed, {@link #phaseTaps}) are gathered for all phases at once, one Gather
+     * per axis, and one Transpose puts every phase's filter in NCHWc order after the one before, which
+     * a Split cuts apart. Six nodes per layer where a Gather pair and a reorder per phase made twenty
+     * for a stride-2 kernel, each a few microseconds of work and tens of dispatch.
+     */
+    private List<String> phaseFilters(Emitter out, ConvGeometry geo, String name, String weights, long[] w, long[] taps) {
+        long channels = w[0];
+        long filters = w[1];
+        long s0 = geo.stride(0);
+        long s1 = geo.stride(1);
+        out.longs(name + "_th", allPhaseTaps(geo, 0, w[2]));
+        out.longs(name + "_tw", allPhaseTaps(geo, 1, w[3]));
+        out.node("Gather", name + "_wh", Map.of("axis", 2L), weights, name + "_th");
+        out.node("Gather", name + "_whw", Map.of("axis", 3L), name + "_wh", name + "_tw");
+        long b = blockSize;
+        long[] split;
+        long[] perm;
+        // [channels, filters, s0·T0, s1·T1] to [s0, s1, filters/B, (channels/B,) T0, T1, (channel in block,) filter in block]
+        if (blocked(channels)) {
+            split = new long[] {channels / b, b, filters / b, b, s0, taps[0], s1, taps[1]};
+            perm = new long[] {4, 6, 2, 0, 5, 7, 1, 3};
+        } else {
+            split = new long[] {channels, filters / b, b, s0, taps[0], s1, taps[1]};
+            perm = new long[] {3, 5, 1, 0, 4, 6, 2};
+        }
+        out.longs(name + "_split", split);
+        out.node("Reshape", name + "_blocks", name + "_whw", name + "_split");
+        out.node("Transpose", name + "_ordered", Map.of("perm", perm), name + "_blocks");
+        int count = Math.toIntExact(s0 * s1);
+        List<String> phaseFilters = new ArrayList<>();
+        for (int phase = 0; phase < count; phase++) {
+            phaseFilters.add(name + "_w" + phase);
+        }
+        // every phase's filter declared [filters, channels, T0, T1], as the NCHWc Conv reads it
+        out.longs(name + "_shape", count * filters, channels, taps[0], taps[1]);
+        if (count == 1) {
+            out.node("Reshape", phaseFilters.get(0), name + "_ordered", name + "_shape");
+            return phaseFilters;
+        }
+        out.node("Reshape", name + "_stacked", name + "_ordered", name + "_shape");
+        long[] sizes = new long[count];
+        java.util.Arrays.fill(sizes, filters);
+        out.longs(name + "_sizes", sizes);
+        out.node("", "Split", phaseFilters, Map.of("axis", 0L), name + "_stacked", name + "_sizes");
+        return phaseFilters;
+    }
+
+    /** {@link #phaseTaps} of every phase on {@code axis}, phase after phase. */
+    private static long[] allPhaseTaps(ConvGeometry geo, int axis, long kernel) {
+        long stride = geo.stride(axis);
+        return java.util.stream.LongStream.range(0, stride)
+                .flatMap(phase -> java.util.Arrays.stream(phaseTaps(geo, axis, kernel, phase))).toArray();
+    }
+
     private static String concat(Emitter out, List<String> parts, long axis, String name) {
         if (parts.size() == 1) {
             return parts.get(0);
@@ -227,24 +280,22 @@ public final class NchwcConvolutions implements NodeRewrite {
     }
 
     /**
-     * The NCHWc filter of a convolution from {@code channels} to {@code filters}: from weights laid out
-     * [filters, channels, kH, kW] ({@code transposed} false, a Conv's) or [channels, filters, kH, kW]
-     * (a ConvTranspose's), to output-channel blocks, then input-channel blocks, kernel rows, columns,
-     * input channel within its block, output channel within its block; or, for an input read as it is
-     * (fewer channels than a block), [filters/B, channels, kH, kW, B]. Declared as [filters, channels, kH, kW].
+     * The NCHWc filter of a convolution from {@code channels} to {@code filters}, from weights laid out
+     * [filters, channels, kH, kW]: to output-channel blocks, then input-channel blocks, kernel rows,
+     * columns, input channel within its block, output channel within its block; or, for an input read
+     * as it is (fewer channels than a block), [filters/B, channels, kH, kW, B]. Declared as
+     * [filters, channels, kH, kW].
      */
-    private String filter(Emitter out, String weights, String name, long filters, long channels, long kh, long kw,
-                          boolean transposed) {
+    private String filter(Emitter out, String weights, String name, long filters, long channels, long kh, long kw) {
         long b = blockSize;
         long[] split;
         long[] perm;
         if (blocked(channels)) {
-            split = transposed ? new long[] {channels / b, b, filters / b, b, kh, kw}
-                    : new long[] {filters / b, b, channels / b, b, kh, kw};
-            perm = transposed ? new long[] {2, 0, 4, 5, 1, 3} : new long[] {0, 2, 4, 5, 3, 1};
+            split = new long[] {filters / b, b, channels / b, b, kh, kw};
+            perm = new long[] {0, 2, 4, 5, 3, 1};
         } else {
-            split = transposed ? new long[] {channels, filters / b, b, kh, kw} : new long[] {filters / b, b, channels, kh, kw};
-            perm = transposed ? new long[] {1, 0, 3, 4, 2} : new long[] {0, 2, 3, 4, 1};
+            split = new long[] {filters / b, b, channels, kh, kw};
+            perm = new long[] {0, 2, 3, 4, 1};
         }
         out.longs(name + "_split", split);
         out.node("Reshape", name + "_blocks", weights, name + "_split");
