@@ -12,9 +12,10 @@
  *       (dev.vaelab.onnx.optim.Adam says why these are PyTorch's Adam; ORT's chain is 10 passes)
  *   ReluGrad(dy, y) -> dy * (y > 0 ? 1 : 0)
  *       (ORT's chain is Greater, Cast and Mul: 3 passes and a byte mask)
- *   InterleavePhases(phases...; geometry) -> a transposed convolution's output from its phases (below)
- *       (ORT's chain is two Concats and a ReorderOutput)
- *   ConvWeightGrad(x, dy; geometry) -> a convolution's weight gradient as one GEMM over the batch (below)
+ *   InterleavePhases(phases...; geometry) -> a transposed convolution's output from its phases (below),
+ *       in NCHW or NCHWc, its ReLU applied or not (ORT's chain is two Concats, a ReorderOutput and a Relu)
+ *   ConvWeightGrad(x, dy; geometry) -> a convolution's weight gradient as one GEMM over the batch, either
+ *       operand in NCHW or NCHWc (below)
  *       (ORT's chain makes the im2col columns by a channels-last Transpose, a Pad and a Gather by an
  *       index table, then a Transpose and a MatMul; this one is exact up to summation order)
  *
@@ -140,7 +141,7 @@ typedef struct CustomOp {
     int variadic;    /* whether the inputs are one variadic list of float tensors */
 } CustomOp;
 
-enum { GEOMETRY = 10 };
+enum { GEOMETRY = 12 };
 
 /* An operator's node in a session: the operator and the node's attributes. */
 typedef struct Kernel {
@@ -287,17 +288,27 @@ static OrtStatus *relu_grad_compute(const Kernel *kernel, OrtKernelContext *cont
  * t = i*kW + j of output position p = (ph, pw), the C channels of the image at
  * (s0*ph + d0*i - pad0, s1*pw + d1*j - pad1), zeros outside it; the geometry g is (kH, kW, s0, s1,
  * d0, d1, pad0, pad1, Ho, Wo). The image is first made channels-last in last (H*W*C floats), so
- * that every tap is one contiguous copy of C floats.
+ * that every tap is one contiguous copy of C floats; an image in NCHWc blocks of block channels
+ * ([C/block, H, W, block]) is copied there a block at a time (block 0: NCHW).
  */
-CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t wd, const int64_t *g, float *last,
-                               float *restrict out) {
+CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t wd, const int64_t *g, int64_t block,
+                               float *last, float *restrict out) {
     const int64_t kh = g[0], kw = g[1], s0 = g[2], s1 = g[3], d0 = g[4], d1 = g[5];
     const int64_t pad0 = g[6], pad1 = g[7], ho = g[8], wo = g[9];
-    /* channels last, 64 positions at a time, so that the block written stays in the first-level cache */
-    for (int64_t at0 = 0; at0 < h * wd; at0 += 64) {
-        const int64_t end = at0 + 64 < h * wd ? at0 + 64 : h * wd;
-        for (int64_t ch = 0; ch < c; ch++) {
-            for (int64_t at = at0; at < end; at++) last[at * c + ch] = image[ch * h * wd + at];
+    if (block > 0) {
+        for (int64_t cb = 0; cb < c / block; cb++) {
+            const float *restrict in = image + cb * h * wd * block;
+            for (int64_t at = 0; at < h * wd; at++) {
+                for (int64_t k = 0; k < block; k++) last[at * c + cb * block + k] = in[at * block + k];
+            }
+        }
+    } else {
+        /* channels last, 64 positions at a time, so that the block written stays in the first-level cache */
+        for (int64_t at0 = 0; at0 < h * wd; at0 += 64) {
+            const int64_t end = at0 + 64 < h * wd ? at0 + 64 : h * wd;
+            for (int64_t ch = 0; ch < c; ch++) {
+                for (int64_t at = at0; at < end; at++) last[at * c + ch] = image[ch * h * wd + at];
+            }
         }
     }
     const int64_t run = kw * c; /* a kernel row's taps, contiguous in last where dilation is 1 */
@@ -328,21 +339,23 @@ CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t
     }
 }
 
-/* kernel, strides, dilations and output size at least 1, pads at least 0 */
+/* kernel, strides, dilations and output size at least 1, pads and blocks at least 0 */
 static int valid_geometry(const int64_t *g) {
     for (int k = 0; k < GEOMETRY; k++) {
-        if (g[k] < (k == 6 || k == 7 ? 0 : 1)) return 0;
+        if (g[k] < (k == 6 || k == 7 || k >= 10 ? 0 : 1)) return 0;
     }
     return 1;
 }
 
 /*
- * ConvWeightGrad(x [N, C, H, W], dy [N, M, Ho, Wo]; geometry as im2col_into's) -> dw [M, C, kH, kW]:
+ * ConvWeightGrad(x [N, C, H, W], dy [N, M, Ho, Wo]; geometry as im2col_into's, then the NCHWc block of
+ * x and of dy, 0 for NCHW) -> dw [M, C, kH, kW]:
  * dw = sum over images n of dy[n] as [M, Ho*Wo] times the columns of x[n] as [Ho*Wo, kH*kW*C], the GEMM
  * of ConvGradients' weight gradient without its columns ever leaving the cache: each image's
  * columns are made in a buffer of their own and multiplied at once (vaelab_gemm.c). The images are
  * split into a fixed number of ranges, each summed into a partial product by one of ORT's threads,
- * and the partials are added in range order, so that the result does not depend on the threads.
+ * and the partials are added in range order, so that the result does not depend on the threads. A dy
+ * in blocks is first copied to [M, Ho*Wo] per image (a few percent of the columns' size).
  */
 enum { WEIGHT_GRAD_RANGES = 8 };
 
@@ -358,22 +371,41 @@ static void weight_grad_range(void *data, size_t range) {
     const int64_t c = w->channels, h = w->height, wd = w->width, *g = w->g;
     const int64_t positions = g[8] * g[9], width = g[0] * g[1] * c;
     int64_t first = w->images * (int64_t)range / w->ranges, end = w->images * ((int64_t)range + 1) / w->ranges;
+    const int64_t filters = w->filters, dy_block = g[11];
     float *last = malloc(sizeof(float) * (size_t)(h * wd * c));
     float *columns = malloc(sizeof(float) * (size_t)(positions * width));
-    float *partial = calloc((size_t)(w->filters * width), sizeof(float));
-    if (last == NULL || columns == NULL || partial == NULL) {
+    float *partial = calloc((size_t)(filters * width), sizeof(float));
+    float *rows = dy_block > 0 ? malloc(sizeof(float) * (size_t)(filters * positions)) : NULL;
+    if (last == NULL || columns == NULL || partial == NULL || (dy_block > 0 && rows == NULL)) {
         free(last);
         free(columns);
         free(partial);
+        free(rows);
         return; /* its partial stays NULL: the call fails */
     }
     for (int64_t n = first; n < end; n++) {
-        im2col_into(w->x + n * c * h * wd, c, h, wd, g, last, columns);
-        vaelab_gemm_acc(w->filters, width, positions, w->dy + n * w->filters * positions, positions, columns, width,
-                        partial, width);
+        im2col_into(w->x + n * c * h * wd, c, h, wd, g, g[10], last, columns);
+        const float *a = w->dy + n * filters * positions;
+        if (dy_block > 0) {
+            /* in tiles of 16 positions: the block's rows lie a power of two apart, and writing all of them
+               at every position would keep evicting each other from the same cache sets */
+            for (int64_t mb = 0; mb < filters / dy_block; mb++) {
+                for (int64_t p0 = 0; p0 < positions; p0 += 16) {
+                    const int64_t p1 = p0 + 16 < positions ? p0 + 16 : positions;
+                    for (int64_t k = 0; k < dy_block; k++) {
+                        float *restrict row = rows + (mb * dy_block + k) * positions;
+                        const float *restrict in = a + mb * positions * dy_block + k;
+                        for (int64_t p = p0; p < p1; p++) row[p] = in[p * dy_block];
+                    }
+                }
+            }
+            a = rows;
+        }
+        vaelab_gemm_acc(filters, width, positions, a, positions, columns, width, partial, width);
     }
     free(last);
     free(columns);
+    free(rows);
     w->partial[range] = partial;
 }
 
@@ -388,6 +420,9 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
     }
     if (x.rank != 4 || dy.rank != 4 || dy.dims[0] != x.dims[0] || dy.dims[2] != work.g[8] || dy.dims[3] != work.g[9]) {
         return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.ConvWeightGrad: x must be [N, C, H, W] and dy [N, M, Ho, Wo]");
+    }
+    if ((work.g[10] > 0 && x.dims[1] % work.g[10] != 0) || (work.g[11] > 0 && dy.dims[1] % work.g[11] != 0)) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.ConvWeightGrad: a blocked operand's channels are not whole blocks");
     }
     work.x = x.data;
     work.dy = dy.data;
@@ -426,17 +461,40 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
 }
 
 /*
- * InterleavePhases(phase_0, ..., phase_{s0*s1-1}; geometry (s0, s1, M, B)) -> y [N, M, s0*R0, s1*R1]:
+ * InterleavePhases(phase_0, ..., phase_{s0*s1-1}; geometry (s0, s1, M, B, flags)) -> y [N, M, s0*R0, s1*R1]:
  * the outputs of a transposed convolution's s0*s1 stride-1 phase convolutions, each NCHWc
- * ([N, M/B, R0, R1, B] in memory, declared [N, M, R0, R1]), interleaved into one NCHW map:
- * y[n, c, s0*r0 + ph, s1*r1 + pw] = phase_{ph*s1 + pw}[n, c/B, r0, r1, c%B]. What ORT does with two
- * Concats and a ReorderOutput, in one pass.
+ * ([N, M/B, R0, R1, B] in memory, declared [N, M, R0, R1]), interleaved into one map, NCHW:
+ * y[n, c, s0*r0 + ph, s1*r1 + pw] = phase_{ph*s1 + pw}[n, c/B, r0, r1, c%B], or NCHWc (flags & 2):
+ * y[n, c/B, s0*r0 + ph, s1*r1 + pw, c%B] = the same. With flags & 1 each value v is written as
+ * v > 0 ? v : 0, the layer's ReLU. What ORT does with two Concats, a ReorderOutput and a Relu, in one pass.
  */
 typedef struct {
     const float *phase[64];
     float *y;
-    int64_t s0, s1, channels, block, rows, cols;
+    int64_t s0, s1, channels, block, rows, cols, relu;
 } InterleaveWork;
+
+/* max(v, 0), a NaN kept as it is (a diverging run must stay visible) */
+static inline float relu_if(float v, int64_t relu) { return relu && v < 0 ? 0.0f : v; }
+
+CLONES static void interleave_blocked(void *data, size_t chunk) {
+    const InterleaveWork *w = data;
+    const int64_t s0 = w->s0, s1 = w->s1, b = w->block, r0n = w->rows, r1n = w->cols, relu = w->relu;
+    const int64_t blocks = w->channels / b, height = s0 * r0n, width = s1 * r1n;
+    const int64_t n = (int64_t)chunk / blocks, mb = (int64_t)chunk % blocks;
+    float *restrict map = w->y + (n * blocks + mb) * height * width * b;
+    for (int64_t r0 = 0; r0 < r0n; r0++) {
+        for (int64_t ph = 0; ph < s0; ph++) {
+            float *restrict row = map + (s0 * r0 + ph) * width * b;
+            for (int64_t pw = 0; pw < s1; pw++) {
+                const float *restrict in = w->phase[ph * s1 + pw] + ((n * blocks + mb) * r0n + r0) * r1n * b;
+                for (int64_t r1 = 0; r1 < r1n; r1++) {
+                    for (int64_t k = 0; k < b; k++) row[(s1 * r1 + pw) * b + k] = relu_if(in[r1 * b + k], relu);
+                }
+            }
+        }
+    }
+}
 
 CLONES static void interleave_block(void *data, size_t chunk) {
     const InterleaveWork *w = data;
@@ -449,7 +507,7 @@ CLONES static void interleave_block(void *data, size_t chunk) {
                 float *restrict row = w->y + (((n * w->channels + mb * b + k) * height) + s0 * r0 + ph) * width;
                 for (int64_t pw = 0; pw < s1; pw++) {
                     const float *restrict in = w->phase[ph * s1 + pw] + ((n * blocks + mb) * r0n + r0) * r1n * b + k;
-                    for (int64_t r1 = 0; r1 < r1n; r1++) row[s1 * r1 + pw] = in[r1 * b];
+                    for (int64_t r1 = 0; r1 < r1n; r1++) row[s1 * r1 + pw] = relu_if(in[r1 * b], w->relu);
                 }
             }
         }
@@ -462,6 +520,8 @@ static OrtStatus *interleave_compute(const Kernel *kernel, OrtKernelContext *con
     work.s1 = kernel->geometry[1];
     work.channels = kernel->geometry[2];
     work.block = kernel->geometry[3];
+    work.relu = kernel->geometry[4] & 1;
+    const int blocked_out = (kernel->geometry[4] & 2) != 0;
     size_t phases;
     TRY(API(SLOT_KERNEL_CONTEXT_GET_INPUT_COUNT, CountFn)(context, &phases));
     if (work.s0 < 1 || work.s1 < 1 || work.block < 1 || work.channels % work.block != 0
@@ -485,7 +545,8 @@ static OrtStatus *interleave_compute(const Kernel *kernel, OrtKernelContext *con
     TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 4, &value));
     TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&work.y));
     size_t chunks = (size_t)(first.dims[0] * (work.channels / work.block));
-    return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, interleave_block, chunks, 0, &work);
+    return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, blocked_out ? interleave_blocked : interleave_block,
+                                                                chunks, 0, &work);
 }
 
 /* ORT's callbacks, shared by the operators: every input and output a required float tensor on the CPU */
@@ -542,8 +603,8 @@ static void op_destroy(void *kernel) { free(kernel); }
 static const CustomOp operators[] = {
     OPERATOR("AdamStep", 8, 3, adam_compute, 0, 0),
     OPERATOR("ReluGrad", 2, 1, relu_grad_compute, 0, 0),
-    OPERATOR("InterleavePhases", 0, 1, interleave_compute, 4, 1),
-    OPERATOR("ConvWeightGrad", 2, 1, weight_grad_compute, 10, 0),
+    OPERATOR("InterleavePhases", 0, 1, interleave_compute, 5, 1),
+    OPERATOR("ConvWeightGrad", 2, 1, weight_grad_compute, 12, 0),
 };
 
 /* The entry point ORT's RegisterCustomOpsLibrary calls. */

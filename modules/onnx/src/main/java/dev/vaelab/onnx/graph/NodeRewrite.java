@@ -32,6 +32,15 @@ public interface NodeRewrite {
      */
     boolean rewrite(Node node, Emitter out);
 
+    /**
+     * This rewrite for the nodes of {@code graph}, for one that needs to see how a graph's nodes use
+     * each other's outputs (which layout a value can keep between its producer and its consumers);
+     * the writer asks once per graph, subgraphs included, before it rewrites that graph's nodes.
+     */
+    default NodeRewrite forGraph(Graph graph) {
+        return this;
+    }
+
     /** {@code first}'s rewrite where it takes a node, else {@code second}'s; the domains of both. */
     static NodeRewrite both(NodeRewrite first, NodeRewrite second) {
         Map<String, Long> domains = new java.util.HashMap<>(first.domains());
@@ -52,6 +61,11 @@ public interface NodeRewrite {
             @Override
             public boolean rewrite(Node node, Emitter out) {
                 return first.rewrite(node, out) || second.rewrite(node, out);
+            }
+
+            @Override
+            public NodeRewrite forGraph(Graph graph) {
+                return both(first.forGraph(graph), second.forGraph(graph));
             }
         };
     }

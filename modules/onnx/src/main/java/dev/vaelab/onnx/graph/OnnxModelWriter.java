@@ -89,9 +89,10 @@ public final class OnnxModelWriter {
                 gp.addInput(valueInfo(in.name(), in, options.docStrings().get(in.name())));
             }
         }
+        NodeRewrite rewrite = options.rewrite().forGraph(graph);
         for (Node n : graph.nodes()) {
-            if (!options.rewrite().rewrite(n, new ProtoLowering(n, gp, names, options.rewrite()))) {
-                lower(graph, n, gp, names, options.rewrite());
+            if (!rewrite.rewrite(n, new ProtoLowering(n, gp, names, rewrite))) {
+                lower(graph, n, gp, names, rewrite);
             }
         }
         for (Map.Entry<String, Tensor> out : graph.outputs().entrySet()) {

@@ -46,10 +46,22 @@ public final class FusedKernels implements NodeRewrite {
         String[] inputs = IntStream.range(0, node.inputs().size()).mapToObj(out::input).toArray(String[]::new);
         List<String> outputs = IntStream.range(0, node.outputs().size()).mapToObj(out::output).toList();
         // the kernels read no attribute but the geometry (the others choose among ONNX lowerings)
-        Map<String, Object> geometry = node.attributes().containsKey("geometry")
-                ? Map.of("geometry", node.attributes().get("geometry")) : Map.of();
+        Map<String, Object> geometry = kernel.equals("ConvWeightGrad")
+                ? Map.of("geometry", weightGradientGeometry(node, 0, 0)) : Map.of();
         out.node(DOMAIN, kernel, outputs, geometry, inputs);
         return true;
+    }
+
+    /**
+     * The ConvWeightGrad kernel's geometry: the operator's (kernel, strides, dilations, pads, output
+     * size), then the layout of its two operands, 0 for NCHW or the NCHWc block ({@link BlockedLayout}).
+     */
+    static long[] weightGradientGeometry(Node node, long readBlock, long otherBlock) {
+        long[] geometry = node.longsAttr("geometry");
+        long[] withLayout = java.util.Arrays.copyOf(geometry, geometry.length + 2);
+        withLayout[geometry.length] = readBlock;
+        withLayout[geometry.length + 1] = otherBlock;
+        return withLayout;
     }
 
     private static boolean allFloat(Node node) {

@@ -113,7 +113,44 @@ class NchwcConvolutionsTest {
         params.forEach(p -> shapes.put(p.name(), p.shape().dims()));
         ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("net").withRewrite(ENGINE.rewrite()));
         assertTrue(nchwcConvs(rewritten) >= 8, "forward and input-gradient convolutions rewritten: " + nchwcConvs(rewritten));
+        if (ENGINE.fusedKernels()) {
+            // maps stay in blocks from conv to conv, but around the last deconv (1 channel: ORT's generic
+            // kernel): its input is reordered once forward, its input gradient once back
+            assertEquals(1, count(rewritten, "ReorderOutput"), "ReorderOutputs");
+            assertEquals(1, count(rewritten, "ReorderInput"), "ReorderInputs");
+            // the three ReLUs are applied by their convolutions (two Convs, one interleave)
+            assertEquals(0, countAll(rewritten, "Relu"), "Relu nodes left");
+            assertEquals(3, countAll(rewritten, "Identity"), "ReLUs applied by their convolution");
+            assertEquals(2, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Conv")
+                    && n.getAttributeList().stream().anyMatch(a -> a.getName().equals("activation"))).count(), "Convs with their ReLU");
+            // weight gradients told which operand is blocked (the last two geometry values), bias gradients summed per block
+            assertEquals(3, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ConvWeightGrad")
+                    && blockedOperands(n) > 0).count(), "weight gradients reading blocks");
+            assertEquals(2, rewritten.getGraph().getNodeList().stream()
+                    .filter(n -> n.getOutput(0).endsWith("_per_image")).count(), "bias gradients summed per block");
+        }
         compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("net")), shapes), run(rewritten, shapes));
+    }
+
+    @Test
+    void aMapThatSomethingElseReadsKeepsNchwAndAReluWhoseInputIsReadTwiceStaysARelu() throws Exception {
+        int b = blockSize();
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, b, 8, 8));
+        Tensor w0 = g.input("w0", DType.FLOAT, Shape.of(b, b, 3, 3));
+        Tensor w1 = g.input("w1", DType.FLOAT, Shape.of(b, b, 3, 3));
+        Tensor pre = g.conv(x, w0, null, ConvGeometry.of(1, 1));
+        Tensor h = g.relu(pre);
+        g.output("pre", pre); // the pre-activation is an output: its conv cannot apply the ReLU
+        g.output("y", g.conv(h, w1, null, ConvGeometry.of(1, 1)));
+        g.output("t", g.tanh(h)); // Tanh reads NCHW only: h keeps NCHW, so does the conv's input read
+        Map<String, long[]> shapes = shapes(g, 2);
+        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        assertEquals(1, countAll(rewritten, "Relu"), "the ReLU stays");
+        assertEquals(0, countAll(rewritten, "Identity"), "no ReLU applied by a conv");
+        assertEquals(2, count(rewritten, "ReorderOutput"), "both convs write NCHW");
+        assertEquals(2, count(rewritten, "ReorderInput"), "both convs read NCHW");
+        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
     }
 
     @Test
@@ -211,6 +248,17 @@ class NchwcConvolutionsTest {
                     .filter(n -> n.getOpType().equals("InterleavePhases")).count(), "interleaved by the kernel: " + kernel);
             compare(generic, run(rewritten, shapes));
         }
+    }
+
+    private static long countAll(ModelProto model, String op) {
+        return model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(op)).count();
+    }
+
+    /** How many of a ConvWeightGrad kernel's operands are blocked: the last two geometry values. */
+    private static long blockedOperands(ai.onnx.proto.OnnxMl.NodeProto n) {
+        List<Long> geometry = n.getAttributeList().stream().filter(a -> a.getName().equals("geometry")).findFirst()
+                .orElseThrow().getIntsList();
+        return geometry.subList(geometry.size() - 2, geometry.size()).stream().filter(v -> v > 0).count();
     }
 
     private static long nchwcConvs(ModelProto model) {

@@ -1,0 +1,157 @@
+package dev.vaelab.onnx.runtime;
+
+import dev.vaelab.onnx.autodiff.ConvWeightGradient;
+import dev.vaelab.onnx.autodiff.ReluGradient;
+import dev.vaelab.onnx.graph.ConstantValue;
+import dev.vaelab.onnx.graph.DType;
+import dev.vaelab.onnx.graph.Graph;
+import dev.vaelab.onnx.graph.Node;
+import dev.vaelab.onnx.graph.Shape;
+import dev.vaelab.onnx.graph.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Which feature maps of one graph stay in NCHWc channel blocks from one NCHWc convolution to the
+ * next, and which ReLUs their convolution applies itself. Between two blocked convolutions a map
+ * otherwise goes through a ReorderOutput to NCHW and a ReorderInput back (17-19% of a Burgess step,
+ * bench/README.md). A map keeps its blocks where every producer and consumer can take them: the
+ * NCHWc convolutions, ReLU and its gradient (element-wise, so any layout both operands share), the
+ * weight-gradient kernel (told each operand's layout) and a bias gradient's sum over batch and space
+ * (summed per block). Anything else, a graph output or a value a subgraph reads keeps NCHW, and so
+ * do the ReLUs and gradients linked to it, so that an element-wise node never mixes layouts.
+ */
+final class BlockedLayout {
+    private static final BlockedLayout NONE = new BlockedLayout(Set.of(), Set.of());
+    private final Set<Tensor> blocked;
+    private final Set<Node> fusedRelus;
+
+    private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus) {
+        this.blocked = blocked;
+        this.fusedRelus = fusedRelus;
+    }
+
+    static BlockedLayout none() {
+        return NONE;
+    }
+
+    /**
+     * The plan for {@code graph}: {@code takes} says which Conv and ConvTranspose nodes the NCHWc
+     * rewrite runs with blocked output, {@code kernels} whether vaelab's kernels run the weight
+     * gradients (the ONNX lowerings read NCHW only).
+     */
+    static BlockedLayout of(Graph graph, long block, Predicate<Node> takes, boolean kernels) {
+        Map<Tensor, List<Node>> consumers = new IdentityHashMap<>();
+        Map<Tensor, Node> producers = new IdentityHashMap<>();
+        Set<Tensor> escaping = identitySet();
+        escaping.addAll(graph.outputs().values());
+        for (Node n : graph.nodes()) {
+            n.inputs().stream().filter(t -> t != null).forEach(t -> consumers.computeIfAbsent(t, k -> new ArrayList<>()).add(n));
+            n.outputs().forEach(t -> producers.put(t, n));
+            n.attributes().values().stream().filter(Graph.class::isInstance).map(Graph.class::cast)
+                    .forEach(sub -> readsFromOutside(sub, escaping));
+        }
+        Set<Node> fusedRelus = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Node n : graph.nodes()) {
+            if (!n.opType().equals("Relu")) {
+                continue;
+            }
+            Node producer = producers.get(n.input(0));
+            if (producer != null && takes.test(producer) && consumers.get(n.input(0)).size() == 1
+                    && !escaping.contains(n.input(0))) {
+                fusedRelus.add(n);
+            }
+        }
+        if (!kernels) {
+            return new BlockedLayout(Set.of(), fusedRelus);
+        }
+        Set<Tensor> blocked = identitySet();
+        for (Node n : graph.nodes()) {
+            boolean producer = takes.test(n) || elementwise(n);
+            for (Tensor t : n.outputs()) {
+                if (producer && blockable(t, block)) {
+                    blocked.add(t);
+                }
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = blocked.removeIf(t -> escaping.contains(t)
+                    || !consumers.getOrDefault(t, List.of()).stream().allMatch(c -> accepts(c, t, producers, takes)));
+            for (Node n : graph.nodes()) {
+                if (elementwise(n)) {
+                    List<Tensor> linked = new ArrayList<>(n.inputs());
+                    linked.addAll(n.outputs());
+                    if (!blocked.containsAll(linked) && linked.stream().anyMatch(blocked::contains)) {
+                        linked.forEach(blocked::remove);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return new BlockedLayout(blocked, fusedRelus);
+    }
+
+    /** Whether {@code t} is held in channel blocks. */
+    boolean blocked(Tensor t) {
+        return blocked.contains(t);
+    }
+
+    /** Whether Relu node {@code relu}'s work is done by the convolution that makes its input. */
+    boolean fused(Node relu) {
+        return fusedRelus.contains(relu);
+    }
+
+    /** Whether the output of {@code n}, a Conv or ConvTranspose, is its one consumer's ReLU applied. */
+    boolean appliesRelu(Node n) {
+        return fusedRelus.stream().anyMatch(r -> r.input(0) == n.output());
+    }
+
+    private static boolean elementwise(Node n) {
+        return n.opType().equals("Relu") || n.opType().equals(ReluGradient.OP_TYPE);
+    }
+
+    private static boolean blockable(Tensor t, long block) {
+        Shape s = t.shape();
+        // channels in whole blocks; the map's size known, as a bias gradient's per-block sum spells it out
+        return t.dtype() == DType.FLOAT && s.rank() == 4 && Arrays.stream(s.dims()).skip(1).noneMatch(Shape::isSymbolic)
+                && s.dim(1) % block == 0;
+    }
+
+    private static boolean accepts(Node consumer, Tensor t, Map<Tensor, Node> producers, Predicate<Node> takes) {
+        String op = consumer.opType();
+        if (op.equals("Conv") || op.equals("ConvTranspose")) {
+            return takes.test(consumer) && consumer.input(0) == t && consumer.inputs().stream().filter(i -> i == t).count() == 1;
+        }
+        if (op.equals(ConvWeightGradient.OP_TYPE)) {
+            return consumer.inputs().stream().allMatch(i -> i.dtype() == DType.FLOAT);
+        }
+        if (op.equals("ReduceSum")) {
+            Node axes = producers.get(consumer.input(1));
+            return consumer.input(0) == t && consumer.longAttr("keepdims", 1) == 0 && axes != null
+                    && axes.attributes().get("value") instanceof ConstantValue v
+                    && v.longs() != null && Arrays.equals(v.longs(), new long[] {0, 2, 3});
+        }
+        return elementwise(consumer);
+    }
+
+    /** Adds the values of outer graphs that {@code sub} (or a graph inside it) reads. */
+    private static void readsFromOutside(Graph sub, Set<Tensor> into) {
+        for (Node n : sub.nodes()) {
+            n.inputs().stream().filter(t -> t != null && t.graph() != sub).forEach(into::add);
+            n.attributes().values().stream().filter(Graph.class::isInstance).map(Graph.class::cast)
+                    .forEach(inner -> readsFromOutside(inner, into));
+        }
+        sub.outputs().values().stream().filter(t -> t.graph() != sub).forEach(into::add);
+    }
+
+    private static Set<Tensor> identitySet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+}
