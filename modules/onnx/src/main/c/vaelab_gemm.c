@@ -16,12 +16,12 @@
  * rows by 2 vectors. A tile too large for the registers spills them on every step: the AVX-512
  * tile compiled for AVX2 ran at 2 GFLOP/s.
  */
-#define DEFINE_GEMM(NAME, TARGET, LANES, ROWS, VECTORS)                                                        \
+#define DEFINE_GEMM(NAME, TARGET, LANES, ROWS, VECTORS, TALL)                                                  \
     typedef float NAME##_vec __attribute__((vector_size(4 * LANES), aligned(4)));                             \
     __attribute__((target(TARGET), always_inline)) static inline void NAME##_tile(                            \
         int rows, int vectors, int64_t i, int64_t j, int64_t k, const float *a, int64_t lda, const float *b,   \
         int64_t ldb, float *c, int64_t ldc) {                                                                  \
-        NAME##_vec acc[ROWS][VECTORS];                                                                         \
+        NAME##_vec acc[TALL > ROWS ? TALL : ROWS][VECTORS];                                                    \
         for (int r = 0; r < rows; r++) {                                                                       \
             for (int v = 0; v < vectors; v++) acc[r][v] = (NAME##_vec){0};                                     \
         }                                                                                                      \
@@ -39,7 +39,9 @@
             for (int v = 0; v < vectors; v++) out[v] += acc[r][v];                                             \
         }                                                                                                      \
     }                                                                                                          \
-    /* panels of VECTORS vectors of columns, then of 1; tiles of ROWS rows, then of 1 */                       \
+    /* panels of VECTORS vectors of columns, then of 2, then of 1; tiles of ROWS rows (TALL in panels of  \
+       one vector, where a broadcast feeds a single multiply-add and more rows keep more of them in flight), \
+       then of 1 */                                                                                            \
     __attribute__((target(TARGET))) static int64_t NAME(int64_t m, int64_t n, int64_t k, const float *a,        \
                                                         int64_t lda, const float *b, int64_t ldb, float *c,     \
                                                         int64_t ldc) {                                          \
@@ -49,17 +51,23 @@
             for (; i + ROWS <= m; i += ROWS) NAME##_tile(ROWS, VECTORS, i, j, k, a, lda, b, ldb, c, ldc);      \
             for (; i < m; i++) NAME##_tile(1, VECTORS, i, j, k, a, lda, b, ldb, c, ldc);                       \
         }                                                                                                      \
+        for (; VECTORS > 2 && j + 2 * LANES <= n; j += 2 * LANES) {                                            \
+            int64_t i = 0;                                                                                     \
+            for (; i + ROWS <= m; i += ROWS) NAME##_tile(ROWS, 2, i, j, k, a, lda, b, ldb, c, ldc);            \
+            for (; i < m; i++) NAME##_tile(1, 2, i, j, k, a, lda, b, ldb, c, ldc);                             \
+        }                                                                                                      \
         for (; j + LANES <= n; j += LANES) {                                                                   \
             int64_t i = 0;                                                                                     \
+            for (; i + TALL <= m; i += TALL) NAME##_tile(TALL, 1, i, j, k, a, lda, b, ldb, c, ldc);            \
             for (; i + ROWS <= m; i += ROWS) NAME##_tile(ROWS, 1, i, j, k, a, lda, b, ldb, c, ldc);            \
             for (; i < m; i++) NAME##_tile(1, 1, i, j, k, a, lda, b, ldb, c, ldc);                             \
         }                                                                                                      \
         return j;                                                                                              \
     }
 
-DEFINE_GEMM(gemm_avx512, "avx512f", 16, 8, 3)
-DEFINE_GEMM(gemm_avx2, "avx2,fma", 8, 6, 2)
-DEFINE_GEMM(gemm_sse, "sse2", 4, 4, 2)
+DEFINE_GEMM(gemm_avx512, "avx512f", 16, 8, 3, 8)
+DEFINE_GEMM(gemm_avx2, "avx2,fma", 8, 6, 2, 6)
+DEFINE_GEMM(gemm_sse, "sse2", 4, 4, 2, 4)
 
 __attribute__((visibility("hidden")))
 void vaelab_gemm_acc(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
