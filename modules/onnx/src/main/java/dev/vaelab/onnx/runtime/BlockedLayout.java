@@ -43,10 +43,11 @@ final class BlockedLayout {
 
     /**
      * The plan for {@code graph}: {@code takes} says which Conv and ConvTranspose nodes the NCHWc
-     * rewrite runs with blocked output, {@code kernels} whether vaelab's kernels run the weight
-     * gradients (the ONNX lowerings read NCHW only).
+     * rewrite runs with blocked output (and can apply a ReLU), {@code reads} which of them read a
+     * blocked input, {@code kernels} whether vaelab's kernels run the weight gradients (the ONNX
+     * lowerings read NCHW only).
      */
-    static BlockedLayout of(Graph graph, long block, Predicate<Node> takes, boolean kernels) {
+    static BlockedLayout of(Graph graph, long block, Predicate<Node> takes, Predicate<Node> reads, boolean kernels) {
         Map<Tensor, List<Node>> consumers = new IdentityHashMap<>();
         Map<Tensor, Node> producers = new IdentityHashMap<>();
         Set<Tensor> escaping = identitySet();
@@ -83,7 +84,7 @@ final class BlockedLayout {
         boolean changed = true;
         while (changed) {
             changed = blocked.removeIf(t -> escaping.contains(t)
-                    || !consumers.getOrDefault(t, List.of()).stream().allMatch(c -> accepts(c, t, producers, takes)));
+                    || !consumers.getOrDefault(t, List.of()).stream().allMatch(c -> accepts(c, t, producers, reads)));
             for (Node n : graph.nodes()) {
                 if (elementwise(n)) {
                     List<Tensor> linked = new ArrayList<>(n.inputs());
@@ -124,10 +125,10 @@ final class BlockedLayout {
                 && s.dim(1) % block == 0;
     }
 
-    private static boolean accepts(Node consumer, Tensor t, Map<Tensor, Node> producers, Predicate<Node> takes) {
+    private static boolean accepts(Node consumer, Tensor t, Map<Tensor, Node> producers, Predicate<Node> reads) {
         String op = consumer.opType();
         if (op.equals("Conv") || op.equals("ConvTranspose")) {
-            return takes.test(consumer) && consumer.input(0) == t && consumer.inputs().stream().filter(i -> i == t).count() == 1;
+            return reads.test(consumer) && consumer.input(0) == t && consumer.inputs().stream().filter(i -> i == t).count() == 1;
         }
         if (op.equals(ConvWeightGradient.OP_TYPE)) {
             return consumer.inputs().stream().allMatch(i -> i.dtype() == DType.FLOAT);

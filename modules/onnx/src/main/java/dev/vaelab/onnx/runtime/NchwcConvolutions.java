@@ -70,7 +70,26 @@ public final class NchwcConvolutions implements NodeRewrite {
     @Override
     public NodeRewrite forGraph(Graph graph) {
         return new NchwcConvolutions(blockSize, interleaveKernel,
-                BlockedLayout.of(graph, blockSize, this::blockedOutput, interleaveKernel));
+                BlockedLayout.of(graph, blockSize, this::blockedOutput, this::readsBlocks, interleaveKernel));
+    }
+
+    /** Whether {@code n} becomes a kernel that can read its input in channel blocks. */
+    private boolean readsBlocks(Node n) {
+        return blockedOutput(n) || n.opType().equals("ConvTranspose") && fewChannelDeconv(n);
+    }
+
+    /**
+     * Whether ConvTranspose {@code n} is one vaelab's FewChannelDeconv kernel runs where its input is
+     * blocked: to fewer channels than a block (which NCHWc kernels cannot write), from whole blocks,
+     * shapes known, with a bias (the zoo's layers have one).
+     */
+    private boolean fewChannelDeconv(Node n) {
+        Shape x = n.input(0).shape();
+        Shape w = n.input(1).shape();
+        return interleaveKernel && plain(n) && x.rank() == 4 && w.isStatic() && w.dim(1) < blockSize
+                && w.dim(0) % blockSize == 0 && !Shape.isSymbolic(x.dim(2)) && !Shape.isSymbolic(x.dim(3))
+                && n.inputs().size() > 2 && n.input(2) != null
+                && n.inputs().stream().allMatch(t -> t.dtype() == dev.vaelab.onnx.graph.DType.FLOAT);
     }
 
     /** Whether {@code n} becomes an NCHWc convolution that can write channel blocks and apply a ReLU. */
@@ -98,6 +117,10 @@ public final class NchwcConvolutions implements NodeRewrite {
             emitConvTranspose(node, out);
             return true;
         }
+        if (node.opType().equals("ConvTranspose") && fewChannelDeconv(node) && layout.blocked(node.input(0))) {
+            emitFewChannelDeconv(node, out);
+            return true;
+        }
         if (node.opType().equals("Relu") && layout.fused(node)) {
             out.node("Identity", out.output(), out.input(0)); // its convolution applied it
             return true;
@@ -114,6 +137,16 @@ public final class NchwcConvolutions implements NodeRewrite {
             return true;
         }
         return false;
+    }
+
+    private void emitFewChannelDeconv(Node n, Emitter out) {
+        long[] x = n.input(0).shape().dims();
+        long[] w = n.input(1).shape().dims();
+        ConvGeometry geo = ConvGeometry.of(n);
+        long[] geometry = {w[2], w[3], geo.stride(0), geo.stride(1), geo.padBegin(0), geo.padBegin(1),
+                outputSize(geo, 0, x[2], w[2]), outputSize(geo, 1, x[3], w[3]), blockSize};
+        out.node(FusedKernels.DOMAIN, "FewChannelDeconv", out.output(), Map.of("geometry", geometry),
+                out.input(0), out.input(1), out.input(2));
     }
 
     /**

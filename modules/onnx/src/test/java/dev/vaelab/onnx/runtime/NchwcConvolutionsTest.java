@@ -114,22 +114,53 @@ class NchwcConvolutionsTest {
         ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("net").withRewrite(ENGINE.rewrite()));
         assertTrue(nchwcConvs(rewritten) >= 8, "forward and input-gradient convolutions rewritten: " + nchwcConvs(rewritten));
         if (ENGINE.fusedKernels()) {
-            // maps stay in blocks from conv to conv, but around the last deconv (1 channel: ORT's generic
-            // kernel): its input is reordered once forward, its input gradient once back
-            assertEquals(1, count(rewritten, "ReorderOutput"), "ReorderOutputs");
-            assertEquals(1, count(rewritten, "ReorderInput"), "ReorderInputs");
+            // maps stay in blocks from conv to conv, the last deconv (to 1 channel) included: no reorder left
+            assertEquals(0, count(rewritten, "ReorderOutput"), "ReorderOutputs");
+            assertEquals(0, count(rewritten, "ReorderInput"), "ReorderInputs");
+            assertEquals(1, countAll(rewritten, "FewChannelDeconv"), "the 1-channel deconv reads its input in blocks");
             // the three ReLUs are applied by their convolutions (two Convs, one interleave)
             assertEquals(0, countAll(rewritten, "Relu"), "Relu nodes left");
             assertEquals(3, countAll(rewritten, "Identity"), "ReLUs applied by their convolution");
             assertEquals(2, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Conv")
                     && n.getAttributeList().stream().anyMatch(a -> a.getName().equals("activation"))).count(), "Convs with their ReLU");
             // weight gradients told which operand is blocked (the last two geometry values), bias gradients summed per block
-            assertEquals(3, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ConvWeightGrad")
+            assertEquals(4, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ConvWeightGrad")
                     && blockedOperands(n) > 0).count(), "weight gradients reading blocks");
-            assertEquals(2, rewritten.getGraph().getNodeList().stream()
+            // (the three layers before the last: its own bias gradient sums a 1-channel NCHW map)
+            assertEquals(3, rewritten.getGraph().getNodeList().stream()
                     .filter(n -> n.getOutput(0).endsWith("_per_image")).count(), "bias gradients summed per block");
         }
         compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("net")), shapes), run(rewritten, shapes));
+    }
+
+    @Test
+    void aTransposedConvolutionToFewerChannelsThanABlockReadsItsInputInBlocks() throws Exception {
+        assumeTrue(ENGINE.fusedKernels(), "vaelab's kernels are not built here");
+        int b = blockSize();
+        // a decoder's last layer (1 or 3 channels) after a blocked conv: the zoo's stride-2 4x4, stride 1,
+        // stride 3 with a 5x5 kernel and no padding, unequal strides and pads, output padding
+        expectFewChannelDeconv(b, 2 * b, 1, 4, 4, ConvGeometry.of(2, 1));
+        expectFewChannelDeconv(b, b, 3, 4, 4, ConvGeometry.of(2, 1));
+        expectFewChannelDeconv(b, b, 1, 3, 3, ConvGeometry.of(1, 1));
+        expectFewChannelDeconv(b, b, 3, 5, 5, ConvGeometry.of(3, 0));
+        expectFewChannelDeconv(b, b, 1, 4, 3, new ConvGeometry(new long[] {2, 1}, new long[] {1, 0, 2, 2},
+                new long[] {1, 1}, new long[] {1, 0}));
+    }
+
+    private static void expectFewChannelDeconv(int b, long channels, long filters, long kh, long kw, ConvGeometry geo)
+            throws Exception {
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, 1, 7, 6));
+        Tensor w0 = g.input("w0", DType.FLOAT, Shape.of(channels, 1, 3, 3));
+        Tensor w1 = g.input("w1", DType.FLOAT, Shape.of(channels, filters, kh, kw));
+        Tensor bias = g.input("b1", DType.FLOAT, Shape.of(filters));
+        Tensor h = g.relu(g.conv(x, w0, null, ConvGeometry.of(1, 1)));
+        g.output("y", g.convTranspose(h, w1, bias, geo));
+        Map<String, long[]> shapes = shapes(g, 3);
+        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        assertEquals(1, countAll(rewritten, "FewChannelDeconv"), "the deconv as the kernel, " + geo);
+        assertEquals(0, count(rewritten, "ReorderOutput"), "the conv's output stays blocked, " + geo);
+        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
     }
 
     @Test
