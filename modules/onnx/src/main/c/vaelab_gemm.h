@@ -3,8 +3,11 @@
 #define VAELAB_GEMM_H
 #include <stdint.h>
 
-/* c[m x n] += a[m x k] * b[k x n]; rows of a, b and c lie lda, ldb and ldc floats apart */
-void vaelab_gemm_acc(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
-                     float *c, int64_t ldc);
+/*
+ * c[m x n] += a[m x k] * b[k x n]; rows of b and c lie ldb and ldc floats apart, rows of a lda apart, or
+ * (a_block > 0) a is in NCHWc blocks of a_block rows, [m/a_block, lda, a_block] (vaelab_gemm.c, a_row)
+ */
+void vaelab_gemm_acc(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int64_t a_block, const float *b,
+                     int64_t ldb, float *c, int64_t ldc);
 
 #endif

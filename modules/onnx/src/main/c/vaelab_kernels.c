@@ -357,7 +357,7 @@ static int valid_geometry(const int64_t *g) {
  * columns are made in a buffer of their own and multiplied at once (vaelab_gemm.c). The images are
  * split into a fixed number of ranges, each summed into a partial product by one of ORT's threads,
  * and the partials are added in range order, so that the result does not depend on the threads. A dy
- * in blocks is first copied to [M, Ho*Wo] per image (a few percent of the columns' size).
+ * in blocks is read by the GEMM as it lies.
  */
 enum { WEIGHT_GRAD_RANGES = 8 };
 
@@ -377,37 +377,20 @@ static void weight_grad_range(void *data, size_t range) {
     float *last = malloc(sizeof(float) * (size_t)(h * wd * c));
     float *columns = malloc(sizeof(float) * (size_t)(positions * width));
     float *partial = calloc((size_t)(filters * width), sizeof(float));
-    float *rows = dy_block > 0 ? malloc(sizeof(float) * (size_t)(filters * positions)) : NULL;
-    if (last == NULL || columns == NULL || partial == NULL || (dy_block > 0 && rows == NULL)) {
+    if (last == NULL || columns == NULL || partial == NULL) {
         free(last);
         free(columns);
         free(partial);
-        free(rows);
         return; /* its partial stays NULL: the call fails */
     }
     for (int64_t n = first; n < end; n++) {
         im2col_into(w->x + n * c * h * wd, c, h, wd, g, g[10], last, columns);
-        const float *a = w->dy + n * filters * positions;
-        if (dy_block > 0) {
-            /* in tiles of 16 positions: the block's rows lie a power of two apart, and writing all of them
-               at every position would keep evicting each other from the same cache sets */
-            for (int64_t mb = 0; mb < filters / dy_block; mb++) {
-                for (int64_t p0 = 0; p0 < positions; p0 += 16) {
-                    const int64_t p1 = p0 + 16 < positions ? p0 + 16 : positions;
-                    for (int64_t k = 0; k < dy_block; k++) {
-                        float *restrict row = rows + (mb * dy_block + k) * positions;
-                        const float *restrict in = a + mb * positions * dy_block + k;
-                        for (int64_t p = p0; p < p1; p++) row[p] = in[p * dy_block];
-                    }
-                }
-            }
-            a = rows;
-        }
-        vaelab_gemm_acc(filters, width, positions, a, positions, columns, width, partial, width);
+        /* dy of one image as [M, Ho*Wo], or in blocks as the GEMM reads them */
+        vaelab_gemm_acc(filters, width, positions, w->dy + n * filters * positions, positions, dy_block, columns, width,
+                        partial, width);
     }
     free(last);
     free(columns);
-    free(rows);
     w->partial[range] = partial;
 }
 
@@ -579,7 +562,8 @@ static void few_channel_image(void *data, size_t chunk) {
     }
     const float *image = w->x + n * w->channels * positions;
     for (int64_t cb = 0; cb < w->channels / b; cb++) {
-        vaelab_gemm_acc(positions, columns, b, image + cb * positions * b, b, w->w + cb * b * columns, columns, z, columns);
+        vaelab_gemm_acc(positions, columns, b, image + cb * positions * b, b, 0, w->w + cb * b * columns, columns, z,
+                        columns);
     }
     float *out = w->y + n * w->filters * w->ho * w->wo;
     for (int64_t m = 0; m < w->filters; m++) {

@@ -10,29 +10,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef int64_t (*Gemm)(int64_t, int64_t, int64_t, const float *, int64_t, const float *, int64_t, float *, int64_t);
+typedef int64_t (*Gemm)(int64_t, int64_t, int64_t, const float *, int64_t, int64_t, const float *, int64_t, float *,
+                        int64_t);
 
-/* c += a * b through one version, its uncovered columns by the scalar edge as vaelab_gemm_acc does */
-static void product(Gemm gemm, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float *c) {
-    int64_t covered = gemm(m, n, k, a, k, b, n, c, n);
+/* c += a * b through one version, a as given (NCHW rows, or blocks), its uncovered columns by the scalar edge */
+static void product(Gemm gemm, int64_t m, int64_t n, int64_t k, const float *a, int64_t a_block, const float *b,
+                    float *c) {
+    int64_t covered = gemm(m, n, k, a, k, a_block, b, n, c, n);
     for (int64_t i = 0; i < m; i++) {
+        const float *row = a_row(a, k, a_block, i);
         for (int64_t col = covered; col < n; col++) {
             float sum = 0;
-            for (int64_t p = 0; p < k; p++) sum += a[i * k + p] * b[p * n + col];
+            for (int64_t p = 0; p < k; p++) sum += row[p * (a_block > 0 ? a_block : 1)] * b[p * n + col];
             c[i * n + col] += sum;
         }
     }
 }
 
-/* the largest error relative to the sum of the terms' magnitudes (what float rounding scales with) */
-static double worst_error(Gemm gemm, int64_t m, int64_t n, int64_t k) {
+/*
+ * The largest error relative to the sum of the terms' magnitudes (what float rounding scales with),
+ * with a handed to the GEMM as rows or (a_block > 0) in NCHWc blocks of a_block rows, [m/a_block, k, a_block]
+ */
+static double worst_error(Gemm gemm, int64_t m, int64_t n, int64_t k, int64_t a_block) {
     float *a = malloc(sizeof(float) * (size_t)(m * k));
+    float *blocks = malloc(sizeof(float) * (size_t)(m * k));
     float *b = malloc(sizeof(float) * (size_t)(k * n));
     float *c = malloc(sizeof(float) * (size_t)(m * n));
     for (int64_t i = 0; i < m * k; i++) a[i] = (float)rand() / RAND_MAX - 0.5f;
     for (int64_t i = 0; i < k * n; i++) b[i] = (float)rand() / RAND_MAX - 0.5f;
     for (int64_t i = 0; i < m * n; i++) c[i] = 1.0f; /* accumulates into what is there */
-    product(gemm, m, n, k, a, b, c);
+    for (int64_t i = 0; a_block > 0 && i < m; i++) {
+        for (int64_t p = 0; p < k; p++) blocks[((i / a_block) * k + p) * a_block + i % a_block] = a[i * k + p];
+    }
+    product(gemm, m, n, k, a_block > 0 ? blocks : a, a_block, b, c);
     double worst = 0;
     for (int64_t i = 0; i < m; i++) {
         for (int64_t j = 0; j < n; j++) {
@@ -47,6 +57,7 @@ static double worst_error(Gemm gemm, int64_t m, int64_t n, int64_t k) {
         }
     }
     free(a);
+    free(blocks);
     free(b);
     free(c);
     return worst;
@@ -62,6 +73,8 @@ int main(void) {
        columns: a panel of 3 vectors, one of 2, then single columns, on AVX-512) */
     int64_t shapes[][3] = {{32, 512, 256}, {64, 512, 49}, {32, 16, 1024}, {24, 27, 30},
                            {20, 288, 9}, {5, 100, 7}, {3, 16, 5}, {7, 3, 4}, {13, 83, 33}};
+    /* a in NCHWc blocks (a blocked output gradient): blocks of 16 and 8 rows, tiles that cross them */
+    int64_t blocked[][4] = {{32, 512, 256, 16}, {32, 16, 1024, 16}, {16, 83, 33, 8}, {24, 27, 30, 8}, {32, 100, 7, 4}};
     int failed = 0;
     srand(7);
     for (int v = 0; v < 3; v++) {
@@ -70,9 +83,10 @@ int main(void) {
             continue;
         }
         double worst = 0;
-        const int count = (int)(sizeof shapes / sizeof shapes[0]);
+        const int plain = (int)(sizeof shapes / sizeof shapes[0]), count = plain + (int)(sizeof blocked / sizeof blocked[0]);
         for (int s = 0; s < count; s++) {
-            double error = worst_error(versions[v].gemm, shapes[s][0], shapes[s][1], shapes[s][2]);
+            const int64_t *shape = s < plain ? shapes[s] : blocked[s - plain];
+            double error = worst_error(versions[v].gemm, shape[0], shape[1], shape[2], s < plain ? 0 : shape[3]);
             if (error > worst) worst = error;
         }
         int ok = worst < 1e-5;
