@@ -315,58 +315,54 @@ public final class NchwcConvolutions implements NodeRewrite {
 
     /**
      * The NCHWc filters of a transposed convolution's s0·s1 phases, in phase order (row phase major):
-     * each phase's taps (reversed, {@link #phaseTaps}) are gathered for all phases at once, one Gather
-     * per axis, and one Transpose puts every phase's filter in NCHWc order after the one before, which
-     * a Split cuts apart. Six nodes per layer where a Gather pair and a reorder per phase made twenty
-     * for a stride-2 kernel, each a few microseconds of work and tens of dispatch.
+     * each phase's taps (reversed, {@link #phaseTaps}) of the weights [channels, filters, kH, kW], in
+     * the layout {@link #filter} writes, gathered for all phases by one table and cut apart by a
+     * Split. Four nodes per layer where a Gather pair and a reorder per phase made twenty for a
+     * stride-2 kernel, each a few microseconds of work and tens of dispatch.
      */
     private List<String> phaseFilters(Emitter out, ConvGeometry geo, String name, String weights, long[] w, long[] taps) {
         long channels = w[0];
         long filters = w[1];
-        long s0 = geo.stride(0);
-        long s1 = geo.stride(1);
-        out.longs(name + "_th", allPhaseTaps(geo, 0, w[2]));
-        out.longs(name + "_tw", allPhaseTaps(geo, 1, w[3]));
-        out.node("Gather", name + "_wh", Map.of("axis", 2L), weights, name + "_th");
-        out.node("Gather", name + "_whw", Map.of("axis", 3L), name + "_wh", name + "_tw");
         long b = blockSize;
-        long[] split;
-        long[] perm;
-        // [channels, filters, s0·T0, s1·T1] to [s0, s1, filters/B, (channels/B,) T0, T1, (channel in block,) filter in block]
-        if (blocked(channels)) {
-            split = new long[] {channels / b, b, filters / b, b, s0, taps[0], s1, taps[1]};
-            perm = new long[] {4, 6, 2, 0, 5, 7, 1, 3};
-        } else {
-            split = new long[] {channels, filters / b, b, s0, taps[0], s1, taps[1]};
-            perm = new long[] {3, 5, 1, 0, 4, 6, 2};
+        long channelBlock = blocked(channels) ? b : 1;
+        int count = Math.toIntExact(geo.stride(0) * geo.stride(1));
+        long[] index = new long[Math.toIntExact(count * filters * channels * taps[0] * taps[1])];
+        int at = 0;
+        for (long ph = 0; ph < geo.stride(0); ph++) {
+            long[] rows = phaseTaps(geo, 0, w[2], ph);
+            for (long pw = 0; pw < geo.stride(1); pw++) {
+                long[] cols = phaseTaps(geo, 1, w[3], pw);
+                for (long fb = 0; fb < filters / b; fb++) {
+                    for (long cb = 0; cb < channels / channelBlock; cb++) {
+                        for (long row : rows) {
+                            for (long col : cols) {
+                                for (long ci = 0; ci < channelBlock; ci++) {
+                                    for (long fo = 0; fo < b; fo++) {
+                                        long c = cb * channelBlock + ci;
+                                        index[at++] = ((c * filters + fb * b + fo) * w[2] + row) * w[3] + col;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        out.longs(name + "_split", split);
-        out.node("Reshape", name + "_blocks", name + "_whw", name + "_split");
-        out.node("Transpose", name + "_ordered", Map.of("perm", perm), name + "_blocks");
-        int count = Math.toIntExact(s0 * s1);
         List<String> phaseFilters = new ArrayList<>();
         for (int phase = 0; phase < count; phase++) {
             phaseFilters.add(name + "_w" + phase);
         }
         // every phase's filter declared [filters, channels, T0, T1], as the NCHWc Conv reads it
-        out.longs(name + "_shape", count * filters, channels, taps[0], taps[1]);
         if (count == 1) {
-            out.node("Reshape", phaseFilters.get(0), name + "_ordered", name + "_shape");
+            gathered(out, weights, phaseFilters.get(0), index, new long[] {filters, channels, taps[0], taps[1]});
             return phaseFilters;
         }
-        out.node("Reshape", name + "_stacked", name + "_ordered", name + "_shape");
+        gathered(out, weights, name + "_stacked", index, new long[] {count * filters, channels, taps[0], taps[1]});
         long[] sizes = new long[count];
         java.util.Arrays.fill(sizes, filters);
         out.longs(name + "_sizes", sizes);
         out.node("", "Split", phaseFilters, Map.of("axis", 0L), name + "_stacked", name + "_sizes");
         return phaseFilters;
-    }
-
-    /** {@link #phaseTaps} of every phase on {@code axis}, phase after phase. */
-    private static long[] allPhaseTaps(ConvGeometry geo, int axis, long kernel) {
-        long stride = geo.stride(axis);
-        return java.util.stream.LongStream.range(0, stride)
-                .flatMap(phase -> java.util.Arrays.stream(phaseTaps(geo, axis, kernel, phase))).toArray();
     }
 
     private static String concat(Emitter out, List<String> parts, long axis, String name) {
@@ -388,24 +384,41 @@ public final class NchwcConvolutions implements NodeRewrite {
      * [filters, channels, kH, kW]: to output-channel blocks, then input-channel blocks, kernel rows,
      * columns, input channel within its block, output channel within its block; or, for an input read
      * as it is (fewer channels than a block), [filters/B, channels, kH, kW, B]. Declared as
-     * [filters, channels, kH, kW].
+     * [filters, channels, kH, kW]. One Gather of the flattened weights by a table of where each value
+     * comes from: ORT's Transpose of the six-axis form took a third of a millisecond per filter.
      */
     private String filter(Emitter out, String weights, String name, long filters, long channels, long kh, long kw) {
         long b = blockSize;
-        long[] split;
-        long[] perm;
-        if (blocked(channels)) {
-            split = new long[] {filters / b, b, channels / b, b, kh, kw};
-            perm = new long[] {0, 2, 4, 5, 3, 1};
-        } else {
-            split = new long[] {filters / b, b, channels, kh, kw};
-            perm = new long[] {0, 2, 3, 4, 1};
+        long[] index = new long[Math.toIntExact(filters * channels * kh * kw)];
+        int at = 0;
+        boolean inBlocks = blocked(channels);
+        long channelBlock = inBlocks ? b : 1;
+        for (long fb = 0; fb < filters / b; fb++) {
+            for (long cb = 0; cb < channels / channelBlock; cb++) {
+                for (long i = 0; i < kh; i++) {
+                    for (long j = 0; j < kw; j++) {
+                        for (long ci = 0; ci < channelBlock; ci++) {
+                            for (long fo = 0; fo < b; fo++) {
+                                long f = fb * b + fo;
+                                long c = cb * channelBlock + ci;
+                                index[at++] = ((f * channels + c) * kh + i) * kw + j;
+                            }
+                        }
+                    }
+                }
+            }
         }
-        out.longs(name + "_split", split);
-        out.node("Reshape", name + "_blocks", weights, name + "_split");
-        out.node("Transpose", name + "_ordered", Map.of("perm", perm), name + "_blocks");
-        out.longs(name + "_shape", filters, channels, kh, kw);
-        out.node("Reshape", name, name + "_ordered", name + "_shape");
+        return gathered(out, weights, name, index, new long[] {filters, channels, kh, kw});
+    }
+
+    /** {@code weights} flattened and gathered at {@code index}, shaped {@code shape}. */
+    private static String gathered(Emitter out, String weights, String name, long[] index, long[] shape) {
+        out.longs(name + "_flat_shape", -1);
+        out.node("Reshape", name + "_flat", weights, name + "_flat_shape");
+        out.longs(name + "_index", index);
+        out.node("Gather", name + "_gathered", Map.of("axis", 0L), name + "_flat", name + "_index");
+        out.longs(name + "_shape", shape);
+        out.node("Reshape", name, name + "_gathered", name + "_shape");
         return name;
     }
 
