@@ -316,17 +316,44 @@ public final class NchwcConvolutions implements NodeRewrite {
     /**
      * The NCHWc filters of a transposed convolution's s0·s1 phases, in phase order (row phase major):
      * each phase's taps (reversed, {@link #phaseTaps}) of the weights [channels, filters, kH, kW], in
-     * the layout {@link #filter} writes, gathered for all phases by one table and cut apart by a
-     * Split. Four nodes per layer where a Gather pair and a reorder per phase made twenty for a
-     * stride-2 kernel, each a few microseconds of work and tens of dispatch.
+     * the layout {@link #filter} writes, made for all phases at once (as {@link #filter} says) and cut
+     * apart by a Split: two nodes per layer where a Gather pair and a reorder per phase made twenty for
+     * a stride-2 kernel, each a few microseconds of work and tens of dispatch.
      */
     private List<String> phaseFilters(Emitter out, ConvGeometry geo, String name, String weights, long[] w, long[] taps) {
         long channels = w[0];
         long filters = w[1];
+        int count = Math.toIntExact(geo.stride(0) * geo.stride(1));
+        List<String> phaseFilters = new ArrayList<>();
+        for (int phase = 0; phase < count; phase++) {
+            phaseFilters.add(name + "_w" + phase);
+        }
+        // every phase's filter declared [filters, channels, T0, T1], as the NCHWc Conv reads it
+        String stacked = count == 1 ? phaseFilters.get(0) : name + "_stacked";
+        if (interleaveKernel) {
+            // vaelab's kernel writes what the table gathers (the kernels are there whenever the interleave's is)
+            out.node(FusedKernels.DOMAIN, "NchwcFilter", stacked, Map.of("geometry", new long[] {filters, channels,
+                    w[2], w[3], blockSize, 1, geo.stride(0), geo.stride(1), geo.padBegin(0), geo.padBegin(1)}), weights);
+        } else {
+            gathered(out, weights, stacked, phaseIndex(geo, w), new long[] {count * filters, channels, taps[0], taps[1]});
+        }
+        if (count == 1) {
+            return phaseFilters;
+        }
+        long[] sizes = new long[count];
+        java.util.Arrays.fill(sizes, filters);
+        out.longs(name + "_sizes", sizes);
+        out.node("", "Split", phaseFilters, Map.of("axis", 0L), name + "_stacked", name + "_sizes");
+        return phaseFilters;
+    }
+
+    /** Where each value of {@link #phaseFilters}' stacked filters comes from in the weights [channels, filters, kH, kW]. */
+    private long[] phaseIndex(ConvGeometry geo, long[] w) {
+        long channels = w[0];
+        long filters = w[1];
         long b = blockSize;
         long channelBlock = blocked(channels) ? b : 1;
-        int count = Math.toIntExact(geo.stride(0) * geo.stride(1));
-        long[] index = new long[Math.toIntExact(count * filters * channels * taps[0] * taps[1])];
+        long[] index = new long[Math.toIntExact(channels * filters * w[2] * w[3])];
         int at = 0;
         for (long ph = 0; ph < geo.stride(0); ph++) {
             long[] rows = phaseTaps(geo, 0, w[2], ph);
@@ -348,21 +375,7 @@ public final class NchwcConvolutions implements NodeRewrite {
                 }
             }
         }
-        List<String> phaseFilters = new ArrayList<>();
-        for (int phase = 0; phase < count; phase++) {
-            phaseFilters.add(name + "_w" + phase);
-        }
-        // every phase's filter declared [filters, channels, T0, T1], as the NCHWc Conv reads it
-        if (count == 1) {
-            gathered(out, weights, phaseFilters.get(0), index, new long[] {filters, channels, taps[0], taps[1]});
-            return phaseFilters;
-        }
-        gathered(out, weights, name + "_stacked", index, new long[] {count * filters, channels, taps[0], taps[1]});
-        long[] sizes = new long[count];
-        java.util.Arrays.fill(sizes, filters);
-        out.longs(name + "_sizes", sizes);
-        out.node("", "Split", phaseFilters, Map.of("axis", 0L), name + "_stacked", name + "_sizes");
-        return phaseFilters;
+        return index;
     }
 
     private static String concat(Emitter out, List<String> parts, long axis, String name) {
@@ -384,31 +397,39 @@ public final class NchwcConvolutions implements NodeRewrite {
      * [filters, channels, kH, kW]: to output-channel blocks, then input-channel blocks, kernel rows,
      * columns, input channel within its block, output channel within its block; or, for an input read
      * as it is (fewer channels than a block), [filters/B, channels, kH, kW, B]. Declared as
-     * [filters, channels, kH, kW]. One Gather of the flattened weights by a table of where each value
-     * comes from: ORT's Transpose of the six-axis form took a third of a millisecond per filter.
+     * [filters, channels, kH, kW]. Written by vaelab's NchwcFilter kernel where the kernels are, else by
+     * one Gather of the flattened weights by a table of where each value comes from: ORT's Transpose of
+     * the six-axis form, and that Gather, take a third of a millisecond per filter, the kernel microseconds.
      */
     private String filter(Emitter out, String weights, String name, long filters, long channels, long kh, long kw) {
+        if (interleaveKernel) {
+            out.node(FusedKernels.DOMAIN, "NchwcFilter", name, Map.of("geometry",
+                    new long[] {filters, channels, kh, kw, blockSize, 0, 1, 1, 0, 0}), weights);
+            return name;
+        }
+        return gathered(out, weights, name, filterIndex(filters, channels, kh, kw), new long[] {filters, channels, kh, kw});
+    }
+
+    /** Where each value of {@link #filter}'s output comes from in the weights [filters, channels, kH, kW]. */
+    private long[] filterIndex(long filters, long channels, long kh, long kw) {
         long b = blockSize;
         long[] index = new long[Math.toIntExact(filters * channels * kh * kw)];
         int at = 0;
-        boolean inBlocks = blocked(channels);
-        long channelBlock = inBlocks ? b : 1;
+        long channelBlock = blocked(channels) ? b : 1;
         for (long fb = 0; fb < filters / b; fb++) {
             for (long cb = 0; cb < channels / channelBlock; cb++) {
                 for (long i = 0; i < kh; i++) {
                     for (long j = 0; j < kw; j++) {
                         for (long ci = 0; ci < channelBlock; ci++) {
                             for (long fo = 0; fo < b; fo++) {
-                                long f = fb * b + fo;
-                                long c = cb * channelBlock + ci;
-                                index[at++] = ((f * channels + c) * kh + i) * kw + j;
+                                index[at++] = (((fb * b + fo) * channels + cb * channelBlock + ci) * kh + i) * kw + j;
                             }
                         }
                     }
                 }
             }
         }
-        return gathered(out, weights, name, index, new long[] {filters, channels, kh, kw});
+        return index;
     }
 
     /** {@code weights} flattened and gathered at {@code index}, shaped {@code shape}. */
