@@ -259,6 +259,9 @@ def run_conv(runner):
                     continue
                 if impl == "vaelab" and runner.vaelab_unavailable:
                     continue
+                # the floor again right before each of vaelab's repeats but the first (measured just before it)
+                repeat_floor = (floor if repeat == 0 or not args.floor_per_repeat or impl != "vaelab"
+                                else flops_floor(runner, f"before repeat {repeat}", net=net, tag=f"repeat{repeat}"))
                 prefix = os.path.join(runner.out_dir, f"conv-{net}-{impl}-repeat{repeat}")
                 argv = (step_bench_command(net, args.threads, args.calls, args.steps_per_call, seed=repeat)
                         if impl == "vaelab" else
@@ -272,6 +275,9 @@ def run_conv(runner):
                 record = {"impl": impl, "net": net, "repeat": repeat, "command": argv, "wall_s": wall, "peak_rss_mib": rss,
                           "s_per_1000_images": metrics["seconds_per_1000_images"], "losses": metrics["losses"],
                           "load_average_after": os.getloadavg(), "log": os.path.relpath(prefix, ROOT)}
+                if impl == "vaelab" and args.floor_per_repeat:
+                    record["floor_s_per_1000_images"] = repeat_floor["floor_seconds_per_1000_images"]
+                    record["floor_sgemm_gflops_per_s"] = repeat_floor["workload_sgemm_gflops_per_s"]
                 log(f"  {net} {impl:<7} repeat {repeat}: {record['s_per_1000_images']:.3f} s per 1000 images, "
                     f"peak RSS {rss:.0f} MiB, load {record['load_average_after'][0]:.1f}")
                 records.append(record)
@@ -303,6 +309,12 @@ def conv_summary(net, spec, floor, floor_after, records):
                              "s_per_1000_images": [r["s_per_1000_images"] for r in mine]}
             rows.append(f"{impl + ' (median of ' + str(len(mine)) + ')':<26}{median:>12.3f}{median * epoch_k:>10.1f}"
                         f"{median / floor_1000:>9.2f}{summary[impl]['peak_rss_mib']:>14.0f}")
+    per_repeat = [r for r in records if r["impl"] == "vaelab" and "floor_s_per_1000_images" in r]
+    if per_repeat:
+        ratios = [r["s_per_1000_images"] / r["floor_s_per_1000_images"] for r in per_repeat]
+        summary["vaelab"]["times_floor_per_repeat"] = ratios
+        summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"] = [r["floor_sgemm_gflops_per_s"] for r in per_repeat]
+        rows.append(times_floor_row(ratios, summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"]))
     pairs = [p["s_per_1000_images"] / v["s_per_1000_images"]
              for v, p in zip([r for r in records if r["impl"] == "vaelab"], [r for r in records if r["impl"] == "pytorch"])]
     if pairs:
@@ -312,6 +324,13 @@ def conv_summary(net, spec, floor, floor_after, records):
                 f"sgemm on these GEMM shapes ({floor_after['workload_sgemm_gflops_per_s']:.1f} after the runs); "
                 f"load average {os.getloadavg()[0]:.1f}")
     return rows, summary
+
+
+def times_floor_row(ratios, rates):
+    """vaelab's multiple of the floor per repeat, each against the floor measured right before it."""
+    return (f"vaelab x floor per repeat, each against the floor measured just before it: "
+            f"{' '.join(f'{r:.2f}' for r in ratios)} (median {statistics.median(ratios):.2f}; "
+            f"sgemm {' '.join(f'{g:.1f}' for g in rates)} GFLOP/s)")
 
 
 FAIR_SHARE_LIMITS = {2: 2.5, 4: 4.0}  # issue 16: the slowdown vaelab may show with N busy processes
@@ -399,6 +418,10 @@ def parse_args():
     p.add_argument("--steps-per-call", type=int, default=10, help="conv mode: training steps per ORT call")
     p.add_argument("--torch-steps", type=int, default=10, help="conv mode: PyTorch's timed steps (after 1 warm-up step)")
     p.add_argument("--floor-repeats", type=int, help="timed repeats per GEMM in flops_floor.py (its default: 9)")
+    p.add_argument("--floor-per-repeat", action=argparse.BooleanOptionalAction, default=True,
+                   help="speed and conv modes: measure the floor again right before each of vaelab's repeats, and "
+                        "print vaelab's multiple of the floor per repeat against it (this machine's speed drifts "
+                        "by a third within minutes; default on)")
     p.add_argument("--load", action="store_true",
                    help="load mode: epoch time with 0, 2 and 4 competing busy processes, vaelab and PyTorch")
     p.add_argument("--busy", type=int, nargs="+", default=[0, 2, 4], help="load mode: busy processes per level")
@@ -541,14 +564,14 @@ def report_run(r):
         f"test loss {r['test_loss']:.3f}, peak RSS {r['peak_rss_mib']:.0f} MiB, wall {r['wall_s']:.1f} s")
 
 
-def flops_floor(runner, when="before the runs", net="mnist-mlp"):
+def flops_floor(runner, when="before the runs", net="mnist-mlp", tag=None):
     # the floor's rate is the faster of OpenBLAS and ONNX Runtime per shape, ORT timed through the same jar
     argv = [PYTHON, "bench/flops_floor.py", "--threads", str(runner.args.threads), "--net", net, "--ort-jar", VAELAB_JAR]
     if net.startswith("mnist"):
         argv += ["--train-size", str(60000 - runner.args.validation)]
     if getattr(runner.args, "floor_repeats", None):
         argv += ["--repeats", str(runner.args.floor_repeats)]
-    suffix = ("" if net == "mnist-mlp" else "-" + net) + ("" if when == "before the runs" else "-after")
+    suffix = ("" if net == "mnist-mlp" else "-" + net) + (f"-{tag}" if tag else "" if when == "before the runs" else "-after")
     rc, _, _, stdout = measure(argv, runner.env, os.path.join(runner.out_dir, "flops-floor" + suffix))
     if rc != 0:
         raise SystemExit(f"bench/flops_floor.py failed ({rc})")
@@ -609,6 +632,12 @@ def speed_summary(runner, floor, floor_after=None):
             summary["paired_ratios"] = pairs
             rows.append(f"paired ratio per repeat: {' '.join(f'{p:.2f}' for p in pairs)} "
                         f"(median {statistics.median(pairs):.2f}, min {min(pairs):.2f})")
+    per_repeat = [r for r in runner.side("vaelab") if "floor_seconds_per_epoch" in r]
+    if per_repeat:
+        ratios = [statistics.median(r["epoch_seconds"]) / r["floor_seconds_per_epoch"] for r in per_repeat]
+        summary["vaelab"]["times_floor_per_repeat"] = ratios
+        summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"] = [r["floor_sgemm_gflops_per_s"] for r in per_repeat]
+        rows.append(times_floor_row(ratios, summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"]))
     if floor_after is not None:
         before, after = floor["workload_sgemm_gflops_per_s"], floor_after["workload_sgemm_gflops_per_s"]
         summary["sgemm_gflops_per_s_after"] = after
@@ -734,7 +763,13 @@ def main():
     pairs = [(seed, args.epochs) for seed in args.seeds] if args.quality else [(r, args.epochs) for r in range(args.repeats)]
     for seed, epochs in pairs:  # alternate A B A B, so slow drifts of the machine hit both sides alike
         if args.only != "pytorch":
+            # the floor again right before each of vaelab's repeats but the first (measured just before it)
+            repeat_floor = (floor if args.quality or seed == 0 or not args.floor_per_repeat
+                            else flops_floor(runner, f"before repeat {seed}", tag=f"repeat{seed}"))
             runner.run_vaelab(seed, epochs)
+            if repeat_floor is not None and args.floor_per_repeat and runner.runs and runner.runs[-1]["impl"] == "vaelab":
+                runner.runs[-1]["floor_seconds_per_epoch"] = repeat_floor["floor_seconds_per_epoch"]
+                runner.runs[-1]["floor_sgemm_gflops_per_s"] = repeat_floor["workload_sgemm_gflops_per_s"]
         if args.only != "vaelab":
             runner.run_pytorch(seed, epochs)
 

@@ -149,6 +149,21 @@ class ConvModeTest(unittest.TestCase):
         self.assertEqual(summary["paired_ratios"], [4.0, 2.0])
 
 
+    def test_each_repeat_is_divided_by_the_floor_measured_just_before_it(self):
+        floor = {"floor_seconds_per_1000_images": 0.2, "epoch_gflop": 1646.0, "workload_sgemm_gflops_per_s": 150.0}
+        records = [{"impl": "vaelab", "s_per_1000_images": 0.3, "peak_rss_mib": 400,
+                    "floor_s_per_1000_images": 0.2, "floor_sgemm_gflops_per_s": 150.0},
+                   {"impl": "pytorch", "s_per_1000_images": 1.2, "peak_rss_mib": 300},
+                   {"impl": "vaelab", "s_per_1000_images": 0.5, "peak_rss_mib": 410,
+                    "floor_s_per_1000_images": 0.4, "floor_sgemm_gflops_per_s": 75.0}]
+        rows, summary = harness.conv_summary("mnist-conv", convnets.NETS["mnist-conv"], floor, floor, records)
+        for got, want in zip(summary["vaelab"]["times_floor_per_repeat"], [1.5, 1.25], strict=True):
+            self.assertAlmostEqual(got, want)
+        self.assertEqual(summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"], [150.0, 75.0])
+        self.assertAlmostEqual(summary["vaelab"]["times_floor"], 2.0)  # the median against the first floor, as before
+        self.assertIn("1.50 1.25 (median 1.38", "\n".join(rows))
+
+
 class LoadModeTest(unittest.TestCase):
     def test_slowdown_is_each_sides_median_over_its_median_alone(self):
         runs = [{"impl": "vaelab", "spinning": 0, "busy": 0, "epoch_seconds": [1.0, 1.2, 1.1]},
