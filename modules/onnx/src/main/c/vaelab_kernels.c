@@ -12,6 +12,8 @@
  *       (dev.vaelab.onnx.optim.Adam says why these are PyTorch's Adam; ORT's chain is 10 passes)
  *   ReluGrad(dy, y) -> dy * (y > 0 ? 1 : 0)
  *       (ORT's chain is Greater, Cast and Mul: 3 passes and a byte mask)
+ *   ReluGradBias(dy, y; geometry) -> ReluGrad's dx and its sum per channel, a conv's bias gradient (below;
+ *       ORT's chain adds a ReduceSum, a second pass over dx)
  *   InterleavePhases(phases...; geometry) -> a transposed convolution's output from its phases (below),
  *       in NCHW or NCHWc, its ReLU applied or not (ORT's chain is two Concats, a ReorderOutput and a Relu)
  *   ConvWeightGrad(x, dy; geometry) -> a convolution's weight gradient as one GEMM over the batch, either
@@ -287,6 +289,132 @@ static OrtStatus *relu_grad_compute(const Kernel *kernel, OrtKernelContext *cont
     return run(context, &work);
 }
 
+/* the fixed ranges of images that a sum over the batch is split into, their sums added in range order */
+enum { SUM_RANGES = 8 };
+
+/*
+ * ReluGradBias(dy, y; geometry (B)) -> (dx, db): ReluGrad's dx, and the sum of dx over batch and space
+ * per channel (a convolution's bias gradient) from the values just computed, instead of a second pass
+ * reading dx back. dy, y and dx are [N, C, H, W], in NCHW (B = 0) or NCHWc blocks of B channels; db is
+ * [C]. Images are split into fixed ranges whose sums are added in range order, so that db does not
+ * depend on the threads; dx is ReluGrad's to the bit.
+ */
+typedef struct {
+    const float *dy, *y;
+    float *dx;
+    float *partial[SUM_RANGES];
+    int64_t images, ranges, channels, positions, block;
+} ReluBiasWork;
+
+/* dx of one NCHW channel plane and its sum: 16 running sums, one per lane, added pairwise at the end */
+CLONES static float relu_grad_sum(int64_t n, const float *restrict dy, const float *restrict y, float *restrict dx) {
+    float lanes[16] = {0}, tail = 0;
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        for (int k = 0; k < 16; k++) {
+            dx[i + k] = dy[i + k] * (float)(y[i + k] > 0.0f);
+            lanes[k] += dx[i + k];
+        }
+    }
+    for (; i < n; i++) {
+        dx[i] = dy[i] * (float)(y[i] > 0.0f);
+        tail += dx[i];
+    }
+    for (int half = 8; half > 0; half /= 2) {
+        for (int k = 0; k < half; k++) lanes[k] += lanes[k + half];
+    }
+    return lanes[0] + tail;
+}
+
+/* dx of one NCHWc channel block [positions, B] and its sums per channel into sums[B] */
+#define RELU_GRAD_BLOCK(B)                                                                                     \
+    {                                                                                                          \
+        float acc[B];                                                                                          \
+        for (int k = 0; k < B; k++) acc[k] = sums[k];                                                          \
+        for (int64_t p = 0; p < n; p++) {                                                                      \
+            for (int k = 0; k < B; k++) {                                                                      \
+                dx[p * B + k] = dy[p * B + k] * (float)(y[p * B + k] > 0.0f);                                  \
+                acc[k] += dx[p * B + k];                                                                       \
+            }                                                                                                  \
+        }                                                                                                      \
+        for (int k = 0; k < B; k++) sums[k] = acc[k];                                                          \
+    }
+
+CLONES static void relu_grad_block(int64_t n, int64_t b, const float *restrict dy, const float *restrict y,
+                                   float *restrict dx, float *restrict sums) {
+    if (b == 16) {
+        RELU_GRAD_BLOCK(16)
+    } else if (b == 8) {
+        RELU_GRAD_BLOCK(8)
+    } else {
+        for (int64_t p = 0; p < n; p++) {
+            for (int64_t k = 0; k < b; k++) {
+                dx[p * b + k] = dy[p * b + k] * (float)(y[p * b + k] > 0.0f);
+                sums[k] += dx[p * b + k];
+            }
+        }
+    }
+}
+
+static void relu_bias_range(void *data, size_t range) {
+    ReluBiasWork *w = data;
+    const int64_t first = w->images * (int64_t)range / w->ranges, end = w->images * ((int64_t)range + 1) / w->ranges;
+    const int64_t c = w->channels, positions = w->positions, b = w->block;
+    float *sums = calloc((size_t)c, sizeof(float));
+    if (sums == NULL) return; /* its partial stays NULL: the call fails */
+    for (int64_t n = first; n < end; n++) {
+        const int64_t at = n * c * positions;
+        if (b > 0) {
+            for (int64_t cb = 0; cb < c / b; cb++) {
+                const int64_t plane = at + cb * positions * b;
+                relu_grad_block(positions, b, w->dy + plane, w->y + plane, w->dx + plane, sums + cb * b);
+            }
+        } else {
+            for (int64_t ch = 0; ch < c; ch++) {
+                const int64_t plane = at + ch * positions;
+                sums[ch] += relu_grad_sum(positions, w->dy + plane, w->y + plane, w->dx + plane);
+            }
+        }
+    }
+    w->partial[range] = sums;
+}
+
+static OrtStatus *relu_bias_compute(const Kernel *kernel, OrtKernelContext *context) {
+    View dy, y;
+    ReluBiasWork work = {.block = kernel->geometry[0]};
+    TRY(input(context, 0, &dy));
+    TRY(input(context, 1, &y));
+    if (dy.rank != 4 || y.rank != 4 || memcmp(dy.dims, y.dims, sizeof dy.dims[0] * 4) != 0 || work.block < 0
+            || (work.block > 0 && dy.dims[1] % work.block != 0)) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.ReluGradBias: dy and y must be [N, C, H, W] alike, C in whole blocks");
+    }
+    work.dy = dy.data;
+    work.y = y.data;
+    work.images = dy.dims[0];
+    work.channels = dy.dims[1];
+    work.positions = dy.dims[2] * dy.dims[3];
+    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    float *db;
+    OrtValue *value;
+    TRY(output_like(context, 0, &dy, &work.dx));
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 1, &work.channels, 1, &value));
+    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&db));
+    OrtStatus *status = work.ranges == 0 ? NULL
+            : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, relu_bias_range, (size_t)work.ranges, 0, &work);
+    for (int64_t ch = 0; ch < work.channels; ch++) db[ch] = 0;
+    int missing = 0;
+    for (int64_t r = 0; r < work.ranges; r++) {
+        if (work.partial[r] == NULL) {
+            missing = 1;
+            continue;
+        }
+        for (int64_t ch = 0; ch < work.channels; ch++) db[ch] += work.partial[r][ch];
+        free(work.partial[r]);
+    }
+    if (status == NULL && missing) status = fail(STATUS_FAIL, "ai.vaelab.ReluGradBias: out of memory");
+    return status;
+}
+
 /*
  * The im2col columns of one image [C, H, W] into out [P, kH*kW*C]: row p holds, for each tap
  * t = i*kW + j of output position p = (ph, pw), the C channels of the image at
@@ -361,11 +489,10 @@ static int valid_geometry(const int64_t *g) {
  * and the partials are added in range order, so that the result does not depend on the threads. A dy
  * in blocks is read by the GEMM as it lies.
  */
-enum { WEIGHT_GRAD_RANGES = 8 };
 
 typedef struct {
     const float *x, *dy;
-    float *partial[WEIGHT_GRAD_RANGES];
+    float *partial[SUM_RANGES];
     int64_t images, ranges, channels, height, width, filters;
     int64_t g[GEOMETRY];
 } WeightGradWork;
@@ -418,7 +545,7 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
     work.height = x.dims[2];
     work.width = x.dims[3];
     work.filters = dy.dims[1];
-    work.ranges = work.images < WEIGHT_GRAD_RANGES ? work.images : WEIGHT_GRAD_RANGES;
+    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
     const int64_t taps = work.g[0] * work.g[1], channels = work.channels, width = taps * channels;
     int64_t dims[4] = {work.filters, channels, work.g[0], work.g[1]};
     float *dw;
@@ -733,6 +860,7 @@ static const CustomOp operators[] = {
     OPERATOR("ConvWeightGrad", 2, 1, weight_grad_compute, 12, 0),
     OPERATOR("FewChannelDeconv", 3, 1, few_channel_compute, 9, 0),
     OPERATOR("NchwcFilter", 1, 1, filter_compute, 10, 0),
+    OPERATOR("ReluGradBias", 2, 2, relu_bias_compute, 1, 0),
 };
 
 /* The entry point ORT's RegisterCustomOpsLibrary calls. */

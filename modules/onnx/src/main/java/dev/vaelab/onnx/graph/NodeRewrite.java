@@ -78,5 +78,11 @@ public interface NodeRewrite {
         /** As above, for an operator of several outputs. */
         void node(String domain, String opType, java.util.List<String> outputs, Map<String, Object> attributes,
                   String... inputs);
+
+        /**
+         * The value name of {@code t}, any value of the graph: for a replacement that also computes
+         * what a later node would (whose own rewrite then writes nothing).
+         */
+        String name(Tensor t);
     }
 }

@@ -169,6 +169,11 @@ public final class OnnxModelWriter {
         }
 
         @Override
+        public String name(Tensor t) {
+            return nameOf(t, names);
+        }
+
+        @Override
         public void node(String opType, String output, String... inputs) {
             gp.addNode(simple(opType, output, inputs));
         }

@@ -25,16 +25,20 @@ import java.util.function.Predicate;
  * NCHWc convolutions, ReLU and its gradient (element-wise, so any layout both operands share), the
  * weight-gradient kernel (told each operand's layout) and a bias gradient's sum over batch and space
  * (summed per block). Anything else, a graph output or a value a subgraph reads keeps NCHW, and so
- * do the ReLUs and gradients linked to it, so that an element-wise node never mixes layouts.
+ * do the ReLUs and gradients linked to it, so that an element-wise node never mixes layouts. With the
+ * kernels, a ReLU gradient's bias sum is computed by the kernel that computes the gradient, in either
+ * layout, instead of by a second pass over it.
  */
 final class BlockedLayout {
-    private static final BlockedLayout NONE = new BlockedLayout(Set.of(), Set.of());
+    private static final BlockedLayout NONE = new BlockedLayout(Set.of(), Set.of(), Map.of());
     private final Set<Tensor> blocked;
     private final Set<Node> fusedRelus;
+    private final Map<Node, Node> biasSums;
 
-    private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus) {
+    private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus, Map<Node, Node> biasSums) {
         this.blocked = blocked;
         this.fusedRelus = fusedRelus;
+        this.biasSums = biasSums;
     }
 
     static BlockedLayout none() {
@@ -70,7 +74,15 @@ final class BlockedLayout {
             }
         }
         if (!kernels) {
-            return new BlockedLayout(Set.of(), fusedRelus);
+            return new BlockedLayout(Set.of(), fusedRelus, Map.of());
+        }
+        // a ReLU gradient's bias sum, computed by the kernel that computes the gradient
+        Map<Node, Node> biasSums = new IdentityHashMap<>();
+        for (Node n : graph.nodes()) {
+            if (n.opType().equals(ReluGradient.OP_TYPE) && n.output().dtype() == DType.FLOAT && n.output().rank() == 4) {
+                consumers.getOrDefault(n.output(), List.of()).stream().filter(c -> isBiasSum(c, n.output(), producers))
+                        .findFirst().ifPresent(sum -> biasSums.put(n, sum));
+            }
         }
         Set<Tensor> blocked = identitySet();
         for (Node n : graph.nodes()) {
@@ -96,7 +108,7 @@ final class BlockedLayout {
                 }
             }
         }
-        return new BlockedLayout(blocked, fusedRelus);
+        return new BlockedLayout(blocked, fusedRelus, biasSums);
     }
 
     /** Whether {@code t} is held in channel blocks. */
@@ -107,6 +119,16 @@ final class BlockedLayout {
     /** Whether Relu node {@code relu}'s work is done by the convolution that makes its input. */
     boolean fused(Node relu) {
         return fusedRelus.contains(relu);
+    }
+
+    /** The bias sum (a ReduceSum over batch and space) of ReLU gradient {@code n}'s output to compute with it, or null. */
+    Node biasSumOf(Node n) {
+        return biasSums.get(n);
+    }
+
+    /** Whether ReduceSum {@code n} is computed by the kernel of the ReLU gradient it sums. */
+    boolean summedWithItsReluGradient(Node n) {
+        return biasSums.containsValue(n);
     }
 
     /** Whether the output of {@code n}, a Conv or ConvTranspose, is its one consumer's ReLU applied. */
@@ -134,12 +156,19 @@ final class BlockedLayout {
             return consumer.inputs().stream().allMatch(i -> i.dtype() == DType.FLOAT);
         }
         if (op.equals("ReduceSum")) {
-            Node axes = producers.get(consumer.input(1));
-            return consumer.input(0) == t && consumer.longAttr("keepdims", 1) == 0 && axes != null
-                    && axes.attributes().get("value") instanceof ConstantValue v
-                    && v.longs() != null && Arrays.equals(v.longs(), new long[] {0, 2, 3});
+            return isBiasSum(consumer, t, producers);
         }
         return elementwise(consumer);
+    }
+
+    /** Whether {@code n} sums {@code t} over batch and space to one value per channel, as a conv's bias gradient does. */
+    private static boolean isBiasSum(Node n, Tensor t, Map<Tensor, Node> producers) {
+        if (!n.opType().equals("ReduceSum") || n.input(0) != t || n.longAttr("keepdims", 1) != 0) {
+            return false;
+        }
+        Node axes = producers.get(n.input(1));
+        return axes != null && axes.attributes().get("value") instanceof ConstantValue v
+                && v.longs() != null && Arrays.equals(v.longs(), new long[] {0, 2, 3});
     }
 
     /** Adds the values of outer graphs that {@code sub} (or a graph inside it) reads. */

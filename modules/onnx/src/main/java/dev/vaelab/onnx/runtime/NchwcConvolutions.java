@@ -1,6 +1,7 @@
 package dev.vaelab.onnx.runtime;
 
 import dev.vaelab.onnx.autodiff.ConvWeightGradient;
+import dev.vaelab.onnx.autodiff.ReluGradient;
 import dev.vaelab.onnx.graph.ConvGeometry;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
@@ -123,6 +124,15 @@ public final class NchwcConvolutions implements NodeRewrite {
         }
         if (node.opType().equals("Relu") && layout.fused(node)) {
             out.node("Identity", out.output(), out.input(0)); // its convolution applied it
+            return true;
+        }
+        if (node.opType().equals(ReluGradient.OP_TYPE) && layout.biasSumOf(node) != null) {
+            // ReluGrad and the bias sum of its output in one pass (the ReduceSum then writes nothing)
+            out.node(FusedKernels.DOMAIN, "ReluGradBias", List.of(out.output(), out.name(layout.biasSumOf(node).output())),
+                    Map.of("geometry", new long[] {layout.blocked(node.output()) ? blockSize : 0}), out.input(0), out.input(1));
+            return true;
+        }
+        if (node.opType().equals("ReduceSum") && layout.summedWithItsReluGradient(node)) {
             return true;
         }
         if (node.opType().equals("ReduceSum") && layout.blocked(node.input(0))) {

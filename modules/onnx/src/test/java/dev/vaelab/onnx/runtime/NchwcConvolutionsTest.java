@@ -126,9 +126,10 @@ class NchwcConvolutionsTest {
             // weight gradients told which operand is blocked (the last two geometry values), bias gradients summed per block
             assertEquals(4, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ConvWeightGrad")
                     && blockedOperands(n) > 0).count(), "weight gradients reading blocks");
-            // (the three layers before the last: its own bias gradient sums a 1-channel NCHW map)
-            assertEquals(3, rewritten.getGraph().getNodeList().stream()
-                    .filter(n -> n.getOutput(0).endsWith("_per_image")).count(), "bias gradients summed per block");
+            // the three ReLU layers' bias gradients summed by the kernel that computes their ReLU gradient, in blocks
+            assertEquals(3, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
+                    && blockedOperands(n) == 1).count(), "ReLU gradients with their bias sums, blocked");
+            assertEquals(0, countAll(rewritten, "ReluGrad"), "ReLU gradients without their bias sum");
         }
         compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("net")), shapes), run(rewritten, shapes));
     }
@@ -160,6 +161,47 @@ class NchwcConvolutionsTest {
         ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
         assertEquals(1, countAll(rewritten, "FewChannelDeconv"), "the deconv as the kernel, " + geo);
         assertEquals(0, count(rewritten, "ReorderOutput"), "the conv's output stays blocked, " + geo);
+        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
+    }
+
+    @Test
+    void theBiasGradientOfABlockedMapWithoutAReluIsSummedPerBlock() throws Exception {
+        assumeTrue(ENGINE.fusedKernels(), "vaelab's kernels are not built here");
+        int b = blockSize();
+        // two convs without an activation between them: the first one's output gradient (the second's
+        // input gradient) stays in blocks, and its bias gradient sums it block by block
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, 1, 12, 12));
+        List<Tensor> params = List.of(g.input("w0", DType.FLOAT, Shape.of(b, 1, 4, 4)), g.input("b0", DType.FLOAT, Shape.of(b)),
+                g.input("w1", DType.FLOAT, Shape.of(b, b, 4, 4)), g.input("b1", DType.FLOAT, Shape.of(b)));
+        Tensor h = g.conv(x, params.get(0), params.get(1), 2, 1);
+        Tensor loss = g.sumAll(g.tanh(g.conv(h, params.get(2), params.get(3), 2, 1)));
+        Map<Tensor, Tensor> grads = Autodiff.gradients(g, loss, params);
+        g.output("loss", loss);
+        params.forEach(p -> g.output("grad_" + p.name(), grads.get(p)));
+        Map<String, long[]> shapes = shapes(g, 3);
+        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        assertEquals(1, rewritten.getGraph().getNodeList().stream()
+                .filter(n -> n.getOutput(0).endsWith("_per_image")).count(), "a bias gradient summed per block");
+        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
+    }
+
+    @Test
+    void aReluGradientInNchwIsComputedWithItsBiasSum() throws Exception {
+        assumeTrue(ENGINE.fusedKernels(), "vaelab's kernels are not built here");
+        int b = blockSize();
+        // Tanh reads the ReLU's output, so it keeps NCHW, and so do the ReLU gradient and its bias sum
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, 1, 9, 9));
+        List<Tensor> params = List.of(g.input("w0", DType.FLOAT, Shape.of(b, 1, 3, 3)), g.input("b0", DType.FLOAT, Shape.of(b)));
+        Tensor loss = g.sumAll(g.tanh(g.relu(g.conv(x, params.get(0), params.get(1), 1, 1))));
+        Map<Tensor, Tensor> grads = Autodiff.gradients(g, loss, params);
+        g.output("loss", loss);
+        params.forEach(p -> g.output("grad_" + p.name(), grads.get(p)));
+        Map<String, long[]> shapes = shapes(g, 3);
+        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        assertEquals(1, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
+                && blockedOperands(n) == 0).count(), "a ReLU gradient with its bias sum, in NCHW");
         compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
     }
 
@@ -285,11 +327,12 @@ class NchwcConvolutionsTest {
         return model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(op)).count();
     }
 
-    /** How many of a ConvWeightGrad kernel's operands are blocked: the last two geometry values. */
+    /** How many of a kernel's operands are blocked: ConvWeightGrad's last two geometry values, ReluGradBias's one. */
     private static long blockedOperands(ai.onnx.proto.OnnxMl.NodeProto n) {
         List<Long> geometry = n.getAttributeList().stream().filter(a -> a.getName().equals("geometry")).findFirst()
                 .orElseThrow().getIntsList();
-        return geometry.subList(geometry.size() - 2, geometry.size()).stream().filter(v -> v > 0).count();
+        int layouts = n.getOpType().equals("ReluGradBias") ? 1 : 2;
+        return geometry.subList(geometry.size() - layouts, geometry.size()).stream().filter(v -> v > 0).count();
     }
 
     private static long nchwcConvs(ModelProto model) {
