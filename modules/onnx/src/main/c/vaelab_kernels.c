@@ -22,6 +22,9 @@
  *       than a block (below; ORT's generic ConvTranspose reads NCHW only, and slowly)
  *   NchwcFilter(w; geometry) -> a convolution's weights as the NCHWc Conv reads them (below; ORT's chain is a
  *       Transpose of six axes or a Gather by a table, a third of a millisecond each)
+ *   SigmoidLogLikelihood(l, x) and its gradient SigmoidLogLikelihoodGrad(l, x, dy): the row sums of
+ *       x*l - softplus(l) and (x - sigmoid(l))*dy (below; ORT's chains are eleven and four passes). Their
+ *       exp is vaelab's own, so these two equal their lowerings to float rounding, not to the bit.
  *       (ORT's chain makes the im2col columns by a channels-last Transpose, a Pad and a Gather by an
  *       index table, then a Transpose and a MatMul; this one is exact up to summation order)
  *
@@ -287,6 +290,122 @@ static OrtStatus *relu_grad_compute(const Kernel *kernel, OrtKernelContext *cont
     TRY(output_like(context, 0, &dy, &work.out[0]));
     work.count = dy.count;
     return run(context, &work);
+}
+
+/*
+ * exp(a) for a <= 0 in plain float arithmetic that GCC vectorizes (libm's expf is a call per value):
+ * a = n*ln2 + r with |r| <= ln2/2, e^r by Cephes' degree-6 polynomial (within 2 ulp), times 2^n built in the
+ * exponent bits; below -87 (where e^a is no normal float) it gives 0.
+ */
+static inline float exp_nonpositive(float a) {
+    const float x = a < -87.0f ? -87.0f : a;
+    const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* round to nearest, as a float */
+    const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    union { int32_t i; float f; } scale = {.i = ((int32_t)n + 127) << 23};
+    return a < -87.0f ? 0.0f : p * scale.f;
+}
+
+/*
+ * SigmoidLogLikelihood(l [N, D], x [N, D]) -> y [N]: y[n] = sum over j of x*l - softplus(l), the
+ * log-likelihood of x under independent Bernoulli(sigmoid(l)) (the cross-entropy for x in [0, 1]):
+ * x*l - relu(l) + log sigmoid(|l|) per value, each lane's logs taken once per 16 values, of their
+ * product (each sigmoid of |l| in [1/2, 1], so a product stays above 2^-16; libm's log is a call).
+ * SigmoidLogLikelihoodGrad(l, x, dy [N]) -> dl [N, D] = (x - sigmoid(l)) * dy[n]. Rows are split
+ * among ORT's threads; each row is one thread's, summed in a fixed order.
+ */
+typedef struct {
+    const float *l, *x, *dy;
+    float *y;
+    int64_t cols;
+} SigmoidWork;
+
+CLONES static void sigmoid_ll_row(void *data, size_t row) {
+    const SigmoidWork *w = data;
+    const float *restrict l = w->l + (int64_t)row * w->cols, *restrict x = w->x + (int64_t)row * w->cols;
+    float linear[16] = {0}, product[16], logs = 0;
+    for (int k = 0; k < 16; k++) product[k] = 1;
+    int64_t j = 0, chunks = 0;
+    for (; j + 16 <= w->cols; j += 16) {
+        for (int k = 0; k < 16; k++) {
+            const float v = l[j + k];
+            linear[k] += x[j + k] * v - (v > 0.0f ? v : 0.0f);
+            product[k] *= 1.0f / (1.0f + exp_nonpositive(v > 0.0f ? -v : v));
+        }
+        /* each lane's product of 16 sigmoids in [1/2, 1] stays above 2^-16: one log per lane then */
+        if (++chunks == 16 || j + 32 > w->cols) {
+            for (int k = 0; k < 16; k++) {
+                logs += logf(product[k]);
+                product[k] = 1;
+            }
+            chunks = 0;
+        }
+    }
+    float tail = 0;
+    for (; j < w->cols; j++) {
+        const float v = l[j];
+        tail += x[j] * v - (v > 0.0f ? v : 0.0f);
+        logs += logf(1.0f / (1.0f + exp_nonpositive(v > 0.0f ? -v : v)));
+    }
+    for (int half = 8; half > 0; half /= 2) {
+        for (int k = 0; k < half; k++) linear[k] += linear[k + half];
+    }
+    w->y[row] = (linear[0] + tail) + logs;
+}
+
+CLONES static void sigmoid_ll_grad_row(void *data, size_t row) {
+    const SigmoidWork *w = data;
+    const int64_t at = (int64_t)row * w->cols;
+    const float *restrict l = w->l + at, *restrict x = w->x + at;
+    float *restrict dl = w->y + at;
+    const float dy = w->dy[row];
+    for (int64_t j = 0; j < w->cols; j++) {
+        const float v = l[j];
+        const float e = exp_nonpositive(v > 0.0f ? -v : v);
+        const float sigmoid = v > 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+        dl[j] = (x[j] - sigmoid) * dy;
+    }
+}
+
+static OrtStatus *sigmoid_inputs(OrtKernelContext *context, const char *name, View *l, View *x) {
+    TRY(input(context, 0, l));
+    TRY(input(context, 1, x));
+    if (l->rank != 2 || x->rank != 2 || l->dims[0] != x->dims[0] || l->dims[1] != x->dims[1]) {
+        return fail(STATUS_INVALID_ARGUMENT, name);
+    }
+    return NULL;
+}
+
+static OrtStatus *sigmoid_ll_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View l, x;
+    TRY(sigmoid_inputs(context, "ai.vaelab.SigmoidLogLikelihood: l and x must be [N, D] alike", &l, &x));
+    SigmoidWork work = {.l = l.data, .x = x.data, .cols = l.dims[1]};
+    OrtValue *value;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, l.dims, 1, &value));
+    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&work.y));
+    return l.dims[0] == 0 ? NULL
+            : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, sigmoid_ll_row, (size_t)l.dims[0], 0, &work);
+}
+
+static OrtStatus *sigmoid_ll_grad_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View l, x, dy;
+    TRY(sigmoid_inputs(context, "ai.vaelab.SigmoidLogLikelihoodGrad: l and x must be [N, D] alike", &l, &x));
+    TRY(input(context, 2, &dy));
+    if (dy.rank != 1 || dy.dims[0] != l.dims[0]) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.SigmoidLogLikelihoodGrad: dy must be [N]");
+    }
+    SigmoidWork work = {.l = l.data, .x = x.data, .dy = dy.data, .cols = l.dims[1]};
+    TRY(output_like(context, 0, &l, &work.y));
+    return l.dims[0] == 0 ? NULL
+            : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, sigmoid_ll_grad_row, (size_t)l.dims[0], 0, &work);
 }
 
 /* the fixed ranges of images that a sum over the batch is split into, their sums added in range order */
@@ -861,6 +980,8 @@ static const CustomOp operators[] = {
     OPERATOR("FewChannelDeconv", 3, 1, few_channel_compute, 9, 0),
     OPERATOR("NchwcFilter", 1, 1, filter_compute, 10, 0),
     OPERATOR("ReluGradBias", 2, 2, relu_bias_compute, 1, 0),
+    OPERATOR("SigmoidLogLikelihood", 2, 1, sigmoid_ll_compute, 0, 0),
+    OPERATOR("SigmoidLogLikelihoodGrad", 3, 1, sigmoid_ll_grad_compute, 0, 0),
 };
 
 /* The entry point ORT's RegisterCustomOpsLibrary calls. */

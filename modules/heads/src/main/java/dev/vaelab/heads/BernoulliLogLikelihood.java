@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The Bernoulli log-likelihood {@code sum_j x_j·l_j - softplus(l_j)} of targets x [N, D] under
  * logits l [N, D], to [N], as one fused operator: its backward pass is one expression,
- * {@code dy·(x - sigmoid(l))}, in three passes instead of five. Lowered as
+ * {@code dy·(x - sigmoid(l))} ({@link BernoulliLogitsGradient}), in three passes instead of five, and
+ * one with vaelab's native kernels, which run this operator in one pass too. Lowered as
  * {@code sum(x·l - relu(l)) + sum(log(prod(sigmoid(|l|))))} with the products over groups of at
  * most {@link #LOG_GROUP} pixels: ORT's Log runs on one thread and was the slowest kernel of the
  * MNIST loss; a group's product stays above 2^-16, far from underflow.
@@ -55,13 +56,18 @@ public final class BernoulliLogLikelihood implements FusedOperator {
         return OP_TYPE;
     }
 
-    /** Per row: d/dl = x - sigmoid(l), d/dx = l. */
+    /** Per row: d/dl = x - sigmoid(l) (one fused operator of its own), d/dx = l. */
     @Override
     public Tensor[] gradient(Graph g, Node n, Tensor dy, boolean[] needed) {
-        Tensor perRow = g.unsqueeze(dy, 1);
         return new Tensor[] {
-            needed[0] ? g.mul(g.sub(n.input(1), g.sigmoid(n.input(0))), perRow) : null,
-            needed[1] ? g.mul(n.input(0), perRow) : null};
+            needed[0] ? BernoulliLogitsGradient.of(g, n.input(0), n.input(1), dy) : null,
+            needed[1] ? g.mul(n.input(0), g.unsqueeze(dy, 1)) : null};
+    }
+
+    /** vaelab's native kernel of these row sums (a generic one: the log-likelihood of a sigmoid's targets). */
+    @Override
+    public String nativeKernel() {
+        return "SigmoidLogLikelihood";
     }
 
     @Override

@@ -45,6 +45,29 @@ public final class ConvWeightGradient implements FusedOperator {
     }
 
     @Override
+    public String nativeKernel() {
+        return "ConvWeightGrad";
+    }
+
+    /** The kernel reads the geometry only (the other attributes choose among the ONNX lowerings), both operands in NCHW. */
+    @Override
+    public Map<String, Object> nativeKernelAttributes(Node node) {
+        return Map.of("geometry", kernelGeometry(node, 0, 0));
+    }
+
+    /**
+     * The ConvWeightGrad kernel's geometry: the operator's (kernel, strides, dilations, pads, output
+     * size), then the layout of its two operands, 0 for NCHW or the NCHWc block they are held in.
+     */
+    public static long[] kernelGeometry(Node node, long readBlock, long otherBlock) {
+        long[] geometry = node.longsAttr("geometry");
+        long[] withLayout = java.util.Arrays.copyOf(geometry, geometry.length + 2);
+        withLayout[geometry.length] = readBlock;
+        withLayout[geometry.length + 1] = otherBlock;
+        return withLayout;
+    }
+
+    @Override
     public Tensor[] gradient(Graph g, Node node, Tensor outputGrad, boolean[] needed) {
         throw new UnsupportedOperationException("a weight gradient is not differentiated again");
     }

@@ -31,6 +31,11 @@ public final class ReluGradient implements FusedOperator {
         return OP_TYPE;
     }
 
+    @Override
+    public String nativeKernel() {
+        return "ReluGrad";
+    }
+
     /** Linear in dy with the same mask; the mask's derivative in y is 0 almost everywhere. */
     @Override
     public Tensor[] gradient(Graph g, Node node, Tensor outputGrad, boolean[] needed) {

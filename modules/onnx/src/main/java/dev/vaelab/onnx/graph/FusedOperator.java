@@ -28,6 +28,20 @@ public interface FusedOperator {
     /** Emits the ONNX operators that compute {@code node}'s output from its inputs. */
     void lower(Node node, Lowering out);
 
+    /**
+     * The kernel of vaelab's native library (domain {@code ai.vaelab}, the onnx module's
+     * {@code src/main/c}) that computes this operator on float tensors where the library is loaded,
+     * or null for none. It must compute what {@link #lower} computes, to float rounding at least.
+     */
+    default String nativeKernel() {
+        return null;
+    }
+
+    /** The attributes that {@link #nativeKernel()} reads from {@code node}: none unless it says. */
+    default java.util.Map<String, Object> nativeKernelAttributes(Node node) {
+        return java.util.Map.of();
+    }
+
     /** What a lowering may emit: ONNX nodes over value names, and int64 constants. */
     interface Lowering {
         /** The value name of the node's input {@code i}. */

@@ -35,6 +35,11 @@ public final class AdamStep implements FusedOperator {
     }
 
     @Override
+    public String nativeKernel() {
+        return "AdamStep";
+    }
+
+    @Override
     public Tensor[] gradient(Graph g, Node node, Tensor outputGrad, boolean[] needed) {
         throw new UnsupportedOperationException("an optimizer's update is applied after differentiation, never differentiated");
     }

@@ -1,67 +1,62 @@
 package dev.vaelab.onnx.runtime;
 
-import dev.vaelab.onnx.autodiff.ConvWeightGradient;
-import dev.vaelab.onnx.autodiff.ReluGradient;
 import dev.vaelab.onnx.graph.DType;
+import dev.vaelab.onnx.graph.FusedOperator;
+import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
 import dev.vaelab.onnx.graph.NodeRewrite;
 import dev.vaelab.onnx.graph.Tensor;
-import dev.vaelab.onnx.optim.AdamStep;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Runs the fused operators that have a kernel in vaelab's native library ({@link NativeKernels},
- * {@code src/main/c}) as those kernels, operators of domain {@value #DOMAIN}: {@link AdamStep} (one
- * pass over a parameter and its moments where ORT's stock operators make ten), {@link ReluGradient}
- * (one pass where they make three) and {@link ConvWeightGradient} (a convolution's weight gradient
- * as one GEMM whose im2col columns stay in cache, where they make the columns in three passes
- * through memory and multiply them in a fourth). The library's fourth kernel, the interleave of a
- * transposed convolution's phases, is written by {@link NchwcConvolutions}. The kernels compute the
- * same float operations in the same order as the operators' lowerings, so that a run gives the same
- * numbers with them and without, but for the weight gradient's GEMM, whose sums are in its own order
- * (equal to float rounding, and the same from run to run). They take float tensors; a float64 graph
- * (a gradient check's) keeps its lowerings.
+ * Runs the fused operators that name a kernel of vaelab's native library ({@link NativeKernels},
+ * {@code src/main/c}; {@link FusedOperator#nativeKernel()}) as that kernel, an operator of domain
+ * {@value #DOMAIN}: the engine's {@code AdamStep} (one pass over a parameter and its moments where
+ * ORT's stock operators make ten), {@code ReluGradient} (one pass where they make three) and
+ * {@code ConvWeightGradient} (a convolution's weight gradient as one GEMM whose im2col columns stay in
+ * cache), and those of other modules (the heads' Bernoulli log-likelihood and its gradient). The
+ * library's other kernels are written by {@link NchwcConvolutions}. A kernel computes what its
+ * operator's lowering computes: the same float operations in the same order for the element-wise
+ * ones, so that a run gives the same numbers with them and without, and equal to float rounding for
+ * the weight gradient's GEMM and the log-likelihood (their own summation order, their own exp). They
+ * take float tensors; a float64 graph (a gradient check's) keeps its lowerings.
  */
 public final class FusedKernels implements NodeRewrite {
     static final String DOMAIN = "ai.vaelab";
+    private final Graph graph;
+
+    public FusedKernels() {
+        this(null);
+    }
+
+    private FusedKernels(Graph graph) {
+        this.graph = graph;
+    }
 
     @Override
     public Map<String, Long> domains() {
         return Map.of(DOMAIN, 1L);
     }
 
+    /** This rewrite for {@code graph}'s nodes, whose fused operators {@code graph} knows. */
+    @Override
+    public NodeRewrite forGraph(Graph graph) {
+        return new FusedKernels(graph);
+    }
+
     @Override
     public boolean rewrite(Node node, Emitter out) {
-        String kernel = switch (node.opType()) {
-            case AdamStep.OP_TYPE -> "AdamStep";
-            case ReluGradient.OP_TYPE -> "ReluGrad";
-            case ConvWeightGradient.OP_TYPE -> "ConvWeightGrad";
-            default -> null;
-        };
+        FusedOperator op = graph == null ? null : graph.fusedOperator(node.opType()).orElse(null);
+        String kernel = op == null ? null : op.nativeKernel();
         if (kernel == null || !allFloat(node)) {
             return false;
         }
         String[] inputs = IntStream.range(0, node.inputs().size()).mapToObj(out::input).toArray(String[]::new);
         List<String> outputs = IntStream.range(0, node.outputs().size()).mapToObj(out::output).toList();
-        // the kernels read no attribute but the geometry (the others choose among ONNX lowerings)
-        Map<String, Object> geometry = kernel.equals("ConvWeightGrad")
-                ? Map.of("geometry", weightGradientGeometry(node, 0, 0)) : Map.of();
-        out.node(DOMAIN, kernel, outputs, geometry, inputs);
+        out.node(DOMAIN, kernel, outputs, op.nativeKernelAttributes(node), inputs);
         return true;
-    }
-
-    /**
-     * The ConvWeightGrad kernel's geometry: the operator's (kernel, strides, dilations, pads, output
-     * size), then the layout of its two operands, 0 for NCHW or the NCHWc block ({@link BlockedLayout}).
-     */
-    static long[] weightGradientGeometry(Node node, long readBlock, long otherBlock) {
-        long[] geometry = node.longsAttr("geometry");
-        long[] withLayout = java.util.Arrays.copyOf(geometry, geometry.length + 2);
-        withLayout[geometry.length] = readBlock;
-        withLayout[geometry.length + 1] = otherBlock;
-        return withLayout;
     }
 
     private static boolean allFloat(Node node) {

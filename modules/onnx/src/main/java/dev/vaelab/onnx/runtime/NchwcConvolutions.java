@@ -141,7 +141,7 @@ public final class NchwcConvolutions implements NodeRewrite {
         }
         if (node.opType().equals(ConvWeightGradient.OP_TYPE)
                 && (layout.blocked(node.input(0)) || layout.blocked(node.input(1)))) {
-            out.node(FusedKernels.DOMAIN, "ConvWeightGrad", out.output(), Map.of("geometry", FusedKernels.weightGradientGeometry(
+            out.node(FusedKernels.DOMAIN, "ConvWeightGrad", out.output(), Map.of("geometry", ConvWeightGradient.kernelGeometry(
                     node, layout.blocked(node.input(0)) ? blockSize : 0, layout.blocked(node.input(1)) ? blockSize : 0)),
                     out.input(0), out.input(1));
             return true;
