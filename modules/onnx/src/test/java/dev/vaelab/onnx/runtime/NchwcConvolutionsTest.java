@@ -175,15 +175,9 @@ class NchwcConvolutionsTest {
         List<Tensor> params = List.of(g.input("w0", DType.FLOAT, Shape.of(b, 1, 4, 4)), g.input("b0", DType.FLOAT, Shape.of(b)),
                 g.input("w1", DType.FLOAT, Shape.of(b, b, 4, 4)), g.input("b1", DType.FLOAT, Shape.of(b)));
         Tensor h = g.conv(x, params.get(0), params.get(1), 2, 1);
-        Tensor loss = g.sumAll(g.tanh(g.conv(h, params.get(2), params.get(3), 2, 1)));
-        Map<Tensor, Tensor> grads = Autodiff.gradients(g, loss, params);
-        g.output("loss", loss);
-        params.forEach(p -> g.output("grad_" + p.name(), grads.get(p)));
-        Map<String, long[]> shapes = shapes(g, 3);
-        ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+        ModelProto rewritten = gradientsBothWays(g, g.sumAll(g.tanh(g.conv(h, params.get(2), params.get(3), 2, 1))), params);
         assertEquals(1, rewritten.getGraph().getNodeList().stream()
                 .filter(n -> n.getOutput(0).endsWith("_per_image")).count(), "a bias gradient summed per block");
-        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
     }
 
     @Test
@@ -194,15 +188,24 @@ class NchwcConvolutionsTest {
         Graph g = new Graph(DType.FLOAT);
         Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, 1, 9, 9));
         List<Tensor> params = List.of(g.input("w0", DType.FLOAT, Shape.of(b, 1, 3, 3)), g.input("b0", DType.FLOAT, Shape.of(b)));
-        Tensor loss = g.sumAll(g.tanh(g.relu(g.conv(x, params.get(0), params.get(1), 1, 1))));
+        ModelProto rewritten = gradientsBothWays(g, g.sumAll(g.tanh(g.relu(g.conv(x, params.get(0), params.get(1), 1, 1)))),
+                params);
+        assertEquals(1, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
+                && blockedOperands(n) == 0).count(), "a ReLU gradient with its bias sum, in NCHW");
+    }
+
+    /**
+     * Outputs {@code loss} and its gradients with respect to {@code params}, runs the graph as written
+     * and as this engine rewrites it on a batch of 3 (the same values), and returns the rewritten model.
+     */
+    private static ModelProto gradientsBothWays(Graph g, Tensor loss, List<Tensor> params) throws Exception {
         Map<Tensor, Tensor> grads = Autodiff.gradients(g, loss, params);
         g.output("loss", loss);
         params.forEach(p -> g.output("grad_" + p.name(), grads.get(p)));
         Map<String, long[]> shapes = shapes(g, 3);
         ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
-        assertEquals(1, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
-                && blockedOperands(n) == 0).count(), "a ReLU gradient with its bias sum, in NCHW");
         compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), run(rewritten, shapes));
+        return rewritten;
     }
 
     @Test
