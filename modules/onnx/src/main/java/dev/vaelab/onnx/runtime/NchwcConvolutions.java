@@ -37,6 +37,14 @@ import java.util.Map;
  * Nodes it cannot take (grouped or dilated, a channel count that is not a multiple of B, an output
  * whose phases differ in size, shapes unknown when the graph is built) stay as they are: the batch-axis
  * Conv of a weight gradient (dilated) is one of them.
+ *
+ * <p>Where the engine has vaelab's native kernels, the rewrite of each graph follows its
+ * {@link BlockedLayout} ({@link #forGraph}): a map that stays in blocks skips the ReorderOutput after
+ * its convolution and the ReorderInput before the next, a ReLU whose input only a convolution reads
+ * is applied by that convolution, and the rewrite also writes the kernels that read or write blocks
+ * (the interleave, {@code NchwcFilter}, {@code ConvWeightGrad} told each operand's layout,
+ * {@code FewChannelDeconv} for a ConvTranspose to fewer than B channels, {@code ReluGradBias}, and a
+ * bias gradient summed per block).
  */
 public final class NchwcConvolutions implements NodeRewrite {
     static final String DOMAIN = "com.microsoft.nchwc";
