@@ -795,19 +795,16 @@ static OrtStatus *interleave_compute(const Kernel *kernel, OrtKernelContext *con
 typedef struct {
     const float *x, *w, *bias;
     float *y;
-    int64_t channels, filters, height, width, block, failed;
+    int64_t channels, filters, height, width, block, images, ranges;
+    int done[SUM_RANGES]; /* each range's own flag: set once its images are written */
     int64_t kh, kw, s0, s1, pad0, pad1, ho, wo;
 } FewWork;
 
-static void few_channel_image(void *data, size_t chunk) {
-    FewWork *w = data;
-    const int64_t n = (int64_t)chunk, b = w->block, positions = w->height * w->width;
+/* one image: its per-tap contributions into z (zeroed here), then col2im onto the bias */
+static void few_channel_one(const FewWork *w, int64_t n, float *z) {
+    const int64_t b = w->block, positions = w->height * w->width;
     const int64_t taps = w->kh * w->kw, columns = w->filters * taps;
-    float *z = calloc((size_t)(positions * columns), sizeof(float));
-    if (z == NULL) {
-        w->failed = 1; /* only ever set to 1, by any thread: the call then fails */
-        return;
-    }
+    memset(z, 0, sizeof(float) * (size_t)(positions * columns));
     const float *image = w->x + n * w->channels * positions;
     for (int64_t cb = 0; cb < w->channels / b; cb++) {
         vaelab_gemm_acc(positions, columns, b, image + cb * positions * b, b, 0, w->w + cb * b * columns, columns, z,
@@ -836,7 +833,17 @@ static void few_channel_image(void *data, size_t chunk) {
             }
         }
     }
+}
+
+/* a fixed range of images, one buffer for their contributions; a range that cannot have one stays undone */
+static void few_channel_range(void *data, size_t range) {
+    FewWork *w = data;
+    const int64_t first = w->images * (int64_t)range / w->ranges, end = w->images * ((int64_t)range + 1) / w->ranges;
+    float *z = malloc(sizeof(float) * (size_t)(w->height * w->width * w->filters * w->kh * w->kw));
+    if (z == NULL) return;
+    for (int64_t n = first; n < end; n++) few_channel_one(w, n, z);
     free(z);
+    w->done[range] = 1;
 }
 
 static OrtStatus *few_channel_compute(const Kernel *kernel, OrtKernelContext *context) {
@@ -863,10 +870,15 @@ static OrtStatus *few_channel_compute(const Kernel *kernel, OrtKernelContext *co
     OrtValue *value;
     TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 4, &value));
     TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&work.y));
-    if (x.dims[0] > 0) {
-        TRY(API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, few_channel_image, (size_t)x.dims[0], 0, &work));
+    work.images = x.dims[0];
+    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    if (work.ranges > 0) {
+        TRY(API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, few_channel_range, (size_t)work.ranges, 0, &work));
     }
-    return work.failed ? fail(STATUS_FAIL, "ai.vaelab.FewChannelDeconv: out of memory") : NULL;
+    for (int64_t r = 0; r < work.ranges; r++) {
+        if (!work.done[r]) return fail(STATUS_FAIL, "ai.vaelab.FewChannelDeconv: out of memory");
+    }
+    return NULL;
 }
 
 /*

@@ -33,12 +33,17 @@ final class BlockedLayout {
     private static final BlockedLayout NONE = new BlockedLayout(Set.of(), Set.of(), Map.of());
     private final Set<Tensor> blocked;
     private final Set<Node> fusedRelus;
+    /** The inputs of {@link #fusedRelus}: the outputs of the convolutions that apply them. */
+    private final Set<Tensor> reluApplied = identitySet();
     private final Map<Node, Node> biasSums;
+    private final Set<Node> summedBiases = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus, Map<Node, Node> biasSums) {
         this.blocked = blocked;
         this.fusedRelus = fusedRelus;
         this.biasSums = biasSums;
+        fusedRelus.forEach(relu -> reluApplied.add(relu.input(0)));
+        summedBiases.addAll(biasSums.values());
     }
 
     static BlockedLayout none() {
@@ -52,51 +57,75 @@ final class BlockedLayout {
      * lowerings read NCHW only).
      */
     static BlockedLayout of(Graph graph, long block, Predicate<Node> takes, Predicate<Node> reads, boolean kernels) {
-        Map<Tensor, List<Node>> consumers = new IdentityHashMap<>();
-        Map<Tensor, Node> producers = new IdentityHashMap<>();
-        Set<Tensor> escaping = identitySet();
-        escaping.addAll(graph.outputs().values());
-        for (Node n : graph.nodes()) {
-            n.inputs().stream().filter(t -> t != null).forEach(t -> consumers.computeIfAbsent(t, k -> new ArrayList<>()).add(n));
-            n.outputs().forEach(t -> producers.put(t, n));
-            n.attributes().values().stream().filter(Graph.class::isInstance).map(Graph.class::cast)
-                    .forEach(sub -> readsFromOutside(sub, escaping));
-        }
-        Set<Node> fusedRelus = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Node n : graph.nodes()) {
-            if (!n.opType().equals("Relu")) {
-                continue;
+        Uses uses = Uses.of(graph);
+        Set<Node> fusedRelus = fusedRelus(graph, uses, takes);
+        return kernels ? new BlockedLayout(blockedMaps(graph, uses, block, takes, reads), fusedRelus, biasSums(graph, uses))
+                : new BlockedLayout(Set.of(), fusedRelus, Map.of());
+    }
+
+    /** Who makes and who reads each value of a graph, and which values leave it (outputs, subgraphs' reads). */
+    private record Uses(Map<Tensor, List<Node>> consumers, Map<Tensor, Node> producers, Set<Tensor> escaping) {
+        static Uses of(Graph graph) {
+            Map<Tensor, List<Node>> consumers = new IdentityHashMap<>();
+            Map<Tensor, Node> producers = new IdentityHashMap<>();
+            Set<Tensor> escaping = identitySet();
+            escaping.addAll(graph.outputs().values());
+            for (Node n : graph.nodes()) {
+                n.inputs().stream().filter(t -> t != null).forEach(t -> consumers.computeIfAbsent(t, k -> new ArrayList<>()).add(n));
+                n.outputs().forEach(t -> producers.put(t, n));
+                n.attributes().values().stream().filter(Graph.class::isInstance).map(Graph.class::cast)
+                        .forEach(sub -> readsFromOutside(sub, escaping));
             }
-            Node producer = producers.get(n.input(0));
-            if (producer != null && takes.test(producer) && consumers.get(n.input(0)).size() == 1
-                    && !escaping.contains(n.input(0))) {
-                fusedRelus.add(n);
+            return new Uses(consumers, producers, escaping);
+        }
+
+        List<Node> consumersOf(Tensor t) {
+            return consumers.getOrDefault(t, List.of());
+        }
+    }
+
+    /** The ReLUs whose input only they read, made by a convolution that can apply them. */
+    private static Set<Node> fusedRelus(Graph graph, Uses uses, Predicate<Node> takes) {
+        Set<Node> fused = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Node n : graph.nodes()) {
+            if (n.opType().equals("Relu")) {
+                Node producer = uses.producers().get(n.input(0));
+                if (producer != null && takes.test(producer) && uses.consumersOf(n.input(0)).size() == 1
+                        && !uses.escaping().contains(n.input(0))) {
+                    fused.add(n);
+                }
             }
         }
-        if (!kernels) {
-            return new BlockedLayout(Set.of(), fusedRelus, Map.of());
-        }
-        // a ReLU gradient's bias sum, computed by the kernel that computes the gradient
-        Map<Node, Node> biasSums = new IdentityHashMap<>();
+        return fused;
+    }
+
+    /** A ReLU gradient's bias sum, computed by the kernel that computes the gradient: gradient node to ReduceSum node. */
+    private static Map<Node, Node> biasSums(Graph graph, Uses uses) {
+        Map<Node, Node> sums = new IdentityHashMap<>();
         for (Node n : graph.nodes()) {
             if (n.opType().equals(ReluGradient.OP_TYPE) && n.output().dtype() == DType.FLOAT && n.output().rank() == 4) {
-                consumers.getOrDefault(n.output(), List.of()).stream().filter(c -> isBiasSum(c, n.output(), producers))
-                        .findFirst().ifPresent(sum -> biasSums.put(n, sum));
+                uses.consumersOf(n.output()).stream().filter(c -> isBiasSum(c, n.output(), uses.producers()))
+                        .findFirst().ifPresent(sum -> sums.put(n, sum));
             }
         }
+        return sums;
+    }
+
+    /**
+     * Every map a blocked convolution or an element-wise node makes, less those something cannot read
+     * in blocks, until no more go: an element-wise node's operands go together.
+     */
+    private static Set<Tensor> blockedMaps(Graph graph, Uses uses, long block, Predicate<Node> takes, Predicate<Node> reads) {
         Set<Tensor> blocked = identitySet();
         for (Node n : graph.nodes()) {
-            boolean producer = takes.test(n) || elementwise(n);
-            for (Tensor t : n.outputs()) {
-                if (producer && blockable(t, block)) {
-                    blocked.add(t);
-                }
+            if (takes.test(n) || elementwise(n)) {
+                n.outputs().stream().filter(t -> blockable(t, block)).forEach(blocked::add);
             }
         }
         boolean changed = true;
         while (changed) {
-            changed = blocked.removeIf(t -> escaping.contains(t)
-                    || !consumers.getOrDefault(t, List.of()).stream().allMatch(c -> accepts(c, t, producers, reads)));
+            changed = blocked.removeIf(t -> uses.escaping().contains(t)
+                    || !uses.consumersOf(t).stream().allMatch(c -> accepts(c, t, uses.producers(), reads)));
             for (Node n : graph.nodes()) {
                 if (elementwise(n)) {
                     List<Tensor> linked = new ArrayList<>(n.inputs());
@@ -108,7 +137,7 @@ final class BlockedLayout {
                 }
             }
         }
-        return new BlockedLayout(blocked, fusedRelus, biasSums);
+        return blocked;
     }
 
     /** Whether {@code t} is held in channel blocks. */
@@ -128,12 +157,12 @@ final class BlockedLayout {
 
     /** Whether ReduceSum {@code n} is computed by the kernel of the ReLU gradient it sums. */
     boolean summedWithItsReluGradient(Node n) {
-        return biasSums.containsValue(n);
+        return summedBiases.contains(n);
     }
 
     /** Whether the output of {@code n}, a Conv or ConvTranspose, is its one consumer's ReLU applied. */
     boolean appliesRelu(Node n) {
-        return fusedRelus.stream().anyMatch(r -> r.input(0) == n.output());
+        return reluApplied.contains(n.output());
     }
 
     private static boolean elementwise(Node n) {

@@ -3,6 +3,7 @@ package dev.vaelab.onnx.runtime;
 import dev.vaelab.onnx.autodiff.ConvWeightGradient;
 import dev.vaelab.onnx.autodiff.ReluGradient;
 import dev.vaelab.onnx.graph.ConvGeometry;
+import dev.vaelab.onnx.graph.DType;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
 import dev.vaelab.onnx.graph.NodeRewrite;
@@ -98,7 +99,7 @@ public final class NchwcConvolutions implements NodeRewrite {
         return interleaveKernel && plain(n) && x.rank() == 4 && w.isStatic() && w.dim(1) < blockSize
                 && w.dim(0) % blockSize == 0 && !Shape.isSymbolic(x.dim(2)) && !Shape.isSymbolic(x.dim(3))
                 && n.inputs().size() > 2 && n.input(2) != null
-                && n.inputs().stream().allMatch(t -> t.dtype() == dev.vaelab.onnx.graph.DType.FLOAT);
+                && n.inputs().stream().allMatch(t -> t.dtype() == DType.FLOAT);
     }
 
     /** Whether {@code n} becomes an NCHWc convolution that can write channel blocks and apply a ReLU. */
