@@ -51,7 +51,7 @@ public final class NativeKernels {
         } catch (IOException | UnsatisfiedLinkError e) {
             // a temporary folder that is full or mounted noexec: the run goes on, slower, and says so once
             System.err.println("warning: vaelab's native kernels could not be loaded from " + System.getProperty("java.io.tmpdir")
-                    + " (" + e.getMessage() + "); training runs their ONNX lowerings, 1.3-1.9x slower per step."
+                    + " (" + e.getMessage() + "); training runs their ONNX lowerings, 1.3-2.5x slower per step."
                     + " Point -Djava.io.tmpdir (in VAELAB_JAVA_OPTS) at a writable folder that allows executables.");
             return Optional.empty();
         }

@@ -52,11 +52,13 @@ public final class OrtEngine {
     public static final String MEMORY_PATTERN_PROPERTY = "vaelab.ort.memoryPattern";
     /**
      * Whether the fused operators with a kernel in vaelab's native library (Adam's update, the ReLU
-     * gradient, convolution weight gradients, and the phase interleave of NCHWc transposed
-     * convolutions) run as those kernels ({@code -Dvaelab.ort.fusedKernels=1}, the default where the
-     * library was built) or as their ONNX lowerings ({@code 0}): the same numbers either way (weight
-     * gradients to float rounding), with steps taking 22-48% less time on the kernels in paired
-     * measurements ({@link FusedKernels}, bench/README.md "Fused kernels").
+     * gradient and its bias sum, convolution weight gradients, the Bernoulli log-likelihood, and the
+     * NCHWc convolutions' interleave, filters and one-channel layer, with maps kept in channel blocks
+     * between them) run as those kernels ({@code -Dvaelab.ort.fusedKernels=1}, the default where the
+     * library was built) or as their ONNX lowerings ({@code 0}): the same numbers either way, or the
+     * same to float rounding where a kernel sums in its own order, with conv-net steps taking about
+     * half the time or less on the kernels in paired measurements ({@link FusedKernels},
+     * {@link NchwcConvolutions}, bench/README.md "Fused kernels" and "Maps in channel blocks").
      */
     public static final String FUSED_KERNELS_PROPERTY = "vaelab.ort.fusedKernels";
     /** This machine's NCHWc block size, asked of ORT once per process (0: none); null until asked. */
