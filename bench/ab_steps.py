@@ -34,7 +34,12 @@ def parse_args():
     p.add_argument("--steps-per-call", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--floor-repeats", type=int, default=3)
-    return p.parse_args()
+    args = p.parse_args()
+    for side in ("a_jar", "b_jar"):
+        jar = getattr(args, side)
+        if jar and not os.path.isfile(jar):
+            p.error(f"--{side.replace('_', '-')} {jar}: no such file (build that commit first: mvn -q -o package -DskipTests)")
+    return args
 
 
 def sgemm_rate(args, env):
