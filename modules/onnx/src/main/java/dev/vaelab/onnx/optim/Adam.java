@@ -49,14 +49,17 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
     public List<Tensor> update(Graph g, Tensor p, Tensor scaledGrad, List<Tensor> state, StepScalars step) {
         Tensor gr = weightDecay == 0 ? scaledGrad : g.add(scaledGrad, g.mul(p, (1 - beta1) * weightDecay));
         double k = Math.sqrt(1 - beta2) / (1 - beta1);
-        Tensor s = step.shared("adam.sqrt_bc2", () ->
-                g.sqrt(g.sub(g.scalar(1), g.pow(g.scalar(beta2), step.t()))));
         // negated, so that the update is an Add: ORT's Sub of two large tensors takes about twice as long
-        Tensor stepSize = step.shared("adam.step_size", () ->
-                g.div(g.mul(step.lr(), s), g.mul(g.sub(g.scalar(1), g.pow(g.scalar(beta1), step.t())), -k)));
-        Tensor epsHat = step.shared("adam.eps_hat", () -> g.mul(s, eps / k));
+        Tensor stepSize = step.perStep("adam.step_size", (h, lr, t) ->
+                h.div(h.mul(lr, sqrtBiasCorrection2(h, t)), h.mul(h.sub(h.scalar(1), h.pow(h.scalar(beta1), t)), -k)));
+        Tensor epsHat = step.perStep("adam.eps_hat", (h, lr, t) -> h.mul(sqrtBiasCorrection2(h, t), eps / k));
         return AdamStep.apply(g, p, gr, state.get(0), state.get(1),
                 step.shared("adam.beta1", () -> g.scalar(beta1)), step.shared("adam.beta2", () -> g.scalar(beta2)),
                 stepSize, epsHat);
+    }
+
+    /** {@code s = sqrt(1 - beta2^t)}. */
+    private Tensor sqrtBiasCorrection2(Graph h, Tensor t) {
+        return h.sqrt(h.sub(h.scalar(1), h.pow(h.scalar(beta2), t)));
     }
 }

@@ -28,15 +28,28 @@ public interface Optimizer {
      */
     List<Tensor> update(Graph g, Tensor param, Tensor grad, List<Tensor> state, StepScalars step);
 
-    /** Scalars shared by every parameter's update at one step, computed once per step. */
+    /** Scalars shared by every parameter's update at one step. */
     interface StepScalars {
         /** The learning rate in force at this step. */
         Tensor lr();
 
-        /** The 1-based number of this update, as a float (Adam's bias correction uses it). */
-        Tensor t();
+        /**
+         * A scalar this optimizer derives from the learning rate and the 1-based update number t by
+         * the same float operations at every step, cached by name. It is computed for all the steps
+         * of a call at once, before the loop over them, element-wise on the vectors of their lr and t,
+         * and each step reads its element with one node: recomputed per step, a chain of a dozen
+         * scalar nodes cost the MLP's step about 0.1 ms (ONNX Runtime spends several microseconds on
+         * any node, however small).
+         */
+        Tensor perStep(String name, PerStep compute);
 
-        /** A per-step scalar this optimizer derived once from lr and t, cached by name. */
+        /** A value computed once and shared by every parameter's update (e.g. a constant), cached by name. */
         Tensor shared(String name, java.util.function.Supplier<Tensor> compute);
+    }
+
+    /** Builds a per-step scalar in {@code g} from the vectors of the steps' learning rates and update numbers. */
+    @FunctionalInterface
+    interface PerStep {
+        Tensor compute(Graph g, Tensor lr, Tensor t);
     }
 }

@@ -90,18 +90,21 @@ public final class TrainingProgramBuilder {
         List<ParameterSpec> specs = params.specs();
         Map<Tensor, Tensor> grads = Autodiff.gradients(body, out.loss(), paramTensors, optimizer.gradientScale());
 
-        Tensor lr = body.gather(lrChunk, iter);
-        Tensor t = body.add(body.cast(iter, DType.FLOAT), body.add(t0, body.scalar(1)));
+        // the steps' update numbers t = t0 + 1 + s for s = 0..S-1, as floats, beside their learning rates
+        Tensor steps = outer.add("Range", List.of(outer.longScalar(0),
+                outer.add("Gather", List.of(outer.shapeOf(lrChunk), outer.longScalar(0)), DType.INT64, Shape.scalar(),
+                        Map.of("axis", 0L)), outer.longScalar(1)), DType.INT64, Shape.of(Shape.STEPS), Map.of());
+        Tensor tChunk = outer.add(outer.cast(steps, DType.FLOAT), outer.add(t0, outer.scalar(1)));
         Map<String, Tensor> shared = new HashMap<>();
         Optimizer.StepScalars scalars = new Optimizer.StepScalars() {
             @Override
             public Tensor lr() {
-                return lr;
+                return perStep("lr", (g, lr, t) -> lr);
             }
 
             @Override
-            public Tensor t() {
-                return t;
+            public Tensor perStep(String name, Optimizer.PerStep compute) {
+                return shared("per_step/" + name, () -> body.gather(compute.compute(outer, lrChunk, tChunk), iter));
             }
 
             @Override
