@@ -25,6 +25,10 @@
  *   SigmoidLogLikelihood(l, x) and its gradient SigmoidLogLikelihoodGrad(l, x, dy): the row sums of
  *       x*l - softplus(l) and (x - sigmoid(l))*dy (below; ORT's chains are eleven and four passes). Their
  *       exp is vaelab's own, so these two equal their lowerings to float rounding, not to the bit.
+ *   GaussianSample, GaussianSampleGrad, GaussianKl and GaussianKlGrad: a Gaussian posterior's sample and KL
+ *       term and their gradients, from the encoder's [mu | logvar] (below; ORT's chains are about 30 nodes, each
+ *       of which costs ORT several microseconds however small). Their exp is vaelab's own (exp_float), so these
+ *       equal their lowerings to float rounding.
  *       (ORT's chain makes the im2col columns by a channels-last Transpose, a Pad and a Gather by an
  *       index table, then a Transpose and a MatMul; this one is exact up to summation order)
  *
@@ -313,6 +317,26 @@ static inline float exp_nonpositive(float a) {
 }
 
 /*
+ * exp(a) for any float a, by the same reduction and polynomial: 2^n as two factors so that each stays a normal
+ * float from n = -126 to 128; above ln(FLT_MAX) it gives infinity, below -87 zero, and NaN for NaN.
+ */
+static inline float exp_float(float a) {
+    const float x = a < -87.0f ? -87.0f : a > 88.72283f ? 88.72283f : a;
+    const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+    const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    const int32_t k = (int32_t)n, half = k / 2;
+    union { int32_t i; float f; } s1 = {.i = (half + 127) << 23}, s2 = {.i = (k - half + 127) << 23};
+    return a < -87.0f ? 0.0f : a > 88.72283f ? INFINITY : (p * s1.f) * s2.f;
+}
+
+/*
  * SigmoidLogLikelihood(l [N, D], x [N, D]) -> y [N]: y[n] = sum over j of x*l - softplus(l), the
  * log-likelihood of x under independent Bernoulli(sigmoid(l)) (the cross-entropy for x in [0, 1]):
  * x*l - relu(l) + log sigmoid(|l|) per value, each lane's logs taken once per 16 values, of their
@@ -406,6 +430,128 @@ static OrtStatus *sigmoid_ll_grad_compute(const Kernel *kernel, OrtKernelContext
     TRY(output_like(context, 0, &l, &work.y));
     return l.dims[0] == 0 ? NULL
             : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, sigmoid_ll_grad_row, (size_t)l.dims[0], 0, &work);
+}
+
+/*
+ * A diagonal Gaussian posterior's sample and KL term, read from the encoder's output h = [mu | logvar]
+ * [N, 2L] (dev.vaelab.zoo.objective's GaussianSample and GaussianKl; their lowerings are the same float
+ * operations in the same order, with ORT's exp and ORT's row sum in place of exp_float and this sum's order):
+ *   GaussianSample(h, eps) -> z = mu + s*eps, s = exp(logvar*0.5)                        [N, L]
+ *   GaussianSampleGrad(h, eps, dz) -> [dz | ((dz*eps)*s)*0.5]                              [N, 2L]
+ *   GaussianKl(h) -> sum_j ((mu*mu + s*s) - (logvar + 1))*0.5                              [N]
+ *   GaussianKlGrad(h, dkl) -> [dkl*mu | dkl*((s*s - 1)*0.5)]                               [N, 2L]
+ * A step's latents are a few thousand values: one thread, one pass, no allocation but the output.
+ */
+static OrtStatus *gaussian_inputs(OrtKernelContext *context, const char *name, View *h, View *other, size_t other_index,
+                                  int other_is_row_vector) {
+    TRY(input(context, 0, h));
+    if (h->rank != 2 || h->dims[1] <= 0 || h->dims[1] % 2 != 0) {
+        return fail(STATUS_INVALID_ARGUMENT, name);
+    }
+    if (other == NULL) return NULL;
+    TRY(input(context, other_index, other));
+    int fits = other_is_row_vector ? other->rank == 1 && other->dims[0] == h->dims[0]
+                                   : other->rank == 2 && other->dims[0] == h->dims[0] && other->dims[1] * 2 == h->dims[1];
+    return fits ? NULL : fail(STATUS_INVALID_ARGUMENT, name);
+}
+
+CLONES static void gaussian_sample_row(size_t latent, const float *restrict mu, const float *restrict logvar,
+                                       const float *restrict e, float *restrict z) {
+    for (size_t j = 0; j < latent; j++) {
+        z[j] = mu[j] + exp_float(logvar[j] * 0.5f) * e[j];
+    }
+}
+
+static OrtStatus *gaussian_sample_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View h, eps;
+    TRY(gaussian_inputs(context, "ai.vaelab.GaussianSample: h must be [N, 2L] and eps [N, L]", &h, &eps, 1, 0));
+    size_t n = (size_t)h.dims[0], latent = (size_t)eps.dims[1];
+    float *z;
+    TRY(output_like(context, 0, &eps, &z));
+    for (size_t r = 0; r < n; r++) {
+        const float *mu = h.data + r * 2 * latent;
+        gaussian_sample_row(latent, mu, mu + latent, eps.data + r * latent, z + r * latent);
+    }
+    return NULL;
+}
+
+CLONES static void gaussian_sample_grad_row(size_t latent, const float *restrict logvar, const float *restrict e,
+                                            const float *restrict d, float *restrict out) {
+    for (size_t j = 0; j < latent; j++) {
+        out[j] = d[j];
+        out[latent + j] = ((d[j] * e[j]) * exp_float(logvar[j] * 0.5f)) * 0.5f;
+    }
+}
+
+static OrtStatus *gaussian_sample_grad_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View h, eps, dz;
+    const char *message = "ai.vaelab.GaussianSampleGrad: h must be [N, 2L], eps and dz [N, L]";
+    TRY(gaussian_inputs(context, message, &h, &eps, 1, 0));
+    TRY(gaussian_inputs(context, message, &h, &dz, 2, 0));
+    size_t n = (size_t)h.dims[0], latent = (size_t)eps.dims[1];
+    float *dh;
+    TRY(output_like(context, 0, &h, &dh));
+    for (size_t r = 0; r < n; r++) {
+        gaussian_sample_grad_row(latent, h.data + r * 2 * latent + latent, eps.data + r * latent, dz.data + r * latent,
+                                 dh + r * 2 * latent);
+    }
+    return NULL;
+}
+
+/* The KL terms of up to KL_CHUNK dimensions of one row, vectorized; the caller sums them in order. */
+enum { KL_CHUNK = 64 };
+CLONES static void gaussian_kl_terms(size_t count, const float *restrict mu, const float *restrict logvar,
+                                     float *restrict terms) {
+    for (size_t j = 0; j < count; j++) {
+        const float s = exp_float(logvar[j] * 0.5f);
+        terms[j] = ((mu[j] * mu[j] + s * s) - (logvar[j] + 1.0f)) * 0.5f;
+    }
+}
+
+static OrtStatus *gaussian_kl_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View h;
+    TRY(gaussian_inputs(context, "ai.vaelab.GaussianKl: h must be [N, 2L]", &h, NULL, 0, 0));
+    size_t n = (size_t)h.dims[0], latent = (size_t)h.dims[1] / 2;
+    View rows = {.rank = 1, .dims = {h.dims[0]}};
+    float *kl, terms[KL_CHUNK];
+    TRY(output_like(context, 0, &rows, &kl));
+    for (size_t r = 0; r < n; r++) {
+        const float *mu = h.data + r * 2 * latent, *logvar = mu + latent;
+        float sum = 0.0f;
+        for (size_t j0 = 0; j0 < latent; j0 += KL_CHUNK) {
+            size_t count = latent - j0 < KL_CHUNK ? latent - j0 : KL_CHUNK;
+            gaussian_kl_terms(count, mu + j0, logvar + j0, terms);
+            for (size_t j = 0; j < count; j++) sum += terms[j];
+        }
+        kl[r] = sum;
+    }
+    return NULL;
+}
+
+CLONES static void gaussian_kl_grad_row(size_t latent, float d, const float *restrict mu, const float *restrict logvar,
+                                        float *restrict out) {
+    for (size_t j = 0; j < latent; j++) {
+        const float s = exp_float(logvar[j] * 0.5f);
+        out[j] = d * mu[j];
+        out[latent + j] = d * ((s * s - 1.0f) * 0.5f);
+    }
+}
+
+static OrtStatus *gaussian_kl_grad_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View h, dkl;
+    TRY(gaussian_inputs(context, "ai.vaelab.GaussianKlGrad: h must be [N, 2L] and dkl [N]", &h, &dkl, 1, 1));
+    size_t n = (size_t)h.dims[0], latent = (size_t)h.dims[1] / 2;
+    float *dh;
+    TRY(output_like(context, 0, &h, &dh));
+    for (size_t r = 0; r < n; r++) {
+        const float *mu = h.data + r * 2 * latent;
+        gaussian_kl_grad_row(latent, dkl.data[r], mu, mu + latent, dh + r * 2 * latent);
+    }
+    return NULL;
 }
 
 /* the fixed ranges of images that a sum over the batch is split into, their sums added in range order */
@@ -994,6 +1140,10 @@ static const CustomOp operators[] = {
     OPERATOR("ReluGradBias", 2, 2, relu_bias_compute, 1, 0),
     OPERATOR("SigmoidLogLikelihood", 2, 1, sigmoid_ll_compute, 0, 0),
     OPERATOR("SigmoidLogLikelihoodGrad", 3, 1, sigmoid_ll_grad_compute, 0, 0),
+    OPERATOR("GaussianSample", 2, 1, gaussian_sample_compute, 0, 0),
+    OPERATOR("GaussianSampleGrad", 3, 1, gaussian_sample_grad_compute, 0, 0),
+    OPERATOR("GaussianKl", 1, 1, gaussian_kl_compute, 0, 0),
+    OPERATOR("GaussianKlGrad", 2, 1, gaussian_kl_grad_compute, 0, 0),
 };
 
 /* The entry point ORT's RegisterCustomOpsLibrary calls. */

@@ -42,18 +42,20 @@ public final class VaeGraphs {
         return head;
     }
 
-    /** The ELBO terms of a batch, per example, and the sample z [N, L] they were scored on. */
-    public record Terms(Posterior posterior, Tensor z, Tensor reconLl, Tensor klPerDim, Tensor kl) {
+    /** The ELBO terms of a batch, per example ({@code reconLl} and {@code kl}, [N]), and the sample z [N, L] they were scored on. */
+    public record Terms(Posterior posterior, Tensor z, Tensor reconLl, Tensor kl) {
     }
 
-    /** Encodes, samples z with the given standard-normal noise, decodes and scores x. */
+    /**
+     * Encodes, samples z with the given standard-normal noise, decodes and scores x. The sample and
+     * the KL term are one operator each, read from the encoder's output whole ({@link GaussianSample},
+     * {@link GaussianKl}).
+     */
     public Terms terms(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y, Tensor eps) {
         Posterior q = model.encode(g, params, x, y);
-        Tensor std = g.exp(g.mul(q.logvar(), 0.5));
-        Tensor z = g.add(q.mu(), g.mul(std, eps));
+        Tensor z = GaussianSample.of(g, q.encoded(), eps);
         Tensor reconLl = head.logLikelihood(g, params, model.decode(g, params, z, y), x);
-        Tensor klPerDim = klPerDim(g, q, std);
-        return new Terms(q, z, reconLl, klPerDim, g.reduceSum(klPerDim, false, 1));
+        return new Terms(q, z, reconLl, GaussianKl.of(g, q.encoded()));
     }
 
     /** KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - 1 - log s^2) / 2 per dimension, [N, L], given s = {@code std}. */
@@ -86,7 +88,8 @@ public final class VaeGraphs {
         Tensor eps = g.input("eps", DType.FLOAT, Shape.of(Shape.BATCH, model.latentDim()));
         Terms t = terms(g, new GraphInputParameters(g, ""), x, y, eps);
         g.output("recon_ll", t.reconLl());
-        g.output("kl_dim", t.klPerDim());
+        Posterior q = t.posterior();
+        g.output("kl_dim", klPerDim(g, q, g.exp(g.mul(q.logvar(), 0.5))));
         g.output("mu", t.posterior().mu());
         g.output("logvar", t.posterior().logvar());
         return g;
