@@ -103,7 +103,8 @@ final class BlockedLayout {
     private static Map<Node, Node> biasSums(Graph graph, Uses uses) {
         Map<Node, Node> sums = new IdentityHashMap<>();
         for (Node n : graph.nodes()) {
-            if (n.opType().equals(ReluGradient.OP_TYPE) && n.output().dtype() == DType.FLOAT && n.output().rank() == 4) {
+            int rank = n.output().rank();
+            if (n.opType().equals(ReluGradient.OP_TYPE) && n.output().dtype() == DType.FLOAT && (rank == 4 || rank == 2)) {
                 uses.consumersOf(n.output()).stream().filter(c -> isBiasSum(c, n.output(), uses.producers()))
                         .findFirst().ifPresent(sum -> sums.put(n, sum));
             }
@@ -190,14 +191,19 @@ final class BlockedLayout {
         return elementwise(consumer);
     }
 
-    /** Whether {@code n} sums {@code t} over batch and space to one value per channel, as a conv's bias gradient does. */
+    /** Whether {@code n} sums {@code t} to one value per channel, as a conv's bias gradient (over batch and space) or a dense layer's (over the batch) does. */
     private static boolean isBiasSum(Node n, Tensor t, Map<Tensor, Node> producers) {
         if (!n.opType().equals("ReduceSum") || n.input(0) != t || n.longAttr("keepdims", 1) != 0) {
             return false;
         }
-        Node axes = producers.get(n.input(1));
-        return axes != null && axes.attributes().get("value") instanceof ConstantValue v
-                && v.longs() != null && Arrays.equals(v.longs(), new long[] {0, 2, 3});
+        // a conv's bias: over batch and space; a dense layer's: over the batch
+        return Arrays.equals(constantAxes(n, producers), t.rank() == 4 ? new long[] {0, 2, 3} : new long[] {0});
+    }
+
+    /** The axes of reduction {@code n} where a constant gives them, else null. */
+    static long[] constantAxes(Node n, Map<Tensor, Node> producers) {
+        Node axes = n.inputs().size() > 1 ? producers.get(n.input(1)) : null;
+        return axes != null && axes.attributes().get("value") instanceof ConstantValue v ? v.longs() : null;
     }
 
     /** Adds the values of outer graphs that {@code sub} (or a graph inside it) reads. */

@@ -111,7 +111,8 @@ public final class OrtEngine {
         // the probe's session is made like every other (it may be the process's first, which fixes the denormal mode)
         int block = nchwc ? nchwcBlockSize() : 0;
         NodeRewrite convolutions = block > 0 ? new NchwcConvolutions(block, kernelLibrary != null) : NodeRewrite.NONE;
-        this.rewrite = kernelLibrary != null ? NodeRewrite.both(convolutions, new FusedKernels()) : convolutions;
+        this.rewrite = kernelLibrary != null
+                ? NodeRewrite.both(convolutions, NodeRewrite.both(new FusedKernels(), new ColumnSums())) : convolutions;
     }
 
     /**
