@@ -110,14 +110,15 @@ public final class GradientRules {
     private static Tensor[] reduceMean(Graph g, Node n, Tensor dy, boolean[] need) {
         Tensor x = n.input(0);
         long[] axes = n.longsAttr("axes");
-        Tensor spread = g.expandLike(keepReducedAxes(g, n, dy, axes), x);
         long count = 1;
         for (long axis : axes) {
             count *= x.shape().dim((int) axis);
         }
         if (count > 0) {
-            return new Tensor[] {g.mul(spread, 1.0 / count)};
+            // scaled before it is spread: the same products, on the reduced tensor
+            return new Tensor[] {g.expandLike(keepReducedAxes(g, n, g.mul(dy, 1.0 / count), axes), x)};
         }
+        Tensor spread = g.expandLike(keepReducedAxes(g, n, dy, axes), x);
         // a symbolic axis was averaged: divide by the runtime count size(x)/size(y)
         Tensor ratio = g.div(g.cast(g.add("Size", java.util.List.of(x), dev.vaelab.onnx.graph.DType.INT64,
                         Shape.scalar(), Map.of()), g.floatType()),

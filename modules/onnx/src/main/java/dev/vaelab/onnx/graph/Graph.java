@@ -446,9 +446,13 @@ public final class Graph {
         return add("Shape", List.of(x), DType.INT64, Shape.of(x.rank()), Map.of());
     }
 
-    /** Broadcasts {@code x} to the runtime shape of {@code like}. */
+    /**
+     * Broadcasts {@code x} to the shape of {@code like}: a constant where that shape is static (a
+     * training step's), so that no Shape node runs at every step, else its runtime shape.
+     */
     public Tensor expandLike(Tensor x, Tensor like) {
-        return add("Expand", List.of(x, shapeOf(like)), x.dtype(), like.shape(), Map.of());
+        Tensor shape = like.shape().isStatic() ? longs(like.shape().dims()) : shapeOf(like);
+        return add("Expand", List.of(x, shape), x.dtype(), like.shape(), Map.of());
     }
 
     public Tensor unsqueeze(Tensor x, long... axes) {
