@@ -7,8 +7,8 @@
  * same order, so that its results equal theirs bit for bit, but for ConvWeightGrad's sums
  * (FusedKernelsTest checks both):
  *
- *   AdamStep(p, g, m, w, beta1, beta2, stepSize, epsHat) -> (p', m', w')
- *       m' = m*beta1 + g;  w' = w*beta2 + g*g;  p' = p + stepSize * (m' / (sqrt(w') + epsHat))
+ *   AdamStep(p_1..p_k, g_1..g_k, m_1..m_k, w_1..w_k, beta1, beta2, stepSize, epsHat) -> (p'_1..p'_k, m'_1..m'_k, w'_1..w'_k)
+ *       m' = m*beta1 + g;  w' = w*beta2 + g*g;  p' = p + stepSize * (m' / (sqrt(w') + epsHat)), every parameter at once
  *       (dev.vaelab.onnx.optim.Adam says why these are PyTorch's Adam; ORT's chain is 10 passes)
  *   ReluGrad(dy, y) -> dy * (y > 0 ? 1 : 0)
  *       (ORT's chain is Greater, Cast and Mul: 3 passes and a byte mask)
@@ -153,10 +153,11 @@ typedef struct CustomOp {
     size_t outputs;
     OrtStatus *(*compute)(const struct Kernel *kernel, OrtKernelContext *context);
     size_t geometry; /* how many values of the int64 attribute "geometry" the kernel reads (at most GEOMETRY) */
-    int variadic;    /* whether the inputs are one variadic list of float tensors */
+    int variadic;    /* VARIADIC_INPUTS: the inputs are one variadic list of float tensors; VARIADIC_OUTPUTS: the outputs */
 } CustomOp;
 
 enum { GEOMETRY = 12 };
+enum { VARIADIC_INPUTS = 1, VARIADIC_OUTPUTS = 2 };
 
 /* An operator's node in a session: the operator and the node's attributes. */
 typedef struct Kernel {
@@ -243,35 +244,105 @@ CLONES static void adam(size_t n, const float *restrict p, const float *restrict
     }
 }
 
-static void adam_range(const Work *work, size_t begin, size_t end) {
-    adam(end - begin, work->in[0] + begin, work->in[1] + begin, work->in[2] + begin, work->in[3] + begin,
-         work->out[0] + begin, work->out[1] + begin, work->out[2] + begin,
-         work->scalar[0], work->scalar[1], work->scalar[2], work->scalar[3]);
+/*
+ * Every parameter's update in one node: inputs p_1..p_k, g_1..g_k, m_1..m_k, w_1..w_k, beta1, beta2, stepSize,
+ * epsHat; outputs p'_1..p'_k, m'_1..m'_k, w'_1..w'_k. ORT spends several microseconds on any node, and a net has
+ * a dozen or two parameters, most of them small; one node also lets the threads share the small ones' chunks.
+ */
+typedef struct {
+    size_t tensor, begin, end;
+} AdamPiece;
+
+typedef struct {
+    const float **p, **g, **m, **w;
+    float **p1, **m1, **w1;
+    const AdamPiece *pieces;
+    float beta1, beta2, step, eps;
+} AdamWork;
+
+static void adam_piece(void *data, size_t index) {
+    const AdamWork *work = data;
+    const AdamPiece *piece = &work->pieces[index];
+    const size_t t = piece->tensor, b = piece->begin;
+    adam(piece->end - b, work->p[t] + b, work->g[t] + b, work->m[t] + b, work->w[t] + b, work->p1[t] + b,
+         work->m1[t] + b, work->w1[t] + b, work->beta1, work->beta2, work->step, work->eps);
 }
 
 static OrtStatus *scalar(OrtKernelContext *context, size_t index, float *out) {
     View v;
     TRY(input(context, index, &v));
-    if (v.count != 1) return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.AdamStep: inputs 4 to 7 must be scalars");
+    if (v.count != 1) return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.AdamStep: its last four inputs must be scalars");
     *out = v.data[0];
+    return NULL;
+}
+
+static OrtStatus *adam_tensors(OrtKernelContext *context, size_t k, AdamWork *work, size_t *pieces) {
+    *pieces = 0;
+    for (size_t t = 0; t < k; t++) {
+        View v[4];
+        for (size_t j = 0; j < 4; j++) {
+            TRY(input(context, j * k + t, &v[j]));
+            if (v[j].count != v[0].count) {
+                return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.AdamStep: each p, g, m and w must have the same size");
+            }
+        }
+        work->p[t] = v[0].data;
+        work->g[t] = v[1].data;
+        work->m[t] = v[2].data;
+        work->w[t] = v[3].data;
+        TRY(output_like(context, t, &v[0], &work->p1[t]));
+        TRY(output_like(context, k + t, &v[0], &work->m1[t]));
+        TRY(output_like(context, 2 * k + t, &v[0], &work->w1[t]));
+        *pieces += (v[0].count + CHUNK - 1) / CHUNK;
+    }
     return NULL;
 }
 
 static OrtStatus *adam_compute(const Kernel *kernel, OrtKernelContext *context) {
     (void)kernel;
-    View v[4];
-    Work work = {.range = adam_range};
-    for (size_t i = 0; i < 4; i++) {
-        TRY(input(context, i, &v[i]));
-        if (v[i].count != v[0].count) {
-            return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.AdamStep: p, g, m and w must have the same size");
-        }
-        work.in[i] = v[i].data;
+    size_t count;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_INPUT_COUNT, CountFn)(context, &count));
+    if (count < 8 || (count - 4) % 4 != 0) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.AdamStep: takes 4k tensors and 4 scalars");
     }
-    for (size_t i = 0; i < 4; i++) TRY(scalar(context, 4 + i, &work.scalar[i]));
-    for (size_t i = 0; i < 3; i++) TRY(output_like(context, i, &v[0], &work.out[i]));
-    work.count = v[0].count;
-    return run(context, &work);
+    const size_t k = (count - 4) / 4;
+    AdamWork work = {0};
+    TRY(scalar(context, 4 * k, &work.beta1));
+    TRY(scalar(context, 4 * k + 1, &work.beta2));
+    TRY(scalar(context, 4 * k + 2, &work.step));
+    TRY(scalar(context, 4 * k + 3, &work.eps));
+    void *pointers = calloc(7 * k, sizeof(float *));
+    if (pointers == NULL) return fail(STATUS_FAIL, "ai.vaelab.AdamStep: out of memory");
+    work.p = pointers;
+    work.g = work.p + k;
+    work.m = work.g + k;
+    work.w = work.m + k;
+    work.p1 = (float **)(work.w + k);
+    work.m1 = work.p1 + k;
+    work.w1 = work.m1 + k;
+    size_t pieces;
+    OrtStatus *status = adam_tensors(context, k, &work, &pieces);
+    AdamPiece *table = status == NULL && pieces > 0 ? malloc(pieces * sizeof *table) : NULL;
+    if (status == NULL && pieces > 0 && table == NULL) status = fail(STATUS_FAIL, "ai.vaelab.AdamStep: out of memory");
+    if (status == NULL && table != NULL) {
+        size_t next = 0;
+        for (size_t t = 0; t < k; t++) {
+            View v;
+            status = input(context, t, &v);
+            if (status != NULL) break;
+            for (size_t b = 0; b < v.count; b += CHUNK) {
+                table[next++] = (AdamPiece){t, b, b + CHUNK < v.count ? b + CHUNK : v.count};
+            }
+        }
+        work.pieces = table;
+        if (status == NULL) {
+            status = pieces == 1 ? (adam_piece(&work, 0), NULL)
+                                 : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, adam_piece, pieces, 0, &work);
+        }
+    }
+    free(table);
+    free(pointers);
+    return status;
 }
 
 CLONES static void relu_grad(size_t n, const float *restrict dy, const float *restrict y, float *restrict dx) {
@@ -1135,10 +1206,16 @@ static OrtStatus *filter_compute(const Kernel *kernel, OrtKernelContext *context
 static const char *op_name(const CustomOp *op) { return op->name; }
 static const char *op_provider(const CustomOp *op) { (void)op; return "CPUExecutionProvider"; }
 static int op_float(const CustomOp *op, size_t index) { (void)op; (void)index; return ELEMENT_FLOAT; }
-static size_t op_inputs(const CustomOp *op) { return op->variadic ? 1 : op->inputs; }
-static size_t op_outputs(const CustomOp *op) { return op->outputs; }
-static int op_required(const CustomOp *op, size_t index) { (void)op; (void)index; return IO_REQUIRED; }
-static int op_input_kind(const CustomOp *op, size_t index) { (void)index; return op->variadic ? IO_VARIADIC : IO_REQUIRED; }
+static size_t op_inputs(const CustomOp *op) { return op->variadic & VARIADIC_INPUTS ? 1 : op->inputs; }
+static size_t op_outputs(const CustomOp *op) { return op->variadic & VARIADIC_OUTPUTS ? 1 : op->outputs; }
+static int op_output_kind(const CustomOp *op, size_t index) {
+    (void)index;
+    return op->variadic & VARIADIC_OUTPUTS ? IO_VARIADIC : IO_REQUIRED;
+}
+static int op_input_kind(const CustomOp *op, size_t index) {
+    (void)index;
+    return op->variadic & VARIADIC_INPUTS ? IO_VARIADIC : IO_REQUIRED;
+}
 static int op_memory(const CustomOp *op, size_t index) { (void)op; (void)index; return MEMORY_DEFAULT; }
 static int op_arity(const CustomOp *op) { (void)op; return 1; }
 static int op_homogeneous(const CustomOp *op) { (void)op; return 1; }
@@ -1178,14 +1255,14 @@ static void op_destroy(void *kernel) { free(kernel); }
 
 #define OPERATOR(NAME, INPUTS, OUTPUTS, COMPUTE, GEOMETRY_VALUES, VARIADIC)                                       \
     {API_VERSION, op_create, op_name, op_provider, op_float, op_inputs, op_float, op_outputs, op_compute,   \
-     op_destroy, op_input_kind, op_required, op_memory, op_arity, op_homogeneous, op_arity, op_homogeneous,      \
+     op_destroy, op_input_kind, op_output_kind, op_memory, op_arity, op_homogeneous, op_arity, op_homogeneous,   \
      op_create_v2, op_compute_v2, NULL, op_start, op_end, NULL, NULL, NULL, NULL, NAME, INPUTS, OUTPUTS, COMPUTE, \
      GEOMETRY_VALUES, VARIADIC}
 
 static const CustomOp operators[] = {
-    OPERATOR("AdamStep", 8, 3, adam_compute, 0, 0),
+    OPERATOR("AdamStep", 0, 0, adam_compute, 0, VARIADIC_INPUTS | VARIADIC_OUTPUTS),
     OPERATOR("ReluGrad", 2, 1, relu_grad_compute, 0, 0),
-    OPERATOR("InterleavePhases", 0, 1, interleave_compute, 5, 1),
+    OPERATOR("InterleavePhases", 0, 1, interleave_compute, 5, VARIADIC_INPUTS),
     OPERATOR("ConvWeightGrad", 2, 1, weight_grad_compute, 12, 0),
     OPERATOR("FewChannelDeconv", 3, 1, few_channel_compute, 9, 0),
     OPERATOR("NchwcFilter", 1, 1, filter_compute, 10, 0),

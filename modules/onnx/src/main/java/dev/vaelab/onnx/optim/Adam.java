@@ -2,6 +2,7 @@ package dev.vaelab.onnx.optim;
 
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ import java.util.List;
  *       computed once per step.
  * </ul>
  * That is 10 passes per parameter instead of 13, or one where ONNX Runtime runs vaelab's fused
- * kernels ({@link AdamStep}); slots are {@code m} (PyTorch's first moment) and {@code w} (its second
+ * kernels ({@link AdamStep}, every parameter in one node); slots are {@code m} (PyTorch's first moment) and {@code w} (its second
  * moment, rescaled as above).
  */
 public record Adam(double beta1, double beta2, double eps, double weightDecay) implements Optimizer {
@@ -47,15 +48,32 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
 
     @Override
     public List<Tensor> update(Graph g, Tensor p, Tensor scaledGrad, List<Tensor> state, StepScalars step) {
-        Tensor gr = weightDecay == 0 ? scaledGrad : g.add(scaledGrad, g.mul(p, (1 - beta1) * weightDecay));
+        return updateAll(g, List.of(p), List.of(scaledGrad), List.of(state), step).get(0);
+    }
+
+    /** Every parameter's update in one {@link AdamStep} node. */
+    @Override
+    public List<List<Tensor>> updateAll(Graph g, List<Tensor> params, List<Tensor> scaledGrads, List<List<Tensor>> states,
+                                        StepScalars step) {
+        List<Tensor> grads = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            Tensor gr = scaledGrads.get(i);
+            grads.add(weightDecay == 0 ? gr : g.add(gr, g.mul(params.get(i), (1 - beta1) * weightDecay)));
+        }
         double k = Math.sqrt(1 - beta2) / (1 - beta1);
         // negated, so that the update is an Add: ORT's Sub of two large tensors takes about twice as long
         Tensor stepSize = step.perStep("adam.step_size", (h, lr, t) ->
                 h.div(h.mul(lr, sqrtBiasCorrection2(h, t)), h.mul(h.sub(h.scalar(1), h.pow(h.scalar(beta1), t)), -k)));
         Tensor epsHat = step.perStep("adam.eps_hat", (h, lr, t) -> h.mul(sqrtBiasCorrection2(h, t), eps / k));
-        return AdamStep.apply(g, p, gr, state.get(0), state.get(1),
+        List<List<Tensor>> next = AdamStep.applyAll(g, params, grads, states.stream().map(s -> s.get(0)).toList(),
+                states.stream().map(s -> s.get(1)).toList(),
                 step.shared("adam.beta1", () -> g.scalar(beta1)), step.shared("adam.beta2", () -> g.scalar(beta2)),
                 stepSize, epsHat);
+        List<List<Tensor>> updated = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            updated.add(List.of(next.get(0).get(i), next.get(1).get(i), next.get(2).get(i)));
+        }
+        return updated;
     }
 
     /** {@code s = sqrt(1 - beta2^t)}. */

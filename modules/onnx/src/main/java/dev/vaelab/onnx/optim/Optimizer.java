@@ -28,6 +28,20 @@ public interface Optimizer {
      */
     List<Tensor> update(Graph g, Tensor param, Tensor grad, List<Tensor> state, StepScalars step);
 
+    /**
+     * Emits the updates of all parameters, in order: for each, the new parameter followed by its new
+     * slot values. By default one {@link #update} per parameter; an optimizer may update them all in
+     * fewer nodes.
+     */
+    default List<List<Tensor>> updateAll(Graph g, List<Tensor> params, List<Tensor> grads, List<List<Tensor>> states,
+                                         StepScalars step) {
+        List<List<Tensor>> updated = new java.util.ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            updated.add(update(g, params.get(i), grads.get(i), states.get(i), step));
+        }
+        return updated;
+    }
+
     /** Scalars shared by every parameter's update at one step. */
     interface StepScalars {
         /** The learning rate in force at this step. */

@@ -129,9 +129,9 @@ public final class TrainingProgramBuilder {
         }
         List<Tensor> nextParams = new ArrayList<>();
         List<Tensor> nextSlots = new ArrayList<>();
-        for (int i = 0; i < specs.size(); i++) {
-            Tensor p = paramTensors.get(i);
-            List<Tensor> updated = optimizer.update(body, p, grads.get(p), slotInputs.get(i), scalars);
+        List<List<Tensor>> updates = optimizer.updateAll(body, paramTensors,
+                paramTensors.stream().map(grads::get).toList(), slotInputs, scalars);
+        for (List<Tensor> updated : updates) {
             nextParams.add(updated.get(0));
             nextSlots.addAll(updated.subList(1, updated.size()));
         }

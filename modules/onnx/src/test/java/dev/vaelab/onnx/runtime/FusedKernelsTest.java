@@ -100,6 +100,53 @@ class FusedKernelsTest {
     }
 
     @Test
+    void oneAdamStepUpdatesEveryParameterToItsLoweringsBits() throws Exception {
+        // the sizes of SIZES in one node: the threads share chunks of several parameters, a tail and a single value
+        Graph g = new Graph(DType.FLOAT);
+        Tensor[] scalars = Stream.of("beta1", "beta2", "step", "eps").map(name -> g.input(name, DType.FLOAT, Shape.of()))
+                .toArray(Tensor[]::new);
+        Map<String, List<Tensor>> slots = new LinkedHashMap<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Random random = new Random(11);
+        for (String slot : List.of("p", "g", "m", "w")) {
+            slots.put(slot, new ArrayList<>());
+            for (int i = 0; i < SIZES.length; i++) {
+                slots.get(slot).add(g.input(slot + i, DType.FLOAT, Shape.of(SIZES[i])));
+                float[] v = gaussians(random, SIZES[i], slot.equals("p") ? 0.1f : slot.equals("w") ? 1e-6f : 1e-3f);
+                if (slot.equals("w")) {
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] = Math.abs(v[j]);
+                    }
+                }
+                values.put(slot + i, v);
+            }
+        }
+        List<List<Tensor>> out = AdamStep.applyAll(g, slots.get("p"), slots.get("g"), slots.get("m"), slots.get("w"),
+                scalars[0], scalars[1], scalars[2], scalars[3]);
+        for (int i = 0; i < SIZES.length; i++) {
+            g.output("p1_" + i, out.get(0).get(i));
+            g.output("m1_" + i, out.get(1).get(i));
+            g.output("w1_" + i, out.get(2).get(i));
+        }
+        values.put("beta1", new float[] {0.9f});
+        values.put("beta2", new float[] {0.999f});
+        values.put("step", new float[] {-3.16e-5f});
+        values.put("eps", new float[] {3.16e-7f});
+        Map<String, float[]> fused = runBoth(g, values, "AdamStep");
+        for (int i = 0; i < SIZES.length; i++) {
+            for (int j = 0; j < SIZES[i]; j++) {
+                float gj = values.get("g" + i)[j];
+                float m1 = values.get("m" + i)[j] * 0.9f + gj;
+                float w1 = values.get("w" + i)[j] * 0.999f + gj * gj;
+                float p1 = values.get("p" + i)[j] + -3.16e-5f * (m1 / ((float) Math.sqrt(w1) + 3.16e-7f));
+                assertEquals(m1, fused.get("m1_" + i)[j], "m' of parameter " + i + " at " + j);
+                assertEquals(w1, fused.get("w1_" + i)[j], "w' of parameter " + i + " at " + j);
+                assertEquals(p1, fused.get("p1_" + i)[j], "p' of parameter " + i + " at " + j);
+            }
+        }
+    }
+
+    @Test
     void reluGradGivesItsLoweringsBits() throws Exception {
         for (long n : SIZES) {
             Graph g = new Graph(DType.FLOAT);
@@ -271,7 +318,9 @@ class FusedKernelsTest {
         ModelProto model = OnnxModelWriter.write(program.graph(), OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
         GraphProto body = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Loop")).findFirst()
                 .orElseThrow().getAttributeList().stream().filter(a -> a.getName().equals("body")).findFirst().orElseThrow().getG();
-        assertEquals(2, kernels(body, "AdamStep"), "one update per parameter");
+        assertEquals(1, kernels(body, "AdamStep"), "one update for both parameters");
+        assertEquals(2 * 4 + 4, body.getNodeList().stream().filter(n -> n.getOpType().equals("AdamStep")).findFirst()
+                .orElseThrow().getInputCount(), "p, g, m and w of each parameter, and the step's four scalars");
         assertEquals(1, kernels(body, "ReluGrad"));
         float[] lowered = SwitchedTraining.losses(program, OrtEngine.FUSED_KERNELS_PROPERTY, "0", 16 * 24);
         float[] kernels = SwitchedTraining.losses(program, OrtEngine.FUSED_KERNELS_PROPERTY, "1", 16 * 24);
@@ -313,7 +362,7 @@ class FusedKernelsTest {
         Map<String, float[]> outputs = new LinkedHashMap<>();
         try (OrtSession session = ENGINE.session(model.toByteArray())) {
             for (var e : values.entrySet()) {
-                boolean scalar = e.getValue().length == 1 && !e.getKey().matches("p|g|m|w|dy|y");
+                boolean scalar = e.getValue().length == 1 && !e.getKey().matches("[pgmw]\\d*|dy|y");
                 long[] shape = shapes.getOrDefault(e.getKey(), scalar ? new long[0] : new long[] {e.getValue().length});
                 OnnxTensor t = ENGINE.tensor(e.getValue(), shape);
                 tensors.add(t);
