@@ -811,10 +811,65 @@ static OrtStatus *relu_bias_compute(const Kernel *kernel, OrtKernelContext *cont
  * that every tap is one contiguous copy of C floats; an image in NCHWc blocks of block channels
  * ([C/block, H, W, block]) is copied there a block at a time (block 0: NCHW).
  */
+/*
+ * One channel (a grey image's first layer): each position's taps read straight from the image, with no
+ * channels-last copy; a kernel row of 4 taps (the zoo's 4x4 kernels) within the image is one fixed-size copy
+ * (the general path's copies of runs of a few floats took two thirds of the one-channel weight gradient).
+ */
+static inline void copy4(float *restrict out, const float *restrict in) {
+    for (int k = 0; k < 4; k++) out[k] = in[k];
+}
+
+/* Taps j of kernel row i for positions [from, to) of output row ph, each read with its bounds checked. */
+static inline void one_channel_taps(const float *restrict image, int64_t h, int64_t wd, const int64_t *g, int64_t ph,
+                                    int64_t i, int64_t from, int64_t to, float *restrict out) {
+    const int64_t kh = g[0], kw = g[1], s0 = g[2], s1 = g[3], d0 = g[4], d1 = g[5], pad0 = g[6], pad1 = g[7];
+    const int64_t row = s0 * ph + d0 * i - pad0, taps = kh * kw;
+    for (int64_t pw = from; pw < to; pw++) {
+        float *restrict tap = out + pw * taps + i * kw;
+        for (int64_t j = 0; j < kw; j++) {
+            const int64_t col = s1 * pw - pad1 + d1 * j;
+            tap[j] = row >= 0 && row < h && col >= 0 && col < wd ? image[row * wd + col] : 0.0f;
+        }
+    }
+}
+
+CLONES static void im2col_one_channel(const float *restrict image, int64_t h, int64_t wd, const int64_t *g,
+                                      float *restrict out) {
+    const int64_t kh = g[0], kw = g[1], s0 = g[2], s1 = g[3], d0 = g[4], d1 = g[5];
+    const int64_t pad0 = g[6], pad1 = g[7], ho = g[8], wo = g[9], taps = kh * kw;
+    /* the positions whose 4 taps of a kernel row lie within the image's columns: [inner, outer) */
+    int64_t inner = 0, outer = 0;
+    if (kw == 4 && d1 == 1) {
+        inner = (pad1 + s1 - 1) / s1;
+        outer = wd - 4 + pad1 >= 0 ? (wd - 4 + pad1) / s1 + 1 : 0;
+        outer = outer < wo ? outer : wo;
+        inner = inner < outer ? inner : outer;
+    }
+    for (int64_t ph = 0; ph < ho; ph++) {
+        float *restrict rowOut = out + ph * wo * taps;
+        for (int64_t i = 0; i < kh; i++) {
+            const int64_t row = s0 * ph + d0 * i - pad0;
+            if (row < 0 || row >= h || inner == outer) {
+                one_channel_taps(image, h, wd, g, ph, i, 0, wo, rowOut);
+                continue;
+            }
+            one_channel_taps(image, h, wd, g, ph, i, 0, inner, rowOut);
+            const float *restrict in = image + row * wd - pad1;
+            for (int64_t pw = inner; pw < outer; pw++) copy4(rowOut + pw * taps + i * 4, in + s1 * pw);
+            one_channel_taps(image, h, wd, g, ph, i, outer, wo, rowOut);
+        }
+    }
+}
+
 CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t wd, const int64_t *g, int64_t block,
                                float *last, float *restrict out) {
     const int64_t kh = g[0], kw = g[1], s0 = g[2], s1 = g[3], d0 = g[4], d1 = g[5];
     const int64_t pad0 = g[6], pad1 = g[7], ho = g[8], wo = g[9];
+    if (c == 1 && block == 0) {
+        im2col_one_channel(image, h, wd, g, out);
+        return;
+    }
     if (block > 0) {
         for (int64_t cb = 0; cb < c / block; cb++) {
             const float *restrict in = image + cb * h * wd * block;

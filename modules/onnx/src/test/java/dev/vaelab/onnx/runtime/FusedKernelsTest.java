@@ -230,6 +230,14 @@ class FusedKernelsTest {
         // a first layer of one channel (16 columns: the narrow tile; its lowering is the batch-axis Conv), and 3
         weightGrad(4, 1, 16, 16, 32, new long[] {4, 4}, ConvGeometry.of(2, 1), 8, 8);
         weightGrad(2, 3, 9, 9, 20, new long[] {3, 3}, ConvGeometry.of(1, 1), 9, 9);
+        // one channel, the columns read straight from the image: padded edges on both sides around two inner
+        // positions; an image narrower than a kernel row (no inner position); 3x3 taps (no 4-tap rows); rows
+        // two apart (dilation) with unequal strides and pads
+        weightGrad(3, 1, 5, 6, 16, new long[] {4, 4}, ConvGeometry.of(2, 1), 2, 3);
+        weightGrad(2, 1, 4, 3, 8, new long[] {4, 4}, ConvGeometry.of(1, 1), 3, 2);
+        weightGrad(2, 1, 9, 9, 16, new long[] {3, 3}, ConvGeometry.of(1, 1), 9, 9);
+        weightGrad(2, 1, 12, 13, 16, new long[] {4, 4}, new ConvGeometry(new long[] {1, 2}, new long[] {2, 1, 2, 1},
+                new long[] {2, 1}, new long[2]), 10, 6);
     }
 
     private static void weightGrad(long batch, long channels, long h, long w, long filters, long[] kernel,
