@@ -83,6 +83,66 @@ DEFINE_GEMM(gemm_avx512, "avx512f", 16, 8, 3, 16)
 DEFINE_GEMM(gemm_avx2, "avx2,fma", 8, 6, 2, 6)
 DEFINE_GEMM(gemm_sse, "sse2", 4, 4, 2, 4)
 
+/*
+ * c = a * b where a [m x k] lies in NCHWc blocks along k: a map [k/kb, m, kb] read as [positions, channels]
+ * (vaelab_kernels.c's FewChannelDeconv: every input pixel's contribution to each tap is its channels times
+ * the filter rows). Tiles of ROWS rows by one vector: per channel one load of b and ROWS broadcasts, the
+ * rows' accumulators over all of k (every block) before one store; the columns past the last whole vector
+ * by plain sums.
+ */
+#define DEFINE_KBLOCKED(NAME, TARGET, LANES, ROWS)                                                              \
+    typedef float NAME##_vec __attribute__((vector_size(4 * LANES), aligned(4)));                             \
+    __attribute__((target(TARGET), always_inline)) static inline void NAME##_tile(                            \
+        int rows, int64_t i, int64_t j, int64_t k, const float *a, int64_t m, int64_t kb, const float *b,      \
+        int64_t ldb, float *c, int64_t ldc) {                                                                  \
+        NAME##_vec acc[ROWS];                                                                                  \
+        for (int r = 0; r < rows; r++) acc[r] = (NAME##_vec){0};                                               \
+        for (int64_t p0 = 0; p0 < k; p0 += kb) {                                                               \
+            const float *block = a + (p0 / kb) * m * kb + i * kb;                                              \
+            for (int64_t q = 0; q < kb; q++) {                                                                 \
+                const NAME##_vec bv = *(const NAME##_vec *)(b + (p0 + q) * ldb + j);                           \
+                for (int r = 0; r < rows; r++) acc[r] += block[r * kb + q] * bv;                               \
+            }                                                                                                  \
+        }                                                                                                      \
+        for (int r = 0; r < rows; r++) *(NAME##_vec *)(c + (i + r) * ldc + j) = acc[r];                        \
+    }                                                                                                          \
+    __attribute__((target(TARGET))) static int64_t NAME(int64_t m, int64_t n, int64_t k, const float *a,        \
+                                                        int64_t kb, const float *b, int64_t ldb, float *c,      \
+                                                        int64_t ldc) {                                          \
+        int64_t j = 0;                                                                                         \
+        for (; j + LANES <= n; j += LANES) {                                                                   \
+            int64_t i = 0;                                                                                     \
+            for (; i + ROWS <= m; i += ROWS) NAME##_tile(ROWS, i, j, k, a, m, kb, b, ldb, c, ldc);             \
+            for (; i < m; i++) NAME##_tile(1, i, j, k, a, m, kb, b, ldb, c, ldc);                              \
+        }                                                                                                      \
+        return j;                                                                                              \
+    }
+
+DEFINE_KBLOCKED(kblocked_avx512, "avx512f", 16, 16)
+DEFINE_KBLOCKED(kblocked_avx2, "avx2,fma", 8, 12)
+DEFINE_KBLOCKED(kblocked_sse, "sse2", 4, 12)
+
+__attribute__((visibility("hidden")))
+void vaelab_gemm_kblocked(int64_t m, int64_t n, int64_t k, const float *a, int64_t kb, const float *b, int64_t ldb,
+                          float *c, int64_t ldc) {
+    int64_t covered;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) {
+        covered = kblocked_avx512(m, n, k, a, kb, b, ldb, c, ldc);
+    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        covered = kblocked_avx2(m, n, k, a, kb, b, ldb, c, ldc);
+    } else {
+        covered = kblocked_sse(m, n, k, a, kb, b, ldb, c, ldc);
+    }
+    for (int64_t i = 0; i < m; i++) {
+        for (int64_t col = covered; col < n; col++) {
+            float sum = 0;
+            for (int64_t p = 0; p < k; p++) sum += a[(p / kb) * m * kb + i * kb + p % kb] * b[p * ldb + col];
+            c[i * ldc + col] = sum;
+        }
+    }
+}
+
 __attribute__((visibility("hidden")))
 void vaelab_gemm_acc(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int64_t a_block, const float *b,
                      int64_t ldb, float *c, int64_t ldc) {

@@ -10,4 +10,11 @@
 void vaelab_gemm_acc(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int64_t a_block, const float *b,
                      int64_t ldb, float *c, int64_t ldc);
 
+/*
+ * c[m x n] = a[m x k] * b[k x n] (overwritten), a in NCHWc blocks along k, [k/kb, m, kb] (a map read as
+ * [positions, channels]); k a multiple of kb; rows of b and c ldb and ldc floats apart
+ */
+void vaelab_gemm_kblocked(int64_t m, int64_t n, int64_t k, const float *a, int64_t kb, const float *b, int64_t ldb,
+                          float *c, int64_t ldc);
+
 #endif

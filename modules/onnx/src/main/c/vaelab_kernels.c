@@ -1125,36 +1125,76 @@ typedef struct {
 } FewWork;
 
 /* one image: its per-tap contributions into z (zeroed here), then col2im onto the bias */
-static void few_channel_one(const FewWork *w, int64_t n, float *z) {
-    const int64_t b = w->block, positions = w->height * w->width;
-    const int64_t taps = w->kh * w->kw, columns = w->filters * taps;
-    memset(z, 0, sizeof(float) * (size_t)(positions * columns));
-    const float *image = w->x + n * w->channels * positions;
-    for (int64_t cb = 0; cb < w->channels / b; cb++) {
-        vaelab_gemm_acc(positions, columns, b, image + cb * positions * b, b, 0, w->w + cb * b * columns, columns, z,
-                        columns);
+/*
+ * The output of the zoo's decoder layer (4x4 taps, stride 2, pad 1: twice the input's size) gathered: output
+ * pixel 2q (2q+1) of a row takes taps 1 and 3 (0 and 2) of kernel row ky from input pixels q and q-1 (q+1 and
+ * q), so each output is written once, its sum in the order the general scatter adds (kernel rows, then taps).
+ */
+static void few_channel_gather(const FewWork *w, const float *z, int64_t m, float *plane) {
+    const int64_t width = w->width, columns = w->filters * 16;
+    for (int64_t oy = 0; oy < w->ho; oy++) {
+        const float *rows[2];
+        int64_t found = 0;
+        for (int64_t ky = (oy + 1) % 2; ky < 4; ky += 2) {
+            const int64_t iy = (oy + 1 - ky) / 2;
+            if (iy >= 0 && iy < w->height) rows[found++] = z + iy * width * columns + m * 16 + ky * 4;
+        }
+        float *restrict line = plane + oy * w->wo;
+        const float bias = w->bias[m];
+        for (int64_t q = 0; q < width; q++) {
+            float even = bias, odd = bias;
+            for (int64_t r = 0; r < found; r++) {
+                const float *at = rows[r] + q * columns;
+                even += at[1];
+                if (q > 0) even += at[3 - columns];
+                if (q + 1 < width) odd += at[columns];
+                odd += at[2];
+            }
+            line[2 * q] = even;
+            line[2 * q + 1] = odd;
+        }
     }
+}
+
+/* Any other geometry: tap after tap, each input row's pixels onto every s1-th output pixel of one row. */
+static void few_channel_scatter(const FewWork *w, const float *z, int64_t m, float *plane) {
+    const int64_t taps = w->kh * w->kw, columns = w->filters * taps;
+    for (int64_t q = 0; q < w->ho * w->wo; q++) plane[q] = w->bias[m];
+    for (int64_t i = 0; i < w->kh; i++) {
+        for (int64_t j = 0; j < w->kw; j++) {
+            const float *zc = z + m * taps + i * w->kw + j;
+            const int64_t first = w->pad1 - j > 0 ? (w->pad1 - j + w->s1 - 1) / w->s1 : 0;
+            const int64_t reach = w->wo - 1 + w->pad1 - j;
+            const int64_t end = reach < 0 ? 0 : (reach / w->s1 + 1 < w->width ? reach / w->s1 + 1 : w->width);
+            for (int64_t iy = 0; iy < w->height; iy++) {
+                const int64_t oy = w->s0 * iy + i - w->pad0;
+                if (oy < 0 || oy >= w->ho) continue;
+                float *restrict row = plane + oy * w->wo + j - w->pad1;
+                const float *restrict zrow = zc + iy * w->width * columns;
+                for (int64_t ix = first; ix < end; ix++) row[w->s1 * ix] += zrow[ix * columns];
+            }
+        }
+    }
+}
+
+/*
+ * One image: every input pixel's contribution to each tap at once, z[p, (m, i, j)] = sum over all channels c of
+ * x[c, p] * w[c, m, i, j] (one pass over the channel blocks as they lie, vaelab_gemm.c), then the contributions
+ * onto the output with its bias.
+ */
+static void few_channel_one(const FewWork *w, int64_t n, float *z) {
+    const int64_t positions = w->height * w->width, columns = w->filters * w->kh * w->kw;
+    const float *image = w->x + n * w->channels * positions;
+    vaelab_gemm_kblocked(positions, columns, w->channels, image, w->block, w->w, columns, z, columns);
+    const int gather = w->kh == 4 && w->kw == 4 && w->s0 == 2 && w->s1 == 2 && w->pad0 == 1 && w->pad1 == 1
+            && w->ho == 2 * w->height && w->wo == 2 * w->width;
     float *out = w->y + n * w->filters * w->ho * w->wo;
     for (int64_t m = 0; m < w->filters; m++) {
-        for (int64_t q = 0; q < w->ho * w->wo; q++) out[m * w->ho * w->wo + q] = w->bias[m];
-    }
-    /* tap after tap, each input row's pixels onto every s1-th output pixel of one row: no bounds test inside */
-    for (int64_t m = 0; m < w->filters; m++) {
         float *plane = out + m * w->ho * w->wo;
-        for (int64_t i = 0; i < w->kh; i++) {
-            for (int64_t j = 0; j < w->kw; j++) {
-                const float *zc = z + m * taps + i * w->kw + j;
-                const int64_t first = w->pad1 - j > 0 ? (w->pad1 - j + w->s1 - 1) / w->s1 : 0;
-                const int64_t reach = w->wo - 1 + w->pad1 - j;
-                const int64_t end = reach < 0 ? 0 : (reach / w->s1 + 1 < w->width ? reach / w->s1 + 1 : w->width);
-                for (int64_t iy = 0; iy < w->height; iy++) {
-                    const int64_t oy = w->s0 * iy + i - w->pad0;
-                    if (oy < 0 || oy >= w->ho) continue;
-                    float *restrict row = plane + oy * w->wo + j - w->pad1;
-                    const float *restrict zrow = zc + iy * w->width * columns;
-                    for (int64_t ix = first; ix < end; ix++) row[w->s1 * ix] += zrow[ix * columns];
-                }
-            }
+        if (gather) {
+            few_channel_gather(w, z, m, plane);
+        } else {
+            few_channel_scatter(w, z, m, plane);
         }
     }
 }
