@@ -1034,12 +1034,43 @@ typedef struct {
 /* max(v, 0), a NaN kept as it is (a diverging run must stay visible) */
 static inline float relu_if(float v, int64_t relu) { return relu && v < 0 ? 0.0f : v; }
 
+/*
+ * The zoo's stride-2 layers in blocks of 16 (AVX-512's NCHWc): an output row's two phases read side by side and
+ * written in order, one block of 16 after the other, the ReLU decided once per row; the general loop below
+ * writes every other block of a row per phase with the block size and the ReLU read inside (a third of the
+ * memory's rate: 4.3 ms of a Burgess step).
+ */
+static inline void interleave_row_16(float *restrict row, const float *restrict left, const float *restrict right,
+                                     int64_t r1n, int64_t relu) {
+    if (relu) {
+        for (int64_t r1 = 0; r1 < r1n; r1++) {
+            for (int k = 0; k < 16; k++) row[32 * r1 + k] = relu_if(left[16 * r1 + k], 1);
+            for (int k = 0; k < 16; k++) row[32 * r1 + 16 + k] = relu_if(right[16 * r1 + k], 1);
+        }
+    } else {
+        for (int64_t r1 = 0; r1 < r1n; r1++) {
+            for (int k = 0; k < 16; k++) row[32 * r1 + k] = left[16 * r1 + k];
+            for (int k = 0; k < 16; k++) row[32 * r1 + 16 + k] = right[16 * r1 + k];
+        }
+    }
+}
+
 CLONES static void interleave_blocked(void *data, size_t chunk) {
     const InterleaveWork *w = data;
     const int64_t s0 = w->s0, s1 = w->s1, b = w->block, r0n = w->rows, r1n = w->cols, relu = w->relu;
     const int64_t blocks = w->channels / b, height = s0 * r0n, width = s1 * r1n;
     const int64_t n = (int64_t)chunk / blocks, mb = (int64_t)chunk % blocks;
     float *restrict map = w->y + (n * blocks + mb) * height * width * b;
+    if (b == 16 && s1 == 2) {
+        for (int64_t r0 = 0; r0 < r0n; r0++) {
+            for (int64_t ph = 0; ph < s0; ph++) {
+                const int64_t at = ((n * blocks + mb) * r0n + r0) * r1n * b;
+                interleave_row_16(map + (s0 * r0 + ph) * width * b, w->phase[ph * s1] + at, w->phase[ph * s1 + 1] + at,
+                                  r1n, relu);
+            }
+        }
+        return;
+    }
     for (int64_t r0 = 0; r0 < r0n; r0++) {
         for (int64_t ph = 0; ph < s0; ph++) {
             float *restrict row = map + (s0 * r0 + ph) * width * b;
