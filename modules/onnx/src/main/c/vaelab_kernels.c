@@ -25,6 +25,7 @@
  *   SigmoidLogLikelihood(l, x) and its gradient SigmoidLogLikelihoodGrad(l, x, dy): the row sums of
  *       x*l - softplus(l) and (x - sigmoid(l))*dy (below; ORT's chains are eleven and four passes). Their
  *       exp is vaelab's own, so these two equal their lowerings to float rounding, not to the bit.
+ *   ByteIntensities(x uint8) -> x / 255 as floats, a batch's pixels (below; ORT's chain is Cast and Div)
  *   ColumnSum(x) -> the sums of x [N, C] over its rows, a dense layer's bias gradient (below; ORT's ReduceSum
  *       over axis 0 is slow), in the rows' order
  *   GaussianSample, GaussianSampleGrad, GaussianKl and GaussianKlGrad: a Gaussian posterior's sample and KL
@@ -84,7 +85,7 @@ enum {
     SLOT_KERNEL_CONTEXT_PARALLEL_FOR = 274,
 };
 
-enum { ELEMENT_FLOAT = 1 };       /* ONNXTensorElementDataType */
+enum { ELEMENT_FLOAT = 1, ELEMENT_UINT8 = 2 }; /* ONNXTensorElementDataType */
 enum { STATUS_INVALID_ARGUMENT = 2, STATUS_FAIL = 1 }; /* OrtErrorCode */
 enum { IO_REQUIRED = 0, IO_VARIADIC = 2 }; /* OrtCustomOpInputOutputCharacteristic */
 enum { MEMORY_DEFAULT = 0 };      /* OrtMemType */
@@ -153,11 +154,12 @@ typedef struct CustomOp {
     size_t outputs;
     OrtStatus *(*compute)(const struct Kernel *kernel, OrtKernelContext *context);
     size_t geometry; /* how many values of the int64 attribute "geometry" the kernel reads (at most GEOMETRY) */
-    int variadic;    /* VARIADIC_INPUTS: the inputs are one variadic list of float tensors; VARIADIC_OUTPUTS: the outputs */
+    int variadic;    /* VARIADIC_INPUTS: the inputs are one variadic list of float tensors; VARIADIC_OUTPUTS: the
+                        outputs; BYTES_IN: input 0 is uint8, not float */
 } CustomOp;
 
 enum { GEOMETRY = 12 };
-enum { VARIADIC_INPUTS = 1, VARIADIC_OUTPUTS = 2 };
+enum { VARIADIC_INPUTS = 1, VARIADIC_OUTPUTS = 2, BYTES_IN = 4 /* its one input is uint8 */ };
 
 /* An operator's node in a session: the operator and the node's attributes. */
 typedef struct Kernel {
@@ -702,6 +704,40 @@ CLONES static void relu_grad_row(int64_t c, const float *restrict dy, const floa
         dx[ch] = v;
         sums[ch] += v;
     }
+}
+
+/*
+ * ByteIntensities(x uint8) -> x / 255 as floats: a batch's pixel bytes as intensities in [0, 1] (what ORT's Cast
+ * and Div compute, the same division, in one pass instead of two: 0.6 ms of a Burgess step's 64x64 bytes).
+ */
+CLONES static void byte_intensities(size_t n, const uint8_t *restrict x, float *restrict y) {
+    for (size_t i = 0; i < n; i++) y[i] = (float)x[i] / 255.0f;
+}
+
+typedef struct {
+    const uint8_t *x;
+    float *y;
+    size_t count;
+} BytesWork;
+
+static void byte_intensities_chunk(void *data, size_t chunk) {
+    const BytesWork *w = data;
+    const size_t begin = chunk * CHUNK, end = begin + CHUNK < w->count ? begin + CHUNK : w->count;
+    byte_intensities(end - begin, w->x + begin, w->y + begin);
+}
+
+static OrtStatus *byte_intensities_compute(const Kernel *kernel, OrtKernelContext *context) {
+    (void)kernel;
+    View x; /* its data pointer holds bytes here */
+    TRY(input(context, 0, &x));
+    BytesWork work = {.x = (const uint8_t *)x.data, .count = x.count};
+    TRY(output_like(context, 0, &x, &work.y));
+    const size_t chunks = (work.count + CHUNK - 1) / CHUNK;
+    if (chunks <= 1) {
+        byte_intensities(work.count, work.x, work.y);
+        return NULL;
+    }
+    return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, byte_intensities_chunk, chunks, 0, &work);
 }
 
 /*
@@ -1332,6 +1368,9 @@ static OrtStatus *filter_compute(const Kernel *kernel, OrtKernelContext *context
 static const char *op_name(const CustomOp *op) { return op->name; }
 static const char *op_provider(const CustomOp *op) { (void)op; return "CPUExecutionProvider"; }
 static int op_float(const CustomOp *op, size_t index) { (void)op; (void)index; return ELEMENT_FLOAT; }
+static int op_input_type(const CustomOp *op, size_t index) {
+    return op->variadic & BYTES_IN && index == 0 ? ELEMENT_UINT8 : ELEMENT_FLOAT;
+}
 static size_t op_inputs(const CustomOp *op) { return op->variadic & VARIADIC_INPUTS ? 1 : op->inputs; }
 static size_t op_outputs(const CustomOp *op) { return op->variadic & VARIADIC_OUTPUTS ? 1 : op->outputs; }
 static int op_output_kind(const CustomOp *op, size_t index) {
@@ -1380,7 +1419,7 @@ static void op_compute(void *kernel, OrtKernelContext *context) { (void)op_compu
 static void op_destroy(void *kernel) { free(kernel); }
 
 #define OPERATOR(NAME, INPUTS, OUTPUTS, COMPUTE, GEOMETRY_VALUES, VARIADIC)                                       \
-    {API_VERSION, op_create, op_name, op_provider, op_float, op_inputs, op_float, op_outputs, op_compute,   \
+    {API_VERSION, op_create, op_name, op_provider, op_input_type, op_inputs, op_float, op_outputs, op_compute, \
      op_destroy, op_input_kind, op_output_kind, op_memory, op_arity, op_homogeneous, op_arity, op_homogeneous,   \
      op_create_v2, op_compute_v2, NULL, op_start, op_end, NULL, NULL, NULL, NULL, NAME, INPUTS, OUTPUTS, COMPUTE, \
      GEOMETRY_VALUES, VARIADIC}
@@ -1396,6 +1435,7 @@ static const CustomOp operators[] = {
     OPERATOR("SigmoidLogLikelihood", 2, 1, sigmoid_ll_compute, 0, 0),
     OPERATOR("SigmoidLogLikelihoodGrad", 3, 1, sigmoid_ll_grad_compute, 0, 0),
     OPERATOR("ColumnSum", 1, 1, column_sum_compute, 0, 0),
+    OPERATOR("ByteIntensities", 1, 1, byte_intensities_compute, 0, BYTES_IN),
     OPERATOR("GaussianSample", 2, 1, gaussian_sample_compute, 0, 0),
     OPERATOR("GaussianSampleGrad", 3, 1, gaussian_sample_grad_compute, 0, 0),
     OPERATOR("GaussianKl", 1, 1, gaussian_kl_compute, 0, 0),

@@ -37,6 +37,15 @@ public interface FusedOperator {
         return null;
     }
 
+    /**
+     * Whether {@link #nativeKernel()} takes {@code node}'s tensor types: by default float inputs and
+     * outputs (a float64 graph, a gradient check's, keeps the lowering).
+     */
+    default boolean nativeKernelTakes(Node node) {
+        return node.inputs().stream().allMatch(t -> t.dtype() == DType.FLOAT)
+                && node.outputs().stream().allMatch(t -> t.dtype() == DType.FLOAT);
+    }
+
     /** The attributes that {@link #nativeKernel()} reads from {@code node}: none unless it says. */
     default java.util.Map<String, Object> nativeKernelAttributes(Node node) {
         return java.util.Map.of();

@@ -1,11 +1,9 @@
 package dev.vaelab.onnx.runtime;
 
-import dev.vaelab.onnx.graph.DType;
 import dev.vaelab.onnx.graph.FusedOperator;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
 import dev.vaelab.onnx.graph.NodeRewrite;
-import dev.vaelab.onnx.graph.Tensor;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -21,7 +19,8 @@ import java.util.stream.IntStream;
  * operator's lowering computes: the same float operations in the same order for the element-wise
  * ones, so that a run gives the same numbers with them and without, and equal to float rounding for
  * the weight gradient's GEMM and the log-likelihood (their own summation order, their own exp). They
- * take float tensors; a float64 graph (a gradient check's) keeps its lowerings.
+ * take float tensors unless the operator says otherwise ({@link FusedOperator#nativeKernelTakes}); a
+ * float64 graph (a gradient check's) keeps its lowerings.
  */
 public final class FusedKernels implements NodeRewrite {
     static final String DOMAIN = "ai.vaelab";
@@ -50,17 +49,12 @@ public final class FusedKernels implements NodeRewrite {
     public boolean rewrite(Node node, Emitter out) {
         FusedOperator op = graph == null ? null : graph.fusedOperator(node.opType()).orElse(null);
         String kernel = op == null ? null : op.nativeKernel();
-        if (kernel == null || !allFloat(node)) {
+        if (kernel == null || !op.nativeKernelTakes(node)) {
             return false;
         }
         String[] inputs = IntStream.range(0, node.inputs().size()).mapToObj(out::input).toArray(String[]::new);
         List<String> outputs = IntStream.range(0, node.outputs().size()).mapToObj(out::output).toList();
         out.node(DOMAIN, kernel, outputs, op.nativeKernelAttributes(node), inputs);
         return true;
-    }
-
-    private static boolean allFloat(Node node) {
-        return node.inputs().stream().allMatch(t -> t.dtype() == DType.FLOAT)
-                && node.outputs().stream().map(Tensor::dtype).allMatch(DType.FLOAT::equals);
     }
 }

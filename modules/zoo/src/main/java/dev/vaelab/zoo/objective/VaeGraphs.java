@@ -71,8 +71,7 @@ public final class VaeGraphs {
         return ctx -> {
             Graph g = ctx.graph();
             // bytes are a quarter of the floats to feed; byte / 255 gives the same floats as the loaders' k / 255f
-            Tensor x = g.div(g.cast(ctx.stepInput("x", DType.UINT8, Shape.of(batchSize, imageSize)), g.floatType()),
-                    g.scalar(255));
+            Tensor x = PixelIntensities.of(g, ctx.stepInput("x", DType.UINT8, Shape.of(batchSize, imageSize)));
             Optional<Tensor> y = model.conditional()
                     ? Optional.of(ctx.stepInput("y", DType.FLOAT, Shape.of(batchSize, numClasses)))
                     : Optional.empty();
