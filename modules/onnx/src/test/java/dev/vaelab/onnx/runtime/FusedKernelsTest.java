@@ -216,6 +216,37 @@ class FusedKernelsTest {
     }
 
     @Test
+    void aConvBiasGradientWithoutAReluIsItsChannelSumOnTheKernel() throws Exception {
+        // an image layer's bias gradient (one channel, 64x64 planes) and three channels whose planes of 35 end in a
+        // tail of the 16 running sums; 9 and 10 images in the 8 fixed ranges
+        assumeTrue(ENGINE.fusedKernels(), "no native kernels in this build");
+        for (long[] shape : new long[][] {{9, 3, 5, 7}, {10, 1, 64, 64}}) {
+            Graph g = new Graph(DType.FLOAT);
+            Tensor dy = g.input("dy", DType.FLOAT, Shape.of(shape));
+            g.output("db", g.reduceSum(dy, false, 0, 2, 3));
+            ModelProto rewritten = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t").withRewrite(ENGINE.rewrite()));
+            assertEquals(1, kernels(rewritten.getGraph(), "ChannelSum"));
+            assertEquals(0, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReduceSum")).count());
+            int n = (int) shape[0];
+            int c = (int) shape[1];
+            int plane = (int) (shape[2] * shape[3]);
+            float[] dys = gaussians(new Random(c), (long) n * c * plane, 1);
+            float[] db = run(rewritten, Map.of("dy", dys), Map.of("dy", shape)).get("db");
+            for (int ch = 0; ch < c; ch++) {
+                double want = 0;
+                double magnitude = 0;
+                for (int img = 0; img < n; img++) {
+                    for (int p = 0; p < plane; p++) {
+                        want += dys[(img * c + ch) * plane + p];
+                        magnitude += Math.abs(dys[(img * c + ch) * plane + p]);
+                    }
+                }
+                assertEquals(want, db[ch], 1e-6 * magnitude, "channel " + ch + " of " + java.util.Arrays.toString(shape));
+            }
+        }
+    }
+
+    @Test
     void convWeightGradIsItsDefinitionToFloatRounding() throws Exception {
         // both lowerings (the GEMM from 16 channels on, the batch-axis Conv below) against the definition, and the kernel:
         // 24 filters (not a whole tile of 4 rows) of a stride-2 4x4 layer; a colour first layer with unequal strides
