@@ -676,6 +676,28 @@ enum { SUM_RANGES = 8 };
  * [C]. Images are split into fixed ranges whose sums are added in range order, so that db does not
  * depend on the threads; dx is ReluGrad's to the bit.
  */
+/*
+ * Runs range(work, r) for each of a kernel's fixed ranges of images on ORT's threads, each leaving its partial
+ * sums (count values, or NULL where it had no memory) in partial[r], then adds them into out in range order and
+ * frees them, so that the sums do not depend on the threads. A range without its partial fails the call.
+ */
+static OrtStatus *add_partial_sums(OrtKernelContext *context, void (*range)(void *, size_t), void *work, int64_t ranges,
+                                   float **partial, float *out, int64_t count, const char *out_of_memory) {
+    OrtStatus *status = ranges == 0 ? NULL
+            : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, range, (size_t)ranges, 0, work);
+    for (int64_t c = 0; c < count; c++) out[c] = 0.0f;
+    int missing = 0;
+    for (int64_t r = 0; r < ranges; r++) {
+        if (partial[r] == NULL) {
+            missing = 1;
+            continue;
+        }
+        for (int64_t c = 0; c < count; c++) out[c] += partial[r][c];
+        free(partial[r]);
+    }
+    return status == NULL && missing ? fail(STATUS_FAIL, out_of_memory) : status;
+}
+
 typedef struct {
     const float *dy, *y;
     float *dx;
@@ -790,20 +812,8 @@ static OrtStatus *channel_sum_compute(const Kernel *kernel, OrtKernelContext *co
     View channels = {.rank = 1, .dims = {x.dims[1]}};
     float *sums;
     TRY(output_like(context, 0, &channels, &sums));
-    OrtStatus *status = work.ranges == 0 ? NULL
-            : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, channel_sum_range, (size_t)work.ranges, 0, &work);
-    for (int64_t c = 0; c < work.channels; c++) sums[c] = 0.0f;
-    int missing = 0;
-    for (int64_t r = 0; r < work.ranges; r++) {
-        if (work.partial[r] == NULL) {
-            missing = 1;
-            continue;
-        }
-        for (int64_t c = 0; c < work.channels; c++) sums[c] += work.partial[r][c];
-        free(work.partial[r]);
-    }
-    if (status == NULL && missing) status = fail(STATUS_FAIL, "ai.vaelab.ChannelSum: out of memory");
-    return status;
+    return add_partial_sums(context, channel_sum_range, &work, work.ranges, work.partial, sums, work.channels,
+                            "ai.vaelab.ChannelSum: out of memory");
 }
 
 /*
@@ -923,20 +933,8 @@ static OrtStatus *relu_bias_compute(const Kernel *kernel, OrtKernelContext *cont
     TRY(output_like(context, 0, &dy, &work.dx));
     TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 1, &work.channels, 1, &value));
     TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&db));
-    OrtStatus *status = work.ranges == 0 ? NULL
-            : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, relu_bias_range, (size_t)work.ranges, 0, &work);
-    for (int64_t ch = 0; ch < work.channels; ch++) db[ch] = 0;
-    int missing = 0;
-    for (int64_t r = 0; r < work.ranges; r++) {
-        if (work.partial[r] == NULL) {
-            missing = 1;
-            continue;
-        }
-        for (int64_t ch = 0; ch < work.channels; ch++) db[ch] += work.partial[r][ch];
-        free(work.partial[r]);
-    }
-    if (status == NULL && missing) status = fail(STATUS_FAIL, "ai.vaelab.ReluGradBias: out of memory");
-    return status;
+    return add_partial_sums(context, relu_bias_range, &work, work.ranges, work.partial, db, work.channels,
+                            "ai.vaelab.ReluGradBias: out of memory");
 }
 
 /*

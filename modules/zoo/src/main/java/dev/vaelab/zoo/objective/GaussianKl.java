@@ -40,11 +40,8 @@ final class GaussianKl implements FusedOperator {
     @Override
     public void lower(Node node, Lowering out) {
         String kl = out.output();
-        GaussianLatentShapes.lowerHalves(node, out, kl);
-        out.scalar(kl + "_half", node.input(0).dtype(), 0.5);
+        GaussianLatentShapes.lowerStd(node, out, kl);
         out.scalar(kl + "_one", node.input(0).dtype(), 1);
-        out.node("Mul", kl + "_u", kl + "_logvar", kl + "_half");
-        out.node("Exp", kl + "_std", kl + "_u");
         out.node("Mul", kl + "_mu2", kl + "_mu", kl + "_mu");
         out.node("Mul", kl + "_s2", kl + "_std", kl + "_std");
         out.node("Add", kl + "_a", kl + "_mu2", kl + "_s2");

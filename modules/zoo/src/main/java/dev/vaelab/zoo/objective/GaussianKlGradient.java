@@ -36,14 +36,11 @@ final class GaussianKlGradient implements FusedOperator {
     @Override
     public void lower(Node node, Lowering out) {
         String dh = out.output();
-        GaussianLatentShapes.lowerHalves(node, out, dh);
+        GaussianLatentShapes.lowerStd(node, out, dh);
         out.longs(dh + "_axis1", 1);
         out.node("Unsqueeze", dh + "_per_row", out.input(1), dh + "_axis1");
-        out.scalar(dh + "_half", node.input(0).dtype(), 0.5);
         out.scalar(dh + "_one", node.input(0).dtype(), 1);
         out.node("Mul", dh + "_dmu", dh + "_per_row", dh + "_mu");
-        out.node("Mul", dh + "_u", dh + "_logvar", dh + "_half");
-        out.node("Exp", dh + "_std", dh + "_u");
         out.node("Mul", dh + "_s2", dh + "_std", dh + "_std");
         out.node("Sub", dh + "_excess", dh + "_s2", dh + "_one");
         out.node("Mul", dh + "_halved", dh + "_excess", dh + "_half");

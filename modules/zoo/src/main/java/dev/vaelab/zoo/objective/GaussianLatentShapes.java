@@ -21,8 +21,20 @@ final class GaussianLatentShapes {
         }
     }
 
+    /**
+     * Emits what every lowering of the four starts with: {@code prefix_mu} and {@code prefix_logvar}
+     * (the halves of the node's input 0 along axis 1), the constant {@code prefix_half} (0.5) and
+     * {@code prefix_std = exp(logvar·0.5)}, in the order the composite computed them.
+     */
+    static void lowerStd(Node node, FusedOperator.Lowering out, String prefix) {
+        lowerHalves(node, out, prefix);
+        out.scalar(prefix + "_half", node.input(0).dtype(), 0.5);
+        out.node("Mul", prefix + "_u", prefix + "_logvar", prefix + "_half");
+        out.node("Exp", prefix + "_std", prefix + "_u");
+    }
+
     /** Emits {@code prefix_mu} and {@code prefix_logvar}, the halves of the node's input 0 along axis 1. */
-    static void lowerHalves(Node node, FusedOperator.Lowering out, String prefix) {
+    private static void lowerHalves(Node node, FusedOperator.Lowering out, String prefix) {
         long latent = node.input(0).shape().dim(1) / 2;
         out.longs(prefix + "_axis", 1);
         out.longs(prefix + "_zero", 0);

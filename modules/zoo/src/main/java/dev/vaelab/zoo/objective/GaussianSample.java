@@ -50,10 +50,7 @@ final class GaussianSample implements FusedOperator {
     @Override
     public void lower(Node node, Lowering out) {
         String z = out.output();
-        GaussianLatentShapes.lowerHalves(node, out, z);
-        out.scalar(z + "_half", node.input(0).dtype(), 0.5);
-        out.node("Mul", z + "_u", z + "_logvar", z + "_half");
-        out.node("Exp", z + "_std", z + "_u");
+        GaussianLatentShapes.lowerStd(node, out, z);
         out.node("Mul", z + "_spread", z + "_std", out.input(1));
         out.node("Add", z, z + "_mu", z + "_spread");
     }

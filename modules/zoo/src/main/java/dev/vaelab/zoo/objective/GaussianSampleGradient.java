@@ -36,10 +36,7 @@ final class GaussianSampleGradient implements FusedOperator {
     @Override
     public void lower(Node node, Lowering out) {
         String dh = out.output();
-        GaussianLatentShapes.lowerHalves(node, out, dh);
-        out.scalar(dh + "_half", node.input(0).dtype(), 0.5);
-        out.node("Mul", dh + "_u", dh + "_logvar", dh + "_half");
-        out.node("Exp", dh + "_std", dh + "_u");
+        GaussianLatentShapes.lowerStd(node, out, dh);
         out.node("Mul", dh + "_dstd", out.input(2), out.input(1));
         out.node("Mul", dh + "_du", dh + "_dstd", dh + "_std");
         out.node("Mul", dh + "_dlogvar", dh + "_du", dh + "_half");
