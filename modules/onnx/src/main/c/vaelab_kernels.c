@@ -409,12 +409,11 @@ static OrtStatus *relu_grad_compute(const Kernel *kernel, OrtKernelContext *cont
 }
 
 /*
- * exp(a) for a <= 0 in plain float arithmetic that GCC vectorizes (libm's expf is a call per value):
- * a = n*ln2 + r with |r| <= ln2/2, e^r by Cephes' degree-6 polynomial (within 2 ulp), times 2^n built in the
- * exponent bits; below -87 (where e^a is no normal float) it gives 0.
+ * e^x = 2^k * e^r for x = k*ln2 + r, |r| <= ln2/2 (x within [-87, 88.73], its caller's clamp): e^r by Cephes'
+ * degree-6 polynomial (within 2 ulp), k returned for the caller to build 2^k in the exponent bits. Plain float
+ * arithmetic that GCC vectorizes (libm's expf is a call per value).
  */
-static inline float exp_nonpositive(float a) {
-    const float x = a < -87.0f ? -87.0f : a;
+static inline float exp_reduced(float x, int32_t *k) {
     const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* round to nearest, as a float */
     const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
     float p = 1.9875691500e-4f;
@@ -423,27 +422,26 @@ static inline float exp_nonpositive(float a) {
     p = p * r + 4.1665795894e-2f;
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    union { int32_t i; float f; } scale = {.i = ((int32_t)n + 127) << 23};
+    *k = (int32_t)n;
+    return p * r * r + r + 1.0f;
+}
+
+/* exp(a) for a <= 0; below -87 (where e^a is no normal float) it gives 0. */
+static inline float exp_nonpositive(float a) {
+    int32_t k;
+    const float p = exp_reduced(a < -87.0f ? -87.0f : a, &k);
+    union { int32_t i; float f; } scale = {.i = (k + 127) << 23};
     return a < -87.0f ? 0.0f : p * scale.f;
 }
 
 /*
- * exp(a) for any float a, by the same reduction and polynomial: 2^n as two factors so that each stays a normal
- * float from n = -126 to 128; above ln(FLT_MAX) it gives infinity, below -87 zero, and NaN for NaN.
+ * exp(a) for any float a: 2^k as two factors so that each stays a normal float from k = -126 to 128; above
+ * ln(FLT_MAX) it gives infinity, below -87 zero, and NaN for NaN.
  */
 static inline float exp_float(float a) {
-    const float x = a < -87.0f ? -87.0f : a > 88.72283f ? 88.72283f : a;
-    const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-    const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    const int32_t k = (int32_t)n, half = k / 2;
+    int32_t k;
+    const float p = exp_reduced(a < -87.0f ? -87.0f : a > 88.72283f ? 88.72283f : a, &k);
+    const int32_t half = k / 2;
     union { int32_t i; float f; } s1 = {.i = (half + 127) << 23}, s2 = {.i = (k - half + 127) << 23};
     return a < -87.0f ? 0.0f : a > 88.72283f ? INFINITY : (p * s1.f) * s2.f;
 }
