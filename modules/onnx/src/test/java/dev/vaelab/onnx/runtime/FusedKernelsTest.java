@@ -41,12 +41,13 @@ import org.junit.jupiter.api.Test;
  * as written in standard ONNX and as the engine's kernel on the same inputs, and both are checked
  * against the definition computed here in Java's IEEE float arithmetic; the weight gradient's GEMM,
  * whose sums are in its own order, against the definition in double to float rounding. Sizes span one element, the
- * kernels' chunk of 16384 with a ragged tail (so that ORT's threads split the work) and a weight of
- * the MLP's size.
+ * kernels' chunk of 16384 with a ragged tail (so that ORT's threads split the work), a weight of
+ * the MLP's size and one of the MNIST conv net's dense size with a tail of 5 (AdamStep's streaming
+ * stores, from 2^19 values on, and the plain stores after the last whole vector).
  */
 class FusedKernelsTest {
     private static final OrtEngine ENGINE = new OrtEngine(2, true);
-    private static final long[] SIZES = {1, 15, 16384 * 3 + 37, 784 * 400};
+    private static final long[] SIZES = {1, 15, 16384 * 3 + 37, 784 * 400, 3136 * 256 + 5};
 
     @Test
     void theLibraryIsBuiltAndUsedWhereTheBuildHadACompiler() {
