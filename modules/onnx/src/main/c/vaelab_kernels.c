@@ -255,7 +255,7 @@ CLONES static void adam(size_t n, const float *restrict p, const float *restrict
  */
 typedef struct {
     size_t tensor, begin, end;
-    int streaming; /* the parameter is one of STREAMED_PARAMETER values or more (adam_streaming) */
+    int streaming; /* AVX-512 and a parameter of STREAMED_PARAMETER values or more: adam_streaming */
 } AdamPiece;
 
 enum { STREAMED_PARAMETER = 1 << 19 };
@@ -302,8 +302,7 @@ static void adam_piece(void *data, size_t index) {
     const AdamWork *work = data;
     const AdamPiece *piece = &work->pieces[index];
     const size_t t = piece->tensor, b = piece->begin;
-    __builtin_cpu_init();
-    if (piece->streaming && __builtin_cpu_supports("avx512f")) {
+    if (piece->streaming) {
         adam_streaming(piece->end - b, work->p[t] + b, work->g[t] + b, work->m[t] + b, work->w[t] + b, work->p1[t] + b,
                        work->m1[t] + b, work->w1[t] + b, work->beta1, work->beta2, work->step, work->eps);
         return;
@@ -320,7 +319,8 @@ static OrtStatus *scalar(OrtKernelContext *context, size_t index, float *out) {
     return NULL;
 }
 
-static OrtStatus *adam_tensors(OrtKernelContext *context, size_t k, AdamWork *work, size_t *pieces) {
+/* Each parameter's arrays and outputs into work, its size into sizes, and the pieces they make into *pieces. */
+static OrtStatus *adam_tensors(OrtKernelContext *context, size_t k, AdamWork *work, size_t *sizes, size_t *pieces) {
     *pieces = 0;
     for (size_t t = 0; t < k; t++) {
         View v[4];
@@ -337,6 +337,7 @@ static OrtStatus *adam_tensors(OrtKernelContext *context, size_t k, AdamWork *wo
         TRY(output_like(context, t, &v[0], &work->p1[t]));
         TRY(output_like(context, k + t, &v[0], &work->m1[t]));
         TRY(output_like(context, 2 * k + t, &v[0], &work->w1[t]));
+        sizes[t] = v[0].count;
         *pieces += (v[0].count + CHUNK - 1) / CHUNK;
     }
     return NULL;
@@ -364,27 +365,27 @@ static OrtStatus *adam_compute(const Kernel *kernel, OrtKernelContext *context) 
     work.p1 = (float **)(work.w + k);
     work.m1 = work.p1 + k;
     work.w1 = work.m1 + k;
-    size_t pieces;
-    OrtStatus *status = adam_tensors(context, k, &work, &pieces);
+    size_t pieces = 0, *sizes = malloc(k * sizeof *sizes);
+    OrtStatus *status = sizes == NULL ? fail(STATUS_FAIL, "ai.vaelab.AdamStep: out of memory")
+                                      : adam_tensors(context, k, &work, sizes, &pieces);
     AdamPiece *table = status == NULL && pieces > 0 ? malloc(pieces * sizeof *table) : NULL;
     if (status == NULL && pieces > 0 && table == NULL) status = fail(STATUS_FAIL, "ai.vaelab.AdamStep: out of memory");
     if (status == NULL && table != NULL) {
+        __builtin_cpu_init();
+        const int avx512 = __builtin_cpu_supports("avx512f");
         size_t next = 0;
         for (size_t t = 0; t < k; t++) {
-            View v;
-            status = input(context, t, &v);
-            if (status != NULL) break;
-            for (size_t b = 0; b < v.count; b += CHUNK) {
-                table[next++] = (AdamPiece){t, b, b + CHUNK < v.count ? b + CHUNK : v.count, v.count >= STREAMED_PARAMETER};
+            for (size_t b = 0; b < sizes[t]; b += CHUNK) {
+                table[next++] = (AdamPiece){t, b, b + CHUNK < sizes[t] ? b + CHUNK : sizes[t],
+                                            avx512 && sizes[t] >= STREAMED_PARAMETER};
             }
         }
         work.pieces = table;
-        if (status == NULL) {
-            status = pieces == 1 ? (adam_piece(&work, 0), NULL)
-                                 : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, adam_piece, pieces, 0, &work);
-        }
+        status = pieces == 1 ? (adam_piece(&work, 0), NULL)
+                             : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, adam_piece, pieces, 0, &work);
     }
     free(table);
+    free(sizes);
     free(pointers);
     return status;
 }
