@@ -52,10 +52,18 @@ public final class VaeGraphs {
      * {@link GaussianKl}).
      */
     public Terms terms(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y, Tensor eps) {
+        Sample s = sample(g, params, x, y, eps);
+        return new Terms(s.posterior(), s.z(), s.reconLl(), GaussianKl.of(g, s.posterior().encoded()));
+    }
+
+    /** The posterior, the sample z and log p(x|z): the terms but the KL, which the evaluation graph takes per dimension. */
+    private record Sample(Posterior posterior, Tensor z, Tensor reconLl) {
+    }
+
+    private Sample sample(Graph g, ParameterSource params, Tensor x, Optional<Tensor> y, Tensor eps) {
         Posterior q = model.encode(g, params, x, y);
         Tensor z = GaussianSample.of(g, q.encoded(), eps);
-        Tensor reconLl = head.logLikelihood(g, params, model.decode(g, params, z, y), x);
-        return new Terms(q, z, reconLl, GaussianKl.of(g, q.encoded()));
+        return new Sample(q, z, head.logLikelihood(g, params, model.decode(g, params, z, y), x));
     }
 
     /** KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - 1 - log s^2) / 2 per dimension, [N, L], given s = {@code std}. */
@@ -85,12 +93,12 @@ public final class VaeGraphs {
         Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, imageSize));
         Optional<Tensor> y = labelInput(g);
         Tensor eps = g.input("eps", DType.FLOAT, Shape.of(Shape.BATCH, model.latentDim()));
-        Terms t = terms(g, new GraphInputParameters(g, ""), x, y, eps);
-        g.output("recon_ll", t.reconLl());
-        Posterior q = t.posterior();
+        Sample s = sample(g, new GraphInputParameters(g, ""), x, y, eps);
+        Posterior q = s.posterior();
+        g.output("recon_ll", s.reconLl());
         g.output("kl_dim", klPerDim(g, q, g.exp(g.mul(q.logvar(), 0.5))));
-        g.output("mu", t.posterior().mu());
-        g.output("logvar", t.posterior().logvar());
+        g.output("mu", q.mu());
+        g.output("logvar", q.logvar());
         return g;
     }
 
