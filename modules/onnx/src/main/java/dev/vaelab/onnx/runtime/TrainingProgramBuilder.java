@@ -91,9 +91,8 @@ public final class TrainingProgramBuilder {
         Map<Tensor, Tensor> grads = Autodiff.gradients(body, out.loss(), paramTensors, optimizer.gradientScale());
 
         // the steps' update numbers t = t0 + 1 + s for s = 0..S-1, as floats, beside their learning rates
-        Tensor steps = outer.add("Range", List.of(outer.longScalar(0),
-                outer.add("Gather", List.of(outer.shapeOf(lrChunk), outer.longScalar(0)), DType.INT64, Shape.scalar(),
-                        Map.of("axis", 0L)), outer.longScalar(1)), DType.INT64, Shape.of(Shape.STEPS), Map.of());
+        Tensor steps = outer.add("Range", List.of(outer.longScalar(0), outer.gather(outer.shapeOf(lrChunk), outer.longScalar(0)),
+                outer.longScalar(1)), DType.INT64, Shape.of(Shape.STEPS), Map.of());
         Tensor tChunk = outer.add(outer.cast(steps, DType.FLOAT), outer.add(t0, outer.scalar(1)));
         Map<String, Tensor> shared = new HashMap<>();
         Optimizer.StepScalars scalars = new Optimizer.StepScalars() {
