@@ -211,9 +211,8 @@ enum { CHUNK = 16384 };
 typedef struct Work {
     void (*range)(const struct Work *work, size_t begin, size_t end);
     size_t count;
-    const float *in[4];
-    float *out[3];
-    float scalar[4];
+    const float *in[2];
+    float *out[1];
 } Work;
 
 static void run_chunk(void *data, size_t chunk) {
