@@ -16,6 +16,8 @@
  *       ORT's chain adds a ReduceSum, a second pass over dx)
  *   InterleavePhases(phases...; geometry) -> a transposed convolution's output from its phases (below),
  *       in NCHW or NCHWc, its ReLU applied or not (ORT's chain is two Concats, a ReorderOutput and a Relu)
+ *   InterleaveReluGrad(phases..., y; geometry) -> the same interleave into NCHWc blocks times the ReLU mask of y, and
+ *       its sums per channel: a strided convolution's input gradient and ReluGradBias in one pass (below)
  *   ConvWeightGrad(x, dy; geometry) -> a convolution's weight gradient as one GEMM over the batch, either
  *       operand in NCHW or NCHWc (below)
  *   FewChannelDeconv(x, w, bias; geometry) -> a transposed convolution from channel blocks to fewer channels
@@ -1301,6 +1303,125 @@ static OrtStatus *interleave_compute(const Kernel *kernel, OrtKernelContext *con
 }
 
 /*
+ * InterleaveReluGrad(phase_0, ..., phase_{s0*s1-1}, y; geometry (s0, s1, M, B)) -> (dx, db): the input gradient of a
+ * strided convolution interleaved from its phases as InterleavePhases does into NCHWc blocks, times the ReLU mask of
+ * the layer before it (y > 0, y in the same blocks), and that layer's bias gradient, the sums of dx per channel over
+ * images and positions ([M]). InterleavePhases and ReluGradBias did this in two passes, the second reading the
+ * first's output back (an encoder's input gradients: 4 of a Burgess step's 10 ms of these passes). dx and db are
+ * ReluGradBias's bits: the same products, and the sums in its order (its ranges of images, then per image each
+ * block's lanes in position order).
+ */
+typedef struct {
+    InterleaveWork map; /* the phases, the output dx (map.y) and the geometry */
+    const float *mask;
+    float *partial[SUM_RANGES];
+    int64_t images, ranges;
+} InterleaveGradWork;
+
+/*
+ * One output row of a block: its s1 phases' values at their columns, masked, written in order and summed per lane.
+ * Blocks of 16 (AVX-512) as one vector per position: GCC left the per-lane loop scalar (4 times the two passes'
+ * time); the mask is ReluGradBias's multiply by 1 or 0, so NaN and the sign of zero come out as there.
+ */
+typedef float grad16 __attribute__((vector_size(64), aligned(4)));
+
+CLONES static void interleave_grad_row(int64_t b, int64_t s1, int64_t r1n, const float *const *phases,
+                                       const float *restrict mask, float *restrict dx, float *restrict sums) {
+    if (b == 16) {
+        grad16 acc = *(const grad16 *)sums;
+        for (int64_t r1 = 0; r1 < r1n; r1++) {
+            for (int64_t pw = 0; pw < s1; pw++) {
+                const int64_t o = (s1 * r1 + pw) * 16;
+                const grad16 in = *(const grad16 *)(phases[pw] + r1 * 16);
+                const grad16 v = in * __builtin_convertvector(-(*(const grad16 *)(mask + o) > 0.0f), grad16);
+                *(grad16 *)(dx + o) = v;
+                acc += v;
+            }
+        }
+        *(grad16 *)sums = acc;
+        return;
+    }
+    for (int64_t r1 = 0; r1 < r1n; r1++) {
+        for (int64_t pw = 0; pw < s1; pw++) {
+            const float *in = phases[pw] + r1 * b;
+            const int64_t o = (s1 * r1 + pw) * b;
+            for (int64_t k = 0; k < b; k++) {
+                dx[o + k] = in[k] * (float)(mask[o + k] > 0.0f);
+                sums[k] += dx[o + k];
+            }
+        }
+    }
+}
+
+static void interleave_grad_range(void *data, size_t range) {
+    InterleaveGradWork *w = data;
+    const InterleaveWork *m = &w->map;
+    const int64_t s0 = m->s0, s1 = m->s1, b = m->block, r0n = m->rows, r1n = m->cols, blocks = m->channels / b;
+    const int64_t plane = s0 * r0n * s1 * r1n * b, row = s1 * r1n * b;
+    const int64_t first = w->images * (int64_t)range / w->ranges, end = w->images * ((int64_t)range + 1) / w->ranges;
+    float *sums = calloc((size_t)m->channels, sizeof(float));
+    if (sums == NULL) return; /* its partial stays NULL: the call fails */
+    for (int64_t n = first; n < end; n++) {
+        for (int64_t mb = 0; mb < blocks; mb++) {
+            const int64_t at = (n * blocks + mb) * plane;
+            for (int64_t r0 = 0; r0 < r0n; r0++) {
+                for (int64_t ph = 0; ph < s0; ph++) {
+                    const float *phases[64];
+                    for (int64_t pw = 0; pw < s1; pw++) phases[pw] = m->phase[ph * s1 + pw] + ((n * blocks + mb) * r0n + r0) * r1n * b;
+                    const int64_t o = at + (s0 * r0 + ph) * row;
+                    interleave_grad_row(b, s1, r1n, phases, w->mask + o, m->y + o, sums + mb * b);
+                }
+            }
+        }
+    }
+    w->partial[range] = sums;
+}
+
+static OrtStatus *interleave_grad_compute(const Kernel *kernel, OrtKernelContext *context) {
+    InterleaveGradWork work = {0};
+    InterleaveWork *m = &work.map;
+    m->s0 = kernel->geometry[0];
+    m->s1 = kernel->geometry[1];
+    m->channels = kernel->geometry[2];
+    m->block = kernel->geometry[3];
+    size_t count;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_INPUT_COUNT, CountFn)(context, &count));
+    if (m->s0 < 1 || m->s1 < 1 || m->block < 1 || m->channels % m->block != 0 || count < 2
+            || (size_t)(m->s0 * m->s1) != count - 1 || count - 1 > 64) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleaveReluGrad: the geometry does not match the phases");
+    }
+    const size_t phases = count - 1;
+    View first, mask;
+    for (size_t i = 0; i < phases; i++) {
+        View v;
+        TRY(input(context, i, &v));
+        if (i == 0) first = v;
+        if (v.rank != 4 || v.dims[1] != m->channels || memcmp(v.dims, first.dims, sizeof v.dims[0] * 4) != 0) {
+            return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleaveReluGrad: phases must be [N, M, R0, R1] alike");
+        }
+        m->phase[i] = v.data;
+    }
+    m->rows = first.dims[2];
+    m->cols = first.dims[3];
+    int64_t dims[4] = {first.dims[0], m->channels, m->s0 * m->rows, m->s1 * m->cols};
+    TRY(input(context, phases, &mask));
+    if (mask.rank != 4 || memcmp(mask.dims, dims, sizeof dims) != 0) {
+        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleaveReluGrad: y must be the size of the interleaved map");
+    }
+    work.mask = mask.data;
+    work.images = dims[0];
+    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    OrtValue *value;
+    float *db;
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 4, &value));
+    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&m->y));
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 1, &m->channels, 1, &value));
+    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&db));
+    return add_partial_sums(context, interleave_grad_range, &work, work.ranges, work.partial, db, m->channels,
+                            "ai.vaelab.InterleaveReluGrad: out of memory");
+}
+
+/*
  * FewChannelDeconv(x [N, C, H, W] in NCHWc blocks of B, w [C, M, kH, kW], bias [M]; geometry (kH, kW, s0,
  * s1, pad0, pad1, Ho, Wo, B)) -> y [N, M, Ho, Wo] in NCHW: a transposed convolution to fewer channels
  * than a block (an image decoder's last layer, M = 1 or 3), which MLAS has no NCHWc kernel for and
@@ -1555,6 +1676,7 @@ static const CustomOp operators[] = {
     OPERATOR("AdamStep", 0, 0, adam_compute, 0, VARIADIC_INPUTS | VARIADIC_OUTPUTS),
     OPERATOR("ReluGrad", 2, 1, relu_grad_compute, 0, 0),
     OPERATOR("InterleavePhases", 0, 1, interleave_compute, 5, VARIADIC_INPUTS),
+    OPERATOR("InterleaveReluGrad", 0, 2, interleave_grad_compute, 4, VARIADIC_INPUTS),
     OPERATOR("ConvWeightGrad", 2, 1, weight_grad_compute, 12, 0),
     OPERATOR("FewChannelDeconv", 3, 1, few_channel_compute, 9, 0),
     OPERATOR("NchwcFilter", 1, 1, filter_compute, 10, 0),

@@ -27,23 +27,29 @@ import java.util.function.Predicate;
  * (summed per block). Anything else, a graph output or a value a subgraph reads keeps NCHW, and so
  * do the ReLUs and gradients linked to it, so that an element-wise node never mixes layouts. With the
  * kernels, a ReLU gradient's bias sum is computed by the kernel that computes the gradient, in either
- * layout, instead of by a second pass over it.
+ * layout, instead of by a second pass over it, and a ReLU gradient of a transposed convolution's blocked output
+ * (a strided convolution's input gradient) by the kernel that interleaves that output's phases.
  */
 final class BlockedLayout {
-    private static final BlockedLayout NONE = new BlockedLayout(Set.of(), Set.of(), Map.of());
+    private static final BlockedLayout NONE = new BlockedLayout(Set.of(), Set.of(), Map.of(), Map.of());
     private final Set<Tensor> blocked;
     private final Set<Node> fusedRelus;
     /** The inputs of {@link #fusedRelus}: the outputs of the convolutions that apply them. */
     private final Set<Tensor> reluApplied = identitySet();
     private final Map<Node, Node> biasSums;
     private final Set<Node> summedBiases = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** A ConvTranspose to the ReLU gradient of its output that its interleave computes. */
+    private final Map<Node, Node> maskedInterleaves;
+    private final Set<Node> maskingInterleaves = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus, Map<Node, Node> biasSums) {
+    private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus, Map<Node, Node> biasSums, Map<Node, Node> maskedInterleaves) {
         this.blocked = blocked;
         this.fusedRelus = fusedRelus;
         this.biasSums = biasSums;
+        this.maskedInterleaves = maskedInterleaves;
         fusedRelus.forEach(relu -> reluApplied.add(relu.input(0)));
         summedBiases.addAll(biasSums.values());
+        maskingInterleaves.addAll(maskedInterleaves.values());
     }
 
     static BlockedLayout none() {
@@ -54,13 +60,19 @@ final class BlockedLayout {
      * The plan for {@code graph}: {@code takes} says which Conv and ConvTranspose nodes the NCHWc
      * rewrite runs with blocked output (and can apply a ReLU), {@code reads} which of them read a
      * blocked input, {@code kernels} whether vaelab's kernels run the weight gradients (the ONNX
-     * lowerings read NCHW only).
+     * lowerings read NCHW only), {@code maskInterleaves} whether a ReLU gradient of a blocked
+     * interleave is computed by the interleave.
      */
-    static BlockedLayout of(Graph graph, long block, Predicate<Node> takes, Predicate<Node> reads, boolean kernels) {
+    static BlockedLayout of(Graph graph, long block, Predicate<Node> takes, Predicate<Node> reads, boolean kernels,
+                            boolean maskInterleaves) {
         Uses uses = Uses.of(graph);
         Set<Node> fusedRelus = fusedRelus(graph, uses, takes);
-        return kernels ? new BlockedLayout(blockedMaps(graph, uses, block, takes, reads), fusedRelus, biasSums(graph, uses))
-                : new BlockedLayout(Set.of(), fusedRelus, Map.of());
+        if (!kernels) {
+            return new BlockedLayout(Set.of(), fusedRelus, Map.of(), Map.of());
+        }
+        Set<Tensor> blocked = blockedMaps(graph, uses, block, takes, reads);
+        return new BlockedLayout(blocked, fusedRelus, biasSums(graph, uses),
+                maskInterleaves ? maskedInterleaves(graph, uses, takes, blocked) : Map.of());
     }
 
     /** Who makes and who reads each value of a graph, and which values leave it (outputs, subgraphs' reads). */
@@ -113,6 +125,26 @@ final class BlockedLayout {
     }
 
     /**
+     * The ReLU gradients whose dy is a transposed convolution's blocked output that only they read (an encoder's
+     * input gradients): ConvTranspose node to ReLU gradient node.
+     */
+    private static Map<Node, Node> maskedInterleaves(Graph graph, Uses uses, Predicate<Node> takes, Set<Tensor> blocked) {
+        Map<Node, Node> masked = new IdentityHashMap<>();
+        for (Node n : graph.nodes()) {
+            if (!n.opType().equals(ReluGradient.OP_TYPE) || n.input(0) == n.input(1)) {
+                continue;
+            }
+            Node producer = uses.producers().get(n.input(0));
+            Tensor dy = n.input(0);
+            if (producer != null && producer.opType().equals("ConvTranspose") && takes.test(producer) && blocked.contains(dy)
+                    && !uses.escaping().contains(dy) && uses.consumersOf(dy).size() == 1) {
+                masked.put(producer, n);
+            }
+        }
+        return masked;
+    }
+
+    /**
      * Every map a blocked convolution or an element-wise node makes, less those something cannot read
      * in blocks, until no more go: an element-wise node's operands go together.
      */
@@ -154,6 +186,16 @@ final class BlockedLayout {
     /** The bias sum (a ReduceSum over batch and space) of ReLU gradient {@code n}'s output to compute with it, or null. */
     Node biasSumOf(Node n) {
         return biasSums.get(n);
+    }
+
+    /** The ReLU gradient of ConvTranspose {@code n}'s output that its interleave computes (with its bias sum), or null. */
+    Node reluGradientOf(Node n) {
+        return maskedInterleaves.get(n);
+    }
+
+    /** Whether ReLU gradient {@code n} is computed by the interleave of the transposed convolution it reads. */
+    boolean computedByItsInterleave(Node n) {
+        return maskingInterleaves.contains(n);
     }
 
     /** Whether ReduceSum {@code n} is computed by the kernel of the ReLU gradient it sums. */

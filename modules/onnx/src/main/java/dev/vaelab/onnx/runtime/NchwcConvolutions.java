@@ -44,13 +44,14 @@ import java.util.Map;
  * its convolution and the ReorderInput before the next, a ReLU whose input only a convolution reads
  * is applied by that convolution, and the rewrite also writes the kernels that read or write blocks
  * (the interleave, {@code NchwcFilter}, {@code ConvWeightGrad} told each operand's layout,
- * {@code FewChannelDeconv} for a ConvTranspose to fewer than B channels, {@code ReluGradBias}, and a
- * bias gradient summed per block).
+ * {@code FewChannelDeconv} for a ConvTranspose to fewer than B channels, {@code ReluGradBias},
+ * {@code InterleaveReluGrad} for an interleave that a ReLU gradient reads, and a bias gradient summed per block).
  */
 public final class NchwcConvolutions implements NodeRewrite {
     static final String DOMAIN = "com.microsoft.nchwc";
     private final int blockSize;
     private final boolean interleaveKernel;
+    private final boolean maskInterleaves;
     private final BlockedLayout layout;
 
     /**
@@ -60,15 +61,25 @@ public final class NchwcConvolutions implements NodeRewrite {
      *     ReorderOutput (three)
      */
     public NchwcConvolutions(int blockSize, boolean interleaveKernel) {
-        this(blockSize, interleaveKernel, BlockedLayout.none());
+        this(blockSize, interleaveKernel, interleaveKernel);
     }
 
-    private NchwcConvolutions(int blockSize, boolean interleaveKernel, BlockedLayout layout) {
+    /**
+     * As above; {@code maskInterleaves} says whether an interleave that a ReLU gradient reads computes that
+     * gradient and its bias sum itself ({@code InterleaveReluGrad}, the kernels' default) or leaves them to
+     * {@code ReluGradBias} (the same bits in a second pass; for tests that compare the two).
+     */
+    NchwcConvolutions(int blockSize, boolean interleaveKernel, boolean maskInterleaves) {
+        this(blockSize, interleaveKernel, maskInterleaves && interleaveKernel, BlockedLayout.none());
+    }
+
+    private NchwcConvolutions(int blockSize, boolean interleaveKernel, boolean maskInterleaves, BlockedLayout layout) {
         if (blockSize < 4 || Integer.bitCount(blockSize) != 1) {
             throw new IllegalArgumentException("an NCHWc block is a power of two of at least 4 floats, got " + blockSize);
         }
         this.blockSize = blockSize;
         this.interleaveKernel = interleaveKernel;
+        this.maskInterleaves = maskInterleaves;
         this.layout = layout;
     }
 
@@ -79,8 +90,8 @@ public final class NchwcConvolutions implements NodeRewrite {
      */
     @Override
     public NodeRewrite forGraph(Graph graph) {
-        return new NchwcConvolutions(blockSize, interleaveKernel,
-                BlockedLayout.of(graph, blockSize, this::blockedOutput, this::readsBlocks, interleaveKernel));
+        return new NchwcConvolutions(blockSize, interleaveKernel, maskInterleaves,
+                BlockedLayout.of(graph, blockSize, this::blockedOutput, this::readsBlocks, interleaveKernel, maskInterleaves));
     }
 
     /** Whether {@code n} becomes a kernel that can read its input in channel blocks. */
@@ -134,6 +145,9 @@ public final class NchwcConvolutions implements NodeRewrite {
         if (node.opType().equals("Relu") && layout.fused(node)) {
             out.node("Identity", out.output(), out.input(0)); // its convolution applied it
             return true;
+        }
+        if (node.opType().equals(ReluGradient.OP_TYPE) && layout.computedByItsInterleave(node)) {
+            return true; // the transposed convolution it reads writes its output (and its bias sum's)
         }
         if (node.opType().equals(ReluGradient.OP_TYPE) && layout.biasSumOf(node) != null) {
             // ReluGrad and the bias sum of its output in one pass (the ReduceSum then writes nothing)
@@ -319,6 +333,17 @@ public final class NchwcConvolutions implements NodeRewrite {
             if (!interleaveKernel) {
                 phaseRows.add(concat(out, phaseColumns, 5, y + "_nchwc_row" + ph));
             }
+        }
+        Node reluGradient = layout.reluGradientOf(n);
+        if (reluGradient != null) {
+            // the ReLU gradient of the layer before (and its bias sum) on the way: InterleaveReluGrad
+            Node sum = layout.biasSumOf(reluGradient);
+            List<String> inputs = new ArrayList<>(phases);
+            inputs.add(out.name(reluGradient.input(1)));
+            out.node(FusedKernels.DOMAIN, "InterleaveReluGrad", List.of(out.name(reluGradient.output()),
+                            sum != null ? out.name(sum.output()) : y + "_unused_bias_sum"),
+                    Map.of("geometry", new long[] {strides[0], strides[1], channelsOut, blockSize}), inputs.toArray(String[]::new));
+            return;
         }
         if (interleaveKernel) {
             long layoutFlags = (layout.appliesRelu(n) ? 1 : 0) | (layout.blocked(n.output()) ? 2 : 0);

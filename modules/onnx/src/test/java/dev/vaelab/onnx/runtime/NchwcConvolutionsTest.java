@@ -1,5 +1,6 @@
 package dev.vaelab.onnx.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -126,9 +127,12 @@ class NchwcConvolutionsTest {
             // weight gradients told which operand is blocked (the last two geometry values), bias gradients summed per block
             assertEquals(4, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ConvWeightGrad")
                     && blockedOperands(n) > 0).count(), "weight gradients reading blocks");
-            // the three ReLU layers' bias gradients summed by the kernel that computes their ReLU gradient, in blocks
-            assertEquals(3, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
+            // the three ReLU layers' bias gradients summed by the kernel that computes their ReLU gradient, in blocks:
+            // the first conv's by the interleave of the second conv's input gradient, the others' after a Conv
+            assertEquals(2, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
                     && blockedOperands(n) == 1).count(), "ReLU gradients with their bias sums, blocked");
+            assertEquals(1, countAll(rewritten, "InterleaveReluGrad"), "an input gradient's interleave with the ReLU gradient");
+            assertEquals(1, countAll(rewritten, "InterleavePhases"), "the deconv's forward interleave");
             assertEquals(0, countAll(rewritten, "ReluGrad"), "ReLU gradients without their bias sum");
         }
         compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("net")), shapes), run(rewritten, shapes));
@@ -178,6 +182,40 @@ class NchwcConvolutionsTest {
         ModelProto rewritten = gradientsBothWays(g, g.sumAll(g.tanh(g.conv(h, params.get(2), params.get(3), 2, 1))), params);
         assertEquals(1, rewritten.getGraph().getNodeList().stream()
                 .filter(n -> n.getOutput(0).endsWith("_per_image")).count(), "a bias gradient summed per block");
+    }
+
+    @Test
+    void anInputGradientsInterleaveComputesTheReluGradientAndBiasSumToTheBitsOfTheSeparatePass() throws Exception {
+        assumeTrue(ENGINE.fusedKernels(), "vaelab's kernels are not built here");
+        int b = blockSize();
+        // two stride-2 ReLU convs: the second's input gradient is a transposed conv whose output only the first's
+        // ReLU gradient reads; 9 images, so that the bias sums run in 8 ranges of images
+        Graph g = new Graph(DType.FLOAT);
+        Tensor x = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, 1, 16, 16));
+        List<Tensor> params = List.of(g.input("w0", DType.FLOAT, Shape.of(b, 1, 4, 4)), g.input("b0", DType.FLOAT, Shape.of(b)),
+                g.input("w1", DType.FLOAT, Shape.of(2L * b, b, 4, 4)), g.input("b1", DType.FLOAT, Shape.of(2L * b)));
+        Tensor h = g.relu(g.conv(x, params.get(0), params.get(1), 2, 1));
+        h = g.relu(g.conv(h, params.get(2), params.get(3), 2, 1));
+        Tensor loss = g.sumAll(g.tanh(h));
+        Map<Tensor, Tensor> grads = Autodiff.gradients(g, loss, params);
+        g.output("loss", loss);
+        params.forEach(p -> g.output("grad_" + p.name(), grads.get(p)));
+        Map<String, long[]> shapes = shapes(g, 9);
+        Map<String, ModelProto> models = new LinkedHashMap<>();
+        for (boolean mask : new boolean[] {true, false}) {
+            models.put(mask ? "one pass" : "two passes", OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")
+                    .withRewrite(NodeRewrite.both(new NchwcConvolutions(b, true, mask), new FusedKernels()))));
+        }
+        assertEquals(1, countAll(models.get("one pass"), "InterleaveReluGrad"));
+        assertEquals(0, countAll(models.get("one pass"), "InterleavePhases"));
+        assertEquals(0, countAll(models.get("two passes"), "InterleaveReluGrad"));
+        assertEquals(1, countAll(models.get("two passes"), "InterleavePhases"));
+        assertEquals(countAll(models.get("two passes"), "ReluGradBias") - 1, countAll(models.get("one pass"), "ReluGradBias"));
+        Map<String, float[]> onePass = run(models.get("one pass"), shapes);
+        Map<String, float[]> twoPasses = run(models.get("two passes"), shapes);
+        assertEquals(twoPasses.keySet(), onePass.keySet());
+        twoPasses.forEach((name, want) -> assertArrayEquals(want, onePass.get(name), name + ": the same bits"));
+        compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), onePass);
     }
 
     @Test
