@@ -1319,28 +1319,33 @@ typedef struct {
 } InterleaveGradWork;
 
 /*
- * One output row of a block: its s1 phases' values at their columns, masked, written in order and summed per lane.
- * Blocks of 16 (AVX-512) as one vector per position: GCC left the per-lane loop scalar (4 times the two passes'
- * time); the mask is ReluGradBias's multiply by 1 or 0, so NaN and the sign of zero come out as there.
+ * One output row of a block: its s1 phases' values at their columns, masked, written in order and summed per lane,
+ * a block (16 floats with AVX-512, 8 with AVX2) as one vector per position: GCC left the per-lane loop scalar (four
+ * times the two passes' time). The mask is ReluGradBias's multiply by 1 or 0, so NaN and the sign of zero come out
+ * as there.
  */
+#define INTERLEAVE_GRAD_ROW(VEC)                                                                               \
+    {                                                                                                          \
+        VEC acc = *(const VEC *)sums;                                                                          \
+        for (int64_t r1 = 0; r1 < r1n; r1++) {                                                                 \
+            for (int64_t pw = 0; pw < s1; pw++) {                                                              \
+                const int64_t o = (s1 * r1 + pw) * b;                                                          \
+                const VEC in = *(const VEC *)(phases[pw] + r1 * b);                                            \
+                const VEC v = in * __builtin_convertvector(-(*(const VEC *)(mask + o) > 0.0f), VEC);           \
+                *(VEC *)(dx + o) = v;                                                                          \
+                acc += v;                                                                                      \
+            }                                                                                                  \
+        }                                                                                                      \
+        *(VEC *)sums = acc;                                                                                    \
+        return;                                                                                                \
+    }
 typedef float grad16 __attribute__((vector_size(64), aligned(4)));
+typedef float grad8 __attribute__((vector_size(32), aligned(4)));
 
 CLONES static void interleave_grad_row(int64_t b, int64_t s1, int64_t r1n, const float *const *phases,
                                        const float *restrict mask, float *restrict dx, float *restrict sums) {
-    if (b == 16) {
-        grad16 acc = *(const grad16 *)sums;
-        for (int64_t r1 = 0; r1 < r1n; r1++) {
-            for (int64_t pw = 0; pw < s1; pw++) {
-                const int64_t o = (s1 * r1 + pw) * 16;
-                const grad16 in = *(const grad16 *)(phases[pw] + r1 * 16);
-                const grad16 v = in * __builtin_convertvector(-(*(const grad16 *)(mask + o) > 0.0f), grad16);
-                *(grad16 *)(dx + o) = v;
-                acc += v;
-            }
-        }
-        *(grad16 *)sums = acc;
-        return;
-    }
+    if (b == 16) INTERLEAVE_GRAD_ROW(grad16)
+    if (b == 8) INTERLEAVE_GRAD_ROW(grad8)
     for (int64_t r1 = 0; r1 < r1n; r1++) {
         for (int64_t pw = 0; pw < s1; pw++) {
             const float *in = phases[pw] + r1 * b;
