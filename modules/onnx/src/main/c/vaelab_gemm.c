@@ -168,3 +168,51 @@ void vaelab_gemm_acc(int64_t m, int64_t n, int64_t k, const float *a, int64_t ld
         }
     }
 }
+
+/*
+ * out = (a b) * (mask > 0 ? 1 : 0) and sums[lane] += out's values row after row, a [m, k] row-major, b [k, 16] with
+ * rows ldb floats apart, mask and out [m, 16]: a convolution from few channels (a = its im2col columns, k a few
+ * dozen) into one NCHWc block of 16 filters, masked by a ReLU gradient on the way (vaelab_kernels.c,
+ * FewChannelConvReluGrad). As a GEMM of 16 columns with so short a k the tiles spent their time being set up and
+ * stored (a fifth of the FMA rate) and the mask was a second pass; here 8 rows sum in registers over k, one load of
+ * b and 8 broadcasts a step, and are masked, stored and summed at once. The products by 1 or 0 are exact, so the
+ * sums are those of the values stored, in row order. AVX-512 only; returns 0 (nothing done) without it.
+ */
+typedef float masked_vec __attribute__((vector_size(64), aligned(4)));
+
+__attribute__((target("avx512f"))) static void masked16(int64_t m, int64_t k, const float *a, const float *b,
+                                                        int64_t ldb, const float *mask, float *out, float *sums) {
+    masked_vec total = *(const masked_vec *)sums;
+    for (int64_t i = 0; i < m; i += 8) {
+        const int rows = m - i < 8 ? (int)(m - i) : 8;
+        masked_vec acc[8] = {{0}};
+        if (rows == 8) {
+            for (int64_t t = 0; t < k; t++) {
+                const masked_vec bv = *(const masked_vec *)(b + t * ldb);
+                for (int r = 0; r < 8; r++) acc[r] += a[(i + r) * k + t] * bv;
+            }
+        } else {
+            for (int64_t t = 0; t < k; t++) {
+                const masked_vec bv = *(const masked_vec *)(b + t * ldb);
+                for (int r = 0; r < rows; r++) acc[r] += a[(i + r) * k + t] * bv;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            const int64_t o = (i + r) * 16;
+            const masked_vec v = acc[r] * __builtin_convertvector(-(*(const masked_vec *)(mask + o) > 0.0f), masked_vec);
+            *(masked_vec *)(out + o) = v;
+            total += v;
+        }
+    }
+    *(masked_vec *)sums = total;
+}
+
+__attribute__((visibility("hidden")))
+int vaelab_gemm_masked16(int64_t m, int64_t k, const float *a, const float *b, int64_t ldb, const float *mask, float *out,
+                         float *sums) {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512f")) return 0;
+    masked16(m, k, a, b, ldb, mask, out, sums);
+    return 1;
+}
+

@@ -17,4 +17,11 @@ void vaelab_gemm_acc(int64_t m, int64_t n, int64_t k, const float *a, int64_t ld
 void vaelab_gemm_kblocked(int64_t m, int64_t n, int64_t k, const float *a, int64_t kb, const float *b, int64_t ldb,
                           float *c, int64_t ldc);
 
+/*
+ * out = (a b) * (mask > 0), a [m x k], b [k x 16] (rows ldb apart), mask and out [m x 16], and sums[lane] += out's
+ * values in row order (vaelab_gemm.c). Returns 1, or 0 (nothing done) on a CPU without AVX-512
+ */
+int vaelab_gemm_masked16(int64_t m, int64_t k, const float *a, const float *b, int64_t ldb, const float *mask, float *out,
+                         float *sums);
+
 #endif

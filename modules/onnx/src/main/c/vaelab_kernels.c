@@ -22,6 +22,9 @@
  *       operand in NCHW or NCHWc (below)
  *   FewChannelDeconv(x, w, bias; geometry) -> a transposed convolution from channel blocks to fewer channels
  *       than a block (below; ORT's generic ConvTranspose reads NCHW only, and slowly)
+ *   FewChannelConvReluGrad(x, w, y; geometry) -> a convolution from fewer channels than a block, times the ReLU mask
+ *       of y, in blocks, and its sums per channel: a decoder's image layer's input gradient and ReluGradBias in one
+ *       (below)
  *   NchwcFilter(w; geometry) -> a convolution's weights as the NCHWc Conv reads them (below; ORT's chain is a
  *       Transpose of six axes or a Gather by a table, a third of a millisecond each)
  *   SigmoidLogLikelihood(l, x) and its gradient SigmoidLogLikelihoodGrad(l, x, dy): the row sums of
@@ -1566,6 +1569,103 @@ static OrtStatus *few_channel_compute(const Kernel *kernel, OrtKernelContext *co
 }
 
 /*
+ * FewChannelConvReluGrad(x [N, C, H, W] in NCHW with C below a block, w [M, C, kH, kW], y [N, M, Ho, Wo] in NCHWc
+ * blocks of B; geometry as im2col_into's (kH, kW, s0, s1, d0, d1, pad0, pad1, Ho, Wo), then B) -> (dx, db): the
+ * convolution of x by w (no bias), times the ReLU mask of y (y > 0), into dx in blocks like y, and its sums per
+ * channel over images and positions, db [M]: a decoder's image layer's input gradient (a grey image's gradient
+ * convolved back to the 32 channels of the layer before) and that layer's ReLU gradient and bias gradient. ORT's
+ * NCHWc Conv wrote the convolution and ReluGradBias read it back with y (1.4 + 2.5 ms of a Burgess step). Per image:
+ * the im2col columns [Ho*Wo, kH*kW*C], then per block of B filters their product into [Ho*Wo, B] (the block as dx
+ * lays it out), masked and summed as it is stored (vaelab_gemm_masked16; elsewhere a GEMM and relu_grad_block), the
+ * sums in ReluGradBias's order (its ranges of images, each block's lanes in position order). The convolution's sums
+ * run over taps, then channels, so dx equals ORT's to float rounding.
+ */
+typedef struct {
+    const float *x, *w, *mask;
+    float *dx;
+    float *partial[SUM_RANGES];
+    int64_t images, ranges, channels, height, width, filters, block;
+    int64_t g[GEOMETRY];
+} ConvMaskWork;
+
+static void conv_mask_range(void *data, size_t range) {
+    ConvMaskWork *w = data;
+    const int64_t *g = w->g, c = w->channels, h = w->height, wd = w->width, b = w->block, filters = w->filters;
+    const int64_t positions = g[8] * g[9], taps = g[0] * g[1], k = taps * c, blocks = filters / b;
+    const int64_t first = w->images * (int64_t)range / w->ranges, end = w->images * ((int64_t)range + 1) / w->ranges;
+    float *sums = calloc((size_t)filters, sizeof(float));
+    float *columns = malloc(sizeof(float) * (size_t)(positions * k));
+    float *last = malloc(sizeof(float) * (size_t)(h * wd * c));
+    float *product = malloc(sizeof(float) * (size_t)(positions * b));
+    float *filter = malloc(sizeof(float) * (size_t)(k * filters));
+    if (sums == NULL || columns == NULL || last == NULL || product == NULL || filter == NULL) {
+        free(sums);
+        free(columns);
+        free(last);
+        free(product);
+        free(filter);
+        return; /* its partial stays NULL: the call fails */
+    }
+    /* the filters as the columns' GEMM reads them: [kH*kW*C, M], row t*C + ch */
+    for (int64_t f = 0; f < filters; f++) {
+        for (int64_t ch = 0; ch < c; ch++) {
+            for (int64_t t = 0; t < taps; t++) filter[(t * c + ch) * filters + f] = w->w[(f * c + ch) * taps + t];
+        }
+    }
+    for (int64_t n = first; n < end; n++) {
+        im2col_into(w->x + n * c * h * wd, c, h, wd, g, 0, last, columns);
+        for (int64_t mb = 0; mb < blocks; mb++) {
+            const int64_t at = (n * blocks + mb) * positions * b;
+            if (b == 16 && vaelab_gemm_masked16(positions, k, columns, filter + mb * b, filters, w->mask + at, w->dx + at,
+                                                sums + mb * b)) {
+                continue;
+            }
+            for (int64_t i = 0; i < positions * b; i++) product[i] = 0.0f;
+            vaelab_gemm_acc(positions, b, k, columns, k, 0, filter + mb * b, filters, product, b);
+            relu_grad_block(positions, b, product, w->mask + at, w->dx + at, sums + mb * b);
+        }
+    }
+    free(columns);
+    free(last);
+    free(product);
+    free(filter);
+    w->partial[range] = sums;
+}
+
+static OrtStatus *conv_mask_compute(const Kernel *kernel, OrtKernelContext *context) {
+    View x, wt, y;
+    ConvMaskWork work = {0};
+    TRY(input(context, 0, &x));
+    TRY(input(context, 1, &wt));
+    TRY(input(context, 2, &y));
+    memcpy(work.g, kernel->geometry, sizeof(int64_t) * 10);
+    work.block = kernel->geometry[10];
+    const int64_t *g = work.g;
+    if (!valid_geometry(work.g) || work.block < 1 || x.rank != 4 || wt.rank != 4 || y.rank != 4 || wt.dims[1] != x.dims[1]
+            || wt.dims[2] != g[0] || wt.dims[3] != g[1] || wt.dims[0] % work.block != 0 || y.dims[0] != x.dims[0]
+            || y.dims[1] != wt.dims[0] || y.dims[2] != g[8] || y.dims[3] != g[9]) {
+        return fail(STATUS_INVALID_ARGUMENT,
+                    "ai.vaelab.FewChannelConvReluGrad: x must be [N, C, H, W], w [M, C, kH, kW] and y [N, M, Ho, Wo] as the geometry says");
+    }
+    work.x = x.data;
+    work.w = wt.data;
+    work.mask = y.data;
+    work.images = x.dims[0];
+    work.channels = x.dims[1];
+    work.height = x.dims[2];
+    work.width = x.dims[3];
+    work.filters = wt.dims[0];
+    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    OrtValue *value;
+    float *db;
+    TRY(output_like(context, 0, &y, &work.dx));
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 1, &work.filters, 1, &value));
+    TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&db));
+    return add_partial_sums(context, conv_mask_range, &work, work.ranges, work.partial, db, work.filters,
+                            "ai.vaelab.FewChannelConvReluGrad: out of memory");
+}
+
+/*
  * NchwcFilter(w; geometry (F, C, kH, kW, B, mode, s0, s1, pad0, pad1)) -> the filters of ORT's NCHWc Conv
  * (NchwcConvolutions), in blocks of B output channels and Bc = B input channels (1 where C < B):
  *   mode 0, a Conv's weights w [F, C, kH, kW] -> [F/B, C/Bc, kH, kW, Bc, B], declared [F, C, kH, kW];
@@ -1684,6 +1784,7 @@ static const CustomOp operators[] = {
     OPERATOR("InterleaveReluGrad", 0, 2, interleave_grad_compute, 4, VARIADIC_INPUTS),
     OPERATOR("ConvWeightGrad", 2, 1, weight_grad_compute, 12, 0),
     OPERATOR("FewChannelDeconv", 3, 1, few_channel_compute, 9, 0),
+    OPERATOR("FewChannelConvReluGrad", 3, 2, conv_mask_compute, 11, 0),
     OPERATOR("NchwcFilter", 1, 1, filter_compute, 10, 0),
     OPERATOR("ReluGradBias", 2, 2, relu_bias_compute, 1, 0),
     OPERATOR("SigmoidLogLikelihood", 2, 1, sigmoid_ll_compute, 0, 0),

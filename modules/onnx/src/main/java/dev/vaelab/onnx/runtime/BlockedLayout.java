@@ -27,8 +27,9 @@ import java.util.function.Predicate;
  * (summed per block). Anything else, a graph output or a value a subgraph reads keeps NCHW, and so
  * do the ReLUs and gradients linked to it, so that an element-wise node never mixes layouts. With the
  * kernels, a ReLU gradient's bias sum is computed by the kernel that computes the gradient, in either
- * layout, instead of by a second pass over it, and a ReLU gradient of a transposed convolution's blocked output
- * (a strided convolution's input gradient) by the kernel that interleaves that output's phases.
+ * layout, instead of by a second pass over it, and a ReLU gradient whose dy a kernel that can apply its mask makes
+ * (a strided convolution's input gradient, interleaved from its phases; a decoder's image layer's input gradient)
+ * by that kernel.
  */
 final class BlockedLayout {
     private static final BlockedLayout NONE = new BlockedLayout(Set.of(), Set.of(), Map.of(), Map.of());
@@ -38,18 +39,18 @@ final class BlockedLayout {
     private final Set<Tensor> reluApplied = identitySet();
     private final Map<Node, Node> biasSums;
     private final Set<Node> summedBiases = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** A ConvTranspose to the ReLU gradient of its output that its interleave computes. */
-    private final Map<Node, Node> maskedInterleaves;
-    private final Set<Node> maskingInterleaves = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** A convolution to the ReLU gradient of its output that its kernel computes. */
+    private final Map<Node, Node> maskedOutputs;
+    private final Set<Node> masks = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus, Map<Node, Node> biasSums, Map<Node, Node> maskedInterleaves) {
+    private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus, Map<Node, Node> biasSums, Map<Node, Node> maskedOutputs) {
         this.blocked = blocked;
         this.fusedRelus = fusedRelus;
         this.biasSums = biasSums;
-        this.maskedInterleaves = maskedInterleaves;
+        this.maskedOutputs = maskedOutputs;
         fusedRelus.forEach(relu -> reluApplied.add(relu.input(0)));
         summedBiases.addAll(biasSums.values());
-        maskingInterleaves.addAll(maskedInterleaves.values());
+        masks.addAll(maskedOutputs.values());
     }
 
     static BlockedLayout none() {
@@ -60,19 +61,18 @@ final class BlockedLayout {
      * The plan for {@code graph}: {@code takes} says which Conv and ConvTranspose nodes the NCHWc
      * rewrite runs with blocked output (and can apply a ReLU), {@code reads} which of them read a
      * blocked input, {@code kernels} whether vaelab's kernels run the weight gradients (the ONNX
-     * lowerings read NCHW only), {@code maskInterleaves} whether a ReLU gradient of a blocked
-     * interleave is computed by the interleave.
+     * lowerings read NCHW only), {@code masks} which convolutions' kernels can compute the ReLU
+     * gradient that reads their blocked output (and its bias sum).
      */
     static BlockedLayout of(Graph graph, long block, Predicate<Node> takes, Predicate<Node> reads, boolean kernels,
-                            boolean maskInterleaves) {
+                            Predicate<Node> masks) {
         Uses uses = Uses.of(graph);
         Set<Node> fusedRelus = fusedRelus(graph, uses, takes);
         if (!kernels) {
             return new BlockedLayout(Set.of(), fusedRelus, Map.of(), Map.of());
         }
         Set<Tensor> blocked = blockedMaps(graph, uses, block, takes, reads);
-        return new BlockedLayout(blocked, fusedRelus, biasSums(graph, uses),
-                maskInterleaves ? maskedInterleaves(graph, uses, takes, blocked) : Map.of());
+        return new BlockedLayout(blocked, fusedRelus, biasSums(graph, uses), maskedOutputs(graph, uses, masks, blocked));
     }
 
     /** Who makes and who reads each value of a graph, and which values leave it (outputs, subgraphs' reads). */
@@ -125,10 +125,10 @@ final class BlockedLayout {
     }
 
     /**
-     * The ReLU gradients whose dy is a transposed convolution's blocked output that only they read (an encoder's
-     * input gradients): ConvTranspose node to ReLU gradient node.
+     * The ReLU gradients whose dy is a blocked output that only they read, made by a convolution whose kernel can
+     * apply their mask: convolution node to ReLU gradient node.
      */
-    private static Map<Node, Node> maskedInterleaves(Graph graph, Uses uses, Predicate<Node> takes, Set<Tensor> blocked) {
+    private static Map<Node, Node> maskedOutputs(Graph graph, Uses uses, Predicate<Node> masks, Set<Tensor> blocked) {
         Map<Node, Node> masked = new IdentityHashMap<>();
         for (Node n : graph.nodes()) {
             if (!n.opType().equals(ReluGradient.OP_TYPE) || n.input(0) == n.input(1)) {
@@ -136,8 +136,8 @@ final class BlockedLayout {
             }
             Node producer = uses.producers().get(n.input(0));
             Tensor dy = n.input(0);
-            if (producer != null && producer.opType().equals("ConvTranspose") && takes.test(producer) && blocked.contains(dy)
-                    && !uses.escaping().contains(dy) && uses.consumersOf(dy).size() == 1) {
+            if (producer != null && masks.test(producer) && blocked.contains(dy) && !uses.escaping().contains(dy)
+                    && uses.consumersOf(dy).size() == 1) {
                 masked.put(producer, n);
             }
         }
@@ -188,14 +188,14 @@ final class BlockedLayout {
         return biasSums.get(n);
     }
 
-    /** The ReLU gradient of ConvTranspose {@code n}'s output that its interleave computes (with its bias sum), or null. */
+    /** The ReLU gradient of convolution {@code n}'s output that its kernel computes (with its bias sum), or null. */
     Node reluGradientOf(Node n) {
-        return maskedInterleaves.get(n);
+        return maskedOutputs.get(n);
     }
 
-    /** Whether ReLU gradient {@code n} is computed by the interleave of the transposed convolution it reads. */
-    boolean computedByItsInterleave(Node n) {
-        return maskingInterleaves.contains(n);
+    /** Whether ReLU gradient {@code n} is computed by the kernel of the convolution it reads. */
+    boolean computedByItsConvolution(Node n) {
+        return masks.contains(n);
     }
 
     /** Whether ReduceSum {@code n} is computed by the kernel of the ReLU gradient it sums. */

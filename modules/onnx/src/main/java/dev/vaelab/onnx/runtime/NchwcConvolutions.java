@@ -45,13 +45,14 @@ import java.util.Map;
  * is applied by that convolution, and the rewrite also writes the kernels that read or write blocks
  * (the interleave, {@code NchwcFilter}, {@code ConvWeightGrad} told each operand's layout,
  * {@code FewChannelDeconv} for a ConvTranspose to fewer than B channels, {@code ReluGradBias},
- * {@code InterleaveReluGrad} for an interleave that a ReLU gradient reads, and a bias gradient summed per block).
+ * {@code InterleaveReluGrad} and {@code FewChannelConvReluGrad} for a convolution whose output a ReLU gradient
+ * reads, and a bias gradient summed per block).
  */
 public final class NchwcConvolutions implements NodeRewrite {
     static final String DOMAIN = "com.microsoft.nchwc";
     private final int blockSize;
     private final boolean interleaveKernel;
-    private final boolean maskInterleaves;
+    private final boolean maskReluGradients;
     private final BlockedLayout layout;
 
     /**
@@ -65,21 +66,22 @@ public final class NchwcConvolutions implements NodeRewrite {
     }
 
     /**
-     * As above; {@code maskInterleaves} says whether an interleave that a ReLU gradient reads computes that
-     * gradient and its bias sum itself ({@code InterleaveReluGrad}, the kernels' default) or leaves them to
-     * {@code ReluGradBias} (the same bits in a second pass; for tests that compare the two).
+     * As above; {@code maskReluGradients} says whether a convolution whose output a ReLU gradient reads computes
+     * that gradient and its bias sum itself where a kernel can ({@code InterleaveReluGrad},
+     * {@code FewChannelConvReluGrad}; the kernels' default) or leaves them to {@code ReluGradBias} (a second pass;
+     * for tests that compare the two).
      */
-    NchwcConvolutions(int blockSize, boolean interleaveKernel, boolean maskInterleaves) {
-        this(blockSize, interleaveKernel, maskInterleaves && interleaveKernel, BlockedLayout.none());
+    NchwcConvolutions(int blockSize, boolean interleaveKernel, boolean maskReluGradients) {
+        this(blockSize, interleaveKernel, maskReluGradients && interleaveKernel, BlockedLayout.none());
     }
 
-    private NchwcConvolutions(int blockSize, boolean interleaveKernel, boolean maskInterleaves, BlockedLayout layout) {
+    private NchwcConvolutions(int blockSize, boolean interleaveKernel, boolean maskReluGradients, BlockedLayout layout) {
         if (blockSize < 4 || Integer.bitCount(blockSize) != 1) {
             throw new IllegalArgumentException("an NCHWc block is a power of two of at least 4 floats, got " + blockSize);
         }
         this.blockSize = blockSize;
         this.interleaveKernel = interleaveKernel;
-        this.maskInterleaves = maskInterleaves;
+        this.maskReluGradients = maskReluGradients;
         this.layout = layout;
     }
 
@@ -90,8 +92,22 @@ public final class NchwcConvolutions implements NodeRewrite {
      */
     @Override
     public NodeRewrite forGraph(Graph graph) {
-        return new NchwcConvolutions(blockSize, interleaveKernel, maskInterleaves,
-                BlockedLayout.of(graph, blockSize, this::blockedOutput, this::readsBlocks, interleaveKernel, maskInterleaves));
+        return new NchwcConvolutions(blockSize, interleaveKernel, maskReluGradients, BlockedLayout.of(graph, blockSize,
+                this::blockedOutput, this::readsBlocks, interleaveKernel, maskReluGradients ? this::masksItsOutput : n -> false));
+    }
+
+    /**
+     * Whether {@code n}'s kernel can apply the mask of a ReLU gradient that reads its output: a ConvTranspose's
+     * interleave, or a Conv from fewer channels than a block without a bias (FewChannelConvReluGrad), sizes known.
+     */
+    private boolean masksItsOutput(Node n) {
+        if (n.opType().equals("ConvTranspose")) {
+            return blockedOutput(n);
+        }
+        Shape y = n.output().shape();
+        return n.opType().equals("Conv") && takesConv(n) && n.input(1).shape().dim(1) < blockSize
+                && (n.inputs().size() < 3 || n.input(2) == null) && y.rank() == 4 && !Shape.isSymbolic(y.dim(2))
+                && !Shape.isSymbolic(y.dim(3));
     }
 
     /** Whether {@code n} becomes a kernel that can read its input in channel blocks. */
@@ -130,6 +146,10 @@ public final class NchwcConvolutions implements NodeRewrite {
 
     @Override
     public boolean rewrite(Node node, Emitter out) {
+        if (node.opType().equals("Conv") && takesConv(node) && layout.reluGradientOf(node) != null) {
+            emitFewChannelConvReluGrad(node, layout.reluGradientOf(node), out);
+            return true;
+        }
         if (node.opType().equals("Conv") && takesConv(node)) {
             emitConv(node, out);
             return true;
@@ -146,8 +166,8 @@ public final class NchwcConvolutions implements NodeRewrite {
             out.node("Identity", out.output(), out.input(0)); // its convolution applied it
             return true;
         }
-        if (node.opType().equals(ReluGradient.OP_TYPE) && layout.computedByItsInterleave(node)) {
-            return true; // the transposed convolution it reads writes its output (and its bias sum's)
+        if (node.opType().equals(ReluGradient.OP_TYPE) && layout.computedByItsConvolution(node)) {
+            return true; // the convolution it reads writes its output (and its bias sum's)
         }
         if (node.opType().equals(ReluGradient.OP_TYPE) && layout.biasSumOf(node) != null) {
             // ReluGrad and the bias sum of its output in one pass (the ReduceSum then writes nothing)
@@ -170,6 +190,23 @@ public final class NchwcConvolutions implements NodeRewrite {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Conv {@code n} from fewer channels than a block and the ReLU gradient {@code relu} of its output, with that
+     * gradient's bias sum where it has one, as one FewChannelConvReluGrad (the input is read as it lies, the weights
+     * as they are).
+     */
+    private void emitFewChannelConvReluGrad(Node n, Node relu, Emitter out) {
+        long[] w = n.input(1).shape().dims();
+        long[] y = n.output().shape().dims();
+        ConvGeometry geo = ConvGeometry.of(n);
+        long[] geometry = {w[2], w[3], geo.stride(0), geo.stride(1), geo.dilation(0), geo.dilation(1), geo.padBegin(0),
+                geo.padBegin(1), y[2], y[3], blockSize};
+        Node sum = layout.biasSumOf(relu);
+        out.node(FusedKernels.DOMAIN, "FewChannelConvReluGrad", List.of(out.name(relu.output()),
+                        sum != null ? out.name(sum.output()) : out.output() + "_unused_bias_sum"),
+                Map.of("geometry", geometry), out.input(0), out.input(1), out.name(relu.input(1)));
     }
 
     private void emitFewChannelDeconv(Node n, Emitter out) {

@@ -128,10 +128,12 @@ class NchwcConvolutionsTest {
             assertEquals(4, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ConvWeightGrad")
                     && blockedOperands(n) > 0).count(), "weight gradients reading blocks");
             // the three ReLU layers' bias gradients summed by the kernel that computes their ReLU gradient, in blocks:
-            // the first conv's by the interleave of the second conv's input gradient, the others' after a Conv
-            assertEquals(2, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
+            // the first conv's by the interleave of the second conv's input gradient, the first deconv's by the
+            // one-channel conv of the last deconv's input gradient, the second conv's after an NCHWc Conv
+            assertEquals(1, rewritten.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
                     && blockedOperands(n) == 1).count(), "ReLU gradients with their bias sums, blocked");
             assertEquals(1, countAll(rewritten, "InterleaveReluGrad"), "an input gradient's interleave with the ReLU gradient");
+            assertEquals(1, countAll(rewritten, "FewChannelConvReluGrad"), "the image layer's input gradient with it");
             assertEquals(1, countAll(rewritten, "InterleavePhases"), "the deconv's forward interleave");
             assertEquals(0, countAll(rewritten, "ReluGrad"), "ReLU gradients without their bias sum");
         }
@@ -216,6 +218,38 @@ class NchwcConvolutionsTest {
         assertEquals(twoPasses.keySet(), onePass.keySet());
         twoPasses.forEach((name, want) -> assertArrayEquals(want, onePass.get(name), name + ": the same bits"));
         compare(run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes), onePass);
+    }
+
+    @Test
+    void aDecodersImageLayerGradientComputesTheReluGradientOfTheLayerBeforeOnTheWay() throws Exception {
+        assumeTrue(ENGINE.fusedKernels(), "vaelab's kernels are not built here");
+        int b = blockSize();
+        for (long channels : new long[] {1, 3}) {
+            // a decoder's last two layers: a ReLU deconv to b channels, then one to a grey or colour image; the image's
+            // gradient convolved back to b channels (a Conv from fewer channels than a block) meets that ReLU's
+            // gradient; 9 images, so that the bias sums run in 8 ranges of images
+            Graph g = new Graph(DType.FLOAT);
+            Tensor z = g.input("z", DType.FLOAT, Shape.of(Shape.BATCH, 2L * b, 6, 6));
+            Tensor target = g.input("x", DType.FLOAT, Shape.of(Shape.BATCH, channels, 24, 24));
+            List<Tensor> params = List.of(g.input("w0", DType.FLOAT, Shape.of(2L * b, b, 4, 4)), g.input("b0", DType.FLOAT, Shape.of(b)),
+                    g.input("w1", DType.FLOAT, Shape.of(b, channels, 4, 4)), g.input("b1", DType.FLOAT, Shape.of(channels)));
+            Tensor h = g.relu(g.convTranspose(z, params.get(0), params.get(1), 2, 1, 0));
+            Tensor image = g.convTranspose(h, params.get(2), params.get(3), 2, 1, 0);
+            Tensor loss = g.sumAll(g.mul(g.tanh(image), target));
+            Map<Tensor, Tensor> grads = Autodiff.gradients(g, loss, params);
+            g.output("loss", loss);
+            params.forEach(p -> g.output("grad_" + p.name(), grads.get(p)));
+            Map<String, long[]> shapes = shapes(g, 9);
+            Map<String, float[]> generic = run(OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")), shapes);
+            for (boolean mask : new boolean[] {true, false}) {
+                ModelProto model = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("t")
+                        .withRewrite(NodeRewrite.both(new NchwcConvolutions(b, true, mask), new FusedKernels())));
+                assertEquals(mask ? 1 : 0, countAll(model, "FewChannelConvReluGrad"), channels + " channels, one pass: " + mask);
+                assertEquals(mask ? 0 : 1, model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("ReluGradBias")
+                        && blockedOperands(n) == 1).count(), "the ReLU gradient in a pass of its own: " + !mask);
+                compare(generic, run(model, shapes));
+            }
+        }
     }
 
     @Test
