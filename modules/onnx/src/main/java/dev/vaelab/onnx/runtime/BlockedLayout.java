@@ -2,7 +2,6 @@ package dev.vaelab.onnx.runtime;
 
 import dev.vaelab.onnx.autodiff.ConvWeightGradient;
 import dev.vaelab.onnx.autodiff.ReluGradient;
-import dev.vaelab.onnx.graph.ConstantValue;
 import dev.vaelab.onnx.graph.DType;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
@@ -26,8 +25,9 @@ import java.util.function.Predicate;
  * weight-gradient kernel (told each operand's layout) and a bias gradient's sum over batch and space
  * (summed per block). Anything else, a graph output or a value a subgraph reads keeps NCHW, and so
  * do the ReLUs and gradients linked to it, so that an element-wise node never mixes layouts. With the
- * kernels, a ReLU gradient's bias sum is computed by the kernel that computes the gradient, in either
- * layout, instead of by a second pass over it, and a ReLU gradient whose dy a kernel that can apply its mask makes
+ * kernels, a blocked ReLU gradient's bias sum is computed by the kernel that computes the gradient
+ * instead of by a second pass over it ({@link BiasSums} does it for the others), and a ReLU gradient
+ * whose dy a kernel that can apply its mask makes
  * (a strided convolution's input gradient, interleaved from its phases; a decoder's image layer's input gradient)
  * by that kernel.
  */
@@ -41,7 +41,8 @@ final class BlockedLayout {
     private final Set<Node> summedBiases = Collections.newSetFromMap(new IdentityHashMap<>());
     /** A convolution to the ReLU gradient of its output that its kernel computes. */
     private final Map<Node, Node> maskedOutputs;
-    private final Set<Node> masks = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The ReLU gradients in {@link #maskedOutputs}: their convolution's kernel writes their output. */
+    private final Set<Node> reluGradientsOnTheWay = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private BlockedLayout(Set<Tensor> blocked, Set<Node> fusedRelus, Map<Node, Node> biasSums, Map<Node, Node> maskedOutputs) {
         this.blocked = blocked;
@@ -50,7 +51,7 @@ final class BlockedLayout {
         this.maskedOutputs = maskedOutputs;
         fusedRelus.forEach(relu -> reluApplied.add(relu.input(0)));
         summedBiases.addAll(biasSums.values());
-        masks.addAll(maskedOutputs.values());
+        reluGradientsOnTheWay.addAll(maskedOutputs.values());
     }
 
     static BlockedLayout none() {
@@ -72,7 +73,7 @@ final class BlockedLayout {
             return new BlockedLayout(Set.of(), fusedRelus, Map.of(), Map.of());
         }
         Set<Tensor> blocked = blockedMaps(graph, uses, block, takes, reads);
-        return new BlockedLayout(blocked, fusedRelus, biasSums(graph, uses), maskedOutputs(graph, uses, masks, blocked));
+        return new BlockedLayout(blocked, fusedRelus, biasSums(graph, uses, blocked), maskedOutputs(graph, uses, masks, blocked));
     }
 
     /** Who makes and who reads each value of a graph, and which values leave it (outputs, subgraphs' reads). */
@@ -111,13 +112,15 @@ final class BlockedLayout {
         return fused;
     }
 
-    /** A ReLU gradient's bias sum, computed by the kernel that computes the gradient: gradient node to ReduceSum node. */
-    private static Map<Node, Node> biasSums(Graph graph, Uses uses) {
+    /**
+     * A blocked ReLU gradient's bias sum, computed by the kernel that computes the gradient: gradient node to
+     * ReduceSum node ({@link BiasSums} does the same for the others).
+     */
+    private static Map<Node, Node> biasSums(Graph graph, Uses uses, Set<Tensor> blocked) {
         Map<Node, Node> sums = new IdentityHashMap<>();
         for (Node n : graph.nodes()) {
-            int rank = n.output().rank();
-            if (n.opType().equals(ReluGradient.OP_TYPE) && n.output().dtype() == DType.FLOAT && (rank == 4 || rank == 2)) {
-                uses.consumersOf(n.output()).stream().filter(c -> isBiasSum(c, n.output(), uses.producers()))
+            if (n.opType().equals(ReluGradient.OP_TYPE) && blocked.contains(n.output())) {
+                uses.consumersOf(n.output()).stream().filter(c -> BiasSums.isBiasSum(c, n.output(), uses.producers()))
                         .findFirst().ifPresent(sum -> sums.put(n, sum));
             }
         }
@@ -195,7 +198,7 @@ final class BlockedLayout {
 
     /** Whether ReLU gradient {@code n} is computed by the kernel of the convolution it reads. */
     boolean computedByItsConvolution(Node n) {
-        return masks.contains(n);
+        return reluGradientsOnTheWay.contains(n);
     }
 
     /** Whether ReduceSum {@code n} is computed by the kernel of the ReLU gradient it sums. */
@@ -228,24 +231,9 @@ final class BlockedLayout {
             return consumer.inputs().stream().allMatch(i -> i.dtype() == DType.FLOAT);
         }
         if (op.equals("ReduceSum")) {
-            return isBiasSum(consumer, t, producers);
+            return BiasSums.isBiasSum(consumer, t, producers);
         }
         return elementwise(consumer);
-    }
-
-    /** Whether {@code n} sums {@code t} to one value per channel, as a conv's bias gradient (over batch and space) or a dense layer's (over the batch) does. */
-    private static boolean isBiasSum(Node n, Tensor t, Map<Tensor, Node> producers) {
-        if (!n.opType().equals("ReduceSum") || n.input(0) != t || n.longAttr("keepdims", 1) != 0) {
-            return false;
-        }
-        // a conv's bias: over batch and space; a dense layer's: over the batch
-        return Arrays.equals(constantAxes(n, producers), t.rank() == 4 ? new long[] {0, 2, 3} : new long[] {0});
-    }
-
-    /** The axes of reduction {@code n} where a constant gives them, else null. */
-    static long[] constantAxes(Node n, Map<Tensor, Node> producers) {
-        Node axes = n.inputs().size() > 1 ? producers.get(n.input(1)) : null;
-        return axes != null && axes.attributes().get("value") instanceof ConstantValue v ? v.longs() : null;
     }
 
     /** Adds the values of outer graphs that {@code sub} (or a graph inside it) reads. */

@@ -170,9 +170,9 @@ public final class NchwcConvolutions implements NodeRewrite {
             return true; // the convolution it reads writes its output (and its bias sum's)
         }
         if (node.opType().equals(ReluGradient.OP_TYPE) && layout.biasSumOf(node) != null) {
-            // ReluGrad and the bias sum of its output in one pass (the ReduceSum then writes nothing)
+            // a blocked ReluGrad and the bias sum of its output in one pass (the ReduceSum then writes nothing)
             out.node(FusedKernels.DOMAIN, "ReluGradBias", List.of(out.output(), out.name(layout.biasSumOf(node).output())),
-                    Map.of("geometry", new long[] {layout.blocked(node.output()) ? blockSize : 0}), out.input(0), out.input(1));
+                    Map.of("geometry", new long[] {blockSize}), out.input(0), out.input(1));
             return true;
         }
         if (node.opType().equals("ReduceSum") && layout.summedWithItsReluGradient(node)) {

@@ -112,7 +112,7 @@ public final class OrtEngine {
         int block = nchwc ? nchwcBlockSize() : 0;
         NodeRewrite convolutions = block > 0 ? new NchwcConvolutions(block, kernelLibrary != null) : NodeRewrite.NONE;
         this.rewrite = kernelLibrary != null
-                ? NodeRewrite.both(convolutions, NodeRewrite.both(new FusedKernels(), new ColumnSums())) : convolutions;
+                ? NodeRewrite.both(convolutions, NodeRewrite.both(new BiasSums(), new FusedKernels())) : convolutions;
     }
 
     /**
