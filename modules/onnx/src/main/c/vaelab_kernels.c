@@ -677,6 +677,9 @@ static OrtStatus *gaussian_kl_grad_compute(const Kernel *kernel, OrtKernelContex
 /* the fixed ranges of images that a sum over the batch is split into, their sums added in range order */
 enum { SUM_RANGES = 8 };
 
+/* how many of those ranges a batch of images makes: one per image below SUM_RANGES */
+static int64_t sum_ranges(int64_t images) { return images < SUM_RANGES ? images : SUM_RANGES; }
+
 /*
  * ReluGradBias(dy, y; geometry (B)) -> (dx, db): ReluGrad's dx, and the sum of dx over batch and space
  * per channel (a convolution's bias gradient) from the values just computed, instead of a second pass
@@ -816,7 +819,7 @@ static OrtStatus *channel_sum_compute(const Kernel *kernel, OrtKernelContext *co
     TRY(input(context, 0, &x));
     if (x.rank != 4) return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.ChannelSum: x must be [N, C, H, W]");
     ChannelSumWork work = {.x = x.data, .images = x.dims[0], .channels = x.dims[1], .positions = x.dims[2] * x.dims[3]};
-    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    work.ranges = sum_ranges(work.images);
     View channels = {.rank = 1, .dims = {x.dims[1]}};
     float *sums;
     TRY(output_like(context, 0, &channels, &sums));
@@ -935,7 +938,7 @@ static OrtStatus *relu_bias_compute(const Kernel *kernel, OrtKernelContext *cont
     work.images = dy.dims[0];
     work.channels = dy.dims[1];
     work.positions = dy.rank == 4 ? dy.dims[2] * dy.dims[3] : 1; /* a dense layer's [N, C]: one position */
-    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    work.ranges = sum_ranges(work.images);
     float *db;
     OrtValue *value;
     TRY(output_like(context, 0, &dy, &work.dx));
@@ -1156,7 +1159,7 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
     work.height = x.dims[2];
     work.width = x.dims[3];
     work.filters = dy.dims[1];
-    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    work.ranges = sum_ranges(work.images);
     const int64_t taps = work.g[0] * work.g[1], channels = work.channels, width = taps * channels;
     int64_t dims[4] = {work.filters, channels, work.g[0], work.g[1]};
     float *dw;
@@ -1418,7 +1421,7 @@ static OrtStatus *interleave_grad_compute(const Kernel *kernel, OrtKernelContext
     }
     work.mask = mask.data;
     work.images = dims[0];
-    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    work.ranges = sum_ranges(work.images);
     OrtValue *value;
     float *db;
     TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 4, &value));
@@ -1558,7 +1561,7 @@ static OrtStatus *few_channel_compute(const Kernel *kernel, OrtKernelContext *co
     TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 4, &value));
     TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&work.y));
     work.images = x.dims[0];
-    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    work.ranges = sum_ranges(work.images);
     if (work.ranges > 0) {
         TRY(API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, few_channel_range, (size_t)work.ranges, 0, &work));
     }
@@ -1655,7 +1658,7 @@ static OrtStatus *conv_mask_compute(const Kernel *kernel, OrtKernelContext *cont
     work.height = x.dims[2];
     work.width = x.dims[3];
     work.filters = wt.dims[0];
-    work.ranges = work.images < SUM_RANGES ? work.images : SUM_RANGES;
+    work.ranges = sum_ranges(work.images);
     OrtValue *value;
     float *db;
     TRY(output_like(context, 0, &y, &work.dx));
