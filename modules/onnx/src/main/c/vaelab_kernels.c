@@ -953,8 +953,9 @@ static OrtStatus *relu_bias_compute(const Kernel *kernel, OrtKernelContext *cont
  * t = i*kW + j of output position p = (ph, pw), the C channels of the image at
  * (s0*ph + d0*i - pad0, s1*pw + d1*j - pad1), zeros outside it; the geometry g is (kH, kW, s0, s1,
  * d0, d1, pad0, pad1, Ho, Wo). The image is first made channels-last in last (H*W*C floats), so
- * that every tap is one contiguous copy of C floats; an image in NCHWc blocks of block channels
- * ([C/block, H, W, block]) is copied there a block at a time (block 0: NCHW).
+ * that every tap is one contiguous copy of C floats (block 0: NCHW). An image in NCHWc blocks of
+ * block channels ([C/block, H, W, block]) gives its columns in the blocks' order instead,
+ * [P, C/block, kH, kW, block] (im2col_blocked).
  */
 /*
  * One channel (a grey image's first layer): each position's taps read straight from the image, with no
@@ -1007,6 +1008,40 @@ CLONES static void im2col_one_channel(const float *restrict image, int64_t h, in
     }
 }
 
+/*
+ * The columns of an image in NCHWc blocks of b channels ([C/b, H, W, b]) in the blocks' order, [P, C/b, kH, kW, b]:
+ * with dilation 1 a block's kernel row is kW*b floats side by side in the image, copied as one run, with no
+ * channels-last copy first (that copy was a third of the 32x32 Burgess layer's columns: 22 -> 14.5 us per image).
+ */
+CLONES static void im2col_blocked(const float *restrict image, int64_t c, int64_t h, int64_t wd, const int64_t *g,
+                                  int64_t b, float *restrict out) {
+    const int64_t kh = g[0], kw = g[1], s0 = g[2], s1 = g[3], d0 = g[4], d1 = g[5];
+    const int64_t pad0 = g[6], pad1 = g[7], ho = g[8], wo = g[9], run = kw * b;
+    for (int64_t ph = 0; ph < ho; ph++) {
+        for (int64_t pw = 0; pw < wo; pw++) {
+            const int64_t first = s1 * pw - pad1, lastCol = first + d1 * (kw - 1);
+            for (int64_t cb = 0; cb < c / b; cb++) {
+                for (int64_t i = 0; i < kh; i++, out += run) {
+                    const int64_t row = s0 * ph + d0 * i - pad0;
+                    if (row < 0 || row >= h) {
+                        for (int64_t k = 0; k < run; k++) out[k] = 0;
+                        continue;
+                    }
+                    const float *restrict in = image + (cb * h + row) * wd * b;
+                    if (d1 == 1 && first >= 0 && lastCol < wd) {
+                        for (int64_t k = 0; k < run; k++) out[k] = in[first * b + k];
+                    } else {
+                        for (int64_t j = 0; j < kw; j++) {
+                            const int64_t col = first + d1 * j;
+                            for (int64_t k = 0; k < b; k++) out[j * b + k] = col < 0 || col >= wd ? 0.0f : in[col * b + k];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t wd, const int64_t *g, int64_t block,
                                float *last, float *restrict out) {
     const int64_t kh = g[0], kw = g[1], s0 = g[2], s1 = g[3], d0 = g[4], d1 = g[5];
@@ -1016,19 +1051,14 @@ CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t
         return;
     }
     if (block > 0) {
-        for (int64_t cb = 0; cb < c / block; cb++) {
-            const float *restrict in = image + cb * h * wd * block;
-            for (int64_t at = 0; at < h * wd; at++) {
-                for (int64_t k = 0; k < block; k++) last[at * c + cb * block + k] = in[at * block + k];
-            }
-        }
-    } else {
-        /* channels last, 64 positions at a time, so that the block written stays in the first-level cache */
-        for (int64_t at0 = 0; at0 < h * wd; at0 += 64) {
-            const int64_t end = at0 + 64 < h * wd ? at0 + 64 : h * wd;
-            for (int64_t ch = 0; ch < c; ch++) {
-                for (int64_t at = at0; at < end; at++) last[at * c + ch] = image[ch * h * wd + at];
-            }
+        im2col_blocked(image, c, h, wd, g, block, out);
+        return;
+    }
+    /* channels last, 64 positions at a time, so that the block written stays in the first-level cache */
+    for (int64_t at0 = 0; at0 < h * wd; at0 += 64) {
+        const int64_t end = at0 + 64 < h * wd ? at0 + 64 : h * wd;
+        for (int64_t ch = 0; ch < c; ch++) {
+            for (int64_t at = at0; at < end; at++) last[at * c + ch] = image[ch * h * wd + at];
         }
     }
     const int64_t run = kw * c; /* a kernel row's taps, contiguous in last where dilation is 1 */
@@ -1168,7 +1198,8 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
     TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&dw));
     OrtStatus *status = work.ranges == 0 ? NULL
             : API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, weight_grad_range, (size_t)work.ranges, 0, &work);
-    /* the partial products are [M, taps, C]; dw is [M, C, kH, kW] */
+    /* the partial products are [M, taps, C], or [M, C/B, taps, B] for x in blocks of B; dw is [M, C, kH, kW] */
+    const int64_t xb = work.g[10];
     for (int64_t i = 0; i < work.filters * width; i++) dw[i] = 0;
     int missing = 0;
     for (int64_t r = 0; r < work.ranges; r++) {
@@ -1177,9 +1208,14 @@ static OrtStatus *weight_grad_compute(const Kernel *kernel, OrtKernelContext *co
             missing = 1;
             continue;
         }
+        const int64_t b = xb > 0 ? xb : channels; /* NCHW: one block of all channels, [M, taps, C] */
         for (int64_t o = 0; o < work.filters; o++) {
-            for (int64_t t = 0; t < taps; t++) {
-                for (int64_t c = 0; c < channels; c++) dw[(o * channels + c) * taps + t] += partial[(o * taps + t) * channels + c];
+            for (int64_t cb = 0; cb < channels / b; cb++) {
+                for (int64_t t = 0; t < taps; t++) {
+                    const float *in = partial + o * width + (cb * taps + t) * b;
+                    float *out = dw + (o * channels + cb * b) * taps + t;
+                    for (int64_t k = 0; k < b; k++) out[k * taps] += in[k];
+                }
             }
         }
         free(work.partial[r]);

@@ -4,7 +4,10 @@
  *   InterleaveReluGrad's row, bit for bit, for blocks of 16, 8 (AVX2's) and 4 (the scalar loop): every output value
  *   is its phase's value times (y > 0 ? 1 : 0) and every lane's sum adds them in position order;
  *   FewChannelConvReluGrad's range for blocks of 16 (vaelab_gemm_masked16) and 8 (a GEMM, then relu_grad_block), one
- *   and three channels: the convolution in double to float rounding, the mask exact, the sums those of the values.
+ *   and three channels: the convolution in double to float rounding, the mask exact, the sums those of the values;
+ *   the im2col columns of an image in blocks of 16 and 8 (ConvWeightGrad's), in the blocks' order, against those of
+ *   the same image in NCHW, value for value, with padded edges, unequal strides and dilated taps (which NCHWc
+ *   convolutions never have, a weight gradient reading a blocked map may).
  * Built with the kernels' own flags by the Maven profile that builds the library, in the test phase; it exits 1 on
  * an error.
  */
@@ -96,8 +99,46 @@ static int check_conv_mask(int64_t c, int64_t block) {
     return errors != 0;
 }
 
+/* the columns of a 32-channel image in blocks of b against the NCHW columns, reordered [P, C/b, kH, kW, b] */
+static int check_blocked_columns(int64_t b, const int64_t *g) {
+    enum { C = 32, H = 13, W = 11 };
+    const int64_t taps = g[0] * g[1], positions = g[8] * g[9], width = taps * C;
+    static float nchw[C * H * W], blocked[C * H * W], last[C * H * W];
+    float *plain = malloc(sizeof(float) * (size_t)(positions * width));
+    float *ordered = malloc(sizeof(float) * (size_t)(positions * width));
+    if (plain == NULL || ordered == NULL) return 1;
+    unsigned state = (unsigned)(b + g[4] * 3);
+    for (int64_t i = 0; i < C * H * W; i++) nchw[i] = value(&state, 1);
+    for (int64_t ch = 0; ch < C; ch++) {
+        for (int64_t at = 0; at < H * W; at++) blocked[((ch / b) * H * W + at) * b + ch % b] = nchw[ch * H * W + at];
+    }
+    im2col_into(nchw, C, H, W, g, 0, last, plain);
+    im2col_into(blocked, C, H, W, g, b, last, ordered);
+    int errors = 0;
+    for (int64_t p = 0; p < positions; p++) {
+        for (int64_t t = 0; t < taps; t++) {
+            for (int64_t ch = 0; ch < C; ch++) {
+                const float want = plain[p * width + t * C + ch];
+                const float got = ordered[p * width + ((ch / b) * taps + t) * b + ch % b];
+                if (memcmp(&want, &got, sizeof want) != 0) errors++;
+            }
+        }
+    }
+    free(plain);
+    free(ordered);
+    if (errors) printf("vaelab_kernels_test: blocked columns, blocks of %ld, dilation %ld: %d values off\n", (long)b, (long)g[4], errors);
+    return errors != 0;
+}
+
 int main(void) {
-    int conv_errors = 0, row_errors = 0;
+    int conv_errors = 0, row_errors = 0, column_errors = 0;
+    /* 4x4 taps, stride 2, pad 1 (the zoo's); 3x3 taps, strides 1 and 2, dilation 2, pads 2 and 1 */
+    const int64_t zoo[10] = {4, 4, 2, 2, 1, 1, 1, 1, 7, 6}, dilated[10] = {3, 3, 1, 2, 2, 2, 2, 1, 13, 6};
+    for (int64_t b = 8; b <= 16; b += 8) {
+        column_errors += check_blocked_columns(b, zoo);
+        column_errors += check_blocked_columns(b, dilated);
+    }
+    printf("vaelab_kernels_test: im2col columns of blocked images, blocks of 16 and 8: %s\n", column_errors ? "errors" : "ok");
     for (int64_t c = 1; c <= 3; c += 2) {
         conv_errors += check_conv_mask(c, 16);
         conv_errors += check_conv_mask(c, 8);
@@ -111,5 +152,5 @@ int main(void) {
         }
     }
     printf("vaelab_kernels_test: InterleaveReluGrad's rows in blocks of 16, 8 and 4: %s\n", row_errors ? "errors" : "ok");
-    return conv_errors + row_errors ? 1 : 0;
+    return conv_errors + row_errors + column_errors ? 1 : 0;
 }
