@@ -51,6 +51,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -681,13 +682,6 @@ enum { SUM_RANGES = 8 };
 static int64_t sum_ranges(int64_t images) { return images < SUM_RANGES ? images : SUM_RANGES; }
 
 /*
- * ReluGradBias(dy, y; geometry (B)) -> (dx, db): ReluGrad's dx, and the sum of dx over batch and space
- * per channel (a convolution's bias gradient) from the values just computed, instead of a second pass
- * reading dx back. dy, y and dx are [N, C, H, W], in NCHW (B = 0) or NCHWc blocks of B channels; db is
- * [C]. Images are split into fixed ranges whose sums are added in range order, so that db does not
- * depend on the threads; dx is ReluGrad's to the bit.
- */
-/*
  * Runs range(work, r) for each of a kernel's fixed ranges of images on ORT's threads, each leaving its partial
  * sums (count values, or NULL where it had no memory) in partial[r], then adds them into out in range order and
  * frees them, so that the sums do not depend on the threads. A range without its partial fails the call.
@@ -709,6 +703,13 @@ static OrtStatus *add_partial_sums(OrtKernelContext *context, void (*range)(void
     return status == NULL && missing ? fail(STATUS_FAIL, out_of_memory) : status;
 }
 
+/*
+ * ReluGradBias(dy, y; geometry (B)) -> (dx, db): ReluGrad's dx, and the sum of dx over batch and space
+ * per channel (a convolution's bias gradient) from the values just computed, instead of a second pass
+ * reading dx back. dy, y and dx are [N, C, H, W], in NCHW (B = 0) or NCHWc blocks of B channels; db is
+ * [C]. Images are split into fixed ranges whose sums are added in range order, so that db does not
+ * depend on the threads; dx is ReluGrad's to the bit.
+ */
 typedef struct {
     const float *dy, *y;
     float *dx;
@@ -949,15 +950,6 @@ static OrtStatus *relu_bias_compute(const Kernel *kernel, OrtKernelContext *cont
 }
 
 /*
- * The im2col columns of one image [C, H, W] into out [P, kH*kW*C]: row p holds, for each tap
- * t = i*kW + j of output position p = (ph, pw), the C channels of the image at
- * (s0*ph + d0*i - pad0, s1*pw + d1*j - pad1), zeros outside it; the geometry g is (kH, kW, s0, s1,
- * d0, d1, pad0, pad1, Ho, Wo). The image is first made channels-last in last (H*W*C floats), so
- * that every tap is one contiguous copy of C floats (block 0: NCHW). An image in NCHWc blocks of
- * block channels ([C/block, H, W, block]) gives its columns in the blocks' order instead,
- * [P, C/block, kH, kW, block] (im2col_blocked).
- */
-/*
  * One channel (a grey image's first layer): each position's taps read straight from the image, with no
  * channels-last copy; a kernel row of 4 taps (the zoo's 4x4 kernels) within the image is one fixed-size copy
  * (the general path's copies of runs of a few floats took two thirds of the one-channel weight gradient).
@@ -1041,6 +1033,18 @@ CLONES static void im2col_blocked(const float *restrict image, int64_t c, int64_
         }
     }
 }
+
+/*
+ * The im2col columns of one image [C, H, W] into out [P, kH*kW*C]: row p holds, for each tap
+ * t = i*kW + j of output position p = (ph, pw), the C channels of the image at
+ * (s0*ph + d0*i - pad0, s1*pw + d1*j - pad1), zeros outside it; the geometry g is (kH, kW, s0, s1,
+ * d0, d1, pad0, pad1, Ho, Wo). The image is first made channels-last in last (H*W*C floats), so
+ * that every tap is one contiguous copy of C floats (block 0: NCHW). An image in NCHWc blocks of
+ * block channels ([C/block, H, W, block]) gives its columns in the blocks' order instead,
+ * [P, C/block, kH, kW, block] (im2col_blocked). One channel or blocks need no last (im2col_needs_last).
+ */
+static int im2col_needs_last(int64_t c, int64_t block) { return c > 1 && block == 0; }
+
 
 CLONES static void im2col_into(const float *image, int64_t c, int64_t h, int64_t wd, const int64_t *g, int64_t block,
                                float *last, float *restrict out) {
@@ -1132,11 +1136,12 @@ static void weight_grad_range(void *data, size_t range) {
     int64_t group = (GROUP_POSITIONS + positions - 1) / positions;
     group = group < end - first ? group : end - first;
     group = group < 1 ? 1 : group;
-    float *last = malloc(sizeof(float) * (size_t)(h * wd * c));
+    const int needs_last = im2col_needs_last(c, g[10]);
+    float *last = needs_last ? malloc(sizeof(float) * (size_t)(h * wd * c)) : NULL;
     float *columns = malloc(sizeof(float) * (size_t)(group * positions * width));
     float *grads = group > 1 ? malloc(sizeof(float) * (size_t)(group * positions * filters)) : NULL;
     float *partial = calloc((size_t)(filters * width), sizeof(float));
-    if (last == NULL || columns == NULL || partial == NULL || (group > 1 && grads == NULL)) {
+    if ((needs_last && last == NULL) || columns == NULL || partial == NULL || (group > 1 && grads == NULL)) {
         free(last);
         free(columns);
         free(grads);
@@ -1309,37 +1314,54 @@ CLONES static void interleave_block(void *data, size_t chunk) {
     }
 }
 
-static OrtStatus *interleave_compute(const Kernel *kernel, OrtKernelContext *context) {
-    InterleaveWork work;
-    work.s0 = kernel->geometry[0];
-    work.s1 = kernel->geometry[1];
-    work.channels = kernel->geometry[2];
-    work.block = kernel->geometry[3];
-    work.relu = kernel->geometry[4] & 1;
-    const int blocked_out = (kernel->geometry[4] & 2) != 0;
-    size_t phases;
-    TRY(API(SLOT_KERNEL_CONTEXT_GET_INPUT_COUNT, CountFn)(context, &phases));
-    if (work.s0 < 1 || work.s1 < 1 || work.block < 1 || work.channels % work.block != 0
-            || (size_t)(work.s0 * work.s1) != phases || phases > 64) {
-        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleavePhases: the geometry does not match the phases");
+/*
+ * An interleave's first four geometry values (s0, s1, M, B) and its phases, the first `phases` inputs, each [N, M, R0,
+ * R1] alike, into work; dims gets the interleaved map's shape, [N, M, s0*R0, s1*R1]. Errors name the operator.
+ */
+static OrtStatus *interleave_phases(const Kernel *kernel, OrtKernelContext *context, size_t phases, const char *op,
+                                    InterleaveWork *work, int64_t dims[4]) {
+    char message[128];
+    work->s0 = kernel->geometry[0];
+    work->s1 = kernel->geometry[1];
+    work->channels = kernel->geometry[2];
+    work->block = kernel->geometry[3];
+    if (work->s0 < 1 || work->s1 < 1 || work->block < 1 || work->channels % work->block != 0
+            || (size_t)(work->s0 * work->s1) != phases || phases > 64) {
+        snprintf(message, sizeof message, "ai.vaelab.%s: the geometry does not match the phases", op);
+        return fail(STATUS_INVALID_ARGUMENT, message);
     }
     View first;
     for (size_t i = 0; i < phases; i++) {
         View v;
         TRY(input(context, i, &v));
         if (i == 0) first = v;
-        if (v.rank != 4 || v.dims[1] != work.channels || memcmp(v.dims, first.dims, sizeof v.dims[0] * 4) != 0) {
-            return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleavePhases: phases must be [N, M, R0, R1] alike");
+        if (v.rank != 4 || v.dims[1] != work->channels || memcmp(v.dims, first.dims, sizeof v.dims[0] * 4) != 0) {
+            snprintf(message, sizeof message, "ai.vaelab.%s: phases must be [N, M, R0, R1] alike", op);
+            return fail(STATUS_INVALID_ARGUMENT, message);
         }
-        work.phase[i] = v.data;
+        work->phase[i] = v.data;
     }
-    work.rows = first.dims[2];
-    work.cols = first.dims[3];
-    int64_t dims[4] = {first.dims[0], work.channels, work.s0 * work.rows, work.s1 * work.cols};
+    work->rows = first.dims[2];
+    work->cols = first.dims[3];
+    dims[0] = first.dims[0];
+    dims[1] = work->channels;
+    dims[2] = work->s0 * work->rows;
+    dims[3] = work->s1 * work->cols;
+    return NULL;
+}
+
+static OrtStatus *interleave_compute(const Kernel *kernel, OrtKernelContext *context) {
+    InterleaveWork work;
+    work.relu = kernel->geometry[4] & 1;
+    const int blocked_out = (kernel->geometry[4] & 2) != 0;
+    size_t phases;
+    int64_t dims[4];
+    TRY(API(SLOT_KERNEL_CONTEXT_GET_INPUT_COUNT, CountFn)(context, &phases));
+    TRY(interleave_phases(kernel, context, phases, "InterleavePhases", &work, dims));
     OrtValue *value;
     TRY(API(SLOT_KERNEL_CONTEXT_GET_OUTPUT, GetOutputFn)(context, 0, dims, 4, &value));
     TRY(API(SLOT_GET_TENSOR_MUTABLE_DATA, MutableDataFn)(value, (void **)&work.y));
-    size_t chunks = (size_t)(first.dims[0] * (work.channels / work.block));
+    size_t chunks = (size_t)(dims[0] * (work.channels / work.block));
     return API(SLOT_KERNEL_CONTEXT_PARALLEL_FOR, ParallelForFn)(context, blocked_out ? interleave_blocked : interleave_block,
                                                                 chunks, 0, &work);
 }
@@ -1427,30 +1449,12 @@ static void interleave_grad_range(void *data, size_t range) {
 static OrtStatus *interleave_grad_compute(const Kernel *kernel, OrtKernelContext *context) {
     InterleaveGradWork work = {0};
     InterleaveWork *m = &work.map;
-    m->s0 = kernel->geometry[0];
-    m->s1 = kernel->geometry[1];
-    m->channels = kernel->geometry[2];
-    m->block = kernel->geometry[3];
     size_t count;
+    int64_t dims[4];
+    View mask;
     TRY(API(SLOT_KERNEL_CONTEXT_GET_INPUT_COUNT, CountFn)(context, &count));
-    if (m->s0 < 1 || m->s1 < 1 || m->block < 1 || m->channels % m->block != 0 || count < 2
-            || (size_t)(m->s0 * m->s1) != count - 1 || count - 1 > 64) {
-        return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleaveReluGrad: the geometry does not match the phases");
-    }
-    const size_t phases = count - 1;
-    View first, mask;
-    for (size_t i = 0; i < phases; i++) {
-        View v;
-        TRY(input(context, i, &v));
-        if (i == 0) first = v;
-        if (v.rank != 4 || v.dims[1] != m->channels || memcmp(v.dims, first.dims, sizeof v.dims[0] * 4) != 0) {
-            return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleaveReluGrad: phases must be [N, M, R0, R1] alike");
-        }
-        m->phase[i] = v.data;
-    }
-    m->rows = first.dims[2];
-    m->cols = first.dims[3];
-    int64_t dims[4] = {first.dims[0], m->channels, m->s0 * m->rows, m->s1 * m->cols};
+    const size_t phases = count > 0 ? count - 1 : 0; /* then y */
+    TRY(interleave_phases(kernel, context, phases, "InterleaveReluGrad", m, dims));
     TRY(input(context, phases, &mask));
     if (mask.rank != 4 || memcmp(mask.dims, dims, sizeof dims) != 0) {
         return fail(STATUS_INVALID_ARGUMENT, "ai.vaelab.InterleaveReluGrad: y must be the size of the interleaved map");
@@ -1486,7 +1490,6 @@ typedef struct {
     int64_t kh, kw, s0, s1, pad0, pad1, ho, wo;
 } FewWork;
 
-/* one image: its per-tap contributions into z (zeroed here), then col2im onto the bias */
 /*
  * The output of the zoo's decoder layer (4x4 taps, stride 2, pad 1: twice the input's size) gathered: output
  * pixel 2q (2q+1) of a row takes taps 1 and 3 (0 and 2) of kernel row ky from input pixels q and q-1 (q+1 and
@@ -1634,10 +1637,11 @@ static void conv_mask_range(void *data, size_t range) {
     const int64_t first = w->images * (int64_t)range / w->ranges, end = w->images * ((int64_t)range + 1) / w->ranges;
     float *sums = calloc((size_t)filters, sizeof(float));
     float *columns = malloc(sizeof(float) * (size_t)(positions * k));
-    float *last = malloc(sizeof(float) * (size_t)(h * wd * c));
+    const int needs_last = im2col_needs_last(c, 0);
+    float *last = needs_last ? malloc(sizeof(float) * (size_t)(h * wd * c)) : NULL;
     float *product = malloc(sizeof(float) * (size_t)(positions * b));
     float *filter = malloc(sizeof(float) * (size_t)(k * filters));
-    if (sums == NULL || columns == NULL || last == NULL || product == NULL || filter == NULL) {
+    if (sums == NULL || columns == NULL || (needs_last && last == NULL) || product == NULL || filter == NULL) {
         free(sums);
         free(columns);
         free(last);

@@ -8,9 +8,11 @@ import dev.vaelab.onnx.graph.Node;
 import dev.vaelab.onnx.graph.NodeRewrite;
 import dev.vaelab.onnx.graph.Tensor;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs the bias gradients that {@link NchwcConvolutions} does not (those of maps in channel blocks) on
@@ -27,7 +29,8 @@ final class BiasSums implements NodeRewrite {
     private final Map<Tensor, Node> producers;
     /** A ReLU gradient to the bias sum of its output, which its kernel computes. */
     private final Map<Node, Node> sums;
-    private final Map<Node, Node> summed;
+    /** The bias sums in {@link #sums}: their ReLU gradient's kernel writes them. */
+    private final Set<Node> summed = Collections.newSetFromMap(new IdentityHashMap<>());
 
     BiasSums() {
         this(Map.of(), Map.of());
@@ -36,8 +39,7 @@ final class BiasSums implements NodeRewrite {
     private BiasSums(Map<Tensor, Node> producers, Map<Node, Node> sums) {
         this.producers = producers;
         this.sums = sums;
-        this.summed = new IdentityHashMap<>();
-        sums.forEach((relu, sum) -> summed.put(sum, relu));
+        summed.addAll(sums.values());
     }
 
     @Override
@@ -69,7 +71,7 @@ final class BiasSums implements NodeRewrite {
                     Map.of("geometry", new long[] {0}), out.input(0), out.input(1));
             return true;
         }
-        if (summed.containsKey(node)) {
+        if (summed.contains(node)) {
             return true; // its ReLU gradient's kernel writes it
         }
         if (!node.opType().equals("ReduceSum") || node.input(0).dtype() != DType.FLOAT || node.longAttr("keepdims", 1) != 0) {

@@ -146,12 +146,13 @@ public final class NchwcConvolutions implements NodeRewrite {
 
     @Override
     public boolean rewrite(Node node, Emitter out) {
-        if (node.opType().equals("Conv") && takesConv(node) && layout.reluGradientOf(node) != null) {
-            emitFewChannelConvReluGrad(node, layout.reluGradientOf(node), out);
-            return true;
-        }
         if (node.opType().equals("Conv") && takesConv(node)) {
-            emitConv(node, out);
+            Node reluGradient = layout.reluGradientOf(node);
+            if (reluGradient != null) {
+                emitFewChannelConvReluGrad(node, reluGradient, out);
+            } else {
+                emitConv(node, out);
+            }
             return true;
         }
         if (node.opType().equals("ConvTranspose") && takesConvTranspose(node)) {
