@@ -278,6 +278,10 @@ def run_conv(runner):
                 if impl == "vaelab" and args.floor_per_repeat:
                     record["floor_s_per_1000_images"] = repeat_floor["floor_seconds_per_1000_images"]
                     record["floor_sgemm_gflops_per_s"] = repeat_floor["workload_sgemm_gflops_per_s"]
+                    # and right after it: whether the machine held its speed while vaelab ran
+                    after = flops_floor(runner, f"after repeat {repeat}", net=net, tag=f"repeat{repeat}-after")
+                    record["floor_after_s_per_1000_images"] = after["floor_seconds_per_1000_images"]
+                    record["floor_after_sgemm_gflops_per_s"] = after["workload_sgemm_gflops_per_s"]
                 log(f"  {net} {impl:<7} repeat {repeat}: {record['s_per_1000_images']:.3f} s per 1000 images, "
                     f"peak RSS {rss:.0f} MiB, load {record['load_average_after'][0]:.1f}")
                 records.append(record)
@@ -315,6 +319,14 @@ def conv_summary(net, spec, floor, floor_after, records):
         summary["vaelab"]["times_floor_per_repeat"] = ratios
         summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"] = [r["floor_sgemm_gflops_per_s"] for r in per_repeat]
         rows.append(times_floor_row(ratios, summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"]))
+        bracketed = [r for r in per_repeat if "floor_after_s_per_1000_images" in r]
+        if bracketed:
+            row, steady = steady_repeats(
+                [r["s_per_1000_images"] for r in bracketed],
+                [(r["floor_s_per_1000_images"], r["floor_after_s_per_1000_images"]) for r in bracketed],
+                [(r["floor_sgemm_gflops_per_s"], r["floor_after_sgemm_gflops_per_s"]) for r in bracketed])
+            summary["vaelab"]["steady"] = steady
+            rows.append(row)
     pairs = [p["s_per_1000_images"] / v["s_per_1000_images"]
              for v, p in zip([r for r in records if r["impl"] == "vaelab"], [r for r in records if r["impl"] == "pytorch"])]
     if pairs:
@@ -331,6 +343,36 @@ def times_floor_row(ratios, rates):
     return (f"vaelab x floor per repeat, each against the floor measured just before it: "
             f"{' '.join(f'{r:.2f}' for r in ratios)} (median {statistics.median(ratios):.2f}; "
             f"sgemm {' '.join(f'{g:.1f}' for g in rates)} GFLOP/s)")
+
+
+STEADY_TOLERANCE = 0.10  # a repeat ran on a steady machine where the floor's rate after it is within 10% of before
+
+
+def steady_repeats(seconds, floors, rates):
+    """Which repeats the machine held its speed through, and vaelab's multiple of the floor in those.
+
+    seconds[i]: vaelab's time of repeat i; floors[i]: the floor's time (same unit) measured right before and right
+    after it; rates[i]: the floor's sgemm rates then. A repeat is steady where the rate after is within
+    STEADY_TOLERANCE of the rate before; its multiple of the floor is then taken against the mean of the two floors,
+    the best estimate of the machine's rate while it ran. Every repeat stays in the report; the others are named
+    with their two rates, as minutes in which this machine's speed moved (it drifts by a third within minutes).
+    """
+    steady = []
+    for i, (took, (before, after), (rate_before, rate_after)) in enumerate(zip(seconds, floors, rates, strict=True)):
+        if abs(rate_after / rate_before - 1) <= STEADY_TOLERANCE:
+            steady.append({"repeat": i, "times_floor": took / ((before + after) / 2),
+                           "sgemm_gflops_per_s": [rate_before, rate_after]})
+    moved = [i for i in range(len(seconds)) if i not in {s["repeat"] for s in steady}]
+    row = (f"steady repeats (the floor's rate after within {STEADY_TOLERANCE:.0%} of before): {len(steady)} of "
+           f"{len(seconds)}")
+    if steady:
+        row += (": vaelab x floor " + " ".join(f"{s['times_floor']:.2f}" for s in steady)
+                + " against the mean of each one's two floors (sgemm "
+                + ", ".join(f"{s['sgemm_gflops_per_s'][0]:.1f}->{s['sgemm_gflops_per_s'][1]:.1f}" for s in steady) + ")")
+    if moved:
+        row += "; the machine's speed moved in " + ", ".join(
+            f"repeat {i} ({rates[i][0]:.1f}->{rates[i][1]:.1f} GFLOP/s)" for i in moved)
+    return row, steady
 
 
 FAIR_SHARE_LIMITS = {2: 2.5, 4: 4.0}  # issue 16: the slowdown vaelab may show with N busy processes
@@ -419,8 +461,9 @@ def parse_args():
     p.add_argument("--torch-steps", type=int, default=10, help="conv mode: PyTorch's timed steps (after 1 warm-up step)")
     p.add_argument("--floor-repeats", type=int, help="timed repeats per GEMM in flops_floor.py (its default: 9)")
     p.add_argument("--floor-per-repeat", action=argparse.BooleanOptionalAction, default=True,
-                   help="speed and conv modes: measure the floor again right before each of vaelab's repeats, and "
-                        "print vaelab's multiple of the floor per repeat against it (this machine's speed drifts "
+                   help="speed and conv modes: measure the floor again right before and right after each of vaelab's "
+                        "repeats, print vaelab's multiple of the floor per repeat against the floor before it, and "
+                        "name the repeats through which the machine held its speed (this machine's speed drifts "
                         "by a third within minutes; default on)")
     p.add_argument("--load", action="store_true",
                    help="load mode: epoch time with 0, 2 and 4 competing busy processes, vaelab and PyTorch")
@@ -638,6 +681,14 @@ def speed_summary(runner, floor, floor_after=None):
         summary["vaelab"]["times_floor_per_repeat"] = ratios
         summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"] = [r["floor_sgemm_gflops_per_s"] for r in per_repeat]
         rows.append(times_floor_row(ratios, summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"]))
+        bracketed = [r for r in per_repeat if "floor_after_seconds_per_epoch" in r]
+        if bracketed:
+            row, steady = steady_repeats(
+                [statistics.median(r["epoch_seconds"]) for r in bracketed],
+                [(r["floor_seconds_per_epoch"], r["floor_after_seconds_per_epoch"]) for r in bracketed],
+                [(r["floor_sgemm_gflops_per_s"], r["floor_after_sgemm_gflops_per_s"]) for r in bracketed])
+            summary["vaelab"]["steady"] = steady
+            rows.append(row)
     if floor_after is not None:
         before, after = floor["workload_sgemm_gflops_per_s"], floor_after["workload_sgemm_gflops_per_s"]
         summary["sgemm_gflops_per_s_after"] = after
@@ -770,6 +821,10 @@ def main():
             if repeat_floor is not None and args.floor_per_repeat and runner.runs and runner.runs[-1]["impl"] == "vaelab":
                 runner.runs[-1]["floor_seconds_per_epoch"] = repeat_floor["floor_seconds_per_epoch"]
                 runner.runs[-1]["floor_sgemm_gflops_per_s"] = repeat_floor["workload_sgemm_gflops_per_s"]
+                # and right after it: whether the machine held its speed while vaelab ran
+                after = flops_floor(runner, f"after repeat {seed}", tag=f"repeat{seed}-after")
+                runner.runs[-1]["floor_after_seconds_per_epoch"] = after["floor_seconds_per_epoch"]
+                runner.runs[-1]["floor_after_sgemm_gflops_per_s"] = after["workload_sgemm_gflops_per_s"]
         if args.only != "vaelab":
             runner.run_pytorch(seed, epochs)
 

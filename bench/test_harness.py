@@ -164,6 +164,32 @@ class ConvModeTest(unittest.TestCase):
         self.assertIn("1.50 1.25 (median 1.38", "\n".join(rows))
 
 
+    def test_a_repeat_is_steady_where_the_floor_after_it_is_within_ten_percent_of_before(self):
+        row, steady = harness.steady_repeats(
+            [0.3, 0.5, 0.42],
+            [(0.2, 0.2), (0.2, 0.3), (0.2, 0.22)],
+            [(150.0, 150.0), (150.0, 100.0), (150.0, 136.4)])  # 0%, -33% and -9.1%
+        self.assertEqual([s["repeat"] for s in steady], [0, 2])
+        self.assertAlmostEqual(steady[0]["times_floor"], 1.5)
+        self.assertAlmostEqual(steady[1]["times_floor"], 2.0)  # against the mean of 0.2 and 0.22
+        self.assertIn("2 of 3: vaelab x floor 1.50 2.00", row)
+        self.assertIn("moved in repeat 1 (150.0->100.0 GFLOP/s)", row)
+        _, none = harness.steady_repeats([0.3], [(0.2, 0.25)], [(150.0, 120.0)])
+        self.assertEqual(none, [])
+
+    def test_conv_summary_names_the_steady_repeats(self):
+        floor = {"floor_seconds_per_1000_images": 0.2, "epoch_gflop": 1646.0, "workload_sgemm_gflops_per_s": 150.0}
+        records = [{"impl": "vaelab", "s_per_1000_images": 0.3, "peak_rss_mib": 400,
+                    "floor_s_per_1000_images": 0.2, "floor_sgemm_gflops_per_s": 150.0,
+                    "floor_after_s_per_1000_images": 0.1, "floor_after_sgemm_gflops_per_s": 300.0},
+                   {"impl": "vaelab", "s_per_1000_images": 0.5, "peak_rss_mib": 410,
+                    "floor_s_per_1000_images": 0.4, "floor_sgemm_gflops_per_s": 75.0,
+                    "floor_after_s_per_1000_images": 0.4, "floor_after_sgemm_gflops_per_s": 75.0}]
+        rows, summary = harness.conv_summary("mnist-conv", convnets.NETS["mnist-conv"], floor, floor, records)
+        self.assertEqual([(s["repeat"], s["times_floor"]) for s in summary["vaelab"]["steady"]], [(1, 1.25)])
+        self.assertIn("steady repeats (the floor's rate after within 10% of before): 1 of 2", "\n".join(rows))
+
+
 class LoadModeTest(unittest.TestCase):
     def test_slowdown_is_each_sides_median_over_its_median_alone(self):
         runs = [{"impl": "vaelab", "spinning": 0, "busy": 0, "epoch_seconds": [1.0, 1.2, 1.1]},
