@@ -9,6 +9,9 @@ import dev.vaelab.export.Images;
 import dev.vaelab.export.Labels;
 import dev.vaelab.export.Latents;
 import dev.vaelab.export.LatentsCsv;
+import dev.vaelab.export.ModelCard;
+import dev.vaelab.export.PictureFolder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -18,9 +21,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vaelab encode --encoder encoder.onnx --input images --out latents.csv}: the posterior of
- * each image, from the file and its metadata alone. Images come as an IDX file (MNIST's format) or
- * a PNG: one image, or a grid as a run draws it, so the inputs of a run's reconstruction grid can
- * be encoded again and decoded with {@code vaelab sample --latents}.
+ * each image, from the file and its metadata alone. Images come as an IDX file (MNIST's format), a
+ * PNG: one image, or a grid as a run draws it, so the inputs of a run's reconstruction grid can
+ * be encoded again and decoded with {@code vaelab sample --latents}; or as pictures, a JPEG, BMP or
+ * GIF file or a folder of pictures, prepared as the image-folder dataset prepares its training
+ * images ({@link PictureFolder}), each row then naming its picture.
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Encode images with an exported encoder and write their posteriors as CSV.")
@@ -29,10 +34,13 @@ final class EncodeCommand implements Callable<Integer> {
     Path encoder;
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "images: an IDX file (.gz or not, as MNIST's) or a PNG (one image, or a vaelab grid)")
+            description = "images: an IDX file (.gz or not, as MNIST's), a PNG (one image, or a vaelab grid), a JPEG, "
+                    + "BMP or GIF picture, or a folder of pictures as the image-folder dataset reads one (class folders "
+                    + "give the label column), each resized and centre-cropped to the encoder's square")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "CSV", description = "where to write label, mu_*, logvar_* per image")
+    @Option(names = "--out", required = true, paramLabel = "CSV",
+            description = "where to write file (pictures), label, mu_*, logvar_* per image")
     Path out;
 
     @Option(names = "--label", paramLabel = "K", description = "conditional models: the class of every image, by index or name")
@@ -61,24 +69,43 @@ final class EncodeCommand implements Callable<Integer> {
         if (label != null && labelsFile != null) {
             throw new VaelabException("give --label or --labels, not both");
         }
+        if (limit != null && limit < 1) {
+            throw new VaelabException("--limit must be at least 1, got " + limit);
+        }
         try (CommandStop stop = CommandStop.ofProcess(); EncoderFile file = EncoderFile.open(encoder, threads)) {
-            // an IDX file is read whole: its declared size is checked against the heap first
             long latent = file.card().latentDim();
-            IdxHeader.read(input).ifPresent(declared -> HeapBudget.ofThisJvm().require(declared.images() + " images of "
-                    + input, declared.images(), bytesPerImage(declared.valuesPerImage(), latent), "split the file"));
-            Images images = ImageInputs.read(input, file.card(), pngLayout);
-            if (limit != null) {
-                if (limit < 1) {
-                    throw new VaelabException("--limit must be at least 1, got " + limit);
+            Optional<PictureFolder> pictures = Files.isDirectory(input) ? Optional.of(PictureFolder.scan(input))
+                    : ImageInputs.isPicture(input) ? Optional.of(PictureFolder.single(input)) : Optional.empty();
+            Images images;
+            if (pictures.isPresent()) {
+                PictureFolder chosen = limit == null ? pictures.get() : pictures.get().first(limit);
+                ModelCard card = file.card();
+                // decoded one by one into one array: its size is checked against the heap first
+                HeapBudget.ofThisJvm().require(chosen.count() + " pictures of " + input, chosen.count(),
+                        bytesPerImage((long) card.channels() * card.height() * card.width(), latent),
+                        "encode fewer at a time with --limit, or split the folder");
+                images = chosen.read(card);
+                pictures = Optional.of(chosen);
+            } else {
+                // an IDX file is read whole: its declared size is checked against the heap first
+                IdxHeader.read(input).ifPresent(declared -> HeapBudget.ofThisJvm().require(declared.images() + " images of "
+                        + input, declared.images(), bytesPerImage(declared.valuesPerImage(), latent), "split the file"));
+                images = ImageInputs.read(input, file.card(), pngLayout);
+                if (limit != null) {
+                    images = images.first(Math.min(limit, images.count()));
                 }
-                images = images.first(Math.min(limit, images.count()));
             }
             Optional<int[]> labels = Optional.empty();
             String option = "--label";
             Optional<Path> labelsSource = label == null
                     ? Optional.ofNullable(labelsFile).or(() -> IdxLabels.besideImages(input)) : Optional.empty();
+            Optional<int[]> classFolders = label == null && labelsSource.isEmpty()
+                    ? pictures.flatMap(p -> p.labels(file.card())) : Optional.empty();
             if (label != null) {
                 labels = Optional.of(Labels.repeat(Labels.parse(label, file.card()), images.count()));
+            } else if (classFolders.isPresent()) {
+                labels = classFolders;
+                option = "the class folders of " + input;
             } else if (labelsSource.isPresent()) {
                 int[] all = IdxFiles.readLabels(labelsSource.get());
                 if (all.length < images.count()) {
@@ -92,10 +119,11 @@ final class EncodeCommand implements Callable<Integer> {
             boolean modelTakesLabels = file.card().conditional() || label != null;
             Latents latents = file.encode(images, modelTakesLabels ? labels : Optional.empty(), option);
             stop.check("nothing was written to " + out);
-            LatentsCsv.write(out, latents, labels);
+            LatentsCsv.write(out, latents, labels, pictures.map(PictureFolder::names));
             System.out.printf("wrote %s: the posteriors of %d images of %s (%d latent dimensions)%s%n", out,
-                    images.count(), input, latents.latentDim(),
-                    labelsSource.map(l -> ", labels from " + l).orElse(label != null ? ", label " + label : ", no labels"));
+                    images.count(), input, latents.latentDim(), label != null ? ", label " + label
+                            : classFolders.isPresent() ? ", labels from its class folders"
+                            : labelsSource.map(l -> ", labels from " + l).orElse(", no labels"));
         }
         return 0;
     }

@@ -10,7 +10,16 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import dev.vaelab.core.config.ConfigLoader;
+import dev.vaelab.core.random.RandomStreams;
 import dev.vaelab.core.spec.ComponentSpec;
+import dev.vaelab.data.DataModule;
+import dev.vaelab.data.DataRoot;
+import dev.vaelab.data.Dataset;
+import dev.vaelab.data.DatasetCache;
+import dev.vaelab.data.DatasetRegistry;
+import dev.vaelab.data.Downloader;
+import dev.vaelab.data.ImageSet;
+import dev.vaelab.data.LoadContext;
 import dev.vaelab.export.DecoderFile;
 import dev.vaelab.export.EncoderFile;
 import dev.vaelab.export.ExportRequest;
@@ -36,6 +45,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,6 +131,87 @@ class ColourCommandsTest {
         Path grey = export(GREY, "grey");
         fails("is in colour; the model takes 1x32x32 images", "encode", "--encoder",
                 grey.resolve("encoder.onnx").toString(), "--input", png.toString(), "--out", csv.toString());
+    }
+
+    @Test
+    void encodeReadsPicturesAsTheImageFolderDatasetPreparesThemForTraining() throws IOException {
+        Path model = export(RGB, "rgb");
+        String encoder = model.resolve("encoder.onnx").toString();
+        // a folder with its own split, two classes, four formats, no picture of the model's size or shape
+        Path folder = dir.resolve("pictures");
+        picture(folder.resolve("train/cat/t.png"), 20, 30, "png", 1);
+        picture(folder.resolve("train/dog/u.png"), 30, 20, "png", 2);
+        String[] names = {"cat/a.png", "cat/b.jpg", "dog/c.bmp", "dog/d.gif"};
+        int[][] sizes = {{40, 36}, {33, 50}, {64, 48}, {31, 31}};
+        for (int i = 0; i < names.length; i++) {
+            picture(folder.resolve("test/" + names[i]), sizes[i][0], sizes[i][1], names[i].substring(6), 10 + i);
+        }
+        // what a run on that folder trains and tests on: the image-folder dataset's own test images
+        DatasetRegistry registry = Guice.createInjector(new DataModule()).getInstance(DatasetRegistry.class);
+        Dataset dataset = registry.resolve(ConfigLoader.parse("data: {dataset: image-folder, path: '" + folder
+                        + "', image_size: 32, channels: 3, validation: 0}\n", "x.yaml").map("data"))
+                .load(new LoadContext(new DataRoot(dir.resolve("data")), Downloader.standard(),
+                        DatasetCache.under(dir.resolve("cache")), new RandomStreams(2)));
+        ImageSet test = dataset.test();
+        assertEquals(4, test.count());
+        float[] pixels = new float[4 * 3 * 32 * 32];
+        for (int e = 0; e < 4; e++) {
+            for (int i = 0; i < 3 * 32 * 32; i++) {
+                pixels[e * 3 * 32 * 32 + i] = test.pixel(e, i) / 255f;
+            }
+        }
+
+        Path csv = dir.resolve("test.csv");
+        // one thread, as the direct encoding below: ORT splits a batch's products by thread, each its own float sums
+        assertEquals(0, cli("encode", "--encoder", encoder, "--input", folder.resolve("test").toString(), "--threads", "1",
+                "--out", csv.toString()).code());
+        try (EncoderFile file = EncoderFile.open(Path.of(encoder), 1)) {
+            assertArrayEquals(file.encode(new Images(pixels, 4, 3, 32, 32), Optional.empty(), "--label").mu(),
+                    LatentsCsv.read(csv, 3).z(), "the codes of the pictures the dataset made");
+            float[] third = Arrays.copyOfRange(pixels, 2 * 3 * 32 * 32, 3 * 3 * 32 * 32);
+            Path one = dir.resolve("one.csv");
+            assertEquals(0, cli("encode", "--encoder", encoder, "--input", folder.resolve("test/dog/c.bmp").toString(),
+                    "--threads", "1", "--out", one.toString()).code());
+            assertArrayEquals(file.encode(new Images(third, 1, 3, 32, 32), Optional.empty(), "--label").mu(),
+                    LatentsCsv.read(one, 3).z(), "one BMP");
+            assertTrue(Files.readAllLines(one).get(1).startsWith("c.bmp,"), "named, without a label");
+        }
+        // each row names its picture; the class folders, sorted, are the labels
+        List<String> rows = Files.readAllLines(csv);
+        assertTrue(rows.get(0).startsWith("file,label,mu_0,"), rows.get(0));
+        for (int i = 0; i < names.length; i++) {
+            assertTrue(rows.get(i + 1).startsWith(names[i] + "," + (i < 2 ? 0 : 1) + ","), rows.get(i + 1));
+        }
+        // the whole folder: train/ then test/, named so; --limit before decoding
+        Path all = dir.resolve("all.csv");
+        assertEquals(0, cli("encode", "--encoder", encoder, "--input", folder.toString(), "--limit", "3",
+                "--out", all.toString()).code());
+        assertEquals(List.of("train/cat/t.png", "train/dog/u.png", "test/cat/a.png"),
+                Files.readAllLines(all).stream().skip(1).map(r -> r.substring(0, r.indexOf(','))).toList());
+
+        // a picture that does not decode, a folder without pictures: one line naming it
+        Files.write(folder.resolve("test/dog/e.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 1, 2, 3});
+        fails("e.jpg: ", "encode", "--encoder", encoder, "--input", folder.resolve("test").toString(), "--out", csv.toString());
+        fails("fix or remove it", "encode", "--encoder", encoder, "--input", folder.resolve("test/dog/e.jpg").toString(),
+                "--out", csv.toString());
+        Files.createDirectories(dir.resolve("empty"));
+        fails("holds no images", "encode", "--encoder", encoder, "--input", dir.resolve("empty").toString(), "--out", csv.toString());
+    }
+
+    /** A {@code width × height} picture of smooth colours (seeded), written as {@code format}. */
+    private static void picture(Path file, int width, int height, String format, long seed) throws IOException {
+        Random random = new Random(seed);
+        int r0 = random.nextInt(128);
+        int g0 = random.nextInt(128);
+        BufferedImage image = new BufferedImage(width, height,
+                format.equals("gif") ? BufferedImage.TYPE_BYTE_INDEXED : BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (r0 + 2 * x) << 16 | (g0 + 3 * y) << 8 | (x * y) % 256);
+            }
+        }
+        Files.createDirectories(file.getParent());
+        assertTrue(ImageIO.write(image, format.equals("jpg") ? "jpeg" : format, file.toFile()), format);
     }
 
     /** A conv VAE at {@code image}, exported from its initial parameters into {@code dir/name}. */

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Latent codes as CSV: a header, then one row per example with {@code label} (conditional models),
- * {@code mu_0..mu_{L-1}} and {@code logvar_0..logvar_{L-1}}. Values are written as the shortest
+ * Latent codes as CSV: a header, then one row per example with {@code file} (pictures read from a folder: each one's
+ * path below it, quoted where it holds a comma, a quote or a line break), {@code label} (where the examples have
+ * labels), {@code mu_0..mu_{L-1}} and {@code logvar_0..logvar_{L-1}}. Values are written as the shortest
  * decimal that reads back to the same float, so decoding the CSV's means gives exactly what
  * decoding the encoder's output does.
  */
@@ -22,8 +23,14 @@ public final class LatentsCsv {
 
     /** Writes the posteriors (and labels) to {@code file} atomically. */
     public static void write(Path file, Latents latents, Optional<int[]> labels) {
+        write(file, latents, labels, Optional.empty());
+    }
+
+    /** Writes the posteriors, with each example's name (a picture's path) and label where given, to {@code file} atomically. */
+    public static void write(Path file, Latents latents, Optional<int[]> labels, Optional<List<String>> names) {
         StringBuilder out = new StringBuilder();
         List<String> header = new ArrayList<>();
+        names.ifPresent(n -> header.add("file"));
         labels.ifPresent(l -> header.add("label"));
         for (int d = 0; d < latents.latentDim(); d++) {
             header.add("mu_" + d);
@@ -34,6 +41,9 @@ public final class LatentsCsv {
         out.append(String.join(",", header)).append('\n');
         int dim = latents.latentDim();
         for (int i = 0; i < latents.count(); i++) {
+            if (names.isPresent()) {
+                out.append(quoted(names.get().get(i))).append(',');
+            }
             if (labels.isPresent()) {
                 out.append(labels.get()[i]).append(',');
             }
@@ -45,6 +55,34 @@ public final class LatentsCsv {
             }
         }
         AtomicFiles.writeString(file, out.toString());
+    }
+
+    /** {@code cell} as a CSV value: as it is, or quoted (quotes doubled) where it holds a comma, a quote or a line break. */
+    static String quoted(String cell) {
+        return cell.matches("[^,\"\r\n]*") ? cell : '"' + cell.replace("\"", "\"\"") + '"';
+    }
+
+    /** The cells of one CSV line, a quoted cell unquoted (its doubled quotes single); null where a quote is left open. */
+    static List<String> cells(String line) {
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                cell.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                cells.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(c);
+            }
+        }
+        cells.add(cell.toString());
+        return quoted ? null : cells;
     }
 
     /** Codes to decode: the {@code mu_*} columns (or {@code z_*}) and the {@code label} column if any. */
@@ -84,17 +122,20 @@ public final class LatentsCsv {
         float[] z = new float[count * latentDim];
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
-            String[] cells = lines.get(i + 1).strip().split(",");
-            if (cells.length != header.size()) {
-                throw new VaelabException("--latents " + file + " line " + (i + 2) + " has " + cells.length
+            List<String> cells = cells(lines.get(i + 1).strip());
+            if (cells == null) {
+                throw new VaelabException("--latents " + file + " line " + (i + 2) + " has a quote that is not closed");
+            }
+            if (cells.size() != header.size()) {
+                throw new VaelabException("--latents " + file + " line " + (i + 2) + " has " + cells.size()
                         + " values, the header " + header.size());
             }
             try {
                 for (int d = 0; d < latentDim; d++) {
-                    z[i * latentDim + d] = Float.parseFloat(cells[columns[d]]);
+                    z[i * latentDim + d] = Float.parseFloat(cells.get(columns[d]));
                 }
                 if (labelColumn >= 0) {
-                    labels[i] = Integer.parseInt(cells[labelColumn].strip());
+                    labels[i] = Integer.parseInt(cells.get(labelColumn).strip());
                 }
             } catch (NumberFormatException e) {
                 throw new VaelabException("--latents " + file + " line " + (i + 2) + ": not a number: " + e.getMessage());

@@ -222,6 +222,60 @@ class InputFilesTest {
                 .contains("more than the decoder's 1 dimensions"));
     }
 
+    @Test
+    void latentCsvNamesEachPictureQuotedWhereItMustBeAndReadsItBack() throws IOException {
+        float[] mu = {0.5f, -1.25f, 3e-7f, 2f, -0f, 1f};
+        Path csv = dir.resolve("named.csv");
+        List<String> names = List.of("cat/plain.png", "dog/a,b.jpg", "say \"hi\".gif");
+        LatentsCsv.write(csv, new Latents(mu, new float[6], 3, 2), Optional.of(new int[] {0, 1, 1}), Optional.of(names));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("file,label,mu_0,mu_1,logvar_0,logvar_1", lines.get(0));
+        assertTrue(lines.get(1).startsWith("cat/plain.png,0,"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("\"dog/a,b.jpg\",1,"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("\"say \"\"hi\"\".gif\",1,"), lines.get(3));
+        assertEquals(List.of("say \"hi\".gif", "1", "x"), LatentsCsv.cells("\"say \"\"hi\"\".gif\",1,x"));
+        LatentsCsv.Codes codes = LatentsCsv.read(csv, 2);
+        assertArrayEquals(mu, codes.z(), "the comma inside the quotes is not a column");
+        assertArrayEquals(new int[] {0, 1, 1}, codes.labels().orElseThrow());
+        Path open = dir.resolve("open.csv");
+        Files.writeString(open, "file,mu_0\n\"a,1\n");
+        assertTrue(assertThrows(VaelabException.class, () -> LatentsCsv.read(open, 1)).getMessage()
+                .contains("line 2 has a quote that is not closed"));
+    }
+
+    @Test
+    void pictureClassesAreTheModelsByNameOrTheFoldersInOrder() throws IOException {
+        for (String name : List.of("b/1.png", "b/2.png", "a/3.png", "c/4.png")) {
+            Path file = dir.resolve("pictures/" + name);
+            Files.createDirectories(file.getParent());
+            assertTrue(javax.imageio.ImageIO.write(new BufferedImage(3, 5, BufferedImage.TYPE_INT_RGB), "png", file.toFile()));
+        }
+        PictureFolder folder = PictureFolder.scan(dir.resolve("pictures"));
+        assertEquals(List.of("a/3.png", "b/1.png", "b/2.png", "c/4.png"), folder.names());
+        ModelCard plain = new ModelCard("v", "id", "run", "vae", false, 2, List.of(1, 4, 4), "none", "bernoulli",
+                List.of(), "seed: 0\n");
+        assertArrayEquals(new int[] {0, 1, 1, 2}, folder.labels(plain).orElseThrow(), "the folder's own order");
+        ModelCard conditional = new ModelCard("v", "id", "run", "cvae", true, 2, List.of(1, 4, 4), "none", "bernoulli",
+                List.of("c", "b", "a", "z"), "seed: 0\n");
+        assertArrayEquals(new int[] {2, 1, 1, 0}, folder.labels(conditional).orElseThrow(), "the model's classes by name");
+        ModelCard other = new ModelCard("v", "id", "run", "cvae", true, 2, List.of(1, 4, 4), "none", "bernoulli",
+                List.of("a", "b"), "seed: 0\n");
+        assertTrue(assertThrows(VaelabException.class, () -> folder.labels(other)).getMessage()
+                .contains("class folder 'c' is not a class of this model (a, b)"));
+        assertTrue(PictureFolder.single(dir.resolve("pictures/a/3.png")).labels(conditional).isEmpty());
+        // grey 4x4 from a 3x5 black picture: zeros; a model that does not take squares is refused before decoding
+        Images grey = folder.first(2).read(plain);
+        assertEquals(2, grey.count());
+        assertEquals("1x4x4", grey.shapeText());
+        for (float v : grey.pixels()) {
+            assertEquals(0f, v);
+        }
+        ModelCard wide = new ModelCard("v", "id", "run", "vae", false, 2, List.of(3, 4, 6), "none", "bernoulli",
+                List.of(), "seed: 0\n");
+        assertTrue(assertThrows(VaelabException.class, () -> folder.read(wide)).getMessage()
+                .contains("this encoder takes 3x4x6 images"));
+    }
+
     private float[] levels(int n) {
         float[] out = new float[n];
         for (int i = 0; i < n; i++) {
