@@ -1,6 +1,8 @@
 package dev.vaelab.cli;
 
 import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.data.numpy.NpyImages;
+import dev.vaelab.export.ArrayInputs;
 import dev.vaelab.export.EncoderFile;
 import dev.vaelab.export.GridPngReader;
 import dev.vaelab.export.IdxFiles;
@@ -23,9 +25,10 @@ import picocli.CommandLine.Option;
  * {@code vaelab encode --encoder encoder.onnx --input images --out latents.csv}: the posterior of
  * each image, from the file and its metadata alone. Images come as an IDX file (MNIST's format), a
  * PNG: one image, or a grid as a run draws it, so the inputs of a run's reconstruction grid can
- * be encoded again and decoded with {@code vaelab sample --latents}; or as pictures, a JPEG, BMP or
- * GIF file or a folder of pictures, prepared as the image-folder dataset prepares its training
- * images ({@link PictureFolder}), each row then naming its picture.
+ * be encoded again and decoded with {@code vaelab sample --latents}; as a NumPy array, read as the
+ * numpy dataset reads one ({@link ArrayInputs}); or as pictures, a JPEG, BMP or GIF file or a folder
+ * of pictures, prepared as the image-folder dataset prepares its training images
+ * ({@link PictureFolder}), each row then naming its picture.
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Encode images with an exported encoder and write their posteriors as CSV.")
@@ -34,9 +37,10 @@ final class EncodeCommand implements Callable<Integer> {
     Path encoder;
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "images: an IDX file (.gz or not, as MNIST's), a PNG (one image, or a vaelab grid), a JPEG, "
-                    + "BMP or GIF picture, or a folder of pictures as the image-folder dataset reads one (class folders "
-                    + "give the label column), each resized and centre-cropped to the encoder's square")
+            description = "images: an IDX file (.gz or not, as MNIST's), a NumPy .npy or .npz as the numpy dataset "
+                    + "reads one (sample's .npy output too), a PNG (one image, or a vaelab grid), a JPEG, BMP or GIF "
+                    + "picture, or a folder of pictures as the image-folder dataset reads one (class folders give the "
+                    + "label column), each picture resized and centre-cropped to the encoder's square")
     Path input;
 
     @Option(names = "--out", required = true, paramLabel = "CSV",
@@ -54,6 +58,10 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--layout", paramLabel = "L", defaultValue = "auto",
             description = "how a PNG is laid out: auto, image, tiles or pairs (the input rows of a reconstruction grid)")
     String layout;
+
+    @Option(names = "--images", paramLabel = "KEY", defaultValue = "images",
+            description = "the images' array in an .npz input, as the numpy dataset's images key (default: images)")
+    String imagesKey;
 
     @Option(names = "--limit", paramLabel = "N", description = "encode only the first N images")
     Integer limit;
@@ -86,6 +94,12 @@ final class EncodeCommand implements Callable<Integer> {
                         "encode fewer at a time with --limit, or split the folder");
                 images = chosen.read(card);
                 pictures = Optional.of(chosen);
+            } else if (ImageInputs.isNpy(input) || ImageInputs.isNpz(input)) {
+                NpyImages arrays = ArrayInputs.open(input, ImageInputs.isNpz(input), imagesKey);
+                long count = limit == null ? arrays.count() : Math.min(limit, arrays.count());
+                HeapBudget.ofThisJvm().require(count + " images of " + input, count,
+                        bytesPerImage(arrays.shape().size(), latent), "encode fewer at a time with --limit");
+                images = ArrayInputs.read(input, arrays, file.card(), count);
             } else {
                 // an IDX file is read whole: its declared size is checked against the heap first
                 IdxHeader.read(input).ifPresent(declared -> HeapBudget.ofThisJvm().require(declared.images() + " images of "

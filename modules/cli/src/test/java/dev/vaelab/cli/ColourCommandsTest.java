@@ -40,6 +40,7 @@ import dev.vaelab.zoo.model.VaeModel;
 import dev.vaelab.zoo.network.ImageDims;
 import dev.vaelab.zoo.objective.VaeGraphs;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,6 +51,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,6 +199,51 @@ class ColourCommandsTest {
                 "--out", csv.toString());
         Files.createDirectories(dir.resolve("empty"));
         fails("holds no images", "encode", "--encoder", encoder, "--input", dir.resolve("empty").toString(), "--out", csv.toString());
+    }
+
+    @Test
+    void encodeReadsNumpyArraysAsTheNumpyDatasetReadsThem() throws IOException {
+        Path model = export(RGB, "rgb");
+        String encoder = model.resolve("encoder.onnx").toString();
+        int count = 5;
+        int size = 3 * 32 * 32;
+        byte[] levels = new byte[count * size];
+        new Random(8).nextBytes(levels);
+        float[] pixels = new float[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            pixels[i] = (levels[i] & 0xff) / 255f;
+        }
+        try (EncoderFile file = EncoderFile.open(Path.of(encoder), 1)) {
+            // uint8 [N, 3, 32, 32], as sample --out FILE.npy writes it, and the same array as an .npz member
+            ByteArrayOutputStream npy = new ByteArrayOutputStream();
+            npy.write(dev.vaelab.export.NpyImages.header(count, file.card()));
+            npy.write(levels);
+            Path array = dir.resolve("images.npy");
+            Files.write(array, npy.toByteArray());
+            Path archive = dir.resolve("images.npz");
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
+                zip.putNextEntry(new ZipEntry("pics.npy"));
+                zip.write(npy.toByteArray());
+                zip.closeEntry();
+            }
+            float[] direct = file.encode(new Images(pixels, count, 3, 32, 32), Optional.empty(), "--label").mu();
+            Path csv = dir.resolve("npy.csv");
+            assertEquals(0, cli("encode", "--encoder", encoder, "--input", array.toString(), "--threads", "1",
+                    "--out", csv.toString()).code());
+            assertArrayEquals(direct, LatentsCsv.read(csv, 3).z(), ".npy");
+            assertEquals(0, cli("encode", "--encoder", encoder, "--input", archive.toString(), "--images", "pics",
+                    "--threads", "1", "--out", csv.toString()).code());
+            assertArrayEquals(direct, LatentsCsv.read(csv, 3).z(), ".npz");
+            assertEquals(0, cli("encode", "--encoder", encoder, "--input", array.toString(), "--limit", "2",
+                    "--threads", "1", "--out", csv.toString()).code());
+            assertEquals(2, LatentsCsv.read(csv, 3).count());
+
+            fails("has no array 'images'; it holds pics; name the images' array with --images KEY", "encode",
+                    "--encoder", encoder, "--input", archive.toString(), "--out", csv.toString());
+            Path grey = export(GREY, "grey");
+            fails("holds 3x32x32 images (channels x rows x columns); the model takes 1x32x32", "encode", "--encoder",
+                    grey.resolve("encoder.onnx").toString(), "--input", array.toString(), "--out", csv.toString());
+        }
     }
 
     /** A {@code width × height} picture of smooth colours (seeded), written as {@code format}. */

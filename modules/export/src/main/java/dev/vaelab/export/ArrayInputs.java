@@ -1,0 +1,68 @@
+package dev.vaelab.export;
+
+import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.data.numpy.NpyArray;
+import dev.vaelab.data.numpy.NpyFile;
+import dev.vaelab.data.numpy.NpyImages;
+import dev.vaelab.data.numpy.NpzFile;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Images to encode from a NumPy file, read as the {@code numpy} dataset reads its training images ({@link NpyImages}:
+ * uint8 as it is, binary uint8 and bool as 0 and 255, floats in [0, 1] times 255 rounded; {@code [N, H, W]},
+ * {@code [N, H, W, C]} or {@code [N, C, H, W]} by its layout rule), so an encoder trained on arrays encodes arrays
+ * like them, and {@code vaelab sample --out FILE.npy} reads back: an {@code .npy}, or an {@code .npz}'s array
+ * {@code key}. The images must have the model's shape; arrays are not resized.
+ */
+public final class ArrayInputs {
+    private ArrayInputs() {
+    }
+
+    /** The images of the array, ready to count and check before any is read. */
+    public static NpyImages open(Path file, boolean npz, String key) {
+        NpyArray array;
+        if (npz) {
+            NpzFile archive = NpzFile.open(file);
+            if (!archive.arrays().containsKey(key)) {
+                throw new VaelabException("--input " + file + " has no array '" + key + "'; it holds "
+                        + (archive.arrays().isEmpty() ? "no arrays" : String.join(", ", archive.arrays().keySet()))
+                        + "; name the images' array with --images KEY");
+            }
+            array = archive.array(key);
+        } else {
+            array = NpyFile.open(file);
+        }
+        NpyImages images = NpyImages.of(array, Optional.empty());
+        if (images.count() > Integer.MAX_VALUE) {
+            throw new VaelabException("--input " + file + " holds " + images.count() + " images; encode fewer at a time");
+        }
+        return images;
+    }
+
+    /**
+     * The first {@code limit} images of {@code images} (all of them where {@code limit} is larger), values pixel/255.
+     *
+     * @throws VaelabException where their shape is not the card's
+     */
+    public static Images read(Path file, NpyImages images, ModelCard card, long limit) {
+        String shape = images.shape().channels() + "x" + images.shape().height() + "x" + images.shape().width();
+        String wanted = card.channels() + "x" + card.height() + "x" + card.width();
+        if (!shape.equals(wanted)) {
+            throw new VaelabException("--input " + file + " holds " + shape + " images (channels x rows x columns); the "
+                    + "model takes " + wanted + " (vaelab.image_shape), and arrays are not resized");
+        }
+        int count = (int) Math.min(limit, images.count());
+        int values = images.shape().size();
+        float[] pixels = new float[Math.multiplyExact(count, values)];
+        NpyImages.Scaling scaling = images.scan();
+        images.forEach(scaling, (index, bytes) -> {
+            if (index < count) {
+                for (int j = 0; j < values; j++) {
+                    pixels[(int) index * values + j] = (bytes[j] & 0xff) / 255f;
+                }
+            }
+        });
+        return new Images(pixels, count, card.channels(), card.height(), card.width());
+    }
+}
