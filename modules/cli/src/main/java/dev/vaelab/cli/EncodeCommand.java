@@ -63,6 +63,10 @@ final class EncodeCommand implements Callable<Integer> {
             description = "the images' array in an .npz input, as the numpy dataset's images key (default: images)")
     String imagesKey;
 
+    @Option(names = "--labels-key", paramLabel = "KEY", description = "an .npz input's [N] integer array of classes, "
+            + "as the numpy dataset's labels key: the label column, and a conditional model's class")
+    String labelsKey;
+
     @Option(names = "--limit", paramLabel = "N", description = "encode only the first N images")
     Integer limit;
 
@@ -74,8 +78,11 @@ final class EncodeCommand implements Callable<Integer> {
         GridPngReader.Layout pngLayout = Arrays.stream(GridPngReader.Layout.values())
                 .filter(l -> l.name().equalsIgnoreCase(layout)).findFirst()
                 .orElseThrow(() -> new VaelabException("--layout " + layout + ": use auto, image, tiles or pairs"));
-        if (label != null && labelsFile != null) {
-            throw new VaelabException("give --label or --labels, not both");
+        if ((label != null ? 1 : 0) + (labelsFile != null ? 1 : 0) + (labelsKey != null ? 1 : 0) > 1) {
+            throw new VaelabException("give one of --label, --labels and --labels-key");
+        }
+        if (labelsKey != null && !ImageInputs.isNpz(input)) {
+            throw new VaelabException("--labels-key names an array of an .npz input, and " + input + " is not one");
         }
         if (limit != null && limit < 1) {
             throw new VaelabException("--limit must be at least 1, got " + limit);
@@ -111,12 +118,15 @@ final class EncodeCommand implements Callable<Integer> {
             }
             Optional<int[]> labels = Optional.empty();
             String option = "--label";
-            Optional<Path> labelsSource = label == null
+            Optional<Path> labelsSource = label == null && labelsKey == null
                     ? Optional.ofNullable(labelsFile).or(() -> IdxLabels.besideImages(input)) : Optional.empty();
             Optional<int[]> classFolders = label == null && labelsSource.isEmpty()
                     ? pictures.flatMap(p -> p.labels(file.card())) : Optional.empty();
             if (label != null) {
                 labels = Optional.of(Labels.repeat(Labels.parse(label, file.card()), images.count()));
+            } else if (labelsKey != null) {
+                labels = Optional.of(ArrayInputs.labels(input, labelsKey, images.count()));
+                option = "--labels-key " + labelsKey;
             } else if (classFolders.isPresent()) {
                 labels = classFolders;
                 option = "the class folders of " + input;
@@ -136,6 +146,7 @@ final class EncodeCommand implements Callable<Integer> {
             LatentsCsv.write(out, latents, labels, pictures.map(PictureFolder::names));
             System.out.printf("wrote %s: the posteriors of %d images of %s (%d latent dimensions)%s%n", out,
                     images.count(), input, latents.latentDim(), label != null ? ", label " + label
+                            : labelsKey != null ? ", labels from its array " + labelsKey
                             : classFolders.isPresent() ? ", labels from its class folders"
                             : labelsSource.map(l -> ", labels from " + l).orElse(", no labels"));
         }

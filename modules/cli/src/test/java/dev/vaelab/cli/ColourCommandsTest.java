@@ -44,6 +44,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -221,9 +223,21 @@ class ColourCommandsTest {
             Path array = dir.resolve("images.npy");
             Files.write(array, npy.toByteArray());
             Path archive = dir.resolve("images.npz");
+            ByteBuffer classes = ByteBuffer.allocate(8 * count).order(ByteOrder.LITTLE_ENDIAN);
+            for (long label : new long[] {2, 0, 1, 1, 0}) {
+                classes.putLong(label);
+            }
             try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
                 zip.putNextEntry(new ZipEntry("pics.npy"));
                 zip.write(npy.toByteArray());
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry("y.npy"));
+                zip.write(npyHeader("<i8", "(" + count + ",)"));
+                zip.write(classes.array());
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry("f.npy"));
+                zip.write(npyHeader("<f4", "(" + count + ",)"));
+                zip.write(new byte[4 * count]);
                 zip.closeEntry();
             }
             float[] direct = file.encode(new Images(pixels, count, 3, 32, 32), Optional.empty(), "--label").mu();
@@ -234,16 +248,34 @@ class ColourCommandsTest {
             assertEquals(0, cli("encode", "--encoder", encoder, "--input", archive.toString(), "--images", "pics",
                     "--threads", "1", "--out", csv.toString()).code());
             assertArrayEquals(direct, LatentsCsv.read(csv, 3).z(), ".npz");
+            assertEquals(0, cli("encode", "--encoder", encoder, "--input", archive.toString(), "--images", "pics",
+                    "--labels-key", "y", "--threads", "1", "--out", csv.toString()).code());
+            assertArrayEquals(new int[] {2, 0, 1, 1, 0}, LatentsCsv.read(csv, 3).labels().orElseThrow(), "its labels");
+            fails("--labels-key f: ", "encode", "--encoder", encoder, "--input", archive.toString(), "--images", "pics",
+                    "--labels-key", "f", "--out", csv.toString());
+            fails("--labels-key names an array of an .npz input", "encode", "--encoder", encoder, "--input",
+                    array.toString(), "--labels-key", "y", "--out", csv.toString());
             assertEquals(0, cli("encode", "--encoder", encoder, "--input", array.toString(), "--limit", "2",
                     "--threads", "1", "--out", csv.toString()).code());
             assertEquals(2, LatentsCsv.read(csv, 3).count());
 
-            fails("has no array 'images'; it holds pics; name the images' array with --images KEY", "encode",
+            fails("has no array 'images'; it holds pics, y, f; name the array with --images KEY", "encode",
                     "--encoder", encoder, "--input", archive.toString(), "--out", csv.toString());
             Path grey = export(GREY, "grey");
             fails("holds 3x32x32 images (channels x rows x columns); the model takes 1x32x32", "encode", "--encoder",
                     grey.resolve("encoder.onnx").toString(), "--input", array.toString(), "--out", csv.toString());
         }
+    }
+
+    /** A NumPy format 1.0 header of {@code descr} and {@code shape}, padded as NumPy pads it. */
+    private static byte[] npyHeader(String descr, String shape) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        int padded = (10 + dict.length() + 1 + 63) / 64 * 64;
+        String text = dict + " ".repeat(padded - 10 - dict.length() - 1) + "\n";
+        ByteBuffer out = ByteBuffer.allocate(padded).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) text.length());
+        out.put(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return out.array();
     }
 
     /** A {@code width × height} picture of smooth colours (seeded), written as {@code format}. */

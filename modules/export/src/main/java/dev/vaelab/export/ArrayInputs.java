@@ -21,23 +21,48 @@ public final class ArrayInputs {
 
     /** The images of the array, ready to count and check before any is read. */
     public static NpyImages open(Path file, boolean npz, String key) {
-        NpyArray array;
-        if (npz) {
-            NpzFile archive = NpzFile.open(file);
-            if (!archive.arrays().containsKey(key)) {
-                throw new VaelabException("--input " + file + " has no array '" + key + "'; it holds "
-                        + (archive.arrays().isEmpty() ? "no arrays" : String.join(", ", archive.arrays().keySet()))
-                        + "; name the images' array with --images KEY");
-            }
-            array = archive.array(key);
-        } else {
-            array = NpyFile.open(file);
-        }
+        NpyArray array = npz ? member(file, key, "--images") : NpyFile.open(file);
         NpyImages images = NpyImages.of(array, Optional.empty());
         if (images.count() > Integer.MAX_VALUE) {
             throw new VaelabException("--input " + file + " holds " + images.count() + " images; encode fewer at a time");
         }
         return images;
+    }
+
+    /**
+     * The first {@code count} labels of the {@code .npz}'s array {@code key}: {@code [N]} integers, class indices as
+     * the numpy dataset's {@code labels} key holds them (their range is the model's to check).
+     */
+    public static int[] labels(Path file, String key, int count) {
+        NpyArray array = member(file, key, "--labels-key");
+        if (array.rank() != 1 || !array.dtype().isInteger()) {
+            throw new VaelabException("--labels-key " + key + ": " + array.where() + " must be [N] integers (class indices);"
+                    + " found dtype " + array.dtype() + ", shape " + java.util.Arrays.toString(array.shape()));
+        }
+        if (array.rows() < count) {
+            throw new VaelabException("--labels-key " + key + ": " + array.where() + " holds " + array.rows() + " labels for "
+                    + count + " images");
+        }
+        long[] raw = array.readLongs();
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            if (raw[i] < 0 || raw[i] > Integer.MAX_VALUE) {
+                throw new VaelabException("--labels-key " + key + ": label " + raw[i] + " at [" + i + "] is not a class index");
+            }
+            labels[i] = (int) raw[i];
+        }
+        return labels;
+    }
+
+    /** The {@code .npz}'s array {@code key}; a missing one is an error listing those present and naming {@code option}. */
+    private static NpyArray member(Path file, String key, String option) {
+        NpzFile archive = NpzFile.open(file);
+        if (!archive.arrays().containsKey(key)) {
+            throw new VaelabException("--input " + file + " has no array '" + key + "'; it holds "
+                    + (archive.arrays().isEmpty() ? "no arrays" : String.join(", ", archive.arrays().keySet()))
+                    + "; name the array with " + option + " KEY");
+        }
+        return archive.array(key);
     }
 
     /**
