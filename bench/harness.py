@@ -319,14 +319,7 @@ def conv_summary(net, spec, floor, floor_after, records):
         summary["vaelab"]["times_floor_per_repeat"] = ratios
         summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"] = [r["floor_sgemm_gflops_per_s"] for r in per_repeat]
         rows.append(times_floor_row(ratios, summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"]))
-        bracketed = [r for r in per_repeat if "floor_after_s_per_1000_images" in r]
-        if bracketed:
-            row, steady = steady_repeats(
-                [r["s_per_1000_images"] for r in bracketed],
-                [(r["floor_s_per_1000_images"], r["floor_after_s_per_1000_images"]) for r in bracketed],
-                [(r["floor_sgemm_gflops_per_s"], r["floor_after_sgemm_gflops_per_s"]) for r in bracketed])
-            summary["vaelab"]["steady"] = steady
-            rows.append(row)
+        rows += steady_rows(summary["vaelab"], per_repeat, lambda r: r["s_per_1000_images"], "s_per_1000_images")
     pairs = [p["s_per_1000_images"] / v["s_per_1000_images"]
              for v, p in zip([r for r in records if r["impl"] == "vaelab"], [r for r in records if r["impl"] == "pytorch"])]
     if pairs:
@@ -373,6 +366,20 @@ def steady_repeats(seconds, floors, rates):
         row += "; the machine's speed moved in " + ", ".join(
             f"repeat {i} ({rates[i][0]:.1f}->{rates[i][1]:.1f} GFLOP/s)" for i in moved)
     return row, steady
+
+
+def steady_rows(vaelab_summary, records, seconds_of, unit):
+    """steady_repeats' row for the records bracketed by floors (their floor_{unit} and floor_after_{unit} keys), its
+    result kept in vaelab_summary["steady"]; no row where no record was bracketed."""
+    bracketed = [r for r in records if f"floor_after_{unit}" in r]
+    if not bracketed:
+        return []
+    row, steady = steady_repeats(
+        [seconds_of(r) for r in bracketed],
+        [(r[f"floor_{unit}"], r[f"floor_after_{unit}"]) for r in bracketed],
+        [(r["floor_sgemm_gflops_per_s"], r["floor_after_sgemm_gflops_per_s"]) for r in bracketed])
+    vaelab_summary["steady"] = steady
+    return [row]
 
 
 FAIR_SHARE_LIMITS = {2: 2.5, 4: 4.0}  # issue 16: the slowdown vaelab may show with N busy processes
@@ -681,14 +688,8 @@ def speed_summary(runner, floor, floor_after=None):
         summary["vaelab"]["times_floor_per_repeat"] = ratios
         summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"] = [r["floor_sgemm_gflops_per_s"] for r in per_repeat]
         rows.append(times_floor_row(ratios, summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"]))
-        bracketed = [r for r in per_repeat if "floor_after_seconds_per_epoch" in r]
-        if bracketed:
-            row, steady = steady_repeats(
-                [statistics.median(r["epoch_seconds"]) for r in bracketed],
-                [(r["floor_seconds_per_epoch"], r["floor_after_seconds_per_epoch"]) for r in bracketed],
-                [(r["floor_sgemm_gflops_per_s"], r["floor_after_sgemm_gflops_per_s"]) for r in bracketed])
-            summary["vaelab"]["steady"] = steady
-            rows.append(row)
+        rows += steady_rows(summary["vaelab"], per_repeat, lambda r: statistics.median(r["epoch_seconds"]),
+                            "seconds_per_epoch")
     if floor_after is not None:
         before, after = floor["workload_sgemm_gflops_per_s"], floor_after["workload_sgemm_gflops_per_s"]
         summary["sgemm_gflops_per_s_after"] = after

@@ -13,7 +13,6 @@ import dev.vaelab.export.Latents;
 import dev.vaelab.export.LatentsCsv;
 import dev.vaelab.export.ModelCard;
 import dev.vaelab.export.PictureFolder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -81,41 +80,23 @@ final class EncodeCommand implements Callable<Integer> {
         if ((label != null ? 1 : 0) + (labelsFile != null ? 1 : 0) + (labelsKey != null ? 1 : 0) > 1) {
             throw new VaelabException("give one of --label, --labels and --labels-key");
         }
-        if (labelsKey != null && !ImageInputs.isNpz(input)) {
+        ImageInputs.Format format = ImageInputs.format(input);
+        if (labelsKey != null && format != ImageInputs.Format.NPZ) {
             throw new VaelabException("--labels-key names an array of an .npz input, and " + input + " is not one");
         }
         if (limit != null && limit < 1) {
             throw new VaelabException("--limit must be at least 1, got " + limit);
         }
         try (CommandStop stop = CommandStop.ofProcess(); EncoderFile file = EncoderFile.open(encoder, threads)) {
-            long latent = file.card().latentDim();
-            Optional<PictureFolder> pictures = Files.isDirectory(input) ? Optional.of(PictureFolder.scan(input))
-                    : ImageInputs.isPicture(input) ? Optional.of(PictureFolder.single(input)) : Optional.empty();
-            Images images;
-            if (pictures.isPresent()) {
-                PictureFolder chosen = limit == null ? pictures.get() : pictures.get().first(limit);
-                ModelCard card = file.card();
-                // decoded one by one into one array: its size is checked against the heap first
-                HeapBudget.ofThisJvm().require(chosen.count() + " pictures of " + input, chosen.count(),
-                        bytesPerImage((long) card.channels() * card.height() * card.width(), latent),
-                        "encode fewer at a time with --limit, or split the folder");
-                images = chosen.read(card);
-                pictures = Optional.of(chosen);
-            } else if (ImageInputs.isNpy(input) || ImageInputs.isNpz(input)) {
-                NpyImages arrays = ArrayInputs.open(input, ImageInputs.isNpz(input), imagesKey);
-                long count = limit == null ? arrays.count() : Math.min(limit, arrays.count());
-                HeapBudget.ofThisJvm().require(count + " images of " + input, count,
-                        bytesPerImage(arrays.shape().size(), latent), "encode fewer at a time with --limit");
-                images = ArrayInputs.read(input, arrays, file.card(), count);
-            } else {
-                // an IDX file is read whole: its declared size is checked against the heap first
-                IdxHeader.read(input).ifPresent(declared -> HeapBudget.ofThisJvm().require(declared.images() + " images of "
-                        + input, declared.images(), bytesPerImage(declared.valuesPerImage(), latent), "split the file"));
-                images = ImageInputs.read(input, file.card(), pngLayout);
-                if (limit != null) {
-                    images = images.first(Math.min(limit, images.count()));
-                }
-            }
+            Optional<PictureFolder> pictures = switch (format) {
+                case FOLDER -> Optional.of(PictureFolder.scan(input));
+                case PICTURE -> Optional.of(PictureFolder.single(input));
+                default -> Optional.empty();
+            };
+            pictures = pictures.map(p -> limit == null ? p : p.first(limit));
+            Images images = pictures.isPresent() ? readPictures(pictures.get(), file.card())
+                    : format == ImageInputs.Format.NPY || format == ImageInputs.Format.NPZ ? readArrays(format, file.card())
+                    : readImages(file.card(), pngLayout);
             Optional<int[]> labels = Optional.empty();
             String option = "--label";
             Optional<Path> labelsSource = label == null && labelsKey == null
@@ -151,6 +132,30 @@ final class EncodeCommand implements Callable<Integer> {
                             : labelsSource.map(l -> ", labels from " + l).orElse(", no labels"));
         }
         return 0;
+    }
+
+    /** Pictures are decoded one by one into one array: its size is checked against the heap first. */
+    private Images readPictures(PictureFolder pictures, ModelCard card) {
+        HeapBudget.ofThisJvm().require(pictures.count() + " pictures of " + input, pictures.count(),
+                bytesPerImage((long) card.channels() * card.height() * card.width(), card.latentDim()),
+                "encode fewer at a time with --limit, or split the folder");
+        return pictures.read(card);
+    }
+
+    private Images readArrays(ImageInputs.Format format, ModelCard card) {
+        NpyImages arrays = ArrayInputs.open(input, format == ImageInputs.Format.NPZ, imagesKey);
+        long count = limit == null ? arrays.count() : Math.min(limit, arrays.count());
+        HeapBudget.ofThisJvm().require(count + " images of " + input, count,
+                bytesPerImage(arrays.shape().size(), card.latentDim()), "encode fewer at a time with --limit");
+        return ArrayInputs.read(input, arrays, card, count);
+    }
+
+    /** An IDX file is read whole: its declared size is checked against the heap first. */
+    private Images readImages(ModelCard card, GridPngReader.Layout pngLayout) {
+        IdxHeader.read(input).ifPresent(declared -> HeapBudget.ofThisJvm().require(declared.images() + " images of "
+                + input, declared.images(), bytesPerImage(declared.valuesPerImage(), card.latentDim()), "split the file"));
+        Images images = ImageInputs.read(input, card, pngLayout);
+        return limit == null ? images : images.first(Math.min(limit, images.count()));
     }
 
     /** Heap bytes per image: its bytes and floats, its posterior's 2L floats and their CSV text. */

@@ -38,33 +38,31 @@ public final class ImageInputs {
                 + "not), a NumPy .npy or .npz, nor a PNG, JPEG, BMP or GIF picture");
     }
 
-    /** Whether {@code file} starts as a NumPy {@code .npz} (a zip archive) does; see {@link ArrayInputs}. */
-    public static boolean isNpz(Path file) {
-        byte[] head = head(file);
-        return head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+    /** What an {@code --input} is: a folder of pictures, a JPEG, BMP or GIF, a NumPy file, or else what {@link #read} reads. */
+    public enum Format {
+        FOLDER, PICTURE, NPY, NPZ, OTHER
     }
 
-    /** Whether {@code file} starts as a NumPy {@code .npy} does; see {@link ArrayInputs}. */
-    public static boolean isNpy(Path file) {
-        byte[] head = head(file);
-        return head.length == 4 && (head[0] & 0xff) == 0x93 && head[1] == 'N' && head[2] == 'U' && head[3] == 'M';
-    }
-
-    /** The first four bytes of {@code file}, or none where it cannot be read ({@link #read} then names the problem). */
-    private static byte[] head(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(4);
-        } catch (IOException e) {
-            return new byte[0];
+    /** The format of {@code file}, by content (its first bytes), a folder by being one. */
+    public static Format format(Path file) {
+        if (Files.isDirectory(file)) {
+            return Format.FOLDER;
         }
-    }
-
-    /** Whether {@code file} starts as a JPEG, BMP or GIF does (a {@link PictureFolder#single} picture). */
-    public static boolean isPicture(Path file) {
-        byte[] head = head(file);
-        boolean jpeg = head.length >= 3 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8 && (head[2] & 0xff) == 0xff;
-        boolean bmp = head.length >= 2 && head[0] == 'B' && head[1] == 'M';
-        boolean gif = head.length >= 4 && head[0] == 'G' && head[1] == 'I' && head[2] == 'F' && head[3] == '8';
-        return jpeg || bmp || gif;
+        byte[] h;
+        try (InputStream in = Files.newInputStream(file)) {
+            h = in.readNBytes(4);
+        } catch (IOException e) {
+            return Format.OTHER; // read() names the problem
+        }
+        if (h.length == 4 && (h[0] & 0xff) == 0x93 && h[1] == 'N' && h[2] == 'U' && h[3] == 'M') {
+            return Format.NPY;
+        }
+        if (h.length == 4 && h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4) {
+            return Format.NPZ;
+        }
+        boolean jpeg = h.length >= 3 && (h[0] & 0xff) == 0xff && (h[1] & 0xff) == 0xd8 && (h[2] & 0xff) == 0xff;
+        boolean bmp = h.length >= 2 && h[0] == 'B' && h[1] == 'M';
+        boolean gif = h.length == 4 && h[0] == 'G' && h[1] == 'I' && h[2] == 'F' && h[3] == '8';
+        return jpeg || bmp || gif ? Format.PICTURE : Format.OTHER;
     }
 }

@@ -21,11 +21,6 @@ public final class LatentsCsv {
     private LatentsCsv() {
     }
 
-    /** Writes the posteriors (and labels) to {@code file} atomically. */
-    public static void write(Path file, Latents latents, Optional<int[]> labels) {
-        write(file, latents, labels, Optional.empty());
-    }
-
     /** Writes the posteriors, with each example's name (a picture's path) and label where given, to {@code file} atomically. */
     public static void write(Path file, Latents latents, Optional<int[]> labels, Optional<List<String>> names) {
         StringBuilder out = new StringBuilder();

@@ -22,15 +22,17 @@ import java.util.Optional;
  * @param files the pictures
  * @param names each picture's path below {@code root} ({@code /} separators; {@code train/} or {@code test/} first in
  *     a folder with its own split), or its file name for a single picture
- * @param classes each picture's class folder name, in a labelled folder; empty otherwise
+ * @param classNames the folder's class folders, sorted (as the image-folder dataset numbers them); empty when unlabelled
+ * @param labels each picture's index into {@code classNames}, in a labelled folder; empty otherwise
  */
-public record PictureFolder(Path root, List<Path> files, List<String> names, List<String> classes) {
+public record PictureFolder(Path root, List<Path> files, List<String> names, List<String> classNames, List<Integer> labels) {
     public PictureFolder {
         files = List.copyOf(files);
         names = List.copyOf(names);
-        classes = List.copyOf(classes);
-        if (names.size() != files.size() || !(classes.isEmpty() || classes.size() == files.size())) {
-            throw new IllegalArgumentException("one name (and class) per picture");
+        classNames = List.copyOf(classNames);
+        labels = List.copyOf(labels);
+        if (names.size() != files.size() || !(labels.isEmpty() || labels.size() == files.size())) {
+            throw new IllegalArgumentException("one name (and label) per picture");
         }
     }
 
@@ -39,26 +41,26 @@ public record PictureFolder(Path root, List<Path> files, List<String> names, Lis
         ImageFolder folder = ImageFolder.scan(dir);
         List<Path> files = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        List<String> classes = new ArrayList<>();
-        add(folder.train(), folder.presplit() ? "train/" : "", folder, files, names, classes);
-        add(folder.test(), "test/", folder, files, names, classes);
-        return new PictureFolder(dir, files, names, classes);
+        List<Integer> labels = new ArrayList<>();
+        add(folder.train(), folder.presplit() ? "train/" : "", folder.labelled(), files, names, labels);
+        add(folder.test(), "test/", folder.labelled(), files, names, labels);
+        return new PictureFolder(dir, files, names, folder.classes(), labels);
     }
 
-    private static void add(List<ImageEntry> entries, String prefix, ImageFolder folder, List<Path> files,
-                            List<String> names, List<String> classes) {
+    private static void add(List<ImageEntry> entries, String prefix, boolean labelled, List<Path> files,
+                            List<String> names, List<Integer> labels) {
         for (ImageEntry entry : entries) {
             files.add(entry.file());
             names.add(prefix + entry.relative());
-            if (folder.labelled()) {
-                classes.add(folder.classes().get(entry.label()));
+            if (labelled) {
+                labels.add(entry.label());
             }
         }
     }
 
     /** One picture file. */
     public static PictureFolder single(Path file) {
-        return new PictureFolder(file, List.of(file), List.of(file.getFileName().toString()), List.of());
+        return new PictureFolder(file, List.of(file), List.of(file.getFileName().toString()), List.of(), List.of());
     }
 
     public int count() {
@@ -68,8 +70,8 @@ public record PictureFolder(Path root, List<Path> files, List<String> names, Lis
     /** The first {@code n} pictures. */
     public PictureFolder first(int n) {
         int kept = Math.min(n, count());
-        return new PictureFolder(root, files.subList(0, kept), names.subList(0, kept),
-                classes.isEmpty() ? classes : classes.subList(0, kept));
+        return new PictureFolder(root, files.subList(0, kept), names.subList(0, kept), classNames,
+                labels.isEmpty() ? labels : labels.subList(0, kept));
     }
 
     /**
@@ -78,25 +80,23 @@ public record PictureFolder(Path root, List<Path> files, List<String> names, Lis
      * in sorted order, as the image-folder dataset numbers them). Empty for unlabelled pictures.
      */
     public Optional<int[]> labels(ModelCard card) {
-        if (classes.isEmpty()) {
+        if (labels.isEmpty()) {
             return Optional.empty();
         }
-        List<String> sorted = classes.stream().distinct().sorted().toList();
-        int[] labels = new int[count()];
-        for (int i = 0; i < labels.length; i++) {
-            String name = classes.get(i);
+        int[] out = new int[count()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = labels.get(i);
             if (card.conditional()) {
-                labels[i] = card.labelNames().indexOf(name);
-                if (labels[i] < 0) {
+                String name = classNames.get(out[i]);
+                out[i] = card.labelNames().indexOf(name);
+                if (out[i] < 0) {
                     throw new VaelabException("--input " + root + ": class folder '" + name + "' is not a class of this "
                             + "model (" + String.join(", ", card.labelNames()) + "); rename it, or give every picture's "
                             + "class with --label");
                 }
-            } else {
-                labels[i] = sorted.indexOf(name);
             }
         }
-        return Optional.of(labels);
+        return Optional.of(out);
     }
 
     /**

@@ -212,7 +212,7 @@ class InputFilesTest {
             logvar[i] = (float) random.nextGaussian();
         }
         Path csv = dir.resolve("latents.csv");
-        LatentsCsv.write(csv, new Latents(mu, logvar, 3, 2), Optional.of(new int[] {4, 0, 9}));
+        LatentsCsv.write(csv, new Latents(mu, logvar, 3, 2), Optional.of(new int[] {4, 0, 9}), Optional.empty());
         LatentsCsv.Codes codes = LatentsCsv.read(csv, 2);
         assertArrayEquals(mu, codes.z());
         assertArrayEquals(new int[] {4, 0, 9}, codes.labels().orElseThrow());
