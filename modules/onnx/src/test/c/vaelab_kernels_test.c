@@ -130,8 +130,57 @@ static int check_blocked_columns(int64_t b, const int64_t *g) {
     return errors != 0;
 }
 
+/*
+ * AdamStepInPlace's update against AdamStep's, bit for bit: the same parameter and moments updated in place by
+ * adam_in_place and into new arrays by adam() and adam_streaming (AVX-512's, for large parameters), over lengths that
+ * leave every vector tail, with zero, large and tiny gradients and a second update on the results of the first.
+ */
+static int check_adam_in_place(size_t n) {
+    float *p = malloc(n * sizeof *p), *g = malloc(n * sizeof *g), *m = malloc(n * sizeof *m), *w = malloc(n * sizeof *w);
+    float *p1 = aligned_alloc(64, (n + 16) * sizeof *p1), *m1 = aligned_alloc(64, (n + 16) * sizeof *m1);
+    float *w1 = aligned_alloc(64, (n + 16) * sizeof *w1);
+    unsigned state = (unsigned)n;
+    for (size_t i = 0; i < n; i++) {
+        p[i] = value(&state, 0);
+        g[i] = i % 7 == 0 ? 0.0f : i % 11 == 0 ? value(&state, 0) * 1e20f : value(&state, 0) * 1e-20f * (float)(i % 2);
+        if (i % 3 == 0) g[i] = value(&state, 0);
+        m[i] = value(&state, 0) * 0.1f;
+        w[i] = fabsf(value(&state, 0)) * 0.01f;
+    }
+    int errors = 0;
+    for (int update = 0; update < 2; update++) {
+        const float beta1 = 0.9f, beta2 = 0.999f, step = -1e-3f * (float)(update + 1), eps = 1e-8f;
+        if (update == 0) {
+            adam(n, p, g, m, w, p1, m1, w1, beta1, beta2, step, eps);
+        } else {
+            __builtin_cpu_init();
+            if (__builtin_cpu_supports("avx512f")) {
+                adam_streaming(n, p, g, m, w, p1, m1, w1, beta1, beta2, step, eps);
+            } else {
+                adam(n, p, g, m, w, p1, m1, w1, beta1, beta2, step, eps);
+            }
+        }
+        adam_in_place(n, p, g, m, w, beta1, beta2, step, eps);
+        errors += memcmp(p, p1, n * sizeof *p) != 0;
+        errors += memcmp(m, m1, n * sizeof *m) != 0;
+        errors += memcmp(w, w1, n * sizeof *w) != 0;
+    }
+    free(p);
+    free(g);
+    free(m);
+    free(w);
+    free(p1);
+    free(m1);
+    free(w1);
+    if (errors) printf("vaelab_kernels_test: AdamStepInPlace, %zu values: %d arrays differ from AdamStep's\n", n, errors);
+    return errors;
+}
+
 int main(void) {
-    int conv_errors = 0, row_errors = 0, column_errors = 0;
+    int conv_errors = 0, row_errors = 0, column_errors = 0, adam_errors = 0;
+    const size_t adam_sizes[] = {1, 15, 16, 17, 1000, 65537};
+    for (int i = 0; i < 6; i++) adam_errors += check_adam_in_place(adam_sizes[i]);
+    printf("vaelab_kernels_test: AdamStepInPlace against AdamStep, bit for bit: %s\n", adam_errors ? "errors" : "ok");
     /* 4x4 taps, stride 2, pad 1 (the zoo's); 3x3 taps, strides 1 and 2, dilation 2, pads 2 and 1 */
     const int64_t zoo[10] = {4, 4, 2, 2, 1, 1, 1, 1, 7, 6}, dilated[10] = {3, 3, 1, 2, 2, 2, 2, 1, 13, 6};
     for (int64_t b = 8; b <= 16; b += 8) {
@@ -152,5 +201,5 @@ int main(void) {
         }
     }
     printf("vaelab_kernels_test: InterleaveReluGrad's rows in blocks of 16, 8 and 4: %s\n", row_errors ? "errors" : "ok");
-    return conv_errors + row_errors + column_errors ? 1 : 0;
+    return conv_errors + row_errors + column_errors + adam_errors ? 1 : 0;
 }

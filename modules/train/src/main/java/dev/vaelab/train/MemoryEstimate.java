@@ -17,7 +17,9 @@ import java.util.Set;
  * {@link OutOfMemoryError} minutes in.
  *
  * <p>Where the bytes live: ONNX Runtime's native memory holds the parameters and slots (twice: a
- * call's inputs and the outputs that become the next call's), the gradients and the activations.
+ * call's inputs and the outputs that become the next call's; once where Adam updates them in place,
+ * which the estimate does not count on, as a program may carry them instead), the gradients and the
+ * activations.
  * The Java heap holds the parameters and slots as arrays when they are drawn at the start and when
  * a checkpoint is taken (the snapshot, streamed to disk), and twice when a run resumes (the
  * checkpoint's bytes and its values), which is the heap's peak.

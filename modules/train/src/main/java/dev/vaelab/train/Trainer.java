@@ -45,7 +45,7 @@ final class Trainer {
         Objective objective = rx.objective().apply(new ObjectiveContext(plan.batchSize(), rx.model().latentDim(),
                 data.train().count(), new ScheduleContext(plan.stepsPerEpoch(), plan.totalSteps())));
         TrainingProgram program = TrainingProgramBuilder.build(graphs.trainingStep(plan.batchSize(), objective),
-                rx.optimizer().optimizer());
+                rx.optimizer().optimizer(), engine.updatesInPlace());
         try (StepSession session = new OrtStepSession(new TrainingSession(engine, program, plan.stepsPerCall()))) {
             TrainingRun run = new TrainingRun(rx, data, engine, graphs, session, plan, objective,
                     new RandomStreams(rx.spec().seed()), logger, progress, modelDirectory, resumeFrom);

@@ -21,7 +21,8 @@ import java.util.List;
  *       computed once per step.
  * </ul>
  * That is 10 passes per parameter instead of 13, or one where ONNX Runtime runs vaelab's fused
- * kernels ({@link AdamStep}, every parameter in one node); slots are {@code m} (PyTorch's first moment) and {@code w} (its second
+ * kernels ({@link AdamStep}, every parameter in one node, or {@link AdamStepInPlace}, the same node
+ * writing over the parameters and moments); slots are {@code m} (PyTorch's first moment) and {@code w} (its second
  * moment, rescaled as above).
  */
 public record Adam(double beta1, double beta2, double eps, double weightDecay) implements Optimizer {
@@ -55,25 +56,55 @@ public record Adam(double beta1, double beta2, double eps, double weightDecay) i
     @Override
     public List<List<Tensor>> updateAll(Graph g, List<Tensor> params, List<Tensor> scaledGrads, List<List<Tensor>> states,
                                         StepScalars step) {
-        List<Tensor> grads = new ArrayList<>();
-        for (int i = 0; i < params.size(); i++) {
-            Tensor gr = scaledGrads.get(i);
-            grads.add(weightDecay == 0 ? gr : g.add(gr, g.mul(params.get(i), (1 - beta1) * weightDecay)));
-        }
-        double k = Math.sqrt(1 - beta2) / (1 - beta1);
-        // negated, so that the update is an Add: ORT's Sub of two large tensors takes about twice as long
-        Tensor stepSize = step.perStep("adam.step_size", (h, lr, t) ->
-                h.div(h.mul(lr, sqrtBiasCorrection2(h, t)), h.mul(h.sub(h.scalar(1), h.pow(h.scalar(beta1), t)), -k)));
-        Tensor epsHat = step.perStep("adam.eps_hat", (h, lr, t) -> h.mul(sqrtBiasCorrection2(h, t), eps / k));
-        List<List<Tensor>> next = AdamStep.applyAll(g, params, grads, states.stream().map(s -> s.get(0)).toList(),
-                states.stream().map(s -> s.get(1)).toList(),
-                step.shared("adam.beta1", () -> g.scalar(beta1)), step.shared("adam.beta2", () -> g.scalar(beta2)),
-                stepSize, epsHat);
+        Scalars s = scalars(g, step);
+        List<List<Tensor>> next = AdamStep.applyAll(g, params, decayed(g, params, scaledGrads), moments(states, 0),
+                moments(states, 1), s.beta1(), s.beta2(), s.stepSize(), s.epsHat());
         List<List<Tensor>> updated = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             updated.add(List.of(next.get(0).get(i), next.get(1).get(i), next.get(2).get(i)));
         }
         return updated;
+    }
+
+    @Override
+    public boolean updatesInPlace() {
+        return true;
+    }
+
+    /** Every parameter's update in one {@link AdamStepInPlace} node, the same values as {@link #updateAll}. */
+    @Override
+    public Tensor updateAllInPlace(Graph g, List<Tensor> params, List<Tensor> scaledGrads, List<List<Tensor>> states,
+                                   StepScalars step) {
+        Scalars s = scalars(g, step);
+        return AdamStepInPlace.applyAll(g, params, decayed(g, params, scaledGrads), moments(states, 0), moments(states, 1),
+                s.beta1(), s.beta2(), s.stepSize(), s.epsHat());
+    }
+
+    private record Scalars(Tensor beta1, Tensor beta2, Tensor stepSize, Tensor epsHat) {
+    }
+
+    private Scalars scalars(Graph g, StepScalars step) {
+        double k = Math.sqrt(1 - beta2) / (1 - beta1);
+        // negated, so that the update is an Add: ORT's Sub of two large tensors takes about twice as long
+        Tensor stepSize = step.perStep("adam.step_size", (h, lr, t) ->
+                h.div(h.mul(lr, sqrtBiasCorrection2(h, t)), h.mul(h.sub(h.scalar(1), h.pow(h.scalar(beta1), t)), -k)));
+        Tensor epsHat = step.perStep("adam.eps_hat", (h, lr, t) -> h.mul(sqrtBiasCorrection2(h, t), eps / k));
+        return new Scalars(step.shared("adam.beta1", () -> g.scalar(beta1)), step.shared("adam.beta2", () -> g.scalar(beta2)),
+                stepSize, epsHat);
+    }
+
+    /** The gradients with L2 weight decay added, PyTorch's way. */
+    private List<Tensor> decayed(Graph g, List<Tensor> params, List<Tensor> scaledGrads) {
+        List<Tensor> grads = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            Tensor gr = scaledGrads.get(i);
+            grads.add(weightDecay == 0 ? gr : g.add(gr, g.mul(params.get(i), (1 - beta1) * weightDecay)));
+        }
+        return grads;
+    }
+
+    private static List<Tensor> moments(List<List<Tensor>> states, int slot) {
+        return states.stream().map(s -> s.get(slot)).toList();
     }
 
     /** {@code s = sqrt(1 - beta2^t)}. */

@@ -42,6 +42,26 @@ public interface Optimizer {
         return updated;
     }
 
+    /**
+     * Whether {@link #updateAllInPlace} can write this optimizer's updates over the parameters and
+     * slots themselves, on vaelab's native kernels. None can by default.
+     */
+    default boolean updatesInPlace() {
+        return false;
+    }
+
+    /**
+     * Emits the updates of all parameters written over {@code params} and {@code states} themselves:
+     * buffers that the training session owns, which the program reads as they are and never carries.
+     * Returns the update's token, a scalar that the step must output so that the update runs.
+     * Only where {@link #updatesInPlace()}; the caller makes every other reader of the parameters and
+     * slots a node the update depends on.
+     */
+    default Tensor updateAllInPlace(Graph g, List<Tensor> params, List<Tensor> grads, List<List<Tensor>> states,
+                                    StepScalars step) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no in-place update");
+    }
+
     /** Scalars shared by every parameter's update at one step. */
     interface StepScalars {
         /** The learning rate in force at this step. */

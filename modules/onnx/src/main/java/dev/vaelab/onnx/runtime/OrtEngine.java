@@ -61,6 +61,14 @@ public final class OrtEngine {
      * {@link NchwcConvolutions}, bench/README.md "Fused kernels" and "Maps in channel blocks").
      */
     public static final String FUSED_KERNELS_PROPERTY = "vaelab.ort.fusedKernels";
+    /**
+     * Whether a training program updates its parameters and optimizer state in place, in the buffers
+     * the session feeds to every call, where the optimizer can and the fused kernels run
+     * ({@code -Dvaelab.ort.inPlaceUpdates=1}, the default), or carries them through the Loop into new
+     * buffers at every step ({@code 0}): the same numbers either way; Adam's update of the MNIST MLP
+     * took about half the time in place (bench/README.md, "Adam's update in place").
+     */
+    public static final String IN_PLACE_UPDATES_PROPERTY = "vaelab.ort.inPlaceUpdates";
     /** This machine's NCHWc block size, asked of ORT once per process (0: none); null until asked. */
     private static volatile Integer probedBlockSize;
     private final OrtEnvironment env = sharedEnvironment();
@@ -73,6 +81,7 @@ public final class OrtEngine {
     private final NodeRewrite rewrite;
     /** vaelab's native kernels, registered on every session; null when off or not built */
     private final String kernelLibrary;
+    private final boolean inPlaceUpdates;
     /**
      * Shared by every call of this engine's sessions, so that {@link #terminate()} ends them all: a
      * stopping process must not exit under a running call, as exiting runs ONNX Runtime's hook and
@@ -108,6 +117,7 @@ public final class OrtEngine {
         boolean nchwc = switchValue(NCHWC_PROPERTY, "1").equals("1");
         boolean fused = switchValue(FUSED_KERNELS_PROPERTY, "1").equals("1");
         this.kernelLibrary = fused ? NativeKernels.library().map(Object::toString).orElse(null) : null;
+        this.inPlaceUpdates = switchValue(IN_PLACE_UPDATES_PROPERTY, "1").equals("1") && kernelLibrary != null;
         // the probe's session is made like every other (it may be the process's first, which fixes the denormal mode)
         int block = nchwc ? nchwcBlockSize() : 0;
         NodeRewrite convolutions = block > 0 ? new NchwcConvolutions(block, kernelLibrary != null) : NodeRewrite.NONE;
@@ -184,6 +194,15 @@ public final class OrtEngine {
     /** Whether this engine runs vaelab's fused kernels (switched on, and built for this platform). */
     public boolean fusedKernels() {
         return kernelLibrary != null;
+    }
+
+    /**
+     * Whether training programs for this engine update their state in place
+     * ({@link TrainingProgramBuilder#build(TrainingProgramBuilder.StepFunction, dev.vaelab.onnx.optim.Optimizer, boolean)}):
+     * switched on, and the fused kernels that do it run here.
+     */
+    public boolean updatesInPlace() {
+        return inPlaceUpdates;
     }
 
     /** What this engine rewrites in a graph it runs: NCHWc convolutions and fused kernels, where it has them. */

@@ -14,11 +14,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Builds a {@link TrainingProgram} from a step function: the forward pass and loss of one step,
- * then its backward pass by {@link Autodiff} and the optimizer's update, all inside a Loop body.
+ * then its backward pass by {@link Autodiff} and the optimizer's update, all inside a Loop body,
+ * the parameters and optimizer state carried through the Loop or updated in place.
  */
 public final class TrainingProgramBuilder {
     /** What a step function sees: the body graph, its parameters and its per-step inputs. */
@@ -47,7 +49,30 @@ public final class TrainingProgramBuilder {
     private TrainingProgramBuilder() {
     }
 
+    /** The program with its parameters and optimizer state carried through the Loop. */
     public static TrainingProgram build(StepFunction step, Optimizer optimizer) {
+        return build(step, optimizer, false);
+    }
+
+    /**
+     * The program with its state updated in place where {@code updateInPlace} asks it (an engine
+     * with vaelab's native kernels: {@link OrtEngine#updatesInPlace()}), the optimizer has such an
+     * update ({@link Optimizer#updatesInPlace()}), and every node that reads a parameter or slot is one
+     * that the update depends on, so that none can run after the update has written over what it
+     * reads; otherwise (a metric read straight from a parameter, say) carried, to the same numbers.
+     */
+    public static TrainingProgram build(StepFunction step, Optimizer optimizer, boolean updateInPlace) {
+        if (updateInPlace && optimizer.updatesInPlace()) {
+            Optional<TrainingProgram> inPlace = assemble(step, optimizer, true);
+            if (inPlace.isPresent()) {
+                return inPlace.get();
+            }
+        }
+        return assemble(step, optimizer, false).orElseThrow();
+    }
+
+    /** The program, or empty where an in-place update would not follow every reader of the state. */
+    private static Optional<TrainingProgram> assemble(StepFunction step, Optimizer optimizer, boolean inPlace) {
         Graph outer = new Graph(DType.FLOAT);
         Tensor tripCount = outer.input("trip_count", DType.INT64, Shape.scalar());
         Tensor t0 = outer.input("t0", DType.FLOAT, Shape.scalar());
@@ -56,7 +81,8 @@ public final class TrainingProgramBuilder {
         Graph body = outer.subgraph();
         Tensor iter = body.input("iter", DType.INT64, Shape.scalar());
         Tensor cond = body.input("cond", DType.BOOL, Shape.scalar());
-        GraphInputParameters params = new GraphInputParameters(body, "loop/");
+        // updated in place, the state is the outer graph's inputs, which the body reads as they are
+        GraphInputParameters params = inPlace ? new GraphInputParameters(outer, "") : new GraphInputParameters(body, "loop/");
         List<TrainingProgram.StepInput> stepInputs = new ArrayList<>();
         Map<String, Tensor> stepTensors = new HashMap<>();
 
@@ -122,31 +148,40 @@ public final class TrainingProgramBuilder {
         for (ParameterSpec p : specs) {
             List<Tensor> s = new ArrayList<>();
             for (String slot : slots) {
-                s.add(body.input("loop/" + TrainingProgram.slotName(p.name(), slot), DType.FLOAT, p.shape()));
+                String name = TrainingProgram.slotName(p.name(), slot);
+                s.add(inPlace ? outer.input(name, DType.FLOAT, p.shape()) : body.input("loop/" + name, DType.FLOAT, p.shape()));
             }
             slotInputs.add(s);
         }
-        List<Tensor> nextParams = new ArrayList<>();
-        List<Tensor> nextSlots = new ArrayList<>();
-        List<List<Tensor>> updates = optimizer.updateAll(body, paramTensors,
-                paramTensors.stream().map(grads::get).toList(), slotInputs, scalars);
-        for (List<Tensor> updated : updates) {
-            nextParams.add(updated.get(0));
-            nextSlots.addAll(updated.subList(1, updated.size()));
-        }
-
-        // carried values: every parameter, then every parameter's optimizer slots
-        Map<String, Shape> carried = new LinkedHashMap<>();
-        specs.forEach(p -> carried.put(p.name(), p.shape()));
-        for (ParameterSpec p : specs) {
-            slots.forEach(s -> carried.put(TrainingProgram.slotName(p.name(), s), p.shape()));
-        }
-        List<String> carriedNames = new ArrayList<>(carried.keySet());
-        List<Tensor> carriedNext = new ArrayList<>(nextParams);
-        carriedNext.addAll(nextSlots);
+        List<Tensor> gradList = paramTensors.stream().map(grads::get).toList();
         body.output("loop/cond_out", cond);
-        for (int i = 0; i < carriedNames.size(); i++) {
-            body.output("loop/" + TrainingProgram.nextName(carriedNames.get(i)), carriedNext.get(i));
+        Map<String, Shape> carried = new LinkedHashMap<>();
+        Tensor token = null;
+        if (inPlace) {
+            token = optimizer.updateAllInPlace(body, paramTensors, gradList, slotInputs, scalars);
+            List<Tensor> state = new ArrayList<>(paramTensors);
+            slotInputs.forEach(state::addAll);
+            if (!UpdateOrder.everyReaderPrecedes(body, state, token)) {
+                return Optional.empty();
+            }
+        } else {
+            List<Tensor> nextParams = new ArrayList<>();
+            List<Tensor> nextSlots = new ArrayList<>();
+            for (List<Tensor> updated : optimizer.updateAll(body, paramTensors, gradList, slotInputs, scalars)) {
+                nextParams.add(updated.get(0));
+                nextSlots.addAll(updated.subList(1, updated.size()));
+            }
+            // carried values: every parameter, then every parameter's optimizer slots
+            specs.forEach(p -> carried.put(p.name(), p.shape()));
+            for (ParameterSpec p : specs) {
+                slots.forEach(s -> carried.put(TrainingProgram.slotName(p.name(), s), p.shape()));
+            }
+            List<String> carriedNames = new ArrayList<>(carried.keySet());
+            List<Tensor> carriedNext = new ArrayList<>(nextParams);
+            carriedNext.addAll(nextSlots);
+            for (int i = 0; i < carriedNames.size(); i++) {
+                body.output("loop/" + TrainingProgram.nextName(carriedNames.get(i)), carriedNext.get(i));
+            }
         }
         Map<String, Tensor> metrics = new LinkedHashMap<>();
         metrics.put("loss", out.loss());
@@ -157,10 +192,14 @@ public final class TrainingProgramBuilder {
             }
             body.output("loop/metric/" + name, value);
         });
+        if (token != null) {
+            body.output("loop/" + TrainingProgram.UPDATE_TOKEN, token);
+        }
 
         List<Tensor> carriedInitial = new ArrayList<>();
         carried.forEach((name, shape) -> carriedInitial.add(outer.input(name, DType.FLOAT, shape)));
         List<Tensor> loopOut = outer.loop(tripCount, body, carriedInitial);
+        List<String> carriedNames = new ArrayList<>(carried.keySet());
         for (int i = 0; i < carriedNames.size(); i++) {
             outer.output(TrainingProgram.nextName(carriedNames.get(i)), loopOut.get(i));
         }
@@ -168,6 +207,9 @@ public final class TrainingProgramBuilder {
         for (int i = 0; i < metricNames.size(); i++) {
             outer.output("metric/" + metricNames.get(i), loopOut.get(carriedNames.size() + i));
         }
-        return new TrainingProgram(outer, specs, slots, stepInputs, metricNames);
+        if (token != null) {
+            outer.output(TrainingProgram.UPDATE_TOKEN, loopOut.get(carriedNames.size() + metricNames.size()));
+        }
+        return Optional.of(new TrainingProgram(outer, specs, slots, stepInputs, metricNames, inPlace));
     }
 }

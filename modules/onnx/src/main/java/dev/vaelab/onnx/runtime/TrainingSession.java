@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Runs a {@link TrainingProgram} in ONNX Runtime. Parameters and optimizer state live in ORT's
- * native memory: each call's outputs become the next call's inputs without touching the Java
- * heap. Step inputs are written by the caller into direct buffers that the input tensors wrap, so
- * feeding a chunk is one copy into native memory and no allocation: float inputs through
- * {@link #chunk}, uint8 inputs (pixel bytes) through {@link #byteChunk}.
+ * Runs a {@link TrainingProgram} in ONNX Runtime. Parameters and optimizer state live in native
+ * memory, outside the Java heap: a program that updates them in place writes them where they are,
+ * in the buffers this session feeds to every call; one that carries them returns them as new
+ * tensors that become the next call's inputs. Step inputs are written by the caller into direct
+ * buffers that the input tensors wrap, so feeding a chunk is one copy into native memory and no
+ * allocation: float inputs through {@link #chunk}, uint8 inputs (pixel bytes) through {@link #byteChunk}.
  */
 public final class TrainingSession implements AutoCloseable {
     private final OrtEngine engine;
@@ -33,12 +34,22 @@ public final class TrainingSession implements AutoCloseable {
     private final Map<String, OnnxTensor> chunkTensors = new LinkedHashMap<>();
     private final FloatBuffer lrBuffer;
     private final OnnxTensor lrTensor;
-    private final Map<String, OnnxTensor> carried = new LinkedHashMap<>();
-    private final List<OnnxTensor> ownedCarried = new ArrayList<>();
+    private final Map<String, OnnxTensor> state = new LinkedHashMap<>();
+    private final List<OnnxTensor> ownedState = new ArrayList<>();
     private OrtSession.Result lastResult;
     private long updates;
+    /**
+     * Set when a call of an in-place program failed (a stop ended it between two nodes, say): its
+     * state may then hold some of that call's updates and not others, and is not handed out until
+     * {@link #restore} replaces it.
+     */
+    private boolean torn;
 
     public TrainingSession(OrtEngine engine, TrainingProgram program, int stepsPerCall) {
+        if (program.updatesInPlace() && !engine.updatesInPlace()) {
+            throw new IllegalArgumentException("this program updates its state in place, which needs an engine with vaelab's"
+                    + " native kernels and -D" + OrtEngine.IN_PLACE_UPDATES_PROPERTY + "=1; build it for this engine");
+        }
         this.engine = engine;
         this.program = program;
         this.stepsPerCall = stepsPerCall;
@@ -94,18 +105,19 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Replaces parameters and state (e.g. from a checkpoint). */
     public void restore(Map<String, float[]> values, long updatesDone) {
-        releaseCarried();
-        Map<String, long[]> shapes = carriedShapes();
+        releaseState();
+        Map<String, long[]> shapes = stateShapes();
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             float[] v = values.get(e.getKey());
             if (v == null) {
                 throw new IllegalArgumentException("no value for " + e.getKey());
             }
             OnnxTensor t = engine.tensor(v, e.getValue());
-            ownedCarried.add(t);
-            carried.put(e.getKey(), t);
+            ownedState.add(t);
+            state.put(e.getKey(), t);
         }
         updates = updatesDone;
+        torn = false;
     }
 
     /** The buffer to fill with the next chunk of a float step input, laid out [stepsPerCall, ...]. */
@@ -135,49 +147,79 @@ public final class TrainingSession implements AutoCloseable {
         if (steps < 1 || steps > stepsPerCall) {
             throw new IllegalArgumentException("steps must be in [1, " + stepsPerCall + "], got " + steps);
         }
+        requireWhole();
         lrBuffer.clear();
         lrBuffer.put(lr, 0, steps).rewind();
         Map<String, OnnxTensorLike> inputs = new HashMap<>(chunkTensors);
         inputs.put("lr", lrTensor);
-        inputs.putAll(carried);
+        inputs.putAll(state);
         try (OnnxTensor trip = engine.scalar((long) steps); OnnxTensor t0 = engine.scalar((float) updates)) {
             inputs.put("trip_count", trip);
             inputs.put("t0", t0);
-            OrtSession.Result result = engine.run(session, inputs);
+            OrtSession.Result result = run(inputs);
             Map<String, float[]> metrics = new LinkedHashMap<>();
             for (String m : program.metrics()) {
                 metrics.put(m, floats(result.get("metric/" + m).orElseThrow()));
             }
-            List<String> names = program.carriedNames();
+            updates += steps;
+            if (program.updatesInPlace()) {
+                // the state tensors hold the new values; the result holds only this call's metrics
+                if (lastResult != null) {
+                    lastResult.close();
+                }
+                lastResult = result;
+                return metrics;
+            }
+            List<String> names = program.stateNames();
             Map<String, OnnxTensor> next = new LinkedHashMap<>();
             for (String name : names) {
                 next.put(name, (OnnxTensor) result.get(TrainingProgram.nextName(name)).orElseThrow());
             }
-            releaseCarried();
-            carried.putAll(next);
+            releaseState();
+            state.putAll(next);
             lastResult = result;
-            updates += steps;
             return metrics;
         } catch (OrtException e) {
             throw new IllegalStateException("training step failed in ONNX Runtime: " + e.getMessage(), e);
         }
     }
 
-    /** The current parameter tensors by name, valid until the next {@link #run} or restore. */
+    private OrtSession.Result run(Map<String, OnnxTensorLike> inputs) throws OrtException {
+        try {
+            return engine.run(session, inputs);
+        } catch (OrtException | RuntimeException e) {
+            torn = program.updatesInPlace();
+            throw e;
+        }
+    }
+
+    private void requireWhole() {
+        if (torn) {
+            throw new IllegalStateException("a call that updated the parameters in place failed part way: they hold some of"
+                    + " its steps' updates; restore a checkpoint before training or reading them");
+        }
+    }
+
+    /**
+     * The current parameter tensors by name, valid until the next {@link #run} or restore (updated
+     * in place, the next run changes their values).
+     */
     public Map<String, OnnxTensor> parameters() {
+        requireWhole();
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
-        program.parameters().forEach(p -> out.put(p.name(), carried.get(p.name())));
+        program.parameters().forEach(p -> out.put(p.name(), state.get(p.name())));
         return out;
     }
 
     /** A copy of every parameter and slot, e.g. for a checkpoint. */
     public Map<String, float[]> snapshot() {
+        requireWhole();
         Map<String, float[]> out = new LinkedHashMap<>();
-        carried.forEach((name, t) -> out.put(name, floats(t)));
+        state.forEach((name, t) -> out.put(name, floats(t)));
         return out;
     }
 
-    private Map<String, long[]> carriedShapes() {
+    private Map<String, long[]> stateShapes() {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (ParameterSpec p : program.parameters()) {
             shapes.put(p.name(), p.shape().dims());
@@ -197,19 +239,19 @@ public final class TrainingSession implements AutoCloseable {
         return out;
     }
 
-    private void releaseCarried() {
-        ownedCarried.forEach(OnnxTensor::close);
-        ownedCarried.clear();
+    private void releaseState() {
+        ownedState.forEach(OnnxTensor::close);
+        ownedState.clear();
         if (lastResult != null) {
             lastResult.close();
             lastResult = null;
         }
-        carried.clear();
+        state.clear();
     }
 
     @Override
     public void close() {
-        releaseCarried();
+        releaseState();
         chunkTensors.values().forEach(OnnxTensor::close);
         lrTensor.close();
         OrtEngine.close(session);

@@ -95,7 +95,8 @@ public final class StepBench {
         List<Float> losses = new ArrayList<>();
         Objective objective = new BetaVaeObjective(new ConstantSchedule(1.0), batch, model.latentDim());
         try (TrainingSession session = new TrainingSession(engine,
-                TrainingProgramBuilder.build(graphs.trainingStep(batch, objective), Adam.pytorchDefaults()), stepsPerCall)) {
+                TrainingProgramBuilder.build(graphs.trainingStep(batch, objective), Adam.pytorchDefaults(),
+                        engine.updatesInPlace()), stepsPerCall)) {
             double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
             session.initialize(new SplittableRandom(seed));
             SplittableRandom data = new SplittableRandom(seed + 1);
@@ -122,6 +123,7 @@ public final class StepBench {
                     batch, stepsPerCall, calls, engine.threads()));
             json.append(String.format(Locale.ROOT, ", \"build_seconds\": %.3f, \"seconds_per_step\": %.6f"
                     + ", \"seconds_per_1000_images\": %.6f", buildSeconds, perStep, perStep * 1000.0 / batch));
+            json.append(", \"updates_in_place\": ").append(session.program().updatesInPlace());
             json.append(", \"call_seconds\": ").append(numbers(callSeconds));
             json.append(", \"losses\": ").append(numbers(losses));
             json.append(", \"peak_heap_mib\": ").append(Runtime.getRuntime().totalMemory() >> 20);
