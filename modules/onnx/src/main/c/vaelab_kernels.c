@@ -242,17 +242,21 @@ static OrtStatus *run(OrtKernelContext *context, Work *work) {
 /* Compiled for AVX-512, AVX2 and plain x86-64; the loader picks the one this CPU runs. */
 #define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
+/* One value's update: its new moments into *m1 and *w1, its new value returned (adam, adam_in_place, adam_streaming's
+   order of operations). */
+static inline float adam_value(float p, float g, float m, float w, float *m1, float *w1, float beta1, float beta2,
+                               float step, float eps) {
+    const float mi = m * beta1 + g;
+    const float wi = w * beta2 + g * g;
+    *m1 = mi;
+    *w1 = wi;
+    return p + step * (mi / (sqrtf(wi) + eps));
+}
+
 CLONES static void adam(size_t n, const float *restrict p, const float *restrict g, const float *restrict m,
                         const float *restrict w, float *restrict p1, float *restrict m1, float *restrict w1,
                         float beta1, float beta2, float step, float eps) {
-    for (size_t i = 0; i < n; i++) {
-        float gi = g[i];
-        float mi = m[i] * beta1 + gi;
-        float wi = w[i] * beta2 + gi * gi;
-        m1[i] = mi;
-        w1[i] = wi;
-        p1[i] = p[i] + step * (mi / (sqrtf(wi) + eps));
-    }
+    for (size_t i = 0; i < n; i++) p1[i] = adam_value(p[i], g[i], m[i], w[i], &m1[i], &w1[i], beta1, beta2, step, eps);
 }
 
 /*
@@ -261,14 +265,7 @@ CLONES static void adam(size_t n, const float *restrict p, const float *restrict
  */
 CLONES static void adam_in_place(size_t n, float *restrict p, const float *restrict g, float *restrict m,
                                  float *restrict w, float beta1, float beta2, float step, float eps) {
-    for (size_t i = 0; i < n; i++) {
-        float gi = g[i];
-        float mi = m[i] * beta1 + gi;
-        float wi = w[i] * beta2 + gi * gi;
-        m[i] = mi;
-        w[i] = wi;
-        p[i] = p[i] + step * (mi / (sqrtf(wi) + eps));
-    }
+    for (size_t i = 0; i < n; i++) p[i] = adam_value(p[i], g[i], m[i], w[i], &m[i], &w[i], beta1, beta2, step, eps);
 }
 
 /*

@@ -38,19 +38,27 @@ public final class AdamStep implements FusedOperator {
     public static List<List<Tensor>> applyAll(Graph g, List<Tensor> p, List<Tensor> grad, List<Tensor> m, List<Tensor> w,
                                               Tensor beta1, Tensor beta2, Tensor stepSize, Tensor epsHat) {
         int k = p.size();
+        List<Tensor> ins = inputs("AdamStep", p, grad, m, w, beta1, beta2, stepSize, epsHat);
+        List<Tensor> like = new ArrayList<>(p);
+        like.addAll(p);
+        like.addAll(p);
+        List<Tensor> out = g.fused(INSTANCE, ins, like, Map.of());
+        return List.of(out.subList(0, k), out.subList(k, 2 * k), out.subList(2 * k, 3 * k));
+    }
+
+    /** The node's inputs, {@code p_1..p_k, g_1..g_k, m_1..m_k, w_1..w_k, beta1, beta2, stepSize, epsHat}: its and AdamStepInPlace's. */
+    static List<Tensor> inputs(String op, List<Tensor> p, List<Tensor> grad, List<Tensor> m, List<Tensor> w,
+                               Tensor beta1, Tensor beta2, Tensor stepSize, Tensor epsHat) {
+        int k = p.size();
         if (k == 0 || grad.size() != k || m.size() != k || w.size() != k) {
-            throw new IllegalArgumentException("AdamStep needs one gradient and two moments per parameter, for at least one");
+            throw new IllegalArgumentException(op + " needs one gradient and two moments per parameter, for at least one");
         }
         List<Tensor> ins = new ArrayList<>(p);
         ins.addAll(grad);
         ins.addAll(m);
         ins.addAll(w);
         ins.addAll(List.of(beta1, beta2, stepSize, epsHat));
-        List<Tensor> like = new ArrayList<>(p);
-        like.addAll(p);
-        like.addAll(p);
-        List<Tensor> out = g.fused(INSTANCE, ins, like, Map.of());
-        return List.of(out.subList(0, k), out.subList(k, 2 * k), out.subList(2 * k, 3 * k));
+        return ins;
     }
 
     @Override

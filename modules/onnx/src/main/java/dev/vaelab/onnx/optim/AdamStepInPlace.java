@@ -4,7 +4,6 @@ import dev.vaelab.onnx.graph.FusedOperator;
 import dev.vaelab.onnx.graph.Graph;
 import dev.vaelab.onnx.graph.Node;
 import dev.vaelab.onnx.graph.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,15 +31,7 @@ public final class AdamStepInPlace implements FusedOperator {
     /** The update of every parameter, in one node; returns its token. */
     public static Tensor applyAll(Graph g, List<Tensor> p, List<Tensor> grad, List<Tensor> m, List<Tensor> w,
                                   Tensor beta1, Tensor beta2, Tensor stepSize, Tensor epsHat) {
-        int k = p.size();
-        if (k == 0 || grad.size() != k || m.size() != k || w.size() != k) {
-            throw new IllegalArgumentException("AdamStepInPlace needs one gradient and two moments per parameter, for at least one");
-        }
-        List<Tensor> ins = new ArrayList<>(p);
-        ins.addAll(grad);
-        ins.addAll(m);
-        ins.addAll(w);
-        ins.addAll(List.of(beta1, beta2, stepSize, epsHat));
+        List<Tensor> ins = AdamStep.inputs("AdamStepInPlace", p, grad, m, w, beta1, beta2, stepSize, epsHat);
         return g.fused(INSTANCE, ins, List.of(beta1), Map.of()).get(0);
     }
 

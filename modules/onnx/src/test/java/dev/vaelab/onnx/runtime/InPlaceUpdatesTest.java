@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.vaelab.onnx.graph.DType;
-import dev.vaelab.onnx.graph.Graph;
-import dev.vaelab.onnx.graph.Shape;
-import dev.vaelab.onnx.graph.Tensor;
 import dev.vaelab.onnx.optim.Adam;
-import dev.vaelab.onnx.optim.Initializer;
 import dev.vaelab.onnx.optim.Sgd;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,28 +21,11 @@ import org.junit.jupiter.api.Test;
  * optimizer without the update, an engine without the kernel), and a failed call.
  */
 class InPlaceUpdatesTest {
-    private static final int IN = 3;
-    private static final int OUT = 2;
-    private static final int BATCH = 4;
-    private static final int STEPS = 23;
+    private static final int STEPS = TrainingSessionTest.STEPS;
 
     /** Least squares whose metric comes from the loss's own path, so every read of w and b precedes the update. */
     private static TrainingProgramBuilder.StepOutputs leastSquares(TrainingProgramBuilder.StepContext ctx) {
-        Graph g = ctx.graph();
-        Tensor x = ctx.stepInput("x", DType.FLOAT, Shape.of(BATCH, IN));
-        Tensor y = ctx.stepInput("y", DType.FLOAT, Shape.of(BATCH, OUT));
-        Tensor w = ctx.parameters().parameter("w", Shape.of(IN, OUT), Initializer.uniform(0.5));
-        Tensor b = ctx.parameters().parameter("b", Shape.of(OUT), Initializer.uniform(0.5));
-        Tensor err = g.sub(g.linear(x, w, b), y);
-        Tensor loss = g.mul(g.sumAll(g.square(err)), 1.0 / BATCH);
-        return new TrainingProgramBuilder.StepOutputs(loss, Map.of("sum_err", g.sumAll(err)));
-    }
-
-    /** The same loss with a metric summed straight from the bias: a reader the update does not depend on. */
-    private static TrainingProgramBuilder.StepOutputs biasMetric(TrainingProgramBuilder.StepContext ctx) {
-        TrainingProgramBuilder.StepOutputs out = leastSquares(ctx);
-        Tensor b = ctx.parameters().parameter("b", Shape.of(OUT), Initializer.uniform(0.5));
-        return new TrainingProgramBuilder.StepOutputs(out.loss(), Map.of("sum_b", ctx.graph().sumAll(b)));
+        return TrainingSessionTest.leastSquares(ctx, true);
     }
 
     @Test
@@ -102,8 +80,8 @@ class InPlaceUpdatesTest {
     @Test
     void aParameterReadOutsideTheUpdatesAncestryKeepsTheStateCarried() {
         OrtEngine engine = new OrtEngine(1, true);
-        TrainingProgram program = TrainingProgramBuilder.build(InPlaceUpdatesTest::biasMetric, Adam.pytorchDefaults(), true);
-        assertFalse(program.updatesInPlace(), "sum_b reads b where the update need not wait for it");
+        TrainingProgram program = TrainingProgramBuilder.build(TrainingSessionTest::leastSquares, Adam.pytorchDefaults(), true);
+        assertFalse(program.updatesInPlace(), "its metric sum_b reads b where the update need not wait for it");
         TrainingSessionTest.Data data = new TrainingSessionTest.Data(4, 3);
         try (TrainingSession session = new TrainingSession(engine, program, 1)) {
             session.initialize(new SplittableRandom(2));

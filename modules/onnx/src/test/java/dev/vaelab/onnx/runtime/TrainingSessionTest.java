@@ -27,10 +27,15 @@ class TrainingSessionTest {
     private static final int IN = 3;
     private static final int OUT = 2;
     private static final int BATCH = 4;
-    private static final int STEPS = 23;
+    static final int STEPS = 23;
 
-    /** loss = mean over the batch of the squared error of x·W + b. */
-    private static TrainingProgramBuilder.StepOutputs leastSquares(TrainingProgramBuilder.StepContext ctx) {
+    /** loss = mean over the batch of the squared error of x·W + b; the metric sum_b is read straight from b. */
+    static TrainingProgramBuilder.StepOutputs leastSquares(TrainingProgramBuilder.StepContext ctx) {
+        return leastSquares(ctx, false);
+    }
+
+    /** The same loss, its metric sum_b or, with {@code errorMetric}, sum_err (the errors' sum, on the loss's own path). */
+    static TrainingProgramBuilder.StepOutputs leastSquares(TrainingProgramBuilder.StepContext ctx, boolean errorMetric) {
         Graph g = ctx.graph();
         Tensor x = ctx.stepInput("x", DType.FLOAT, Shape.of(BATCH, IN));
         Tensor y = ctx.stepInput("y", DType.FLOAT, Shape.of(BATCH, OUT));
@@ -38,7 +43,8 @@ class TrainingSessionTest {
         Tensor b = ctx.parameters().parameter("b", Shape.of(OUT), Initializer.uniform(0.5));
         Tensor err = g.sub(g.linear(x, w, b), y);
         Tensor loss = g.mul(g.sumAll(g.square(err)), 1.0 / BATCH);
-        return new TrainingProgramBuilder.StepOutputs(loss, Map.of("sum_b", g.sumAll(b)));
+        return new TrainingProgramBuilder.StepOutputs(loss, errorMetric ? Map.of("sum_err", g.sumAll(err))
+                : Map.of("sum_b", g.sumAll(b)));
     }
 
     @Test
