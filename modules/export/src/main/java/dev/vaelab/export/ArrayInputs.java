@@ -83,9 +83,7 @@ public final class ArrayInputs {
         NpyImages.Scaling scaling = images.scan();
         images.forEach(scaling, (index, bytes) -> {
             if (index < count) {
-                for (int j = 0; j < values; j++) {
-                    pixels[(int) index * values + j] = (bytes[j] & 0xff) / 255f;
-                }
+                Images.putIntensities(bytes, values, pixels, (int) index * values);
             }
         });
         return new Images(pixels, count, card.channels(), card.height(), card.width());

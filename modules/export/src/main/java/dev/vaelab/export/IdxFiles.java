@@ -60,9 +60,7 @@ public final class IdxFiles {
             }
             readToEnd(in, file);
             float[] pixels = new float[raw.length];
-            for (int i = 0; i < raw.length; i++) {
-                pixels[i] = (raw[i] & 0xff) / 255f;
-            }
+            Images.putIntensities(raw, raw.length, pixels, 0);
             return new Images(pixels, count, channels, height, width);
         } catch (EOFException e) {
             throw new VaelabException(file + " is truncated: it ends inside its IDX header or its gzip stream", e);

@@ -22,6 +22,16 @@ public record Images(float[] pixels, int count, int channels, int height, int wi
         return channels + "x" + height + "x" + width;
     }
 
+    /**
+     * Writes 8-bit pixels as the model's inputs, pixel/255, into {@code pixels} from {@code offset}: how every
+     * reader of images to encode (IDX files, NumPy arrays, pictures) makes them.
+     */
+    static void putIntensities(byte[] bytes, int count, float[] pixels, int offset) {
+        for (int i = 0; i < count; i++) {
+            pixels[offset + i] = (bytes[i] & 0xff) / 255f;
+        }
+    }
+
     /** The first {@code n} images. */
     public Images first(int n) {
         float[] head = new float[n * imageSize()];

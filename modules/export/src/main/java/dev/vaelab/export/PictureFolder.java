@@ -121,9 +121,7 @@ public record PictureFolder(Path root, List<Path> files, List<String> names, Lis
             } catch (BadImageException e) {
                 throw new VaelabException("--input " + e.getMessage() + "; fix or remove it");
             }
-            for (int j = 0; j < values; j++) {
-                pixels[i * values + j] = (planes[j] & 0xff) / 255f;
-            }
+            Images.putIntensities(planes, values, pixels, i * values);
         }
         return new Images(pixels, count(), channels, size, size);
     }

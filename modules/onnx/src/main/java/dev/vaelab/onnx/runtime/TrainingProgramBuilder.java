@@ -165,23 +165,21 @@ public final class TrainingProgramBuilder {
                 return Optional.empty();
             }
         } else {
-            List<Tensor> nextParams = new ArrayList<>();
-            List<Tensor> nextSlots = new ArrayList<>();
-            for (List<Tensor> updated : optimizer.updateAll(body, paramTensors, gradList, slotInputs, scalars)) {
-                nextParams.add(updated.get(0));
-                nextSlots.addAll(updated.subList(1, updated.size()));
+            // carried values: every parameter, then every parameter's optimizer slots (the body's input order)
+            List<List<Tensor>> updates = optimizer.updateAll(body, paramTensors, gradList, slotInputs, scalars);
+            Map<String, Tensor> next = new LinkedHashMap<>();
+            for (int i = 0; i < specs.size(); i++) {
+                next.put(specs.get(i).name(), updates.get(i).get(0));
             }
-            // carried values: every parameter, then every parameter's optimizer slots
-            specs.forEach(p -> carried.put(p.name(), p.shape()));
-            for (ParameterSpec p : specs) {
-                slots.forEach(s -> carried.put(TrainingProgram.slotName(p.name(), s), p.shape()));
+            for (int i = 0; i < specs.size(); i++) {
+                for (int s = 0; s < slots.size(); s++) {
+                    next.put(TrainingProgram.slotName(specs.get(i).name(), slots.get(s)), updates.get(i).get(1 + s));
+                }
             }
-            List<String> carriedNames = new ArrayList<>(carried.keySet());
-            List<Tensor> carriedNext = new ArrayList<>(nextParams);
-            carriedNext.addAll(nextSlots);
-            for (int i = 0; i < carriedNames.size(); i++) {
-                body.output("loop/" + TrainingProgram.nextName(carriedNames.get(i)), carriedNext.get(i));
-            }
+            next.forEach((name, value) -> {
+                carried.put(name, value.shape());
+                body.output("loop/" + TrainingProgram.nextName(name), value);
+            });
         }
         Map<String, Tensor> metrics = new LinkedHashMap<>();
         metrics.put("loss", out.loss());

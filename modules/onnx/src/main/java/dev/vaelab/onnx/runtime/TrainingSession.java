@@ -156,7 +156,7 @@ public final class TrainingSession implements AutoCloseable {
         try (OnnxTensor trip = engine.scalar((long) steps); OnnxTensor t0 = engine.scalar((float) updates)) {
             inputs.put("trip_count", trip);
             inputs.put("t0", t0);
-            OrtSession.Result result = run(inputs);
+            OrtSession.Result result = call(inputs);
             Map<String, float[]> metrics = new LinkedHashMap<>();
             for (String m : program.metrics()) {
                 metrics.put(m, floats(result.get("metric/" + m).orElseThrow()));
@@ -184,7 +184,8 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    private OrtSession.Result run(Map<String, OnnxTensorLike> inputs) throws OrtException {
+    /** One call of the session; a failed one leaves in-place state torn. */
+    private OrtSession.Result call(Map<String, OnnxTensorLike> inputs) throws OrtException {
         try {
             return engine.run(session, inputs);
         } catch (OrtException | RuntimeException e) {
