@@ -167,16 +167,14 @@ public final class TrainingSession implements AutoCloseable {
                 if (lastResult != null) {
                     lastResult.close();
                 }
-                lastResult = result;
-                return metrics;
+            } else {
+                Map<String, OnnxTensor> next = new LinkedHashMap<>();
+                for (String name : program.stateNames()) {
+                    next.put(name, (OnnxTensor) result.get(TrainingProgram.nextName(name)).orElseThrow());
+                }
+                releaseState(); // closes the previous result, which held the state this call read
+                state.putAll(next);
             }
-            List<String> names = program.stateNames();
-            Map<String, OnnxTensor> next = new LinkedHashMap<>();
-            for (String name : names) {
-                next.put(name, (OnnxTensor) result.get(TrainingProgram.nextName(name)).orElseThrow());
-            }
-            releaseState();
-            state.putAll(next);
             lastResult = result;
             return metrics;
         } catch (OrtException e) {

@@ -3,6 +3,7 @@ package dev.vaelab.onnx.autodiff;
 import static dev.vaelab.onnx.autodiff.GradientChecker.check;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaelab.onnx.SystemProperties;
 import dev.vaelab.onnx.autodiff.GradientChecker.Operand;
 import dev.vaelab.onnx.graph.ConvGeometry;
 import dev.vaelab.onnx.graph.Shape;
@@ -143,20 +144,12 @@ class GradientCheckTest {
         // im2col GEMM (gathered taps, zero padding, a ConvTranspose's cropped rows reading zeros),
         // with a symbolic and a fixed batch ("auto", the default, picks one of the two per layer)
         for (String choice : new String[] {"conv", "gemm"}) {
-            String before = System.getProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY);
-            System.setProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY, choice);
-            try {
+            SystemProperties.run(ConvGradients.WEIGHT_GRADIENT_PROPERTY, choice, () -> {
                 convolutions();
                 transposedConvolutions();
                 composedConvolutionalEncoderAndDecoder();
                 composedColourEncoderAndDecoder();
-            } finally {
-                if (before == null) {
-                    System.clearProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY);
-                } else {
-                    System.setProperty(ConvGradients.WEIGHT_GRADIENT_PROPERTY, before);
-                }
-            }
+            });
         }
     }
 

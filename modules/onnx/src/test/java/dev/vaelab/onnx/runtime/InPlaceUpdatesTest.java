@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vaelab.onnx.SystemProperties;
 import dev.vaelab.onnx.optim.Adam;
 import dev.vaelab.onnx.optim.Sgd;
 import java.util.Map;
@@ -100,22 +101,14 @@ class InPlaceUpdatesTest {
     void sgdAndEnginesWithoutTheKernelKeepTheStateCarried() {
         assertFalse(TrainingProgramBuilder.build(InPlaceUpdatesTest::leastSquares, new Sgd(0.9, 0.0), true).updatesInPlace());
         TrainingProgram inPlace = TrainingProgramBuilder.build(InPlaceUpdatesTest::leastSquares, Adam.pytorchDefaults(), true);
-        String before = System.getProperty(OrtEngine.IN_PLACE_UPDATES_PROPERTY);
-        try {
-            System.setProperty(OrtEngine.IN_PLACE_UPDATES_PROPERTY, "0");
+        SystemProperties.run(OrtEngine.IN_PLACE_UPDATES_PROPERTY, "0", () -> {
             OrtEngine off = new OrtEngine(1, true);
             assertFalse(off.updatesInPlace());
             assertFalse(TrainingProgramBuilder.build(InPlaceUpdatesTest::leastSquares, Adam.pytorchDefaults(),
                     off.updatesInPlace()).updatesInPlace());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingSession(off, inPlace, 4));
             assertTrue(e.getMessage().contains("-Dvaelab.ort.inPlaceUpdates=1"), e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(OrtEngine.IN_PLACE_UPDATES_PROPERTY);
-            } else {
-                System.setProperty(OrtEngine.IN_PLACE_UPDATES_PROPERTY, before);
-            }
-        }
+        });
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
+import dev.vaelab.onnx.SystemProperties;
 import dev.vaelab.onnx.autodiff.Autodiff;
 import dev.vaelab.onnx.graph.ConvGeometry;
 import dev.vaelab.onnx.graph.DType;
@@ -329,22 +330,14 @@ class NchwcConvolutionsTest {
 
     @Test
     void switchedOffTheEngineRewritesNothing() {
-        String before = System.getProperty(OrtEngine.NCHWC_PROPERTY);
-        try {
-            System.setProperty(OrtEngine.NCHWC_PROPERTY, "0");
+        SystemProperties.run(OrtEngine.NCHWC_PROPERTY, "0", () -> {
             NodeRewrite rewrite = new OrtEngine(1, true).rewrite();
             assertTrue(!rewrite.domains().containsKey(NchwcConvolutions.DOMAIN), "imports " + rewrite.domains());
             Graph g = new Graph(DType.FLOAT);
             var shapes = conv(g, 2L * blockSize(), blockSize(), 8, 3, ConvGeometry.of(1, 1), true);
             ModelProto model = OnnxModelWriter.write(g, OnnxModelWriter.Options.named("conv").withRewrite(rewrite));
             assertEquals(0, nchwcConvs(model), "no NCHWc convolution for " + shapes.keySet());
-        } finally {
-            if (before == null) {
-                System.clearProperty(OrtEngine.NCHWC_PROPERTY);
-            } else {
-                System.setProperty(OrtEngine.NCHWC_PROPERTY, before);
-            }
-        }
+        });
     }
 
     private static int blockSize() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaelab.core.error.VaelabException;
+import dev.vaelab.onnx.SystemProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,22 +69,14 @@ class OrtEngineTest {
         for (String property : List.of(OrtEngine.DENORMAL_AS_ZERO_PROPERTY, OrtEngine.ALLOW_SPINNING_PROPERTY,
                 OrtEngine.MEMORY_PATTERN_PROPERTY, OrtEngine.NCHWC_PROPERTY, OrtEngine.FUSED_KERNELS_PROPERTY,
                 OrtEngine.IN_PLACE_UPDATES_PROPERTY)) {
-            String before = System.getProperty(property);
-            System.setProperty(property, "yes");
-            try {
+            SystemProperties.run(property, "yes", () -> {
                 VaelabException e = assertThrows(VaelabException.class, () -> new OrtEngine(1, true));
                 assertEquals("-D" + property + " must be 0 or 1, got yes (set in VAELAB_JAVA_OPTS)", e.getMessage());
                 System.setProperty(property, "1");
                 new OrtEngine(1, true);
                 System.setProperty(property, "0");
                 new OrtEngine(1, true);
-            } finally {
-                if (before == null) {
-                    System.clearProperty(property);
-                } else {
-                    System.setProperty(property, before);
-                }
-            }
+            });
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vaelab.onnx.runtime;
 
+import dev.vaelab.onnx.SystemProperties;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Random;
@@ -16,28 +17,22 @@ final class SwitchedTraining {
 
     /** The losses of the 30 steps, {@code -Dproperty=value} while the engine is made; the property restored after. */
     static float[] losses(TrainingProgram program, String property, String value, int valuesPerStep) {
-        String before = System.getProperty(property);
-        System.setProperty(property, value);
-        try (TrainingSession session = new TrainingSession(new OrtEngine(2, true), program, 10)) {
-            session.initialize(new SplittableRandom(3));
-            Random random = new Random(9);
-            float[] losses = new float[30];
-            for (int call = 0; call < 3; call++) {
-                FloatBuffer chunk = session.chunk("x");
-                for (int i = 0; i < 10 * valuesPerStep; i++) {
-                    chunk.put(random.nextFloat());
+        return SystemProperties.call(property, value, () -> {
+            try (TrainingSession session = new TrainingSession(new OrtEngine(2, true), program, 10)) {
+                session.initialize(new SplittableRandom(3));
+                Random random = new Random(9);
+                float[] losses = new float[30];
+                for (int call = 0; call < 3; call++) {
+                    FloatBuffer chunk = session.chunk("x");
+                    for (int i = 0; i < 10 * valuesPerStep; i++) {
+                        chunk.put(random.nextFloat());
+                    }
+                    float[] lr = new float[10];
+                    Arrays.fill(lr, 0.01f);
+                    System.arraycopy(session.run(10, lr).get("loss"), 0, losses, call * 10, 10);
                 }
-                float[] lr = new float[10];
-                Arrays.fill(lr, 0.01f);
-                System.arraycopy(session.run(10, lr).get("loss"), 0, losses, call * 10, 10);
+                return losses;
             }
-            return losses;
-        } finally {
-            if (before == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, before);
-            }
-        }
+        });
     }
 }
