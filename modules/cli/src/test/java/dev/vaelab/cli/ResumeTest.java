@@ -73,6 +73,74 @@ class ResumeTest {
         assertEquals(s1.get("test/elbo"), s2.get("test/elbo"), 0.0);
     }
 
+    @Test
+    void aRunStoppedAfterItsTestMetricsLogsThemOnceWhenResumed() throws Exception {
+        ShortRuns.assumeMnist();
+        Path yaml = dir.resolve("late.yaml");
+        Files.writeString(yaml, String.join("\n",
+                "name: late",
+                "seed: 5",
+                "data: {dataset: mnist, binarize: dynamic, validation: 50000}",
+                "model: {type: vae, latent_dim: 4, encoder: {type: mlp, hidden: [32]}, decoder: {type: mlp, hidden: [32]}}",
+                "likelihood: {type: bernoulli}",
+                "train: {epochs: 2, batch_size: 200}",
+                "log: {every_steps: 25, grids_every_epochs: 0}",
+                "export: {onnx: false}", ""));
+        Path straight = dir.resolve("straight");
+        assertEquals(0, run(yaml, straight));
+        List<MetricRow> expected = comparable(only(straight.resolve("late")));
+        List<MetricRow> all = MetricsCsv.read(only(straight.resolve("late")).resolve("metrics.csv"));
+        // the final report: the test split's metrics and the probe's, logged after the last checkpoint
+        long report = all.stream().filter(r -> r.key().startsWith("test/") || r.key().startsWith("probe/")).count();
+        assertTrue(report >= 4 && all.subList(all.size() - (int) report, all.size()).stream().allMatch(r -> r.step() == 100),
+                all.toString());
+
+        // stopped as SweepKillTest's sweep once caught a run: its test metrics logged (after its last
+        // checkpoint, at the same step), its end not yet recorded
+        Path stopped = dir.resolve("stopped");
+        assertEquals(0, run(yaml, stopped));
+        Path runDir = only(stopped.resolve("late"));
+        RunStore.open(runDir).setStatus(RunStatus.RUNNING, null);
+        String resumed = runCapturingOutput(yaml, stopped);
+        assertTrue(resumed.contains("resuming " + runDir.getFileName() + " after epoch 2 (step 100; " + report + " metric rows past it dropped)"),
+                resumed);
+        assertEquals(RunStatus.FINISHED, RunRecordJson.read(runDir.resolve("run.json")).status());
+        List<MetricRow> actual = comparable(runDir);
+        assertEquals(expected.stream().map(r -> r.key() + "@" + r.step() + "=" + r.value()).toList(),
+                actual.stream().map(r -> r.key() + "@" + r.step() + "=" + r.value()).toList());
+
+        // rows lost from before the checkpoint: the attempt cannot resume whole, says so, and is recorded failed
+        RunStore.open(runDir).setStatus(RunStatus.KILLED, "stopped by SIGTERM");
+        List<String> lines = Files.readAllLines(runDir.resolve("metrics.csv"));
+        Files.write(runDir.resolve("metrics.csv"), lines.subList(0, 10));
+        StringWriter err = new StringWriter();
+        int code = Main.execute(Bootstrap.injector(), new PrintWriter(err, true), "run", yaml.toString(),
+                "--results", stopped.toString(), "--data-dir", DATA.toString(), "--threads", "2");
+        assertEquals(1, code, err.toString());
+        assertEquals(List.of("error: run " + runDir.getFileName() + " cannot resume: " + runDir.resolve("metrics.csv")
+                + " holds 9 rows, fewer than the " + (all.size() - report) + " logged before the run's checkpoint; it"
+                + " is now recorded failed: run it again (or with --restart) to move this attempt aside and train afresh"),
+                err.toString().lines().filter(l -> l.startsWith("error:")).toList(), err.toString());
+        assertEquals(RunStatus.FAILED, RunRecordJson.read(runDir.resolve("run.json")).status());
+        assertEquals(0, run(yaml, stopped));
+        try (Stream<Path> folders = Files.list(stopped.resolve("late"))) {
+            assertEquals(2, folders.count(), "the failed attempt moved aside, a fresh one beside it");
+        }
+        assertEquals(expected.size(), comparable(runDir).size());
+    }
+
+    private String runCapturingOutput(Path yaml, Path results) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run(yaml, results);
+        } finally {
+            System.setOut(saved);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private int run(Path yaml, Path results) {
         StringWriter err = new StringWriter();
         int code = Main.execute(Bootstrap.injector(), new PrintWriter(err, true), "run", yaml.toString(),

@@ -14,7 +14,11 @@ import java.util.function.Consumer;
 public final class CompositeRunLogger implements RunLogger {
     private final List<RunLogger> loggers;
 
+    /** Logs to {@code loggers} in order; the first is the run's record, whose rows {@link #metricRows} counts. */
     public CompositeRunLogger(List<RunLogger> loggers) {
+        if (loggers.isEmpty()) {
+            throw new IllegalArgumentException("a composite logger needs at least one logger");
+        }
         this.loggers = List.copyOf(loggers);
     }
 
@@ -44,6 +48,12 @@ public final class CompositeRunLogger implements RunLogger {
     @Override
     public void flush() {
         forEach(RunLogger::flush);
+    }
+
+    /** The first logger's: it is the run's record (the local store), the others mirror it. */
+    @Override
+    public long metricRows() {
+        return loggers.get(0).metricRows();
     }
 
     @Override

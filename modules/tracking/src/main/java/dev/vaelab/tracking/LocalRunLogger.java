@@ -81,6 +81,11 @@ public final class LocalRunLogger implements RunLogger {
     }
 
     @Override
+    public long metricRows() {
+        return store.metricRowCount();
+    }
+
+    @Override
     public void finish(RunStatus status, String error) {
         if (!status.isTerminal()) {
             throw new IllegalArgumentException("a run finishes in a terminal status, not " + status.wireName());

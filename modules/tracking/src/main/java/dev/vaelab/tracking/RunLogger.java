@@ -40,6 +40,14 @@ public interface RunLogger extends AutoCloseable {
     void flush();
 
     /**
+     * How many metric rows the run's record holds, those of earlier attempts and those still being
+     * written included. A checkpoint keeps this number, taken after {@link #flush}, so that a run
+     * resumed from it keeps exactly the rows logged before it: rows logged after it at the same
+     * step (the test metrics of a run stopped before it recorded its end) are dropped, not doubled.
+     */
+    long metricRows();
+
+    /**
      * Ends the run in a terminal {@code status} with {@code error} (a message, or null) describing
      * what went wrong for {@link RunStatus#FAILED} or {@link RunStatus#KILLED}.
      */

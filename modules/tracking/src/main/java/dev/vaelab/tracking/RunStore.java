@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -268,29 +269,48 @@ public final class RunStore implements Closeable {
 
     /**
      * Keeps only the rows of {@code metrics.csv} logged at or before {@code step}, rewriting the
-     * file atomically. A resumed run calls it with its checkpoint's step, so the steps it trains
-     * again are not counted twice.
+     * file atomically. A run resumed from the start calls it with 0 (keeping what loading logged);
+     * one resumed from a checkpoint that did not count its rows, with the checkpoint's step.
      *
      * @return the number of rows dropped
      */
     public synchronized int retainMetricsThrough(long step) {
+        return retainMetrics(rows -> rows.stream().filter(row -> row.step() <= step).toList());
+    }
+
+    /**
+     * Keeps only the first {@code count} rows of {@code metrics.csv}, rewriting the file
+     * atomically: a run resumed from a checkpoint keeps the rows logged before it, and drops
+     * those logged after it even at its step (the test metrics of a run stopped before its end).
+     *
+     * @return the number of rows dropped
+     * @throws DataException naming the file when it holds fewer rows than {@code count}: rows logged
+     *     before the checkpoint are gone, and resuming would leave a hole in the run's curves
+     */
+    public synchronized int retainMetricRows(long count) {
+        return retainMetrics(rows -> {
+            if (rows.size() < count) {
+                throw new DataException(metricsFile() + " holds " + rows.size() + " rows, fewer than the " + count
+                        + " logged before the run's checkpoint");
+            }
+            return rows.subList(0, (int) count);
+        });
+    }
+
+    private int retainMetrics(UnaryOperator<List<MetricRow>> keep) {
         if (!Files.exists(metricsFile())) {
+            keep.apply(List.of()); // no file holds no rows: refused as too few where rows are expected
             return 0;
         }
         close();
         closed = false;
         List<MetricRow> rows = MetricsCsv.read(metricsFile());
+        List<MetricRow> kept = keep.apply(rows);
         StringBuilder text = new StringBuilder(MetricsCsv.HEADER).append('\n');
-        int kept = 0;
-        for (MetricRow row : rows) {
-            if (row.step() <= step) {
-                text.append(MetricsCsv.format(row));
-                kept++;
-            }
-        }
+        kept.forEach(row -> text.append(MetricsCsv.format(row)));
         AtomicFiles.writeString(metricsFile(), text.toString());
-        metricRows = kept;
-        return rows.size() - kept;
+        metricRows = kept.size();
+        return rows.size() - kept.size();
     }
 
     /**

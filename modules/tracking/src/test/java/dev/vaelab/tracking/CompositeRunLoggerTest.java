@@ -56,6 +56,11 @@ class CompositeRunLoggerTest {
         }
 
         @Override
+        public long metricRows() {
+            return calls.stream().filter(c -> c.startsWith("metric")).count();
+        }
+
+        @Override
         public void finish(RunStatus status, String error) {
             record("finish " + status.wireName() + " " + error);
         }
@@ -103,6 +108,18 @@ class CompositeRunLoggerTest {
         assertSame(down, thrown);
         assertArrayEquals(new Throwable[] {full}, thrown.getSuppressed());
         assertEquals(List.of("metric train/loss=1.0@1"), local.calls);
+    }
+
+    @Test
+    void theRowsCountedAreTheFirstLoggers() {
+        Recording record = new Recording(null);
+        Recording mirror = new Recording(null);
+        RunLogger log = new CompositeRunLogger(List.of(record, mirror));
+        log.logMetric("train/loss", 1.0, 1);
+        mirror.logMetric("train/loss", 2.0, 2); // a mirror ahead of the record does not count
+        mirror.logMetric("train/loss", 3.0, 3);
+        assertEquals(1, log.metricRows());
+        assertThrows(IllegalArgumentException.class, () -> new CompositeRunLogger(List.of()));
     }
 
     @Test

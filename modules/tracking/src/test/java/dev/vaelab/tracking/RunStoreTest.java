@@ -99,6 +99,39 @@ class RunStoreTest {
     }
 
     @Test
+    void aResumeKeepsTheRowsCountedBeforeItsCheckpointEvenAtTheCheckpointsStep() {
+        try (LocalRunLogger log = new LocalRunLogger(create("r1"), clock)) {
+            log.logMetrics(Map.of("train/loss", 3.0), 50);
+            log.logMetric("val/elbo", -90.0, 100);
+            log.logMetric("val/kl", 4.0, 100);
+            // the checkpoint of the last epoch is taken here, after 3 rows; the test metrics come at the same step
+            log.logMetrics(Map.of("test/elbo", -91.0, "test/kl", 4.1), 100);
+        }
+        RunStore reopened = RunStore.open(root.resolve("mnist-beta/r1"), clock);
+        assertEquals(2, reopened.retainMetricRows(3));
+        assertEquals(java.util.List.of("train/loss", "val/elbo", "val/kl"),
+                reopened.readMetrics().stream().map(MetricRow::key).toList());
+        assertEquals(3, reopened.metricRowCount());
+        assertEquals(0, reopened.retainMetricRows(3));
+        // by step alone the test metrics would stay, and a resumed run would log them a second time
+        assertEquals(0, reopened.retainMetricsThrough(100));
+
+        DataException lost = assertThrows(DataException.class, () -> reopened.retainMetricRows(5));
+        assertTrue(lost.getMessage().contains("metrics.csv holds 3 rows, fewer than the 5 logged before the run's checkpoint"),
+                lost.getMessage());
+        assertEquals(3, reopened.readMetrics().size(), "nothing is dropped when it refuses");
+        reopened.close();
+    }
+
+    @Test
+    void aCheckpointThatCountedRowsFindsNoMetricsFileAndSaysSo() {
+        create("r2").close();
+        RunStore reopened = RunStore.open(root.resolve("mnist-beta/r2"), clock);
+        assertEquals(0, reopened.retainMetricRows(0));
+        assertThrows(DataException.class, () -> reopened.retainMetricRows(1));
+    }
+
+    @Test
     void refusesToCreateOverAnExistingRun() {
         create("r1").close();
         VaelabException e = assertThrows(VaelabException.class, () -> create("r1"));

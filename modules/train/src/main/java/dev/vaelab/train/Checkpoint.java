@@ -15,15 +15,33 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * The state needed to continue a run: every parameter and optimizer slot, the updates done, the
- * epochs completed (the random streams are functions of seed and epoch, so that is their state)
- * and the partial sums of the logging window open at the checkpoint, so that a resumed run logs
- * exactly what an uninterrupted one does.
+ * epochs completed (the random streams are functions of seed and epoch, so that is their state),
+ * the metric rows logged before it and the partial sums of the logging window open at the
+ * checkpoint, so that a resumed run logs exactly what an uninterrupted one does.
  * Stored as {@code VAELABCK}, a version, the values, then a CRC-32 of everything before it, and
- * written atomically: a crash leaves the previous checkpoint, never a torn one.
+ * written atomically: a crash leaves the previous checkpoint, never a torn one. Version 1 (before
+ * the row count) is still read.
+ *
+ * @param metricRows the rows of {@code metrics.csv} when it was taken, or {@link #UNKNOWN_ROWS} (version 1)
  */
-public record Checkpoint(long updates, int epochsDone, Map<String, float[]> values, Map<String, Double> counters) {
+public record Checkpoint(long updates, int epochsDone, long metricRows, Map<String, float[]> values,
+                         Map<String, Double> counters) {
+    /** The row count of a version-1 checkpoint, which did not keep it: its run keeps the rows up to its step. */
+    public static final long UNKNOWN_ROWS = -1;
     private static final long MAGIC = 0x5641454C4142434BL; // "VAELABCK"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_ROWS = 1;
+
+    public Checkpoint {
+        if (metricRows < UNKNOWN_ROWS) {
+            throw new IllegalArgumentException("metric rows " + metricRows);
+        }
+    }
+
+    /** Whether it knows the rows logged before it (version 2); otherwise they are those up to its step. */
+    public boolean knowsMetricRows() {
+        return metricRows != UNKNOWN_ROWS;
+    }
 
     /**
      * Writes the checkpoint to {@code file} atomically, streamed with its CRC computed on the way: a
@@ -37,6 +55,7 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
             out.writeInt(VERSION);
             out.writeLong(updates);
             out.writeInt(epochsDone);
+            out.writeLong(metricRows);
             out.writeInt(counters.size());
             for (Map.Entry<String, Double> e : counters.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -83,11 +102,16 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
                 throw new DataException(file + ": not a vaelab checkpoint (bad magic)");
             }
             int version = in.readInt();
-            if (version != VERSION) {
-                throw new DataException(file + ": checkpoint version " + version + ", this vaelab reads " + VERSION);
+            if (version != VERSION && version != VERSION_WITHOUT_ROWS) {
+                throw new DataException(file + ": checkpoint version " + version + ", this vaelab reads "
+                        + VERSION_WITHOUT_ROWS + " and " + VERSION);
             }
             long updates = in.readLong();
             int epochs = in.readInt();
+            long rows = version == VERSION ? in.readLong() : UNKNOWN_ROWS;
+            if (rows < UNKNOWN_ROWS) {
+                throw new DataException(file + ": checkpoint claims " + rows + " metric rows");
+            }
             Map<String, Double> counters = new LinkedHashMap<>();
             int counterCount = in.readInt();
             for (int i = 0; i < counterCount; i++) {
@@ -112,7 +136,7 @@ public record Checkpoint(long updates, int epochsDone, Map<String, float[]> valu
             if (in.available() != 0) {
                 throw new DataException(file + ": checkpoint has " + in.available() + " unexpected trailing bytes");
             }
-            return new Checkpoint(updates, epochs, values, counters);
+            return new Checkpoint(updates, epochs, rows, values, counters);
         } catch (IOException e) {
             throw new DataException(file + ": checkpoint is truncated", e);
         }

@@ -122,11 +122,7 @@ public final class ExperimentRunner {
                     try {
                         resumeFrom = Optional.of(Checkpoint.read(checkpoint));
                     } catch (DataException corrupt) {
-                        // recorded failed, so that running it again moves it aside rather than repeating this
-                        String reason = "cannot resume: " + firstLine(corrupt.getMessage());
-                        RunStore.open(directory).setStatus(RunStatus.FAILED, reason);
-                        throw new VaelabException("run " + runName + " " + reason + "; it is now recorded failed: run it "
-                                + "again (or with --restart) to move this attempt aside and train afresh", corrupt);
+                        throw unresumable(RunStore.open(directory), runName, corrupt);
                     }
                 }
             }
@@ -146,9 +142,9 @@ public final class ExperimentRunner {
                 return RunStore.create(resultsRoot, experiment, runName, rx.resolvedYaml());
             }
             RunStore reopened = RunStore.open(directory);
-            reopened.setStatus(RunStatus.RUNNING, null);
             long step = resuming.map(Checkpoint::updates).orElse(0L);
-            int dropped = reopened.retainMetricsThrough(step);
+            int dropped = keepRowsBefore(reopened, resuming, runName);
+            reopened.setStatus(RunStatus.RUNNING, null);
             options.console().printf("resuming %s after epoch %d (step %d; %d metric rows past it dropped)%n",
                     runName, resuming.map(Checkpoint::epochsDone).orElse(0), step, dropped);
             return reopened;
@@ -259,6 +255,30 @@ public final class ExperimentRunner {
     }
 
     /** An earlier attempt is kept beside the new one, never overwritten, and the user is told where. */
+    /**
+     * Drops the metric rows a resumed run logs again: those after its checkpoint (counted by it,
+     * or up to its step for a version-1 checkpoint), or all but loading's at step 0 without one.
+     * Rows missing from before the checkpoint fail the attempt, which the next run moves aside.
+     */
+    private static int keepRowsBefore(RunStore store, Optional<Checkpoint> checkpoint, String runName) {
+        if (checkpoint.isEmpty() || !checkpoint.get().knowsMetricRows()) {
+            return store.retainMetricsThrough(checkpoint.map(Checkpoint::updates).orElse(0L));
+        }
+        try {
+            return store.retainMetricRows(checkpoint.get().metricRows());
+        } catch (DataException lost) {
+            throw unresumable(store, runName, lost);
+        }
+    }
+
+    /** Records the attempt failed, so that running it again moves it aside rather than repeating this. */
+    private static VaelabException unresumable(RunStore store, String runName, DataException why) {
+        String reason = "cannot resume: " + firstLine(why.getMessage());
+        store.setStatus(RunStatus.FAILED, reason);
+        return new VaelabException("run " + runName + " " + reason + "; it is now recorded failed: run it again (or "
+                + "with --restart) to move this attempt aside and train afresh", why);
+    }
+
     private static void moveAside(Path directory, String label, String what, java.io.PrintStream console) {
         Path aside = directory.resolveSibling(directory.getFileName() + "." + label + "-"
                 + Instant.now().toString().replace(':', '-'));

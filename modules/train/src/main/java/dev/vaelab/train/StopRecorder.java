@@ -132,6 +132,11 @@ final class StopRecorder implements AutoCloseable {
         }
 
         @Override
+        public long metricRows() {
+            return logger.metricRows();
+        }
+
+        @Override
         public void finish(RunStatus status, String error) {
             unlessRecorded(() -> logger.finish(status, error));
         }

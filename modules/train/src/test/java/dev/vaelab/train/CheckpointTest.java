@@ -2,6 +2,7 @@ package dev.vaelab.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,7 @@ class CheckpointTest {
         Map<String, float[]> values = new LinkedHashMap<>();
         values.put("encoder/fc0/weight", new float[] {1.5f, -2f, Float.MIN_VALUE, 3e38f});
         values.put("encoder/fc0/weight.m", new float[] {0f, -0f});
-        return new Checkpoint(1234, 3, values, Map.of("window/steps", 7.0, "window/sum/loss", 1234.5678901234));
+        return new Checkpoint(1234, 3, 77, values, Map.of("window/steps", 7.0, "window/sum/loss", 1234.5678901234));
     }
 
     @Test
@@ -31,6 +32,8 @@ class CheckpointTest {
         Checkpoint back = Checkpoint.read(file);
         assertEquals(1234, back.updates());
         assertEquals(3, back.epochsDone());
+        assertEquals(77, back.metricRows());
+        assertTrue(back.knowsMetricRows());
         assertEquals(sample().values().keySet(), back.values().keySet());
         sample().values().forEach((k, v) -> assertArrayEquals(v, back.values().get(k), k));
         assertEquals(sample().counters(), back.counters());
@@ -47,7 +50,7 @@ class CheckpointTest {
         }
         values.put("decoder/out/weight", big);
         values.put("decoder/out/weight.v", new float[] {Float.NaN, Float.NEGATIVE_INFINITY, 1e-45f});
-        Checkpoint checkpoint = new Checkpoint(99, 2, values, Map.of("window/steps", 3.0));
+        Checkpoint checkpoint = new Checkpoint(99, 2, 41, values, Map.of("window/steps", 3.0));
         Path file = dir.resolve("streamed");
         checkpoint.write(file);
 
@@ -55,9 +58,10 @@ class CheckpointTest {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
             out.writeLong(0x5641454C4142434BL);
-            out.writeInt(1);
+            out.writeInt(2);
             out.writeLong(99);
             out.writeInt(2);
+            out.writeLong(41);
             out.writeInt(1);
             out.writeUTF("window/steps");
             out.writeDouble(3.0);
@@ -76,6 +80,37 @@ class CheckpointTest {
                 .putLong(crc.getValue());
         assertArrayEquals(expected.array(), Files.readAllBytes(file));
         assertArrayEquals(big, Checkpoint.read(file).values().get("decoder/out/weight"));
+    }
+
+    @Test
+    void aVersionOneCheckpointIsReadWithoutItsRowCount() throws Exception {
+        // written by vaelab before checkpoints kept the metric rows: version 1, no row count after the epochs
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeLong(0x5641454C4142434BL);
+            out.writeInt(1);
+            out.writeLong(600);
+            out.writeInt(3);
+            out.writeInt(1);
+            out.writeUTF("window/steps");
+            out.writeDouble(0.0);
+            out.writeInt(1);
+            out.writeUTF("decoder/out/bias");
+            out.writeInt(2);
+            out.writeFloat(0.25f);
+            out.writeFloat(-1f);
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes.toByteArray());
+        Path file = dir.resolve("v1");
+        Files.write(file, java.nio.ByteBuffer.allocate(bytes.size() + 8).put(bytes.toByteArray()).putLong(crc.getValue()).array());
+        Checkpoint back = Checkpoint.read(file);
+        assertEquals(600, back.updates());
+        assertEquals(3, back.epochsDone());
+        assertEquals(Checkpoint.UNKNOWN_ROWS, back.metricRows());
+        assertFalse(back.knowsMetricRows());
+        assertArrayEquals(new float[] {0.25f, -1f}, back.values().get("decoder/out/bias"));
+        assertEquals(Map.of("window/steps", 0.0), back.counters());
     }
 
     @Test

@@ -46,6 +46,11 @@ final class RecordingLogger implements RunLogger {
     }
 
     @Override
+    public long metricRows() {
+        return rows.size();
+    }
+
+    @Override
     public void finish(RunStatus status, String error) {
     }
 

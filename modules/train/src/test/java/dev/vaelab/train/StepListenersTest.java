@@ -139,7 +139,7 @@ class StepListenersTest {
     void aCheckpointHoldsTheUpdatesTheEpochTheParametersAndTheOpenWindow() {
         FakeStepSession session = new FakeStepSession(5, s -> s);
         TrainingRun run = run("{epochs: 2, batch_size: 2}", "{every_steps: 3}", session);
-        new TrainingLoop(run, List.of(new MetricWindow(), new CheckpointListener()), StopRequest.NONE).run();
+        new TrainingLoop(run, List.of(new MetricWindow(), new CheckpointListener(StopRequest.NONE)), StopRequest.NONE).run();
         Checkpoint c = Checkpoint.read(dir.resolve("checkpoint"));
         assertEquals(10, c.updates());
         assertEquals(2, c.epochsDone());
@@ -148,7 +148,30 @@ class StepListenersTest {
         assertEquals(1.0, c.counters().get("window/steps"));
         assertEquals(10.0, c.counters().get("window/sum/loss"));
         assertEquals(2.0, c.counters().get("window/examples"));
-        assertEquals(2, logger.flushes, "flushed after each epoch's checkpoint");
+        assertEquals(logger.rows.size(), c.metricRows(), "the rows of the three windows logged before it");
+        assertEquals(3 * 5, c.metricRows(), "three windows of loss, update, throughput, β and learning rate");
+        assertEquals(2, logger.flushes, "flushed before each epoch's checkpoint");
+    }
+
+    @Test
+    void aRunAskedToStopWritesNoCheckpointForTheEpochItWasAskedIn() {
+        FakeStepSession session = new FakeStepSession(5, s -> s);
+        TrainingRun run = run("{epochs: 2, batch_size: 2}", "{every_steps: 3}", session);
+        java.util.concurrent.atomic.AtomicReference<StopRequest.Stop> asked = new java.util.concurrent.atomic.AtomicReference<>();
+        StopRequest stop = () -> Optional.ofNullable(asked.get());
+        // asked while epoch 2's report is logged (the stop ends logging, so the report may be lost)
+        TrainingListener stopping = new TrainingListener() {
+            @Override
+            public void onEpochEnd(TrainingRun r, EpochEnd epoch) {
+                if (epoch.epoch() == 2) {
+                    asked.set(new StopRequest.Stop(143, "SIGTERM"));
+                }
+            }
+        };
+        var thrown = assertThrows(dev.vaelab.core.error.RunStoppedException.class, () -> new TrainingLoop(run,
+                List.of(new MetricWindow(), stopping, new CheckpointListener(stop)), StopRequest.NONE).run());
+        assertTrue(thrown.getMessage().contains("epoch 2's checkpoint was not written"), thrown.getMessage());
+        assertEquals(1, Checkpoint.read(dir.resolve("checkpoint")).epochsDone(), "epoch 1's stands");
     }
 
     @Test

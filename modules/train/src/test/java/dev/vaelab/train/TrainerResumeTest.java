@@ -48,6 +48,19 @@ class TrainerResumeTest {
         }
     }
 
+    /** Stops the run as a kill would once the final report (the test metrics) is logged, before the run records its end. */
+    private static final class KillAfterTheReport implements TrainingListener {
+        @Override
+        public int order() {
+            return REPORT + 1;
+        }
+
+        @Override
+        public void onTrainingEnd(TrainingRun run, java.util.Map<String, Double> results) {
+            throw new IllegalStateException("killed");
+        }
+    }
+
     static final class PluginListener implements TrainingListener {
     }
 
@@ -103,10 +116,46 @@ class TrainerResumeTest {
                 .train(rx, data, engine, resumed, model, TinyRuns.quietProgress(), Optional.of(checkpoint));
 
         List<RecordingLogger.Row> expected = untimed(whole);
+        assertEquals(killed.rows.size(), checkpoint.metricRows(), "killed as epoch 3 began: every row came before the checkpoint");
         List<RecordingLogger.Row> joined = new java.util.ArrayList<>(untimed(killed));
         joined.addAll(untimed(resumed));
         assertEquals(expected, joined);
         assertEquals(uninterrupted.summary(), afterResume.summary());
         assertEquals(9.0, afterResume.summary().get("train/steps"));
+    }
+
+    @Test
+    void aRunKilledAfterItsTestMetricsResumesWithoutLoggingThemTwice() {
+        ResolvedExperiment rx = TinyRuns.experiment("vae", "{epochs: 2, batch_size: 10, steps_per_call: 2}",
+                "log: {every_steps: 3, grids_every_epochs: 0}\n");
+        Dataset data = TinyRuns.data(rx, 30, true);
+        OrtEngine engine = new OrtEngine(1, true);
+        RecordingLogger whole = new RecordingLogger();
+        new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)), StopRequest.NONE)
+                .train(rx, data, engine, whole, dir.resolve("whole"), TinyRuns.quietProgress(), Optional.empty());
+
+        RecordingLogger killed = new RecordingLogger();
+        Trainer killing = new Trainer(() -> {
+            Set<TrainingListener> listeners = new HashSet<>(TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)));
+            listeners.add(new KillAfterTheReport());
+            return listeners;
+        }, StopRequest.NONE);
+        Path model = dir.resolve("killed");
+        assertThrows(IllegalStateException.class, () -> killing.train(rx, data, engine, killed, model,
+                TinyRuns.quietProgress(), Optional.empty()));
+        Checkpoint checkpoint = Checkpoint.read(model.resolve("checkpoint"));
+        assertEquals(2, checkpoint.epochsDone(), "the last epoch's");
+        List<RecordingLogger.Row> afterCheckpoint = killed.rows.subList((int) checkpoint.metricRows(), killed.rows.size());
+        assertTrue(afterCheckpoint.stream().anyMatch(r -> r.key().equals("test/elbo"))
+                && afterCheckpoint.stream().allMatch(r -> r.step() == checkpoint.updates()),
+                "the final report (test metrics, probe) came after it, at its step: " + afterCheckpoint);
+
+        RecordingLogger resumed = new RecordingLogger();
+        new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)), StopRequest.NONE)
+                .train(rx, data, engine, resumed, model, TinyRuns.quietProgress(), Optional.of(checkpoint));
+        // what the store keeps on resuming (the rows counted by the checkpoint), then what the resumed run logs
+        List<RecordingLogger.Row> joined = new java.util.ArrayList<>(killed.rows.subList(0, (int) checkpoint.metricRows()));
+        joined.addAll(resumed.rows);
+        assertEquals(untimed(whole), joined.stream().filter(r -> !TIMINGS.contains(r.key())).toList());
     }
 }

@@ -142,7 +142,7 @@ class TrainingLoopTest {
         Setup s = setup("{epochs: 3, batch_size: 2}");
         List<String> journal = new ArrayList<>();
         FakeStepSession session = new FakeStepSession(5, step -> 1.0);
-        Checkpoint checkpoint = new Checkpoint(5, 1, Map.of(), Map.of("a/seen", 4.0));
+        Checkpoint checkpoint = new Checkpoint(5, 1, 0, Map.of(), Map.of("a/seen", 4.0));
         Journal a = new Journal("a", 0, journal);
         var result = run(s, session, Optional.of(checkpoint), a);
         assertEquals(List.of("initialize", "restore 5"), session.events);

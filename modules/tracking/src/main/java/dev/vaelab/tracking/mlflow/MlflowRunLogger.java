@@ -61,6 +61,12 @@ public final class MlflowRunLogger implements RunLogger {
         local.flush();
     }
 
+    /** The local store's rows: the server mirrors them, and a resume cuts them first. */
+    @Override
+    public long metricRows() {
+        return local.metricRows();
+    }
+
     /** Ends the run locally, then waits at most the drain timeout for the server to have all of it. */
     @Override
     public void finish(RunStatus status, String error) {
