@@ -39,6 +39,40 @@ class CheckpointTest {
         assertEquals(sample().counters(), back.counters());
     }
 
+    /**
+     * The format as documented, built independently in memory: magic, version, updates, epochs, the
+     * row count (version 2 only), counters, values, then the CRC-32 of everything before it.
+     */
+    private static byte[] documentedFormat(int version, long updates, int epochs, long rows, Map<String, Double> counters,
+                                           Map<String, float[]> values) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeLong(0x5641454C4142434BL);
+            out.writeInt(version);
+            out.writeLong(updates);
+            out.writeInt(epochs);
+            if (version >= 2) {
+                out.writeLong(rows);
+            }
+            out.writeInt(counters.size());
+            for (Map.Entry<String, Double> e : counters.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeDouble(e.getValue());
+            }
+            out.writeInt(values.size());
+            for (Map.Entry<String, float[]> e : values.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().length);
+                for (float f : e.getValue()) {
+                    out.writeInt(Float.floatToRawIntBits(f));
+                }
+            }
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes.toByteArray());
+        return java.nio.ByteBuffer.allocate(bytes.size() + 8).put(bytes.toByteArray()).putLong(crc.getValue()).array();
+    }
+
     @Test
     void theStreamedFileIsByteForByteTheFormatWrittenInMemory() throws Exception {
         // a parameter longer than the writer's 16 K-float chunk, so that chunk boundaries are crossed
@@ -54,56 +88,16 @@ class CheckpointTest {
         Path file = dir.resolve("streamed");
         checkpoint.write(file);
 
-        // the format as documented, built independently in memory: header, counters, values, CRC-32 of all before it
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-            out.writeLong(0x5641454C4142434BL);
-            out.writeInt(2);
-            out.writeLong(99);
-            out.writeInt(2);
-            out.writeLong(41);
-            out.writeInt(1);
-            out.writeUTF("window/steps");
-            out.writeDouble(3.0);
-            out.writeInt(2);
-            for (Map.Entry<String, float[]> e : values.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeInt(e.getValue().length);
-                for (float f : e.getValue()) {
-                    out.writeInt(Float.floatToRawIntBits(f));
-                }
-            }
-        }
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(bytes.toByteArray());
-        java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocate(bytes.size() + 8).put(bytes.toByteArray())
-                .putLong(crc.getValue());
-        assertArrayEquals(expected.array(), Files.readAllBytes(file));
+        assertArrayEquals(documentedFormat(2, 99, 2, 41, Map.of("window/steps", 3.0), values), Files.readAllBytes(file));
         assertArrayEquals(big, Checkpoint.read(file).values().get("decoder/out/weight"));
     }
 
     @Test
     void aVersionOneCheckpointIsReadWithoutItsRowCount() throws Exception {
         // written by vaelab before checkpoints kept the metric rows: version 1, no row count after the epochs
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-            out.writeLong(0x5641454C4142434BL);
-            out.writeInt(1);
-            out.writeLong(600);
-            out.writeInt(3);
-            out.writeInt(1);
-            out.writeUTF("window/steps");
-            out.writeDouble(0.0);
-            out.writeInt(1);
-            out.writeUTF("decoder/out/bias");
-            out.writeInt(2);
-            out.writeFloat(0.25f);
-            out.writeFloat(-1f);
-        }
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(bytes.toByteArray());
         Path file = dir.resolve("v1");
-        Files.write(file, java.nio.ByteBuffer.allocate(bytes.size() + 8).put(bytes.toByteArray()).putLong(crc.getValue()).array());
+        Files.write(file, documentedFormat(1, 600, 3, 0, Map.of("window/steps", 0.0),
+                Map.of("decoder/out/bias", new float[] {0.25f, -1f})));
         Checkpoint back = Checkpoint.read(file);
         assertEquals(600, back.updates());
         assertEquals(3, back.epochsDone());

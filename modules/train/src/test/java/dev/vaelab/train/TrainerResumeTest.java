@@ -86,6 +86,17 @@ class TrainerResumeTest {
         assertNotSame(first, second);
     }
 
+    /** Trains with the bound listeners, plus {@code extra} if given, from {@code checkpoint} if given. */
+    private static Trainer.Trained train(ResolvedExperiment rx, Dataset data, OrtEngine engine, RecordingLogger logger,
+                                         Path model, Optional<Checkpoint> checkpoint, TrainingListener... extra) {
+        Trainer trainer = new Trainer(() -> {
+            Set<TrainingListener> listeners = new HashSet<>(TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)));
+            listeners.addAll(List.of(extra));
+            return listeners;
+        }, StopRequest.NONE);
+        return trainer.train(rx, data, engine, logger, model, TinyRuns.quietProgress(), checkpoint);
+    }
+
     @Test
     void aResumedRunLogsWhatAnUninterruptedOneDoes() {
         ResolvedExperiment rx = TinyRuns.experiment("vae", "{epochs: 3, batch_size: 10, steps_per_call: 2}",
@@ -94,32 +105,23 @@ class TrainerResumeTest {
         OrtEngine engine = new OrtEngine(1, true);
 
         RecordingLogger whole = new RecordingLogger();
-        var uninterrupted = new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)), StopRequest.NONE)
-                .train(rx, data, engine, whole, dir.resolve("whole"), TinyRuns.quietProgress(), Optional.empty());
+        var uninterrupted = train(rx, data, engine, whole, dir.resolve("whole"), Optional.empty());
 
         RecordingLogger killed = new RecordingLogger();
-        Trainer killing = new Trainer(() -> {
-            Set<TrainingListener> listeners = new HashSet<>(TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)));
-            listeners.add(new Kill(3));
-            return listeners;
-        }, StopRequest.NONE);
         Path model = dir.resolve("killed");
-        assertThrows(IllegalStateException.class, () -> killing.train(rx, data, engine, killed, model,
-                TinyRuns.quietProgress(), Optional.empty()));
+        assertThrows(IllegalStateException.class, () -> train(rx, data, engine, killed, model, Optional.empty(), new Kill(3)));
         Checkpoint checkpoint = Checkpoint.read(model.resolve("checkpoint"));
         assertEquals(2, checkpoint.epochsDone());
         assertEquals(6, checkpoint.updates());
         assertEquals(2.0, checkpoint.counters().get("window/steps"), "logged at 4: updates 5 and 6 are open");
+        assertEquals(killed.rows.size(), checkpoint.metricRows(), "killed as epoch 3 began: every row came before the checkpoint");
 
         RecordingLogger resumed = new RecordingLogger();
-        var afterResume = new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)), StopRequest.NONE)
-                .train(rx, data, engine, resumed, model, TinyRuns.quietProgress(), Optional.of(checkpoint));
+        var afterResume = train(rx, data, engine, resumed, model, Optional.of(checkpoint));
 
-        List<RecordingLogger.Row> expected = untimed(whole);
-        assertEquals(killed.rows.size(), checkpoint.metricRows(), "killed as epoch 3 began: every row came before the checkpoint");
         List<RecordingLogger.Row> joined = new java.util.ArrayList<>(untimed(killed));
         joined.addAll(untimed(resumed));
-        assertEquals(expected, joined);
+        assertEquals(untimed(whole), joined);
         assertEquals(uninterrupted.summary(), afterResume.summary());
         assertEquals(9.0, afterResume.summary().get("train/steps"));
     }
@@ -131,18 +133,12 @@ class TrainerResumeTest {
         Dataset data = TinyRuns.data(rx, 30, true);
         OrtEngine engine = new OrtEngine(1, true);
         RecordingLogger whole = new RecordingLogger();
-        new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)), StopRequest.NONE)
-                .train(rx, data, engine, whole, dir.resolve("whole"), TinyRuns.quietProgress(), Optional.empty());
+        train(rx, data, engine, whole, dir.resolve("whole"), Optional.empty());
 
         RecordingLogger killed = new RecordingLogger();
-        Trainer killing = new Trainer(() -> {
-            Set<TrainingListener> listeners = new HashSet<>(TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)));
-            listeners.add(new KillAfterTheReport());
-            return listeners;
-        }, StopRequest.NONE);
         Path model = dir.resolve("killed");
-        assertThrows(IllegalStateException.class, () -> killing.train(rx, data, engine, killed, model,
-                TinyRuns.quietProgress(), Optional.empty()));
+        assertThrows(IllegalStateException.class, () -> train(rx, data, engine, killed, model, Optional.empty(),
+                new KillAfterTheReport()));
         Checkpoint checkpoint = Checkpoint.read(model.resolve("checkpoint"));
         assertEquals(2, checkpoint.epochsDone(), "the last epoch's");
         List<RecordingLogger.Row> afterCheckpoint = killed.rows.subList((int) checkpoint.metricRows(), killed.rows.size());
@@ -151,8 +147,7 @@ class TrainerResumeTest {
                 "the final report (test metrics, probe) came after it, at its step: " + afterCheckpoint);
 
         RecordingLogger resumed = new RecordingLogger();
-        new Trainer(() -> TinyRuns.INJECTOR.getInstance(Key.get(LISTENERS)), StopRequest.NONE)
-                .train(rx, data, engine, resumed, model, TinyRuns.quietProgress(), Optional.of(checkpoint));
+        train(rx, data, engine, resumed, model, Optional.of(checkpoint));
         // what the store keeps on resuming (the rows counted by the checkpoint), then what the resumed run logs
         List<RecordingLogger.Row> joined = new java.util.ArrayList<>(killed.rows.subList(0, (int) checkpoint.metricRows()));
         joined.addAll(resumed.rows);
