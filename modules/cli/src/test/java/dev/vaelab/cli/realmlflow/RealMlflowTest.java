@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * vaelab against a real MLflow 3.11 server ({@link RealMlflow}), everything read back over REST as
  * any MLflow client reads it: a run, a CVAE run with all its grids, a sweep with nested runs, an
- * offline run synced later, a diverged run and a run stopped by SIGTERM. Every training is a few
+ * offline run synced later, a diverged run, a run stopped by SIGTERM and one resumed after its test
+ * metrics (its server run replaced). Every training is a few
  * dozen steps, but the stopped one.
  */
 @ExtendWith(RealMlflow.class)
@@ -151,6 +152,31 @@ class RealMlflowTest {
         assertEquals("stopped by SIGTERM", run.tags().get("vaelab.error"));
         assertEquals("killed: stopped by SIGTERM", run.tags().get("mlflow.note.content"), "the run's description says why");
         assertHistoryMatches(Vaelab.onlyRun(results.resolve(name)), run);
+    }
+
+    @Test
+    void aRunStoppedAfterItsTestMetricsHasThemOnceOnTheServerWhenResumed() throws Exception {
+        String name = "it-late-" + SUFFIX;
+        Path results = dir.resolve("results");
+        String yaml = Vaelab.experiment(name, "vae", "");
+        Vaelab.Outcome first = Vaelab.run(dir, yaml, "--results", results.toString(), "--tracking-uri", RealMlflow.uri());
+        assertEquals(0, first.code(), first.err());
+        Path runDir = Vaelab.onlyRun(results.resolve(name));
+        String firstId = only(rest.runs(name)).id();
+        assertEquals(1, rest.history(firstId, "test/elbo").size());
+        // as a kill finds it between its test metrics (logged after the last checkpoint) and its end
+        dev.vaelab.tracking.RunStore.open(runDir).setStatus(dev.vaelab.tracking.RunStatus.RUNNING, null);
+
+        Vaelab.Outcome resumed = Vaelab.run(dir, yaml, "--results", results.toString(), "--tracking-uri", RealMlflow.uri());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("metric rows past it dropped)"), resumed.out());
+        Run run = only(rest.runs(name));
+        assertEquals("FINISHED", run.status());
+        assertHistoryMatches(runDir, run);
+        assertEquals(1, rest.history(run.id(), "test/elbo").size(), "the test metrics once, on the store and the server");
+        assertEquals(1, MetricsCsv.read(runDir.resolve("metrics.csv")).stream().filter(r -> r.key().equals("test/elbo")).count());
+        assertTrue(!run.id().equals(firstId), "the server run that held the dropped rows was replaced");
+        assertTrue(resumed.out().contains("MLflow: run " + firstId + " held steps this run no longer has"), resumed.out());
     }
 
     @Test
