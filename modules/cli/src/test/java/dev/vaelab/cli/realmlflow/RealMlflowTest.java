@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * vaelab against a real MLflow 3.11 server ({@link RealMlflow}), everything read back over REST as
  * any MLflow client reads it: a run, a CVAE run with all its grids, a sweep with nested runs, an
  * offline run synced later, a diverged run, a run stopped by SIGTERM and one resumed after its test
- * metrics (its server run replaced). Every training is a few
- * dozen steps, but the stopped one.
+ * metrics (its server run replaced). Every training is a few dozen steps, but the stopped one.
  */
 @ExtendWith(RealMlflow.class)
 class RealMlflowTest {
