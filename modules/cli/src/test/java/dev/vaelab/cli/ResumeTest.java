@@ -114,8 +114,10 @@ class ResumeTest {
         List<String> lines = Files.readAllLines(runDir.resolve("metrics.csv"));
         Files.write(runDir.resolve("metrics.csv"), lines.subList(0, 10));
         StringWriter err = new StringWriter();
+        // said before the data loads: an empty data folder would otherwise be the error
+        Path noData = Files.createDirectories(dir.resolve("no-data"));
         int code = Main.execute(Bootstrap.injector(), new PrintWriter(err, true), "run", yaml.toString(),
-                "--results", stopped.toString(), "--data-dir", DATA.toString(), "--threads", "2");
+                "--results", stopped.toString(), "--data-dir", noData.toString(), "--threads", "2");
         assertEquals(1, code, err.toString());
         assertEquals(List.of("error: run " + runDir.getFileName() + " cannot resume: " + runDir.resolve("metrics.csv")
                 + " holds 9 rows, fewer than the " + (all.size() - report) + " logged before the run's checkpoint; it"

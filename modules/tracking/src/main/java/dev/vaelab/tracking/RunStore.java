@@ -289,12 +289,26 @@ public final class RunStore implements Closeable {
      */
     public synchronized int retainMetricRows(long count) {
         return retainMetrics(rows -> {
-            if (rows.size() < count) {
-                throw new DataException(metricsFile() + " holds " + rows.size() + " rows, fewer than the " + count
-                        + " logged before the run's checkpoint");
-            }
+            requireRows(rows.size(), count);
             return rows.subList(0, (int) count);
         });
+    }
+
+    /**
+     * Checks, reading only, that {@code metrics.csv} holds at least the {@code count} rows a
+     * checkpoint counted, so that a run that cannot resume says so before its data is loaded.
+     *
+     * @throws DataException naming the file, as {@link #retainMetricRows} does
+     */
+    public synchronized void requireMetricRows(long count) {
+        requireRows(metricRowCount(), count);
+    }
+
+    private void requireRows(long held, long count) {
+        if (held < count) {
+            throw new DataException(metricsFile() + " holds " + held + " rows, fewer than the " + count
+                    + " logged before the run's checkpoint");
+        }
     }
 
     private int retainMetrics(UnaryOperator<List<MetricRow>> keep) {

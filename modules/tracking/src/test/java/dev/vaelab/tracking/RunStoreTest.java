@@ -116,11 +116,18 @@ class RunStoreTest {
         // by step alone the test metrics would stay, and a resumed run would log them a second time
         assertEquals(0, reopened.retainMetricsThrough(100));
 
+        reopened.requireMetricRows(3);
+        assertEquals(lostRows(() -> reopened.requireMetricRows(5)), lostRows(() -> reopened.retainMetricRows(5)),
+                "checked alone, before the data loads, as when it would drop rows");
         DataException lost = assertThrows(DataException.class, () -> reopened.retainMetricRows(5));
         assertTrue(lost.getMessage().contains("metrics.csv holds 3 rows, fewer than the 5 logged before the run's checkpoint"),
                 lost.getMessage());
         assertEquals(3, reopened.readMetrics().size(), "nothing is dropped when it refuses");
         reopened.close();
+    }
+
+    private static String lostRows(org.junit.jupiter.api.function.Executable call) {
+        return assertThrows(DataException.class, call).getMessage();
     }
 
     @Test

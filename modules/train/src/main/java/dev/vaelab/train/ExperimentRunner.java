@@ -119,10 +119,14 @@ public final class ExperimentRunner {
                 // from the start in the same folder when it was stopped before its first checkpoint
                 reopen = true;
                 if (Files.exists(checkpoint)) {
+                    RunStore attempt = RunStore.open(directory);
                     try {
                         resumeFrom = Optional.of(Checkpoint.read(checkpoint));
-                    } catch (DataException corrupt) {
-                        throw unresumable(RunStore.open(directory), runName, corrupt);
+                        if (resumeFrom.get().knowsMetricRows()) {
+                            attempt.requireMetricRows(resumeFrom.get().metricRows()); // before the data loads
+                        }
+                    } catch (DataException unusable) {
+                        throw unresumable(attempt, runName, unusable);
                     }
                 }
             }
@@ -258,7 +262,8 @@ public final class ExperimentRunner {
     /**
      * Drops the metric rows a resumed run logs again: those after its checkpoint (counted by it,
      * or up to its step for a version-1 checkpoint), or all but loading's at step 0 without one.
-     * Rows missing from before the checkpoint fail the attempt, which the next run moves aside.
+     * Rows missing from before the checkpoint (checked before the data loads, and again here) fail
+     * the attempt, which the next run moves aside.
      */
     private static int keepRowsBefore(RunStore store, Optional<Checkpoint> checkpoint, String runName) {
         if (checkpoint.isEmpty() || !checkpoint.get().knowsMetricRows()) {
