@@ -175,7 +175,7 @@ class RealMlflowTest {
         assertEquals(1, rest.history(run.id(), "test/elbo").size(), "the test metrics once, on the store and the server");
         assertEquals(1, MetricsCsv.read(runDir.resolve("metrics.csv")).stream().filter(r -> r.key().equals("test/elbo")).count());
         assertTrue(!run.id().equals(firstId), "the server run that held the dropped rows was replaced");
-        assertTrue(resumed.out().contains("MLflow: run " + firstId + " held steps this run no longer has"), resumed.out());
+        assertTrue(resumed.out().contains("MLflow: run " + firstId + " held metric rows this run no longer has"), resumed.out());
     }
 
     @Test

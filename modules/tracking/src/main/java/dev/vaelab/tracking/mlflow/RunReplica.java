@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * written part of a batch (a 5xx, a timeout), the batch's keys are read back before it is sent
  * again. Params are logged once (logging the same value again is allowed; changing it is not),
  * tags and artifacts are replaced, so repeating them is harmless. If the server holds rows the
- * store no longer has (a resumed run dropped the steps after its checkpoint), that server run is
- * deleted and the store mirrored afresh, so the server never shows steps the run did not keep.
+ * store no longer has (a resumed run dropped the rows logged after its checkpoint), that server run is
+ * deleted and the store mirrored afresh, so the server never shows rows the run did not keep.
  *
  * <p>Every call goes through the {@link Retrier}; refusals (4xx) are thrown as {@link MlflowFailure}.
  * Not thread-safe: one sender thread uses it.
@@ -105,8 +105,9 @@ final class RunReplica {
                 missing = difference.get();
             } else {
                 retrier.run(() -> service.deleteRun(found.runId()));
-                notices.say("MLflow: run " + found.runId() + " held steps this run no longer has (it resumed from "
-                        + "an earlier checkpoint); it is marked deleted and the run is logged afresh");
+                notices.say("MLflow: run " + found.runId() + " held metric rows this run no longer has (it resumed "
+                        + "from its checkpoint, dropping what was logged after it); it is marked deleted and the run is "
+                        + "logged afresh");
                 existing = null;
             }
         }
