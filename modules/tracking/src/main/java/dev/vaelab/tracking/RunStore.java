@@ -312,14 +312,17 @@ public final class RunStore implements Closeable {
     }
 
     private int retainMetrics(UnaryOperator<List<MetricRow>> keep) {
-        if (!Files.exists(metricsFile())) {
-            keep.apply(List.of()); // no file holds no rows: refused as too few where rows are expected
+        boolean exists = Files.exists(metricsFile());
+        List<MetricRow> rows = List.of();
+        if (exists) {
+            close(); // the writer's rows reach the file, and it is rewritten with no writer open
+            closed = false;
+            rows = MetricsCsv.read(metricsFile());
+        }
+        List<MetricRow> kept = keep.apply(rows); // may refuse: no file holds no rows
+        if (!exists) {
             return 0;
         }
-        close();
-        closed = false;
-        List<MetricRow> rows = MetricsCsv.read(metricsFile());
-        List<MetricRow> kept = keep.apply(rows);
         StringBuilder text = new StringBuilder(MetricsCsv.HEADER).append('\n');
         kept.forEach(row -> text.append(MetricsCsv.format(row)));
         AtomicFiles.writeString(metricsFile(), text.toString());

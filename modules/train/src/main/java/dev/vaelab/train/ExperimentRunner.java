@@ -258,7 +258,6 @@ public final class ExperimentRunner {
         }
     }
 
-    /** An earlier attempt is kept beside the new one, never overwritten, and the user is told where. */
     /**
      * Drops the metric rows a resumed run logs again: those after its checkpoint (counted by it,
      * or up to its step for a version-1 checkpoint), or all but loading's at step 0 without one.
@@ -284,6 +283,7 @@ public final class ExperimentRunner {
                 + "with --restart) to move this attempt aside and train afresh", why);
     }
 
+    /** An earlier attempt is kept beside the new one, never overwritten, and the user is told where. */
     private static void moveAside(Path directory, String label, String what, java.io.PrintStream console) {
         Path aside = directory.resolveSibling(directory.getFileName() + "." + label + "-"
                 + Instant.now().toString().replace(':', '-'));
