@@ -21,8 +21,9 @@ Seven modes:
                    exact FLOPs of a training step and the sgemm rate on its GEMM shapes, the floor, vaelab's
                    StepBench and Debian PyTorch in s/1000 images and s/epoch, x floor, paired ratios, peak RSS.
   --load           the speed workload with 0, 2 and 4 competing busy processes (--busy), vaelab with ORT's
-                   spinning threads off and on (--spinning) and PyTorch side by side: median s/epoch per level
-                   and each side's slowdown against running alone (fair share: <= 2.5x with 2, <= 4x with 4).
+                   threads waiting as -Dvaelab.ort.allowSpinning says (auto, 0, 1: --spinning) and PyTorch side
+                   by side: median s/epoch per level and each side's slowdown against running alone (fair
+                   share: <= 2.5x with 2, <= 4x with 4).
   --zoo            vaelab only: issue 3's quality claims on full runs: the CVAE's class grid recognised
                    (>= 90%) by a classifier of real digits, and the test KL falling across β in 0.5..16.
 
@@ -396,11 +397,16 @@ def stop(processes):
         p.wait()
 
 
+# -Dvaelab.ort.allowSpinning's values, as the load mode's report names them
+SPINNING_NAMES = {"auto": "auto", "0": "off", "1": "on"}
+
+
 def run_load(runner):
     """Load mode: the speed workload's epoch time with 0, 2, 4 competing busy processes, vaelab (with
-    ORT's spinning off and, if asked, on) and PyTorch side by side, each level's runs back to back."""
+    ORT's threads waiting each way asked: chosen per call, asleep, spinning) and PyTorch side by side,
+    each level's runs back to back."""
     args = runner.args
-    spinning = [0, 1] if args.spinning == "both" else [int(args.spinning)]
+    spinning = args.spinning
     java_options = os.environ.get("VAELAB_JAVA_OPTS", "")
     for busy in args.busy:
         hogs = busy_processes(busy)
@@ -426,7 +432,7 @@ def load_summary(runs):
     sides = {}
     for r in runs:
         if r.get("epoch_seconds") and "busy" in r:
-            side = r["impl"] + (f", spinning {'on' if r['spinning'] else 'off'}" if r["impl"] == "vaelab" else "")
+            side = r["impl"] + (f", spinning {SPINNING_NAMES[str(r['spinning'])]}" if r["impl"] == "vaelab" else "")
             sides.setdefault(side, {}).setdefault(r["busy"], []).extend(r["epoch_seconds"])
     levels = sorted({busy for by_busy in sides.values() for busy in by_busy})
     summary, rows = {}, [f"{'s/epoch, median (x alone)':<28}" + "".join(f"{str(b) + ' busy':>18}" for b in levels)]
@@ -475,8 +481,9 @@ def parse_args():
     p.add_argument("--load", action="store_true",
                    help="load mode: epoch time with 0, 2 and 4 competing busy processes, vaelab and PyTorch")
     p.add_argument("--busy", type=int, nargs="+", default=[0, 2, 4], help="load mode: busy processes per level")
-    p.add_argument("--spinning", choices=["0", "1", "both"], default="both",
-                   help="load mode: vaelab with ORT's spinning threads off (0), on (1) or both")
+    p.add_argument("--spinning", choices=list(SPINNING_NAMES), nargs="+", default=list(SPINNING_NAMES),
+                   help="load mode: vaelab's -Dvaelab.ort.allowSpinning values to run: auto (the default: chosen per "
+                        "call by measurement), 0 (threads sleep), 1 (threads spin); default all three")
     p.add_argument("--iw-samples", type=int, default=1000, help="literature mode: importance samples (Burda et al.: 5000)")
     p.add_argument("--repeats", type=int, default=3, help="speed mode: A B pairs")
     p.add_argument("--epochs", type=int, help="epochs per run (default: 3 for speed, 10 for quality)")

@@ -194,6 +194,8 @@ class LoadModeTest(unittest.TestCase):
     def test_slowdown_is_each_sides_median_over_its_median_alone(self):
         runs = [{"impl": "vaelab", "spinning": 0, "busy": 0, "epoch_seconds": [1.0, 1.2, 1.1]},
                 {"impl": "vaelab", "spinning": 1, "busy": 0, "epoch_seconds": [1.0]},
+                {"impl": "vaelab", "spinning": "auto", "busy": 0, "epoch_seconds": [0.9]},
+                {"impl": "vaelab", "spinning": "auto", "busy": 2, "epoch_seconds": [1.8]},
                 {"impl": "pytorch", "busy": 0, "epoch_seconds": [2.0]},
                 {"impl": "vaelab", "spinning": 0, "busy": 2, "epoch_seconds": [2.2]},
                 {"impl": "vaelab", "spinning": 1, "busy": 2, "epoch_seconds": [3.0]},
@@ -204,6 +206,7 @@ class LoadModeTest(unittest.TestCase):
         self.assertAlmostEqual(summary["vaelab, spinning off"]["slowdown"][2], 2.0)
         self.assertAlmostEqual(summary["vaelab, spinning off"]["slowdown"][4], 4.0)
         self.assertAlmostEqual(summary["vaelab, spinning on"]["slowdown"][2], 3.0)
+        self.assertAlmostEqual(summary["vaelab, spinning auto"]["slowdown"][2], 2.0)
         self.assertAlmostEqual(summary["pytorch"]["slowdown"][2], 60.0)
         self.assertEqual(summary["vaelab, spinning off"]["fair"], {2: True, 4: True})
         self.assertEqual(summary["vaelab, spinning on"]["fair"], {2: False})

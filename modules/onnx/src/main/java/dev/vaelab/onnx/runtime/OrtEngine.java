@@ -20,10 +20,12 @@ import java.nio.FloatBuffer;
  */
 public final class OrtEngine {
     /**
-     * Whether ORT's intra-op threads spin while they wait for work ({@code -Dvaelab.ort.allowSpinning=1},
-     * ORT's own default) or sleep ({@code 0}, vaelab's default). Spinning saves a wake-up per parallel
-     * section on idle cores and burns the core a competing process needs on busy ones: on a loaded
-     * machine a step took 2.2-4.3x as long with it (bench/README.md, "Spinning threads").
+     * How ORT's intra-op threads wait for work ({@link ThreadWait}): {@code -Dvaelab.ort.allowSpinning=auto}
+     * (the default) lets each training session choose call by call, by measurement
+     * ({@link AdaptiveThreadWait}), and every other session sleep; {@code 1} spins everywhere (ORT's own
+     * default), {@code 0} sleeps everywhere. Spinning saves a wake-up per parallel section on idle cores
+     * and burns the core a competing process needs on busy ones: on a loaded machine a step took
+     * 2.2-4.3x as long with it (bench/README.md, "Spinning threads").
      */
     public static final String ALLOW_SPINNING_PROPERTY = "vaelab.ort.allowSpinning";
     /**
@@ -75,7 +77,8 @@ public final class OrtEngine {
     private final int threads;
     private final boolean optimize;
     private final String profilePrefix;
-    private final String allowSpinning;
+    /** How sessions' threads wait, or null where training sessions choose per call (then others sleep). */
+    private final ThreadWait threadWait;
     private final String denormalAsZero;
     private final String memoryPattern;
     private final NodeRewrite rewrite;
@@ -103,7 +106,7 @@ public final class OrtEngine {
         this.optimize = optimize;
         this.profilePrefix = profilePrefix;
         // read here, before a run records anything, so that a bad value stops it with one line
-        this.allowSpinning = switchValue(ALLOW_SPINNING_PROPERTY, "0");
+        this.threadWait = threadWait(System.getProperty(ALLOW_SPINNING_PROPERTY, "auto"));
         this.denormalAsZero = switchValue(DENORMAL_AS_ZERO_PROPERTY, "1");
         this.memoryPattern = switchValue(MEMORY_PATTERN_PROPERTY, "0");
         try {
@@ -188,7 +191,7 @@ public final class OrtEngine {
      * (so the model is this engine's own, not a portable one).
      */
     public OrtSession session(Graph graph, String name) {
-        return session(OnnxModelWriter.toBytes(graph, OnnxModelWriter.Options.named(name).withRewrite(rewrite)));
+        return session(model(graph, name));
     }
 
     /** Whether this engine runs vaelab's fused kernels (switched on, and built for this platform). */
@@ -210,8 +213,34 @@ public final class OrtEngine {
         return rewrite;
     }
 
-    /** A session for a serialized model. */
+    /**
+     * Whether training sessions choose how their threads wait call by call ({@code -D}{@value #ALLOW_SPINNING_PROPERTY}
+     * {@code =auto}), with one session for each way ({@link #session(byte[], ThreadWait)}).
+     */
+    public boolean adaptsThreadWait() {
+        return threadWait == null;
+    }
+
+    /** How this engine's sessions' threads wait: as its switch says, asleep where training sessions adapt. */
+    public ThreadWait threadWait() {
+        return threadWait == null ? ThreadWait.SLEEP : threadWait;
+    }
+
+    /** A session for a serialized model, its threads waiting as {@link #threadWait()} says. */
     public OrtSession session(byte[] model) {
+        return session(model, threadWait());
+    }
+
+    /** The model a session for {@code graph} runs on this engine (see {@link #session(Graph, String)}). */
+    public byte[] model(Graph graph, String name) {
+        return OnnxModelWriter.toBytes(graph, OnnxModelWriter.Options.named(name).withRewrite(rewrite));
+    }
+
+    /**
+     * A session for a serialized model whose threads wait {@code wait}. A spinning session's threads stop
+     * spinning when its call returns, so that they do not hold the cores while another session runs.
+     */
+    public OrtSession session(byte[] model, ThreadWait wait) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
@@ -220,7 +249,8 @@ public final class OrtEngine {
                     ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.NO_OPT);
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning);
+            options.addConfigEntry("session.intra_op.allow_spinning", wait == ThreadWait.SPIN ? "1" : "0");
+            options.addConfigEntry("session.force_spinning_stop", "1");
             options.addConfigEntry("session.set_denormal_as_zero", denormalAsZero);
             options.setMemoryPatternOptimization(memoryPattern.equals("1"));
             if (kernelLibrary != null) {
@@ -233,6 +263,16 @@ public final class OrtEngine {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime rejected a graph: " + e.getMessage(), e);
         }
+    }
+
+    private static ThreadWait threadWait(String value) {
+        return switch (value) {
+            case "0" -> ThreadWait.SLEEP;
+            case "1" -> ThreadWait.SPIN;
+            case "auto" -> null;
+            default -> throw new VaelabException("-D" + ALLOW_SPINNING_PROPERTY + " must be auto, 0 or 1, got " + value
+                    + " (set in VAELAB_JAVA_OPTS)");
+        };
     }
 
     private static String switchValue(String property, String otherwise) {

@@ -10,10 +10,12 @@ import dev.vaelab.onnx.graph.ParameterSpec;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -27,7 +29,15 @@ import java.util.SplittableRandom;
 public final class TrainingSession implements AutoCloseable {
     private final OrtEngine engine;
     private final TrainingProgram program;
-    private final OrtSession session;
+    /** The program's session per way of waiting: one, or one for each way the chooser has used (where the engine adapts). */
+    private final Map<ThreadWait, OrtSession> sessions = new EnumMap<>(ThreadWait.class);
+    private final AdaptiveThreadWait waits;
+    /** The program's serialized model, kept where the chooser may still ask for the spinning session. */
+    private final byte[] model;
+    /** The CPU time the rest of the machine takes, where the system says; read around each call the chooser times. */
+    private final Optional<OtherCpuTime> otherCpu;
+    private ThreadWait lastWait;
+    private double lastOtherCpuShare = Double.NaN;
     private final int stepsPerCall;
     private final Map<String, FloatBuffer> chunkBuffers = new LinkedHashMap<>();
     private final Map<String, ByteBuffer> byteChunkBuffers = new LinkedHashMap<>();
@@ -53,7 +63,20 @@ public final class TrainingSession implements AutoCloseable {
         this.engine = engine;
         this.program = program;
         this.stepsPerCall = stepsPerCall;
-        this.session = engine.session(program.graph(), "vaelab_train");
+        byte[] model = engine.model(program.graph(), "vaelab_train");
+        if (engine.adaptsThreadWait()) {
+            // the state and step inputs are fed to every call, so either session runs the next step on them; the
+            // spinning one is made when the chooser first asks for it (never, for long steps)
+            sessions.put(ThreadWait.SLEEP, engine.session(model, ThreadWait.SLEEP));
+            this.model = model;
+            this.waits = new AdaptiveThreadWait();
+            this.otherCpu = OtherCpuTime.ofThisMachine();
+        } else {
+            sessions.put(engine.threadWait(), engine.session(model));
+            this.model = null;
+            this.waits = null;
+            this.otherCpu = Optional.empty();
+        }
         for (TrainingProgram.StepInput in : program.stepInputs()) {
             long[] shape = in.perStepShape().prepend(stepsPerCall).dims();
             long count = 1;
@@ -78,6 +101,24 @@ public final class TrainingSession implements AutoCloseable {
 
     public TrainingProgram program() {
         return program;
+    }
+
+    /** Calls run so far per way of waiting, where this session chooses (empty where the engine fixes it). */
+    public Map<ThreadWait, Integer> callsPerThreadWait() {
+        return waits == null ? Map.of() : waits.calls();
+    }
+
+    /**
+     * The CPU time the rest of the machine took during the last call over the call's time, in cores (NaN
+     * where the session does not choose how its threads wait, or the system does not say).
+     */
+    public double lastOtherCpuShare() {
+        return lastOtherCpuShare;
+    }
+
+    /** How the threads of the last call waited. */
+    public ThreadWait lastThreadWait() {
+        return waits == null ? engine.threadWait() : lastWait;
     }
 
     public int stepsPerCall() {
@@ -156,7 +197,7 @@ public final class TrainingSession implements AutoCloseable {
         try (OnnxTensor trip = engine.scalar((long) steps); OnnxTensor t0 = engine.scalar((float) updates)) {
             inputs.put("trip_count", trip);
             inputs.put("t0", t0);
-            OrtSession.Result result = call(inputs);
+            OrtSession.Result result = call(inputs, steps);
             Map<String, float[]> metrics = new LinkedHashMap<>();
             for (String m : program.metrics()) {
                 metrics.put(m, floats(result.get("metric/" + m).orElseThrow()));
@@ -182,10 +223,25 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    /** One call of the session; a failed one leaves in-place state torn. */
-    private OrtSession.Result call(Map<String, OnnxTensorLike> inputs) throws OrtException {
+    /** One call of the session (of the way of waiting chosen for it); a failed one leaves in-place state torn. */
+    private OrtSession.Result call(Map<String, OnnxTensorLike> inputs, int steps) throws OrtException {
         try {
-            return engine.run(session, inputs);
+            if (waits == null) {
+                return engine.run(sessions.get(engine.threadWait()), inputs);
+            }
+            ThreadWait way = waits.next();
+            lastWait = way;
+            long othersBefore = otherCpu.map(OtherCpuTime::ticks).orElse(-1L);
+            OrtSession session = sessions.computeIfAbsent(way, w -> engine.session(model, w));
+            long start = System.nanoTime();
+            OrtSession.Result result = engine.run(session, inputs);
+            long nanos = System.nanoTime() - start;
+            long othersAfter = otherCpu.map(OtherCpuTime::ticks).orElse(-1L);
+            double others = othersBefore < 0 || othersAfter < 0 ? -1
+                    : Math.max(othersAfter - othersBefore, 0) / OtherCpuTime.TICKS_PER_SECOND * 1e9;
+            waits.record(way, steps, nanos, (long) others);
+            lastOtherCpuShare = others < 0 ? Double.NaN : others / nanos;
+            return result;
         } catch (OrtException | RuntimeException e) {
             torn = program.updatesInPlace();
             throw e;
@@ -253,6 +309,6 @@ public final class TrainingSession implements AutoCloseable {
         releaseState();
         chunkTensors.values().forEach(OnnxTensor::close);
         lrTensor.close();
-        OrtEngine.close(session);
+        sessions.values().forEach(OrtEngine::close);
     }
 }

@@ -66,7 +66,7 @@ class OrtEngineTest {
 
     @Test
     void aSwitchTakesZeroOrOne() {
-        for (String property : List.of(OrtEngine.DENORMAL_AS_ZERO_PROPERTY, OrtEngine.ALLOW_SPINNING_PROPERTY,
+        for (String property : List.of(OrtEngine.DENORMAL_AS_ZERO_PROPERTY,
                 OrtEngine.MEMORY_PATTERN_PROPERTY, OrtEngine.NCHWC_PROPERTY, OrtEngine.FUSED_KERNELS_PROPERTY,
                 OrtEngine.IN_PLACE_UPDATES_PROPERTY)) {
             SystemProperties.run(property, "yes", () -> {

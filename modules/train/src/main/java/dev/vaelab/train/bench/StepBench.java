@@ -92,6 +92,8 @@ public final class StepBench {
 
         long buildStart = System.nanoTime();
         List<Double> callSeconds = new ArrayList<>();
+        List<String> callWaits = new ArrayList<>();
+        List<Double> callOtherCpu = new ArrayList<>();
         List<Float> losses = new ArrayList<>();
         Objective objective = new BetaVaeObjective(new ConstantSchedule(1.0), batch, model.latentDim());
         try (TrainingSession session = new TrainingSession(engine,
@@ -109,6 +111,8 @@ public final class StepBench {
                 objective.fillStepInputs(session::chunk, (long) call * stepsPerCall, stepsPerCall, noise);
                 float[] loss = session.run(stepsPerCall, lr).get("loss");
                 double seconds = (System.nanoTime() - began) / 1e9;
+                callWaits.add(session.lastThreadWait().name().toLowerCase(Locale.ROOT));
+                callOtherCpu.add(session.lastOtherCpuShare());
                 for (float l : loss) {
                     losses.add(l);
                 }
@@ -125,6 +129,12 @@ public final class StepBench {
                     + ", \"seconds_per_1000_images\": %.6f", buildSeconds, perStep, perStep * 1000.0 / batch));
             json.append(", \"updates_in_place\": ").append(session.program().updatesInPlace());
             json.append(", \"call_seconds\": ").append(numbers(callSeconds));
+            // where the session chooses how its threads wait: the calls (warm-up calls included) that waited each way
+            json.append(", \"call_waits\": [").append(String.join(", ", callWaits.stream().map(w -> '"' + w + '"').toList()))
+                    .append(']');
+            json.append(", \"call_other_cpu\": ").append(numbers(callOtherCpu).replace("NaN", "null"));
+            session.callsPerThreadWait().forEach((way, count) ->
+                    json.append(", \"calls_").append(way.name().toLowerCase(Locale.ROOT)).append("\": ").append(count));
             json.append(", \"losses\": ").append(numbers(losses));
             json.append(", \"peak_heap_mib\": ").append(Runtime.getRuntime().totalMemory() >> 20);
             System.out.println(json.append('}'));
