@@ -215,10 +215,11 @@ public final class OrtEngine {
 
     /**
      * Whether training sessions choose how their threads wait call by call ({@code -D}{@value #ALLOW_SPINNING_PROPERTY}
-     * {@code =auto}), with one session for each way ({@link #session(byte[], ThreadWait)}).
+     * {@code =auto}), with one session for each way ({@link #session(byte[], ThreadWait)}); not with one thread,
+     * which has no other thread to wait.
      */
     public boolean adaptsThreadWait() {
-        return threadWait == null;
+        return threadWait == null && threads > 1;
     }
 
     /** How this engine's sessions' threads wait: as its switch says, asleep where training sessions adapt. */

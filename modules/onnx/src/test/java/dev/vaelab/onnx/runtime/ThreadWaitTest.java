@@ -18,6 +18,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,19 +174,41 @@ class ThreadWaitTest {
     }
 
     @Test
-    void otherCpuTimeIsTheMachinesBusyTimeAndStealLessThisProcesssOwn(@TempDir Path dir) throws Exception {
+    void otherCpuTimeIsTheAllowedCoresBusyTimeAndStealLessThisProcesssOwn(@TempDir Path dir) throws Exception {
         Path machine = dir.resolve("stat");
         Path process = dir.resolve("self-stat");
         // user nice system idle iowait irq softirq steal guest guest_nice; idle, iowait and interrupts are not counted
-        Files.writeString(machine, "cpu  1000 5 200 90000 30 11 13 70 0 0\ncpu0 500 2 100 45000 15 5 6 35 0 0\nintr 1\n");
+        Files.writeString(machine, "cpu  1600 9 300 90000 30 11 13 90 0 0\n"
+                + "cpu0 500 2 100 45000 15 5 6 35 0 0\ncpu1 400 3 90 45000 15 6 7 30 0 0\ncpu2 700 4 110 0 0 0 0 25 0 0\n"
+                + "intr 1\n");
         // a command name holding spaces and a parenthesis; utime 300 (field 14), stime 40 (field 15)
         Files.writeString(process, "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 300 40 0 0 20 0 31 0 5 1 2\n");
-        assertEquals(1000 + 5 + 200 + 70 - 300 - 40, new OtherCpuTime(machine, process).ticks());
+        assertEquals(1600 + 9 + 300 + 90 - 300 - 40, new OtherCpuTime(machine, process, null).ticks(), "all cores");
+        BitSet zeroAndTwo = new BitSet();
+        zeroAndTwo.set(0);
+        zeroAndTwo.set(2);
+        assertEquals((500 + 2 + 100 + 35) + (700 + 4 + 110 + 25) - 300 - 40,
+                new OtherCpuTime(machine, process, zeroAndTwo).ticks(), "a job's cores only");
         Files.writeString(machine, "intr 1\n");
-        assertEquals(-1, new OtherCpuTime(machine, process).ticks(), "not a /proc/stat");
-        assertEquals(-1, new OtherCpuTime(dir.resolve("absent"), process).ticks(), "no /proc");
+        assertEquals(-1, new OtherCpuTime(machine, process, null).ticks(), "not a /proc/stat");
+        assertEquals(-1, new OtherCpuTime(dir.resolve("absent"), process, null).ticks(), "no /proc");
         // this machine's, where there is one, reads as a count
         OtherCpuTime.ofThisMachine().ifPresent(real -> assertTrue(real.ticks() >= 0));
+    }
+
+    @Test
+    void theAllowedCoresAreReadFromTheStatusList(@TempDir Path dir) throws Exception {
+        Path status = dir.resolve("status");
+        Files.writeString(status, "Name:\tjava\nCpus_allowed:\t3f\nCpus_allowed_list:\t0-3,8,10-11\nMems_allowed:\t1\n");
+        BitSet expected = new BitSet();
+        expected.set(0, 4);
+        expected.set(8);
+        expected.set(10, 12);
+        assertEquals(expected, OtherCpuTime.allowedCores(status));
+        Files.writeString(status, "Name:\tjava\n");
+        assertEquals(null, OtherCpuTime.allowedCores(status), "not said: all cores count");
+        Files.writeString(status, "Cpus_allowed_list:\tzero\n");
+        assertEquals(null, OtherCpuTime.allowedCores(status), "not readable: all cores count");
     }
 
     @Test
@@ -195,8 +218,10 @@ class ThreadWaitTest {
             assertEquals("-Dvaelab.ort.allowSpinning must be auto, 0 or 1, got sometimes (set in VAELAB_JAVA_OPTS)",
                     e.getMessage());
         });
-        assertTrue(SystemProperties.call(OrtEngine.ALLOW_SPINNING_PROPERTY, "auto", () -> new OrtEngine(1, true)).adaptsThreadWait());
-        assertTrue(new OrtEngine(1, true).adaptsThreadWait(), "auto is the default");
+        assertTrue(SystemProperties.call(OrtEngine.ALLOW_SPINNING_PROPERTY, "auto", () -> new OrtEngine(2, true)).adaptsThreadWait());
+        assertTrue(new OrtEngine(2, true).adaptsThreadWait(), "auto is the default");
+        assertFalse(new OrtEngine(1, true).adaptsThreadWait(), "one thread has no other to wait: one session");
+        assertEquals(SLEEP, new OrtEngine(1, true).threadWait());
         OrtEngine sleeping = SystemProperties.call(OrtEngine.ALLOW_SPINNING_PROPERTY, "0", () -> new OrtEngine(1, true));
         assertFalse(sleeping.adaptsThreadWait());
         assertEquals(SLEEP, sleeping.threadWait());
