@@ -480,6 +480,9 @@ def parse_args():
                         "by a third within minutes; default on)")
     p.add_argument("--load", action="store_true",
                    help="load mode: epoch time with 0, 2 and 4 competing busy processes, vaelab and PyTorch")
+    p.add_argument("--settle", type=float, default=60,
+                   help="seconds between the CLI's build (its jar's time) and the first measurement: right after a "
+                        "Maven build this machine ran the MLP 1.7x slower for the first run (default 60)")
     p.add_argument("--busy", type=int, nargs="+", default=[0, 2, 4], help="load mode: busy processes per level")
     p.add_argument("--spinning", choices=list(SPINNING_NAMES), nargs="+", default=list(SPINNING_NAMES),
                    help="load mode: vaelab's -Dvaelab.ort.allowSpinning values to run: auto (the default: chosen per "
@@ -534,6 +537,11 @@ def tail(path, lines=15):
         return "".join(f.readlines()[-lines:])
 
 
+def settle_seconds(built_at, now, settle):
+    """Seconds still to wait so that the first measurement starts {settle} s after the build that wrote the jar."""
+    return max(0.0, settle - (now - built_at))
+
+
 class Runner:
     """Runs one side of one A/B pair and records it; remembers why vaelab cannot run, if it cannot."""
 
@@ -551,6 +559,12 @@ class Runner:
         if rc != 0:
             log(tail(prefix + ".stderr"))
             return f"{VAELAB} --help exited with {rc} after {wall:.0f} s (log: {os.path.relpath(prefix, ROOT)}.stderr)"
+        jar = os.path.join(ROOT, VAELAB_JAR)
+        wait = settle_seconds(os.path.getmtime(jar), time.time(), self.args.settle) if os.path.exists(jar) else 0
+        if wait > 0:
+            log(f"the CLI was built {self.args.settle - wait:.0f} s ago: waiting {wait:.0f} s, as this machine runs "
+                f"about 1.7x slower for a minute after a Maven build (bench/README.md, --settle)")
+            time.sleep(wait)
         return None
 
     def config_for(self, seed, epochs):

@@ -190,6 +190,14 @@ class ConvModeTest(unittest.TestCase):
         self.assertIn("steady repeats (the floor's rate after within 10% of before): 1 of 2", "\n".join(rows))
 
 
+class SettleTest(unittest.TestCase):
+    def test_waits_out_what_is_left_of_the_minute_after_a_build(self):
+        self.assertEqual(harness.settle_seconds(1000.0, 1015.0, 60), 45.0)
+        self.assertEqual(harness.settle_seconds(1000.0, 1060.0, 60), 0.0)
+        self.assertEqual(harness.settle_seconds(1000.0, 5000.0, 60), 0.0)
+        self.assertEqual(harness.settle_seconds(1000.0, 1010.0, 0), 0.0)
+
+
 class LoadModeTest(unittest.TestCase):
     def test_slowdown_is_each_sides_median_over_its_median_alone(self):
         runs = [{"impl": "vaelab", "spinning": 0, "busy": 0, "epoch_seconds": [1.0, 1.2, 1.1]},
