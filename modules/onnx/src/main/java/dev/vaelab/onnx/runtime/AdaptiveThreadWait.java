@@ -83,8 +83,9 @@ public final class AdaptiveThreadWait {
             return;
         }
         double perStep = nanos / 1e9 / steps;
-        if (way == ThreadWait.SLEEP && !recent.containsKey(way) && perStep >= LONG_STEP_SECONDS && !calls.containsKey(ThreadWait.SPIN)) {
-            longSteps = true; // the first timed call says so; a spinning session is never made
+        boolean firstTimedSleep = way == ThreadWait.SLEEP && !recent.containsKey(way) && !calls.containsKey(ThreadWait.SPIN);
+        if (firstTimedSleep && perStep >= LONG_STEP_SECONDS) {
+            longSteps = true; // a spinning session is never made
         }
         if (way == kept) {
             Double before = recent.get(way);

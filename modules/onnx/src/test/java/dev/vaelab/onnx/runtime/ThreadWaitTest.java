@@ -118,7 +118,7 @@ class ThreadWaitTest {
         AdaptiveThreadWait chooser = new AdaptiveThreadWait();
         drive(chooser, 60, 3.0, 2.7);
         assertEquals(SPIN, chooser.kept());
-        // a competing process starts: spinning now takes 8 ms a step, sleeping 5
+        // spinning slows to 8 ms a step, sleeping to 5, and no counter says why (as a hypervisor can)
         List<ThreadWait> after = drive(chooser, 12, 5.0, 8.0);
         int firstSleep = after.indexOf(SLEEP);
         assertTrue(firstSleep >= 0 && firstSleep <= 2, "the slowdown is seen within two calls: " + after);
