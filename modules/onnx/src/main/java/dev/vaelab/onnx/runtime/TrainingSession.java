@@ -56,6 +56,14 @@ public final class TrainingSession implements AutoCloseable {
     private boolean torn;
 
     public TrainingSession(OrtEngine engine, TrainingProgram program, int stepsPerCall) {
+        this(engine, program, stepsPerCall, OtherCpuTime.ofThisMachine());
+    }
+
+    /**
+     * As above, the chooser of how threads wait reading the rest of the machine's CPU time from {@code otherCpu}
+     * (empty: it goes by the calls' times alone).
+     */
+    TrainingSession(OrtEngine engine, TrainingProgram program, int stepsPerCall, Optional<OtherCpuTime> otherCpu) {
         if (program.updatesInPlace() && !engine.updatesInPlace()) {
             throw new IllegalArgumentException("this program updates its state in place, which needs an engine with vaelab's"
                     + " native kernels and -D" + OrtEngine.IN_PLACE_UPDATES_PROPERTY + "=1; build it for this engine");
@@ -70,7 +78,7 @@ public final class TrainingSession implements AutoCloseable {
             sessions.put(ThreadWait.SLEEP, engine.session(model, ThreadWait.SLEEP));
             this.model = model;
             this.waits = new AdaptiveThreadWait();
-            this.otherCpu = OtherCpuTime.ofThisMachine();
+            this.otherCpu = otherCpu;
         } else {
             sessions.put(engine.threadWait(), engine.session(model));
             this.model = null;
