@@ -62,9 +62,13 @@ public final class OtherCpuTime {
             long used = 0;
             boolean any = false;
             for (String line : Files.readAllLines(machine)) {
-                // cpu[N] user nice system idle iowait irq softirq steal ...
+                // cpu[N] user nice system idle iowait irq softirq steal ...; the other lines (intr: a number per
+                // interrupt, thousands on a large node) are not split
+                if (!line.startsWith("cpu")) {
+                    continue;
+                }
                 String[] f = line.trim().split("\\s+");
-                if (!f[0].startsWith("cpu") || f.length < 9) {
+                if (f.length < 9) {
                     continue;
                 }
                 boolean all = f[0].equals("cpu");

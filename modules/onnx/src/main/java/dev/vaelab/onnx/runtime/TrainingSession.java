@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Runs a {@link TrainingProgram} in ONNX Runtime. Parameters and optimizer state live in native
@@ -56,14 +57,15 @@ public final class TrainingSession implements AutoCloseable {
     private boolean torn;
 
     public TrainingSession(OrtEngine engine, TrainingProgram program, int stepsPerCall) {
-        this(engine, program, stepsPerCall, OtherCpuTime.ofThisMachine());
+        this(engine, program, stepsPerCall, OtherCpuTime::ofThisMachine);
     }
 
     /**
      * As above, the chooser of how threads wait reading the rest of the machine's CPU time from {@code otherCpu}
-     * (empty: it goes by the calls' times alone).
+     * (empty: it goes by the calls' times alone), asked only where the engine adapts.
      */
-    TrainingSession(OrtEngine engine, TrainingProgram program, int stepsPerCall, Optional<OtherCpuTime> otherCpu) {
+    TrainingSession(OrtEngine engine, TrainingProgram program, int stepsPerCall,
+                    Supplier<Optional<OtherCpuTime>> otherCpu) {
         if (program.updatesInPlace() && !engine.updatesInPlace()) {
             throw new IllegalArgumentException("this program updates its state in place, which needs an engine with vaelab's"
                     + " native kernels and -D" + OrtEngine.IN_PLACE_UPDATES_PROPERTY + "=1; build it for this engine");
@@ -78,7 +80,7 @@ public final class TrainingSession implements AutoCloseable {
             sessions.put(ThreadWait.SLEEP, engine.session(model, ThreadWait.SLEEP));
             this.model = model;
             this.waits = new AdaptiveThreadWait();
-            this.otherCpu = otherCpu;
+            this.otherCpu = otherCpu.get();
         } else {
             sessions.put(engine.threadWait(), engine.session(model));
             this.model = null;

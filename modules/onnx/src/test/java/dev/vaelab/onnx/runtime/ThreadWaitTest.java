@@ -246,7 +246,7 @@ class ThreadWaitTest {
             TrainingProgram program = TrainingProgramBuilder.build(ThreadWaitTest::wideLayer, Adam.pytorchDefaults(),
                     engine.updatesInPlace());
             // by time alone: a busy test machine must not keep it from using both ways
-            try (TrainingSession session = new TrainingSession(engine, program, 3, Optional.empty())) {
+            try (TrainingSession session = new TrainingSession(engine, program, 3, Optional::empty)) {
                 session.initialize(new SplittableRandom(4));
                 Random random = new Random(8);
                 Map<String, float[]> out = new LinkedHashMap<>();

@@ -129,12 +129,10 @@ public final class StepBench {
                     + ", \"seconds_per_1000_images\": %.6f", buildSeconds, perStep, perStep * 1000.0 / batch));
             json.append(", \"updates_in_place\": ").append(session.program().updatesInPlace());
             json.append(", \"call_seconds\": ").append(numbers(callSeconds));
-            // where the session chooses how its threads wait: the calls (warm-up calls included) that waited each way
+            // how each call's threads waited (warm-up calls included) and the rest of the machine's CPU during it, in cores
             json.append(", \"call_waits\": [").append(String.join(", ", callWaits.stream().map(w -> '"' + w + '"').toList()))
                     .append(']');
             json.append(", \"call_other_cpu\": ").append(numbers(callOtherCpu).replace("NaN", "null"));
-            session.callsPerThreadWait().forEach((way, count) ->
-                    json.append(", \"calls_").append(way.name().toLowerCase(Locale.ROOT)).append("\": ").append(count));
             json.append(", \"losses\": ").append(numbers(losses));
             json.append(", \"peak_heap_mib\": ").append(Runtime.getRuntime().totalMemory() >> 20);
             System.out.println(json.append('}'));
