@@ -383,6 +383,35 @@ def steady_rows(vaelab_summary, records, seconds_of, unit):
     return [row]
 
 
+# An epoch after a repeat's first that took this many times its side's median fell into one of this machine's
+# slow phases: seconds-long stretches in which both sides' epochs take 1.5-1.8x as long. Phases this short pass
+# between two floors of 17-30 s each, so steady_repeats does not see them (bench/README.md, rounds T and U).
+SLOW_EPOCH_FACTOR = 1.25
+
+
+def slow_epochs(runs):
+    """The epochs of each side that fell into a slow phase, and a row naming them.
+
+    runs: the speed mode's runs in order. An epoch is slow where it took more than SLOW_EPOCH_FACTOR times the
+    median of all its side's epochs; each repeat's first epoch is left out (it warms up). A run without slow epochs
+    on either side, and with every repeat steady, is a quiet one: its figures are the machine's steady speed.
+    """
+    found = {}
+    for impl in ("vaelab", "pytorch"):
+        side = [r for r in runs if r["impl"] == impl and r.get("epoch_seconds")]
+        if not side:
+            continue
+        median = statistics.median(s for r in side for s in r["epoch_seconds"])
+        found[impl] = [{"repeat": i, "epoch": e + 1, "seconds": s}
+                       for i, r in enumerate(side) for e, s in enumerate(r["epoch_seconds"])
+                       if e > 0 and s > SLOW_EPOCH_FACTOR * median]
+    head = (f"slow epochs (after each repeat's first, over {SLOW_EPOCH_FACTOR:.2f}x their side's median: "
+            f"the machine's slow phases): ")
+    named = [f"{impl} repeat {x['repeat']} epoch {x['epoch']} ({x['seconds']:.2f} s)"
+             for impl, xs in found.items() for x in xs]
+    return head + (", ".join(named) if named else "none"), found
+
+
 FAIR_SHARE_LIMITS = {2: 2.5, 4: 4.0}  # issue 16: the slowdown vaelab may show with N busy processes
 
 
@@ -711,6 +740,13 @@ def speed_summary(runner, floor, floor_after=None):
         rows.append(times_floor_row(ratios, summary["vaelab"]["floor_sgemm_gflops_per_s_per_repeat"]))
         rows += steady_rows(summary["vaelab"], per_repeat, lambda r: statistics.median(r["epoch_seconds"]),
                             "seconds_per_epoch")
+    row, found = slow_epochs(runner.runs)
+    rows.append(row)
+    summary["slow_epochs"] = found
+    if "steady" in summary.get("vaelab", {}):
+        quiet = not any(found.values()) and len(summary["vaelab"]["steady"]) == len(per_repeat)
+        summary["quiet"] = quiet
+        rows.append("quiet run (every repeat steady, no slow epoch): " + ("yes" if quiet else "no"))
     if floor_after is not None:
         before, after = floor["workload_sgemm_gflops_per_s"], floor_after["workload_sgemm_gflops_per_s"]
         summary["sgemm_gflops_per_s_after"] = after

@@ -48,6 +48,41 @@ class PairedRatiosTest(unittest.TestCase):
         self.assertEqual(harness.paired_ratios(runs), [2.0])
 
 
+class SlowEpochsTest(unittest.TestCase):
+    def test_later_epochs_over_a_quarter_above_their_sides_median_are_named(self):
+        runs = [{"impl": "vaelab", "epoch_seconds": [2.5, 1.2, 1.1]},   # a slow first epoch warms up: not named
+                {"impl": "pytorch", "epoch_seconds": [2.0, 2.1, 2.0]},
+                {"impl": "vaelab", "epoch_seconds": [1.2, 2.0, 1.1]},   # 2.0 > 1.25 x the median 1.2
+                {"impl": "pytorch", "epoch_seconds": [2.0, 2.5, 2.6]}]  # 2.6 > 1.25 x 2.05, 2.5 is not
+        row, found = harness.slow_epochs(runs)
+        self.assertEqual(found, {"vaelab": [{"repeat": 1, "epoch": 2, "seconds": 2.0}],
+                                 "pytorch": [{"repeat": 1, "epoch": 3, "seconds": 2.6}]})
+        self.assertIn("vaelab repeat 1 epoch 2 (2.00 s), pytorch repeat 1 epoch 3 (2.60 s)", row)
+
+    def test_a_run_without_them_says_none_and_failed_runs_are_skipped(self):
+        runs = [{"impl": "vaelab", "epoch_seconds": [1.3, 1.2, 1.25]}, {"impl": "vaelab", "rc": 1},
+                {"impl": "pytorch", "epoch_seconds": [2.0, 2.2, 2.1]}]
+        row, found = harness.slow_epochs(runs)
+        self.assertEqual(found, {"vaelab": [], "pytorch": []})
+        self.assertTrue(row.endswith(": none"), row)
+
+    def test_the_speed_summary_calls_a_run_quiet_only_when_steady_and_without_slow_epochs(self):
+        def runner(second_epoch):
+            runs = [{"impl": "vaelab", "epoch_seconds": [1.2, second_epoch, 1.2], "test_loss": 1.0, "peak_rss_mib": 1,
+                     "floor_seconds_per_epoch": 1.0, "floor_after_seconds_per_epoch": 1.0,
+                     "floor_sgemm_gflops_per_s": 180.0, "floor_after_sgemm_gflops_per_s": 178.0},
+                    {"impl": "pytorch", "epoch_seconds": [2.0, 2.0, 2.0], "test_loss": 1.0, "peak_rss_mib": 1}]
+            return types.SimpleNamespace(runs=runs, args=types.SimpleNamespace(epochs=3),
+                                         side=lambda impl: [r for r in runs if r["impl"] == impl])
+        floor = {"floor_seconds_per_epoch": 1.0, "epoch_gflop": 180.0, "workload_sgemm_gflops_per_s": 180.0}
+        rows, summary = harness.speed_summary(runner(1.2), floor)
+        self.assertTrue(summary["quiet"])
+        self.assertIn("quiet run (every repeat steady, no slow epoch): yes", rows)
+        rows, summary = harness.speed_summary(runner(2.0), floor)
+        self.assertFalse(summary["quiet"])
+        self.assertIn("quiet run (every repeat steady, no slow epoch): no", rows)
+
+
 class ConfigTest(unittest.TestCase):
     def test_only_seed_epochs_and_validation_change(self):
         out_dir = tempfile.mkdtemp()
