@@ -114,7 +114,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /** Calls run so far per way of waiting, where this session chooses (empty where the engine fixes it). */
-    public Map<ThreadWait, Integer> callsPerThreadWait() {
+    Map<ThreadWait, Integer> callsPerThreadWait() {
         return waits == null ? Map.of() : waits.calls();
     }
 

@@ -145,10 +145,7 @@ class ThreadWaitTest {
         assertEquals(SPIN, chooser.kept());
         // where the system does not say (a negative time), only the call times count
         AdaptiveThreadWait blind = new AdaptiveThreadWait();
-        for (int i = 0; i < 6; i++) {
-            ThreadWait way = blind.next();
-            blind.record(way, STEPS, Math.round((way == SLEEP ? 3.0 : 2.7) * 1e6 * STEPS), -1);
-        }
+        drive(blind, 6, 3.0, 2.7, -1);
         assertEquals(SPIN, blind.kept());
     }
 
